@@ -1,0 +1,255 @@
+// Interprets the register program one block of elements at a time: each instruction is a tight
+// loop over the block that the compiler vectorises, so dispatch costs once per block, not per
+// element. Inputs that are already contiguous in the compute type are read in place.
+#include "elementwise.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "broadcast-layout.h"
+#include "scalar-ops.h"
+
+namespace nabla {
+namespace {
+
+constexpr int kBlock = 512;               // elements per register: 2-4 KiB, several fit in L1
+constexpr int64_t kParallelMin = 32768;   // below this a parallel region costs more than it saves
+constexpr int64_t kRowBlockMin = 128;     // shorter rows are cheaper to gather than to split on
+
+struct Instruction {
+  int op, dst, a, b, c;
+};
+
+// Blocks never cross a row of the innermost dimension when rows are long, so inputs broadcast
+// along outer dimensions (a bias) stay contiguous and are read in place.
+struct Blocking {
+  int64_t count, inner, chunksPerRow, chunk;
+  bool rowAligned;
+
+  explicit Blocking(const BroadcastLayout& layout) {
+    const int64_t innerExtent = layout.shape[layout.rank - 1];
+    rowAligned = layout.rank == 1 || innerExtent >= kRowBlockMin;
+    if (rowAligned) {
+      inner = innerExtent;
+      chunksPerRow = (inner + kBlock - 1) / kBlock;
+      chunk = (inner + chunksPerRow - 1) / chunksPerRow;  // equal chunks, no short tail
+      count = layout.size / inner * chunksPerRow;
+    } else {
+      inner = chunksPerRow = chunk = 0;
+      count = (layout.size + kBlock - 1) / kBlock;
+    }
+  }
+
+  void range(int64_t block, const BroadcastLayout& layout, int64_t& start, int& len) const {
+    if (rowAligned) {
+      const int64_t offset = block % chunksPerRow * chunk;
+      start = block / chunksPerRow * inner + offset;
+      len = static_cast<int>(std::min(chunk, inner - offset));
+    } else {
+      start = block * kBlock;
+      len = static_cast<int>(std::min<int64_t>(kBlock, layout.size - start));
+    }
+  }
+};
+
+template <class T, class F>
+inline void unary(T* d, const T* a, int n, F f) {
+  for (int i = 0; i < n; ++i) d[i] = f(a[i]);
+}
+template <class T, class F>
+inline void binary(T* d, const T* a, const T* b, int n, F f) {
+  for (int i = 0; i < n; ++i) d[i] = f(a[i], b[i]);
+}
+template <class T, class F>
+inline void ternary(T* d, const T* a, const T* b, const T* c, int n, F f) {
+  for (int i = 0; i < n; ++i) d[i] = f(a[i], b[i], c[i]);
+}
+
+template <class T>
+void apply(int op, T* d, const T* a, const T* b, const T* c, int n) {
+  using namespace scalar;
+  switch (op) {
+    case kNeg: return unary(d, a, n, [](T x) { return -x; });
+    case kAbs: return unary(d, a, n, [](T x) { return std::abs(x); });
+    case kSign: return unary(d, a, n, [](T x) { return sign(x); });
+    case kSqrt: return unary(d, a, n, [](T x) { return std::sqrt(x); });
+    case kSquare: return unary(d, a, n, [](T x) { return x * x; });
+    case kExp: return unary(d, a, n, [](T x) { return std::exp(x); });
+    case kLog: return unary(d, a, n, [](T x) { return std::log(x); });
+    case kLog1p: return unary(d, a, n, [](T x) { return std::log1p(x); });
+    case kTanh: return unary(d, a, n, [](T x) { return std::tanh(x); });
+    case kSigmoid: return unary(d, a, n, [](T x) { return sigmoid(x); });
+    case kSoftplus: return unary(d, a, n, [](T x) { return softplus(x); });
+    case kRelu: return unary(d, a, n, [](T x) { return maximum(x, T(0)); });
+    case kReciprocal: return unary(d, a, n, [](T x) { return T(1) / x; });
+    case kExpm1: return unary(d, a, n, [](T x) { return std::expm1(x); });
+    case kCos: return unary(d, a, n, [](T x) { return std::cos(x); });
+    case kSin: return unary(d, a, n, [](T x) { return std::sin(x); });
+    case kFloor: return unary(d, a, n, [](T x) { return std::floor(x); });
+    case kCopy: return unary(d, a, n, [](T x) { return x; });
+    case kNot: return unary(d, a, n, [](T x) { return truth<T>(x == 0); });
+    case kTrunc: return unary(d, a, n, [](T x) { return std::trunc(x); });
+
+    case kAdd: return binary(d, a, b, n, [](T x, T y) { return x + y; });
+    case kSub: return binary(d, a, b, n, [](T x, T y) { return x - y; });
+    case kMul: return binary(d, a, b, n, [](T x, T y) { return x * y; });
+    case kDiv: return binary(d, a, b, n, [](T x, T y) { return x / y; });
+    case kPow: return binary(d, a, b, n, [](T x, T y) { return std::pow(x, y); });
+    case kMaximum: return binary(d, a, b, n, [](T x, T y) { return maximum(x, y); });
+    case kMinimum: return binary(d, a, b, n, [](T x, T y) { return minimum(x, y); });
+    case kLt: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x < y); });
+    case kGt: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x > y); });
+    case kLe: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x <= y); });
+    case kGe: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x >= y); });
+    case kEq: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x == y); });
+    case kNeq: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x != y); });
+    case kAnd: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x != 0 && y != 0); });
+    case kOr: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x != 0 || y != 0); });
+    case kMod: return binary(d, a, b, n, [](T x, T y) { return mod(x, y); });
+
+    case kWhere: return ternary(d, a, b, c, n, [](T p, T x, T y) { return p != 0 ? x : y; });
+    case kClip:
+      return ternary(d, a, b, c, n, [](T x, T lo, T hi) { return minimum(maximum(x, lo), hi); });
+  }
+}
+
+template <class T>
+struct Plan {
+  std::vector<Instruction> program;
+  std::vector<std::pair<size_t, T>> fixedValues;  // (instruction, value) for consts and scalars
+  BroadcastLayout layout;
+  Blocking blocking;
+  int registers;  // highest register written + 1
+
+  explicit Plan(const ElementwiseCall& call)
+      : layout(coalesce(call)), blocking(layout), registers(0) {
+    for (int k = 0; k < call.instructions; ++k) {
+      const int32_t* w = call.program + k * kInstructionWidth;
+      const int operands = operandCount(w[0]);
+      // Unused operand fields may hold anything; 0 keeps the register lookups in range.
+      Instruction ins{w[0], w[1], w[2], operands >= 2 ? w[3] : 0, operands >= 3 ? w[4] : 0};
+      registers = std::max(registers, ins.dst + 1);
+      if (ins.op == kConst) {
+        fixedValues.emplace_back(k, static_cast<T>(call.consts[ins.a]));
+      } else if (ins.op == kInput && layout.sources[ins.a].scalar) {
+        T value;
+        loadBlock<T>(layout.sources[ins.a], layout, 0, 1, &value);
+        fixedValues.emplace_back(k, value);
+      }
+      program.push_back(ins);
+    }
+  }
+};
+
+// Per-thread registers. Constants and scalar inputs are filled once here, not once per block.
+template <class T>
+struct Workspace {
+  std::vector<T> scratch;
+  std::vector<T> fixedStorage;
+  std::vector<const T*> fixed;  // per instruction: its prefilled block, or null
+  const T* reg[kRegisters];
+
+  explicit Workspace(const Plan<T>& plan)
+      : scratch(static_cast<size_t>(plan.registers) * kBlock),
+        fixedStorage(plan.fixedValues.size() * kBlock),
+        fixed(plan.program.size(), nullptr) {
+    T* block = fixedStorage.data();
+    for (const auto& [instruction, value] : plan.fixedValues) {
+      std::fill(block, block + kBlock, value);
+      fixed[instruction] = block;
+      block += kBlock;
+    }
+  }
+
+  T* scratchFor(int reg) { return scratch.data() + static_cast<size_t>(reg) * kBlock; }
+};
+
+// `direct` is where the result may be written in place (the output itself when its element
+// type is T), or null; returns where the result ended up.
+template <class T>
+const T* runBlock(const Plan<T>& plan, Workspace<T>& w, int64_t start, int len, T* direct) {
+  const size_t last = plan.program.size() - 1;
+  for (size_t k = 0; k <= last; ++k) {
+    const Instruction& ins = plan.program[k];
+    if (w.fixed[k]) {
+      w.reg[ins.dst] = w.fixed[k];
+    } else if (ins.op == kInput) {
+      w.reg[ins.dst] =
+          loadBlock<T>(plan.layout.sources[ins.a], plan.layout, start, len, w.scratchFor(ins.dst));
+    } else {
+      T* d = (k == last && direct) ? direct : w.scratchFor(ins.dst);
+      apply<T>(ins.op, d, w.reg[ins.a], w.reg[ins.b], w.reg[ins.c], len);
+      w.reg[ins.dst] = d;
+    }
+  }
+  return w.reg[plan.program[last].dst];
+}
+
+template <class T, class D>
+void run(const Plan<T>& plan, D* out) {
+  const int64_t blocks = plan.blocking.count;
+#pragma omp parallel if (plan.layout.size >= kParallelMin)
+  {
+    Workspace<T> w(plan);
+#pragma omp for schedule(static)
+    for (int64_t b = 0; b < blocks; ++b) {
+      int64_t start;
+      int len;
+      plan.blocking.range(b, plan.layout, start, len);
+      D* target = out + start;
+      T* direct = nullptr;
+      if constexpr (std::is_same_v<T, D>) direct = target;
+      const T* result = runBlock(plan, w, start, len, direct);
+      if (result != target) {
+        for (int i = 0; i < len; ++i) target[i] = storeAs<D>(result[i]);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string checkProgram(const int32_t* program, int instructions, int inputCount,
+                         int constCount) {
+  if (instructions < 1) return "the program is empty";
+  bool written[kRegisters] = {};
+  for (int k = 0; k < instructions; ++k) {
+    const int32_t* w = program + k * kInstructionWidth;
+    const std::string where = "instruction " + std::to_string(k) + " (opcode " +
+                              std::to_string(w[0]) + ")";
+    const int operands = operandCount(w[0]);
+    if (operands < 0) return where + " is not a known opcode";
+    if (w[1] < 0 || w[1] >= kRegisters) return where + " writes register " + std::to_string(w[1]);
+    if (w[0] == kInput && (w[2] < 0 || w[2] >= inputCount)) {
+      return where + " reads input " + std::to_string(w[2]) + " of " + std::to_string(inputCount);
+    }
+    if (w[0] == kConst && (w[2] < 0 || w[2] >= constCount)) {
+      return where + " reads const " + std::to_string(w[2]) + " of " + std::to_string(constCount);
+    }
+    for (int j = 0; j < operands; ++j) {
+      const int reg = w[2 + j];
+      if (reg < 0 || reg >= kRegisters || !written[reg]) {
+        return where + " reads register " + std::to_string(reg) + " before it is written";
+      }
+    }
+    written[w[1]] = true;
+  }
+  return "";
+}
+
+void elementwise(const ElementwiseCall& call) {
+  for (int d = 0; d < call.rank; ++d) {
+    if (call.shape[d] == 0) return;
+  }
+  if (call.outType == DType::F32) {
+    run(Plan<float>(call), static_cast<float*>(call.out));
+  } else if (call.outType == DType::F64) {
+    run(Plan<double>(call), static_cast<double*>(call.out));
+  } else {
+    run(Plan<double>(call), static_cast<int32_t*>(call.out));
+  }
+}
+
+}  // namespace nabla

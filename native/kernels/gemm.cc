@@ -1,0 +1,35 @@
+// Thin over cblas so the JS call costs no more than the BLAS call itself.
+#include "gemm.h"
+
+#include <cblas.h>
+#include <omp.h>
+
+namespace nabla {
+namespace {
+
+CBLAS_TRANSPOSE op(bool transposed) { return transposed ? CblasTrans : CblasNoTrans; }
+
+}  // namespace
+
+template <>
+void gemm<float>(bool transA, bool transB, int M, int N, int K, float alpha, const float* A,
+                 int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+  cblas_sgemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C,
+              ldc);
+}
+
+template <>
+void gemm<double>(bool transA, bool transB, int M, int N, int K, double alpha, const double* A,
+                  int lda, const double* B, int ldb, double beta, double* C, int ldc) {
+  cblas_dgemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C,
+              ldc);
+}
+
+int threads() { return omp_get_max_threads(); }
+
+void setThreads(int n) {
+  omp_set_num_threads(n);
+  openblas_set_num_threads(n);
+}
+
+}  // namespace nabla

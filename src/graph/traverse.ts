@@ -1,0 +1,37 @@
+// Walking graphs: the nodes between some inputs and outputs, in an order where inputs come first.
+import type { Apply, Variable } from './variable.js';
+
+/** Every Apply that `outputs` depend on, each after the nodes computing its inputs. */
+export function topoSort(outputs: readonly Variable[]): Apply[] {
+  const order: Apply[] = [];
+  const seen = new Set<Apply>();
+  // An explicit stack: deep graphs (long unrolled recurrences) would overflow recursion.
+  const stack: { node: Apply; expanded: boolean }[] = [];
+  for (const out of outputs) {
+    if (out.owner && !seen.has(out.owner)) stack.push({ node: out.owner, expanded: false });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.expanded) {
+        stack.pop();
+        if (!seen.has(top.node)) {
+          seen.add(top.node);
+          order.push(top.node);
+        }
+        continue;
+      }
+      top.expanded = true;
+      for (const input of top.node.inputs) {
+        if (input.owner && !seen.has(input.owner)) stack.push({ node: input.owner, expanded: false });
+      }
+    }
+  }
+  return order;
+}
+
+/** Every variable without an owner (inputs, constants, shared variables) that `outputs` depend on. */
+export function graphLeaves(outputs: readonly Variable[]): Variable[] {
+  const leaves = new Set<Variable>();
+  for (const out of outputs) if (!out.owner) leaves.add(out);
+  for (const node of topoSort(outputs)) for (const v of node.inputs) if (!v.owner) leaves.add(v);
+  return [...leaves];
+}

@@ -1,0 +1,47 @@
+// The helpers every op family uses: declaring an op, turning plain values into graph constants,
+// and applying an op to get its output variables.
+import { array, NDArray, type DType, type Nested, type TypedArray } from '../ndarray/index.js';
+import type { Attrs, Op } from '../graph/op.js';
+import { applyOp, Constant, Variable } from '../graph/variable.js';
+
+/** Anything an op accepts where a tensor is expected: plain numbers and arrays become constants. */
+export type TensorLike = Variable | NDArray | Nested | TypedArray;
+
+/** Declares an op. The returned object is the op's whole meaning; backends add kernels by its name. */
+export function defineOp<A extends Attrs, N extends string>(op: Op<A, N>): Op<A, N> {
+  return Object.freeze(op);
+}
+
+/**
+ * `value` as a variable. A plain number takes `like`'s dtype when that is a float (so `W.mul(0.13)`
+ * keeps float32), else int32 for integers and float32 otherwise.
+ */
+export function asVariable(value: TensorLike, like?: DType): Variable {
+  if (value instanceof Variable) return value;
+  if (value instanceof NDArray) return new Constant(value);
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    const n = Number(value);
+    const dtype: DType = like && like !== 'int32' ? like : Number.isInteger(n) ? (like ?? 'int32') : 'float32';
+    return new Constant(array(n, dtype));
+  }
+  return new Constant(array(value as Nested | TypedArray, like === 'int32' ? undefined : like));
+}
+
+/** Converts several operands together: numbers adopt the dtype of the first float operand among them. */
+export function asVariables(values: readonly TensorLike[]): Variable[] {
+  const vars = values.map((v) => (v instanceof Variable ? v : v instanceof NDArray ? new Constant(v) : undefined));
+  const floatVar = vars.find((v) => v && v.dtype !== 'int32');
+  const like = floatVar?.dtype ?? vars.find((v) => v)?.dtype;
+  return values.map((v, i) => vars[i] ?? asVariable(v, like));
+}
+
+/** Applies an op with one output. */
+export function apply1<A extends Attrs>(op: Op<A>, inputs: readonly Variable[], attrs: A): Variable {
+  return applyOp(op, inputs, attrs).outputs[0];
+}
+
+/** An error for a type rule: `op: x is float32[2, 3] and y is ...; reason`. */
+export function typeError(op: string, names: readonly string[], types: readonly { toString(): string }[], reason: string): Error {
+  const described = types.map((t, i) => `${names[i] ?? `input ${i}`} is ${t}`).join(' and ');
+  return new Error(`${op}: ${described}; ${reason}`);
+}

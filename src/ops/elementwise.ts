@@ -1,0 +1,206 @@
+// Element-wise ops: one declaration per scalar function, with broadcasting by Theano's rule (an axis
+// broadcasts only when known to have size 1) and gradients summed back to each input's shape.
+import { floatOf, upcast, type DType } from '../ndarray/index.js';
+import type { Op } from '../graph/op.js';
+import { TensorType, type StaticShape } from '../graph/type.js';
+import type { Variable } from '../graph/variable.js';
+import { apply1, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { sum } from './reduce.js';
+
+type Grads = (Variable | null)[];
+
+export type ElementwiseName =
+  | 'neg' | 'abs' | 'sign' | 'sqrt' | 'square' | 'exp' | 'expm1' | 'log' | 'log1p' | 'tanh' | 'sigmoid' | 'softplus'
+  | 'relu' | 'reciprocal' | 'cos' | 'sin' | 'floor' | 'not' | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum'
+  | 'minimum' | 'mod' | 'lt' | 'gt' | 'le' | 'ge' | 'eq' | 'neq' | 'and' | 'or' | 'where' | 'clip';
+type ResultDType = 'same' | 'float' | 'int32' | ((dtypes: DType[]) => DType);
+
+interface ElementwiseSpec<N extends string> {
+  name: N;
+  inputs: readonly string[];
+  result: ResultDType;
+  grad?: (x: readonly Variable[], y: Variable, gy: Variable) => Grads;
+}
+
+/** The static shape `types` broadcast to, or an error naming the op and both types. */
+export function broadcastTypes(op: string, names: readonly string[], types: readonly TensorType[]): StaticShape {
+  const rank = Math.max(...types.map((t) => t.rank));
+  const out: (number | null)[] = new Array(rank).fill(1);
+  types.forEach((t) => {
+    const pad = rank - t.rank;
+    t.shape.forEach((d, i) => {
+      const o = out[pad + i];
+      if (o === 1) out[pad + i] = d;
+      else if (d !== 1 && d !== null && o !== null && d !== o) {
+        throw typeError(op, names, types, `axis ${pad + i} differs (${o} vs ${d}) and neither is 1`);
+      } else if (o === null && d !== 1) out[pad + i] = d;
+    });
+  });
+  return out;
+}
+
+function resultDType(rule: ResultDType, dtypes: DType[]): DType {
+  if (typeof rule === 'function') return rule(dtypes);
+  if (rule === 'int32') return 'int32';
+  const widest = upcast(...dtypes);
+  return rule === 'float' ? floatOf(widest) : widest;
+}
+
+/** Sums a gradient over the axes along which `type` was broadcast, so it matches `type` again. */
+export function sumToType(g: Variable, type: TensorType): Variable {
+  const lead = g.ndim - type.rank;
+  const axes: number[] = [];
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead || (type.shape[i - lead] === 1 && g.type.shape[i] !== 1)) axes.push(i);
+  }
+  let out = axes.length ? sum(g, axes, true) : g;
+  if (lead > 0) out = out.dimshuffle(Array.from({ length: type.rank }, (_, i) => i + lead));
+  return out.dtype === type.dtype ? out : cast(out, type.dtype);
+}
+
+function elementwiseOp<N extends string>(spec: ElementwiseSpec<N>): Op<Record<string, never>, N> {
+  const op = defineOp({
+    name: spec.name,
+    inputs: spec.inputs,
+    elementwise: true,
+    type: (types: readonly TensorType[]) => [new TensorType(resultDType(spec.result, types.map((t) => t.dtype)), broadcastTypes(spec.name, spec.inputs, types))],
+    // Ops without a gradient rule (sign, comparisons) are piecewise constant: their gradient is zero.
+    grad: (inputs: readonly Variable[], outputs: readonly Variable[], [gy]: readonly (Variable | null)[]): Grads => {
+      if (!gy || !spec.grad) return inputs.map(() => null);
+      return spec.grad(inputs, outputs[0], gy).map((g, i) => (g && inputs[i].dtype !== 'int32' ? sumToType(g, inputs[i].type) : null));
+    },
+  });
+  return op;
+}
+
+const unary = <N extends string>(name: N, result: ResultDType, grad?: (x: Variable, y: Variable, gy: Variable) => Variable | null): Op<Record<string, never>, N> =>
+  elementwiseOp({ name, inputs: ['x'], result, grad: grad && (([x], y, gy) => [grad(x, y, gy)]) });
+
+const binary = <N extends string>(name: N, result: ResultDType, grad?: (a: Variable, b: Variable, y: Variable, gy: Variable) => Grads): Op<Record<string, never>, N> =>
+  elementwiseOp({ name, inputs: ['a', 'b'], result, grad: grad && (([a, b], y, gy) => grad(a, b, y, gy)) });
+
+export const elementwiseOps: Record<ElementwiseName, Op<Record<string, never>>> = {
+  neg: unary('neg', 'same', (_x, _y, gy) => neg(gy)),
+  abs: unary('abs', 'same', (x, _y, gy) => mul(gy, sign(x))),
+  sign: unary('sign', 'same'),
+  sqrt: unary('sqrt', 'float', (_x, y, gy) => div(mul(gy, 0.5), y)),
+  square: unary('square', 'same', (x, _y, gy) => mul(gy, mul(x, 2))),
+  exp: unary('exp', 'float', (_x, y, gy) => mul(gy, y)),
+  expm1: unary('expm1', 'float', (_x, y, gy) => mul(gy, add(y, 1))),
+  log: unary('log', 'float', (x, _y, gy) => div(gy, x)),
+  log1p: unary('log1p', 'float', (x, _y, gy) => div(gy, add(x, 1))),
+  tanh: unary('tanh', 'float', (_x, y, gy) => mul(gy, sub(1, square(y)))),
+  sigmoid: unary('sigmoid', 'float', (_x, y, gy) => mul(gy, mul(y, sub(1, y)))),
+  softplus: unary('softplus', 'float', (x, _y, gy) => mul(gy, sigmoid(x))),
+  relu: unary('relu', 'same', (x, _y, gy) => mul(gy, gt(x, 0))),
+  reciprocal: unary('reciprocal', 'float', (_x, y, gy) => neg(mul(gy, square(y)))),
+  cos: unary('cos', 'float', (x, _y, gy) => neg(mul(gy, sin(x)))),
+  sin: unary('sin', 'float', (x, _y, gy) => mul(gy, cos(x))),
+  floor: unary('floor', 'same'),
+  not: unary('not', 'int32'),
+  add: binary('add', 'same', (_a, _b, _y, gy) => [gy, gy]),
+  sub: binary('sub', 'same', (_a, _b, _y, gy) => [gy, neg(gy)]),
+  mul: binary('mul', 'same', (a, b, _y, gy) => [mul(gy, b), mul(gy, a)]),
+  div: binary('div', 'float', (_a, b, y, gy) => [div(gy, b), neg(div(mul(gy, y), b))]),
+  pow: binary('pow', 'float', (a, b, y, gy) => [mul(gy, mul(b, pow(a, sub(b, 1)))), mul(gy, mul(y, log(a)))]),
+  maximum: binary('maximum', 'same', (a, b, _y, gy) => [mul(gy, ge(a, b)), mul(gy, lt(a, b))]),
+  minimum: binary('minimum', 'same', (a, b, _y, gy) => [mul(gy, le(a, b)), mul(gy, gt(a, b))]),
+  mod: binary('mod', 'same'),
+  lt: binary('lt', 'int32'),
+  gt: binary('gt', 'int32'),
+  le: binary('le', 'int32'),
+  ge: binary('ge', 'int32'),
+  eq: binary('eq', 'int32'),
+  neq: binary('neq', 'int32'),
+  and: binary('and', 'int32'),
+  or: binary('or', 'int32'),
+  where: elementwiseOp({
+    name: 'where',
+    inputs: ['condition', 'a', 'b'],
+    result: ([, a, b]) => upcast(a, b),
+    grad: ([c], _y, gy) => [null, where(c, gy, 0), where(c, 0, gy)],
+  }),
+  clip: elementwiseOp({
+    name: 'clip',
+    inputs: ['x', 'low', 'high'],
+    result: 'same',
+    grad: ([x, lo, hi], _y, gy) => [mul(gy, and(ge(x, lo), le(x, hi))), mul(gy, lt(x, lo)), mul(gy, gt(x, hi))],
+  }),
+};
+
+const build =
+  (op: Op<Record<string, never>>) =>
+  (...args: TensorLike[]): Variable =>
+    apply1(op, asVariables(args), {});
+
+/** -x */
+export const neg = build(elementwiseOps.neg);
+export const abs = build(elementwiseOps.abs);
+export const sign = build(elementwiseOps.sign);
+export const sqrt = build(elementwiseOps.sqrt);
+export const square = build(elementwiseOps.square);
+export const exp = build(elementwiseOps.exp);
+export const expm1 = build(elementwiseOps.expm1);
+export const log = build(elementwiseOps.log);
+export const log1p = build(elementwiseOps.log1p);
+export const tanh = build(elementwiseOps.tanh);
+/** 1 / (1 + exp(-x)) */
+export const sigmoid = build(elementwiseOps.sigmoid);
+/** log(1 + exp(x)), computed without overflow */
+export const softplus = build(elementwiseOps.softplus);
+/** max(x, 0) */
+export const relu = build(elementwiseOps.relu);
+export const reciprocal = build(elementwiseOps.reciprocal);
+export const cos = build(elementwiseOps.cos);
+export const sin = build(elementwiseOps.sin);
+export const floor = build(elementwiseOps.floor);
+/** 1 where x is 0, else 0 (int32) */
+export const not = build(elementwiseOps.not);
+
+export const add = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.add)(a, b);
+export const sub = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.sub)(a, b);
+export const mul = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.mul)(a, b);
+/** a / b; always a float result, as in Theano's true division */
+export const div = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.div)(a, b);
+export const pow = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.pow)(a, b);
+export const maximum = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.maximum)(a, b);
+export const minimum = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.minimum)(a, b);
+/** Floored remainder, as Python's % */
+export const mod = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.mod)(a, b);
+/** Comparisons give int32 ones and zeros. */
+export const lt = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.lt)(a, b);
+export const gt = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.gt)(a, b);
+export const le = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.le)(a, b);
+export const ge = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.ge)(a, b);
+export const eq = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.eq)(a, b);
+export const neq = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.neq)(a, b);
+export const and = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.and)(a, b);
+export const or = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.or)(a, b);
+
+/**
+ * a where condition is non-zero, else b (Theano's switch).
+ * @example nb.where(nb.gt(x, 0), x, 0) // relu
+ */
+export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Variable {
+  const [ab0, ab1] = asVariables([a, b]);
+  return apply1(elementwiseOps.where, [asVariables([condition])[0], ab0, ab1], {});
+}
+export const switch_ = where;
+
+/** x limited to [low, high]. */
+export function clip(x: TensorLike, low: TensorLike, high: TensorLike): Variable {
+  return apply1(elementwiseOps.clip, asVariables([x, low, high]), {});
+}
+
+export const castOp = defineOp({
+  name: 'cast',
+  inputs: ['x'],
+  type: ([x], { dtype }: { dtype: DType }) => [x.with({ dtype })],
+  grad: ([x], _outputs, [gy]) => [gy && x.dtype !== 'int32' ? cast(gy, x.dtype) : null],
+});
+
+/** x converted to `dtype` (float to int truncates toward zero). */
+export function cast(x: TensorLike, dtype: DType): Variable {
+  const v = asVariables([x])[0];
+  return v.dtype === dtype ? v : apply1(castOp, [v], { dtype });
+}

@@ -1,0 +1,60 @@
+// Matrix products: dot (matrix·matrix, matrix·vector, vector·matrix, vector·vector) and outer.
+import { upcast } from '../ndarray/index.js';
+import { TensorType } from '../graph/type.js';
+import type { Variable } from '../graph/variable.js';
+import { apply1, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { cast } from './elementwise.js';
+
+export interface DotAttrs extends Record<string, unknown> {
+  /** Use a matrix operand transposed (set by the compiler when it absorbs a transpose into gemm). */
+  transA: boolean;
+  transB: boolean;
+}
+
+/** The [rows, cols] of a matrix operand as the product sees it. */
+function oriented(t: TensorType, trans: boolean): (number | null)[] {
+  return trans ? [t.shape[1], t.shape[0]] : [...t.shape];
+}
+
+export const dotOp = defineOp({
+  name: 'dot',
+  inputs: ['a', 'b'],
+  type: ([a, b], { transA, transB }: DotAttrs) => {
+    const names = ['a', 'b'];
+    if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) throw typeError('dot', names, [a, b], 'dot takes vectors and matrices');
+    if (a.dtype === 'int32' || b.dtype === 'int32') throw typeError('dot', names, [a, b], 'dot needs float operands (cast the integers)');
+    const sa = a.rank === 2 ? oriented(a, transA) : a.shape;
+    const sb = b.rank === 2 ? oriented(b, transB) : b.shape;
+    const inner = [sa[sa.length - 1], sb[0]];
+    if (inner[0] !== null && inner[1] !== null && inner[0] !== inner[1]) {
+      throw typeError('dot', names, [a, b], `inner dimensions differ (${inner[0]} vs ${inner[1]})`);
+    }
+    const shape = [...sa.slice(0, -1), ...sb.slice(1)];
+    return [new TensorType(upcast(a.dtype, b.dtype), shape)];
+  },
+  grad: ([a, b], _y, [gy], { transA, transB }) => {
+    if (!gy) return [null, null];
+    if (transA || transB) throw new Error('dot: gradients are taken before transposes are absorbed (internal)');
+    const fit = (g: Variable, like: Variable) => (g.dtype === like.dtype ? g : cast(g, like.dtype));
+    if (a.ndim === 2 && b.ndim === 2) return [fit(dot(gy, b.T), a), fit(dot(a.T, gy), b)];
+    if (a.ndim === 2) return [fit(outer(gy, b), a), fit(dot(a.T, gy), b)];
+    if (b.ndim === 2) return [fit(dot(b, gy), a), fit(outer(a, gy), b)];
+    return [fit(gy.mul(b), a), fit(gy.mul(a), b)];
+  },
+});
+
+/**
+ * Matrix product, with vectors treated as rows or columns as in NumPy's dot.
+ * @example x.dot(W) // float32[batch, 784] · float32[784, 10] → float32[batch, 10]
+ */
+export function dot(a: TensorLike, b: TensorLike): Variable {
+  const [va, vb] = asVariables([a, b]);
+  return apply1(dotOp, [va, vb], { transA: false, transB: false });
+}
+
+/** Outer product of two vectors: out[i, j] = a[i] * b[j]. */
+export function outer(a: TensorLike, b: TensorLike): Variable {
+  const [va, vb] = asVariables([a, b]);
+  if (va.ndim !== 1 || vb.ndim !== 1) throw typeError('outer', ['a', 'b'], [va.type, vb.type], 'outer takes two vectors');
+  return va.dimshuffle([0, 'x']).mul(vb.dimshuffle(['x', 0]));
+}

@@ -1,0 +1,88 @@
+// Neural-network ops: softmax and log-softmax (primitives the stabilising rewrites recognise) and the
+// losses and penalties built from them.
+import type { Variable } from '../graph/variable.js';
+import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { abs, add, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
+import { mean, sum } from './reduce.js';
+import { arange, shape } from './shape.js';
+import { at } from './indexing.js';
+
+function lastAxisFloat(name: string) {
+  return ([x]: readonly import('../graph/type.js').TensorType[]) => {
+    if (x.rank < 1 || x.dtype === 'int32') throw typeError(name, ['x'], [x], 'needs a float tensor of rank 1 or more');
+    return [x];
+  };
+}
+
+export const softmaxOp = defineOp({
+  name: 'softmax',
+  inputs: ['x'],
+  type: lastAxisFloat('softmax'),
+  // dx = y * (dy - sum(dy * y, last axis))
+  grad: ([x], [y], [gy]) => [gy && mul(y, sub(gy, sum(mul(gy, y), x.ndim - 1, true)))],
+});
+
+export const logSoftmaxOp = defineOp({
+  name: 'logSoftmax',
+  inputs: ['x'],
+  type: lastAxisFloat('logSoftmax'),
+  // dx = dy - softmax(x) * sum(dy, last axis)
+  grad: ([x], [y], [gy]) => [gy && sub(gy, mul(exp(y), sum(gy, x.ndim - 1, true)))],
+});
+
+/** exp(x) / sum(exp(x)) along the last axis. @example nb.softmax(x.dot(W).add(b)) */
+export const softmax = (x: TensorLike): Variable => apply1(softmaxOp, [asVariable(x)], {});
+/** log(softmax(x)) along the last axis, computed stably. */
+export const logSoftmax = (x: TensorLike): Variable => apply1(logSoftmaxOp, [asVariable(x)], {});
+
+/** The entries p[i, y[i]] of a probability matrix, one per row. */
+function pickLabels(p: Variable, y: Variable, name: string): Variable {
+  if (p.ndim !== 2) throw typeError(name, ['p', 'y'], [p.type, y.type], 'p must be a matrix of class probabilities');
+  if (y.ndim !== 1 || y.dtype !== 'int32') throw typeError(name, ['p', 'y'], [p.type, y.type], 'y must be an int32 vector of labels');
+  return at(log(p), arange(shape(p).at(0)), y);
+}
+
+/**
+ * Mean negative log-likelihood of integer labels y under row-wise class probabilities p. Compiling
+ * rewrites log(softmax(z)) to logSoftmax(z), so nll(softmax(z), y) stays finite for large z.
+ * @example nb.nll(nb.softmax(x.dot(W).add(b)), y)
+ */
+export function nll(p: TensorLike, y: TensorLike): Variable {
+  return neg(mean(pickLabels(asVariable(p), asVariable(y, 'int32'), 'nll')));
+}
+
+/** Element-wise -(t log p + (1 - t) log(1 - p)); stable for p = sigmoid(z) once compiled. */
+export function binaryCrossentropy(p: TensorLike, t: TensorLike): Variable {
+  const [pv, tv] = asVariables([p, t]);
+  return neg(add(mul(tv, log(pv)), mul(sub(1, tv), log(sub(1, pv)))));
+}
+
+/** Binary cross-entropy from logits z: softplus(z) - t z, without forming sigmoid(z). */
+export function sigmoidCrossentropyWithLogits(z: TensorLike, t: TensorLike): Variable {
+  const [zv, tv] = asVariables([z, t]);
+  return sub(softplus(zv), mul(tv, zv));
+}
+
+/**
+ * Per-row -sum(t log p) for one-hot or soft targets t (a matrix), or -log p[i, t[i]] for int labels.
+ */
+export function categoricalCrossentropy(p: TensorLike, t: TensorLike): Variable {
+  const pv = asVariable(p);
+  const tv = asVariable(t, pv.dtype);
+  if (tv.dtype === 'int32' && tv.ndim === 1) return neg(pickLabels(pv, tv, 'categoricalCrossentropy'));
+  return neg(sum(mul(tv, log(pv)), pv.ndim - 1));
+}
+
+/** Element-wise (a - b)². */
+export function squaredError(a: TensorLike, b: TensorLike): Variable {
+  const [av, bv] = asVariables([a, b]);
+  return square(sub(av, bv));
+}
+
+/** sum |x|: the L1 penalty. */
+export const l1 = (x: TensorLike): Variable => sum(abs(asVariable(x)));
+/** sum x²: the squared L2 penalty (the tutorials' L2_sqr). */
+export const l2Sqr = (x: TensorLike): Variable => sum(square(asVariable(x)));
+/** sqrt(sum x²). */
+export const l2Norm = (x: TensorLike): Variable => sqrt(l2Sqr(x));
+
