@@ -202,7 +202,7 @@ void run(const Plan<T>& plan, D* out) {
       T* direct = nullptr;
       if constexpr (std::is_same_v<T, D>) direct = target;
       const T* result = runBlock(plan, w, start, len, direct);
-      if (result != target) {
+      if (result != direct) {
         for (int i = 0; i < len; ++i) target[i] = storeAs<D>(result[i]);
       }
     }

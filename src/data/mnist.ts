@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { NDArray } from '../ndarray/index.js';
-import { readIdx } from './idx.js';
+import type { NDArray } from '../ndarray/index.js';
+import { decodeIdx, readIdxFile, type IdxFile } from './idx.js';
 
 export interface Split {
   /** float32 [n, rows * cols], pixels in [0, 1]. */
@@ -61,21 +61,21 @@ function locateFiles(dir: string): Record<keyof typeof FILES, string> {
   return found as Record<keyof typeof FILES, string>;
 }
 
-/** Images as float32 [n, rows * cols] and labels as int32 [n], checked to describe the same examples. */
-function readPair(imagesPath: string, labelsPath: string): { x: NDArray; y: NDArray; imageShape: [number, number] } {
-  const images = readIdx(imagesPath, { type: 'ubyte', rank: 3, scale: true });
-  const y = readIdx(labelsPath, { type: 'ubyte', rank: 1 });
-  const [n, rows, cols] = images.shape;
-  if (y.shape[0] !== n) {
-    throw new Error(`loadMnist: ${imagesPath} holds ${n} images but ${labelsPath} holds ${y.shape[0]} labels`);
-  }
-  return { x: images.reshape([n, rows * cols]), y, imageShape: [rows, cols] };
+interface Pair {
+  images: IdxFile;
+  labels: IdxFile;
+  imageShape: [number, number];
 }
 
-/** Rows [start, end) of `a` as a fresh array (own buffer, so a backend never sees a view with an offset). */
-function rows(a: NDArray, start: number, end: number): NDArray {
-  const width = a.size / (a.shape[0] || 1);
-  return new NDArray(a.dtype, [end - start, ...a.shape.slice(1)], a.data.slice(start * width, end * width));
+/** An images file and a labels file, checked to describe the same number of examples. */
+function readPair(imagesPath: string, labelsPath: string): Pair {
+  const images = readIdxFile(imagesPath, { type: 'ubyte', rank: 3 });
+  const labels = readIdxFile(labelsPath, { type: 'ubyte', rank: 1 });
+  const [n, rows, cols] = images.shape;
+  if (labels.shape[0] !== n) {
+    throw new Error(`loadMnist: ${imagesPath} holds ${n} images but ${labelsPath} holds ${labels.shape[0]} labels`);
+  }
+  return { images, labels, imageShape: [rows, cols] };
 }
 
 function checkCount(what: string, value: number, max: number): void {
@@ -84,9 +84,12 @@ function checkCount(what: string, value: number, max: number): void {
   }
 }
 
-function split(x: NDArray, y: NDArray, start: number, end: number, limit: number | undefined): Split {
-  const stop = limit === undefined ? end : Math.min(end, start + limit);
-  return { x: rows(x, start, stop), y: rows(y, start, stop) };
+/** Examples [start, end), cut to `limit`, decoded straight from the file bytes (no whole-file copy first). */
+function split(pair: Pair, start: number, end: number, limit: number | undefined): Split {
+  const rows: [number, number] = [start, limit === undefined ? end : Math.min(end, start + limit)];
+  const [height, width] = pair.imageShape;
+  const x = decodeIdx(pair.images, { scale: true, rows }).reshape([rows[1] - rows[0], height * width]);
+  return { x, y: decodeIdx(pair.labels, { rows }) };
 }
 
 /**
@@ -105,16 +108,16 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
         `but ${paths.testImages} holds ${test.imageShape.join('x')}`,
     );
   }
-  const n = official.y.size;
+  const n = official.labels.shape[0];
   const validationSize = options.validationSize ?? 10000;
   checkCount('validationSize', validationSize, n);
   const limits = typeof options.limit === 'number' ? { train: options.limit, valid: options.limit, test: options.limit } : options.limit ?? {};
   for (const [name, value] of Object.entries(limits)) checkCount(`limit for ${name}`, value, Number.MAX_SAFE_INTEGER);
   const trainEnd = n - validationSize;
   return {
-    train: split(official.x, official.y, 0, trainEnd, limits.train),
-    valid: split(official.x, official.y, trainEnd, n, limits.valid),
-    test: split(test.x, test.y, 0, test.y.size, limits.test),
+    train: split(official, 0, trainEnd, limits.train),
+    valid: split(official, trainEnd, n, limits.valid),
+    test: split(test, 0, test.labels.shape[0], limits.test),
     imageShape: official.imageShape,
   };
 }

@@ -154,10 +154,3 @@ export function full(shape: Shape, value: number, dtype: DType = 'float32'): NDA
 export function ones(shape: Shape, dtype: DType = 'float32'): NDArray {
   return full(shape, 1, dtype);
 }
-
-/** 0, 1, ..., n-1 as int32 (or `dtype`). */
-export function arange(n: number, dtype: DType = 'int32'): NDArray {
-  const a = new NDArray(dtype, [n]);
-  for (let i = 0; i < n; i++) a.data[i] = i;
-  return a;
-}

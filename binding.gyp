@@ -1,0 +1,35 @@
+{
+  "targets": [
+    {
+      "target_name": "nabla_native",
+      "sources": [
+        "native/addon.cc",
+        "native/kernels/broadcast-layout.cc",
+        "native/kernels/conv.cc",
+        "native/kernels/elementwise.cc",
+        "native/kernels/gemm.cc",
+        "native/kernels/philox.cc",
+        "native/kernels/pool.cc",
+        "native/kernels/reduce.cc",
+        "native/kernels/softmax.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": [
+        "-std=c++17",
+        "-fexceptions",
+        "-O3",
+        "-march=native",
+        "-fno-math-errno",
+        "-fopenmp",
+        "-Wall",
+        "-Wextra",
+        "-Wno-unused-parameter"
+      ],
+      "libraries": ["-lopenblas", "-lgomp"],
+      "ldflags": ["-fopenmp"]
+    }
+  ]
+}

@@ -1,0 +1,337 @@
+// N-API glue: unpacks and checks arguments, picks the float32 or float64 kernel from the output's
+// element type, and calls into native/kernels/. No numerics live here.
+#include <napi.h>
+
+#include <algorithm>
+
+#include "args.h"
+#include "kernels/conv.h"
+#include "kernels/elementwise.h"
+#include "kernels/gemm.h"
+#include "kernels/philox.h"
+#include "kernels/pool.h"
+#include "kernels/reduce.h"
+#include "kernels/softmax.h"
+
+namespace nabla {
+namespace {
+
+// Elements a row-major rows×cols matrix with leading dimension ld spans.
+double matrixExtent(double rows, double cols, double ld) {
+  return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+// gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Args args(info, "gemm", 13);
+  const bool transA = args.boolean(0, "transA"), transB = args.boolean(1, "transB");
+  const int64_t M = args.count(2, "M"), N = args.count(3, "N"), K = args.count(4, "K");
+  const double alpha = args.number(5, "alpha"), beta = args.number(10, "beta");
+  const ArrayArg A = args.floatArray(6, "A"), B = args.floatArray(8, "B");
+  const ArrayArg C = args.floatArray(11, "C");
+  const int64_t lda = args.count(7, "lda"), ldb = args.count(9, "ldb"), ldc = args.count(12, "ldc");
+  args.sameType(A, "A", C, "C");
+  args.sameType(B, "B", C, "C");
+  const int64_t colsA = transA ? M : K, colsB = transB ? K : N;
+  if (lda < std::max<int64_t>(1, colsA) || ldb < std::max<int64_t>(1, colsB) ||
+      ldc < std::max<int64_t>(1, N)) {
+    args.fail("a leading dimension is smaller than its row (lda " + std::to_string(lda) +
+                  ", ldb " + std::to_string(ldb) + ", ldc " + std::to_string(ldc) + ")",
+              true);
+  }
+  args.needs(A, "A", matrixExtent(transA ? K : M, colsA, lda));
+  args.needs(B, "B", matrixExtent(transB ? N : K, colsB, ldb));
+  args.needs(C, "C", matrixExtent(M, N, ldc));
+  if (M == 0 || N == 0) return info.Env().Undefined();
+  withFloat(C.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    gemm<T>(transA, transB, M, N, K, static_cast<T>(alpha), A.as<T>(), lda, B.as<T>(), ldb,
+            static_cast<T>(beta), C.as<T>(), ldc);
+  });
+  return info.Env().Undefined();
+}
+
+// Checks that every element input i reads lies inside it: strides may be negative or zero.
+void checkReach(const Args& args, const ArrayArg& input, size_t i, const int32_t* strides,
+                int64_t offset, const int32_t* shape, int rank) {
+  int64_t low = offset, high = offset;
+  for (int d = 0; d < rank; ++d) {
+    const int64_t span = static_cast<int64_t>(shape[d] - 1) * strides[d];
+    (span < 0 ? low : high) += span;
+  }
+  if (low < 0 || high >= input.length) {
+    args.fail("input " + std::to_string(i) + " is read at elements " + std::to_string(low) +
+                  " to " + std::to_string(high) + " but has " + std::to_string(input.length),
+              true);
+  }
+}
+
+// elementwise(program, consts, inputs, strides, offsets, outShape, out)
+Napi::Value Elementwise(const Napi::CallbackInfo& info) {
+  Args args(info, "elementwise", 7);
+  const ArrayArg program = args.typed(0, "program", DType::I32);
+  const ArrayArg consts = args.typed(1, "consts", DType::F64);
+  const std::vector<ArrayArg> inputs = args.arrayList(2, "inputs");
+  const ArrayArg strides = args.typed(3, "strides", DType::I32);
+  const ArrayArg offsets = args.typed(4, "offsets", DType::I32);
+  const ArrayArg shape = args.typed(5, "outShape", DType::I32);
+  const ArrayArg out = args.array(6, "out");
+  const int rank = static_cast<int>(shape.length);
+  const int inputCount = static_cast<int>(inputs.size());
+  if (program.length % kInstructionWidth != 0) {
+    args.fail("program length " + std::to_string(program.length) + " is not a multiple of 5",
+              true);
+  }
+  if (rank > kMaxRank) args.fail("outShape has rank " + std::to_string(rank) + ", at most 16", true);
+  const int instructions = static_cast<int>(program.length / kInstructionWidth);
+  const std::string problem =
+      checkProgram(program.as<int32_t>(), instructions, inputCount, static_cast<int>(consts.length));
+  if (!problem.empty()) args.fail(problem, true);
+  args.needs(strides, "strides", static_cast<int64_t>(inputCount) * rank);
+  args.needs(offsets, "offsets", inputCount);
+  double size = 1;
+  for (int d = 0; d < rank; ++d) {
+    if (shape.as<int32_t>()[d] < 0) args.fail("outShape has a negative extent", true);
+    size *= shape.as<int32_t>()[d];
+  }
+  args.needs(out, "out", size);
+  std::vector<ElementwiseInput> sources;
+  for (int i = 0; i < inputCount; ++i) {
+    if (size > 0) {
+      checkReach(args, inputs[i], i, strides.as<int32_t>() + i * rank, offsets.as<int32_t>()[i],
+                 shape.as<int32_t>(), rank);
+    }
+    sources.push_back({inputs[i].data, inputs[i].dtype});
+  }
+  elementwise({program.as<int32_t>(), instructions, consts.as<double>(), sources.data(),
+               inputCount, strides.as<int32_t>(), offsets.as<int32_t>(), shape.as<int32_t>(), rank,
+               out.data, out.dtype});
+  return info.Env().Undefined();
+}
+
+// reduce(op, x, outer, n, inner, out)
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Args args(info, "reduce", 6);
+  const int64_t code = args.count(0, "op");
+  if (code > static_cast<int64_t>(ReduceOp::Argmin)) {
+    args.fail("op " + std::to_string(code) + " is not 0 sum, 1 prod, 2 max, 3 min, 4 argmax or 5 argmin",
+              true);
+  }
+  const ReduceOp op = static_cast<ReduceOp>(code);
+  const ArrayArg x = args.array(1, "x");
+  const int64_t outer = args.count(2, "outer"), n = args.count(3, "n"), inner = args.count(4, "inner");
+  const bool arg = op == ReduceOp::Argmax || op == ReduceOp::Argmin;
+  const ArrayArg out = arg ? args.typed(5, "out", DType::I32) : args.array(5, "out");
+  if (!arg) args.sameType(x, "x", out, "out");
+  args.needs(x, "x", static_cast<double>(outer) * n * inner);
+  args.needs(out, "out", static_cast<double>(outer) * inner);
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    if (arg) {
+      argReduce<T>(op, x.as<T>(), outer, n, inner, out.as<int32_t>());
+    } else {
+      reduce<T>(op, x.as<T>(), outer, n, inner, out.as<T>());
+    }
+  };
+  if (x.dtype == DType::I32) {
+    run(int32_t{});
+  } else {
+    withFloat(x.dtype, run);
+  }
+  return info.Env().Undefined();
+}
+
+// softmax(x, rows, cols, out) and logSoftmax(x, rows, cols, out)
+template <bool kLog>
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Args args(info, kLog ? "logSoftmax" : "softmax", 4);
+  const ArrayArg x = args.floatArray(0, "x"), out = args.floatArray(3, "out");
+  const int64_t rows = args.count(1, "rows"), cols = args.count(2, "cols");
+  args.sameType(x, "x", out, "out");
+  args.needs(x, "x", static_cast<double>(rows) * cols);
+  args.needs(out, "out", static_cast<double>(rows) * cols);
+  withFloat(out.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    if constexpr (kLog) {
+      logSoftmax<T>(x.as<T>(), rows, cols, out.as<T>());
+    } else {
+      softmax<T>(x.as<T>(), rows, cols, out.as<T>());
+    }
+  });
+  return info.Env().Undefined();
+}
+
+ConvShape convShape(const Args& args, size_t firstDim, size_t kernelDims, size_t modeArg) {
+  ConvShape s;
+  s.B = args.count(firstDim, "B");
+  s.C = args.count(firstDim + 1, "C");
+  s.H = args.count(firstDim + 2, "H");
+  s.W = args.count(firstDim + 3, "W");
+  s.kh = args.count(kernelDims, "kh");
+  s.kw = args.count(kernelDims + 1, "kw");
+  const int64_t mode = args.count(modeArg, "mode");
+  if (mode > 1) args.fail("mode " + std::to_string(mode) + " is not 0 (valid) or 1 (full)", true);
+  s.mode = static_cast<ConvMode>(mode);
+  return s;
+}
+
+void checkConv(const Args& args, const ConvShape& s) {
+  if (s.C < 1 || s.K < 1 || s.kh < 1 || s.kw < 1 || s.outH() < 1 || s.outW() < 1) {
+    args.fail("no output for C " + std::to_string(s.C) + ", K " + std::to_string(s.K) +
+                  ", input " + std::to_string(s.H) + "x" + std::to_string(s.W) + ", kernel " +
+                  std::to_string(s.kh) + "x" + std::to_string(s.kw),
+              true);
+  }
+}
+
+// conv2d(x, B, C, H, W, w, K, kh, kw, mode, out)
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  Args args(info, "conv2d", 11);
+  ConvShape s = convShape(args, 1, 7, 9);
+  s.K = args.count(6, "K");
+  checkConv(args, s);
+  const ArrayArg x = args.floatArray(0, "x"), w = args.floatArray(5, "w");
+  const ArrayArg out = args.floatArray(10, "out");
+  args.sameType(x, "x", out, "out");
+  args.sameType(w, "w", out, "out");
+  args.needs(x, "x", 1.0 * s.B * s.C * s.H * s.W);
+  args.needs(w, "w", 1.0 * s.K * s.C * s.kh * s.kw);
+  args.needs(out, "out", 1.0 * s.B * s.K * s.outH() * s.outW());
+  withFloat(out.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    conv2d<T>(s, x.as<T>(), w.as<T>(), out.as<T>());
+  });
+  return info.Env().Undefined();
+}
+
+// conv2dWeightGrad(x, B, C, H, W, gy, K, oh, ow, kh, kw, mode, out)
+Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "conv2dWeightGrad", 13);
+  ConvShape s = convShape(args, 1, 9, 11);
+  s.K = args.count(6, "K");
+  checkConv(args, s);
+  const int64_t oh = args.count(7, "oh"), ow = args.count(8, "ow");
+  if (oh != s.outH() || ow != s.outW()) {
+    args.fail("gy is " + std::to_string(oh) + "x" + std::to_string(ow) + " but the convolution gives " +
+                  std::to_string(s.outH()) + "x" + std::to_string(s.outW()),
+              true);
+  }
+  const ArrayArg x = args.floatArray(0, "x"), gy = args.floatArray(5, "gy");
+  const ArrayArg out = args.floatArray(12, "out");
+  args.sameType(x, "x", out, "out");
+  args.sameType(gy, "gy", out, "out");
+  args.needs(x, "x", 1.0 * s.B * s.C * s.H * s.W);
+  args.needs(gy, "gy", 1.0 * s.B * s.K * oh * ow);
+  args.needs(out, "out", 1.0 * s.K * s.C * s.kh * s.kw);
+  withFloat(out.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    conv2dWeightGrad<T>(s, x.as<T>(), gy.as<T>(), out.as<T>());
+  });
+  return info.Env().Undefined();
+}
+
+PoolShape poolShape(const Args& args, size_t firstDim) {
+  PoolShape s;
+  s.B = args.count(firstDim, "B");
+  s.C = args.count(firstDim + 1, "C");
+  s.H = args.count(firstDim + 2, "H");
+  s.W = args.count(firstDim + 3, "W");
+  s.ph = args.count(firstDim + 4, "ph");
+  s.pw = args.count(firstDim + 5, "pw");
+  s.ignoreBorder = args.boolean(firstDim + 6, "ignoreBorder");
+  if (s.ph < 1 || s.pw < 1) args.fail("the pooling window must be at least 1x1", true);
+  return s;
+}
+
+// maxPool2d(x, B, C, H, W, ph, pw, ignoreBorder, out)
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
+  Args args(info, "maxPool2d", 9);
+  const PoolShape s = poolShape(args, 1);
+  const ArrayArg x = args.floatArray(0, "x"), out = args.floatArray(8, "out");
+  args.sameType(x, "x", out, "out");
+  args.needs(x, "x", 1.0 * s.B * s.C * s.H * s.W);
+  args.needs(out, "out", 1.0 * s.B * s.C * s.outH() * s.outW());
+  withFloat(out.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    maxPool2d<T>(s, x.as<T>(), out.as<T>());
+  });
+  return info.Env().Undefined();
+}
+
+// maxPool2dGrad(x, y, gy, B, C, H, W, ph, pw, ignoreBorder, gx)
+Napi::Value MaxPool2dGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "maxPool2dGrad", 11);
+  const PoolShape s = poolShape(args, 3);
+  const ArrayArg x = args.floatArray(0, "x"), y = args.floatArray(1, "y");
+  const ArrayArg gy = args.floatArray(2, "gy"), gx = args.floatArray(10, "gx");
+  args.sameType(x, "x", gx, "gx");
+  args.sameType(y, "y", gx, "gx");
+  args.sameType(gy, "gy", gx, "gx");
+  args.needs(x, "x", 1.0 * s.B * s.C * s.H * s.W);
+  args.needs(gx, "gx", 1.0 * s.B * s.C * s.H * s.W);
+  args.needs(y, "y", 1.0 * s.B * s.C * s.outH() * s.outW());
+  args.needs(gy, "gy", 1.0 * s.B * s.C * s.outH() * s.outW());
+  withFloat(gx.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    maxPool2dGrad<T>(s, x.as<T>(), y.as<T>(), gy.as<T>(), gx.as<T>());
+  });
+  return info.Env().Undefined();
+}
+
+// philoxUniform(seed, stream, counter, out)
+Napi::Value PhiloxUniform(const Napi::CallbackInfo& info) {
+  Args args(info, "philoxUniform", 4);
+  const uint32_t seed = args.uint32(0, "seed"), stream = args.uint32(1, "stream");
+  const uint32_t counter = args.uint32(2, "counter");
+  const ArrayArg out = args.floatArray(3, "out");
+  withFloat(out.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    philoxUniform<T>(seed, stream, counter, out.as<T>(), out.length);
+  });
+  return info.Env().Undefined();
+}
+
+// philoxBlock(c0, c1, c2, c3, k0, k1): the raw 4-word block, for known-answer tests.
+Napi::Value PhiloxBlock(const Napi::CallbackInfo& info) {
+  Args args(info, "philoxBlock", 6);
+  const PhiloxWords words =
+      philoxBlock({args.uint32(0, "c0"), args.uint32(1, "c1"), args.uint32(2, "c2"),
+                   args.uint32(3, "c3")},
+                  args.uint32(4, "k0"), args.uint32(5, "k1"));
+  Napi::Array result = Napi::Array::New(info.Env(), 4);
+  for (uint32_t i = 0; i < 4; ++i) result.Set(i, Napi::Number::New(info.Env(), words[i]));
+  return result;
+}
+
+// threads(n?): sets the OpenMP and OpenBLAS thread counts when n is given; returns the count.
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  Args args(info, "threads", 0);
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    const int64_t n = args.count(0, "n", 1024);
+    if (n < 1) args.fail("n must be at least 1", true);
+    setThreads(static_cast<int>(n));
+  }
+  return Napi::Number::New(info.Env(), threads());
+}
+
+}  // namespace
+}  // namespace nabla
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace nabla;
+  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("elementwise", Napi::Function::New(env, Elementwise, "elementwise"));
+  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax<false>, "softmax"));
+  exports.Set("logSoftmax", Napi::Function::New(env, Softmax<true>, "logSoftmax"));
+  exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
+  exports.Set("conv2dWeightGrad", Napi::Function::New(env, Conv2dWeightGrad, "conv2dWeightGrad"));
+  exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d, "maxPool2d"));
+  exports.Set("maxPool2dGrad", Napi::Function::New(env, MaxPool2dGrad, "maxPool2dGrad"));
+  exports.Set("philoxUniform", Napi::Function::New(env, PhiloxUniform, "philoxUniform"));
+  exports.Set("philoxBlock", Napi::Function::New(env, PhiloxBlock, "philoxBlock"));
+  exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  return exports;
+}
+
+NODE_API_MODULE(nabla_native, Init)

@@ -1,0 +1,96 @@
+// Indexing kernels: basic subtensors as strided views (copied), advanced ones by index arrays, and the
+// increments that scatter gradients back.
+import { broadcastShapes, broadcastStrides, NDArray, sizeOf, stridesOf, type TypedArray } from '../../ndarray/index.js';
+import { resolveSlice, type Bound, type IndexEntry } from '../../ops/index.js';
+import type { Kernel } from '../backend.js';
+import { gather, walk } from './strided.js';
+
+interface View {
+  shape: number[];
+  strides: number[];
+  offset: number;
+}
+
+/** The strided view of `shape` that `entries` select, with bounds read from the bound inputs. */
+function basicView(shape: readonly number[], entries: readonly IndexEntry[], bounds: readonly NDArray[]): View {
+  const own = stridesOf(shape);
+  const value = (b: Bound | null) => (b === null ? null : typeof b === 'number' ? b : bounds[b.input].data[0]);
+  const view: View = { shape: [], strides: [], offset: 0 };
+  shape.forEach((size, axis) => {
+    const e = entries[axis];
+    if (!e) {
+      view.shape.push(size);
+      view.strides.push(own[axis]);
+    } else if (e.kind === 'index') {
+      const raw = value(e.at)!;
+      const i = raw < 0 ? raw + size : raw;
+      if (i < 0 || i >= size) throw new Error(`subtensor: index ${raw} is out of range for axis ${axis} of size ${size}`);
+      view.offset += i * own[axis];
+    } else {
+      const [first, step, length] = resolveSlice(value(e.start), value(e.stop), value(e.step), size);
+      view.offset += first * own[axis];
+      view.shape.push(length);
+      view.strides.push(step * own[axis]);
+    }
+  });
+  return view;
+}
+
+export const subtensorKernel: Kernel = ([x, ...bounds], attrs) => {
+  const v = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
+  return [gather(x.data, v.shape, v.strides, v.offset, x.dtype)];
+};
+
+/** Adds (or writes) y, broadcast, into the elements of `target` that a view addresses. */
+function scatterInto(target: TypedArray, v: View, y: NDArray, set: boolean): void {
+  const ys = y.data;
+  walk(v.shape, [v.strides, broadcastStrides(y.shape, v.shape)], (_i, [t, s]) => {
+    target[v.offset + t] = set ? ys[s] : target[v.offset + t] + ys[s];
+  });
+}
+
+export const incSubtensorKernel: Kernel = ([x, y, ...bounds], attrs) => {
+  const out = x.clone();
+  scatterInto(out.data, basicView(x.shape, attrs.entries as IndexEntry[], bounds), y, attrs.set as boolean);
+  return [out];
+};
+
+/** For each element of the broadcast index arrays, the flat offset of the row of x it picks. */
+function advancedOffsets(x: NDArray, indices: readonly NDArray[]): { shape: number[]; offsets: Int32Array; rowSize: number } {
+  const shape = broadcastShapes(...indices.map((i) => i.shape));
+  const strides = stridesOf(x.shape);
+  const offsets = new Int32Array(sizeOf(shape));
+  walk(shape, indices.map((i) => broadcastStrides(i.shape, shape)), (n, pos) => {
+    let off = 0;
+    indices.forEach((idx, axis) => {
+      const raw = idx.data[pos[axis]];
+      const size = x.shape[axis];
+      const i = raw < 0 ? raw + size : raw;
+      if (i < 0 || i >= size) throw new Error(`advancedSubtensor: index ${raw} is out of range for axis ${axis} of size ${size}`);
+      off += i * strides[axis];
+    });
+    offsets[n] = off;
+  });
+  return { shape, offsets, rowSize: sizeOf(x.shape.slice(indices.length)) };
+}
+
+export const advancedSubtensorKernel: Kernel = ([x, ...indices]) => {
+  const { shape, offsets, rowSize } = advancedOffsets(x, indices);
+  const out = new NDArray(x.dtype, [...shape, ...x.shape.slice(indices.length)]);
+  offsets.forEach((off, n) => out.data.set(x.data.subarray(off, off + rowSize), n * rowSize));
+  return [out];
+};
+
+export const advancedIncSubtensorKernel: Kernel = ([x, y, ...indices], attrs) => {
+  const { shape, offsets, rowSize } = advancedOffsets(x, indices);
+  const regionShape = [...shape, ...x.shape.slice(indices.length)];
+  const yb = broadcastStrides(y.shape, regionShape);
+  const out = x.clone();
+  const set = attrs.set as boolean;
+  // Repeated indices accumulate (np.add.at semantics), as an embedding gradient needs.
+  walk(regionShape, [yb], (n, [s]) => {
+    const t = offsets[Math.floor(n / rowSize)] + (n % rowSize);
+    out.data[t] = set ? y.data[s] : out.data[t] + y.data[s];
+  });
+  return [out];
+};

@@ -1,0 +1,3 @@
+// data/: readers for the data sets the tutorials use, each checking its input and naming the file at fault.
+export * from './idx.js';
+export * from './mnist.js';

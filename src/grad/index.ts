@@ -1,0 +1,3 @@
+// grad/: reverse-mode automatic differentiation.
+export * from './grad.js';
+export * from './stabilize.js';

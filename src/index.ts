@@ -1,0 +1,12 @@
+// nabla: Theano-style tensor math with automatic differentiation for TypeScript.
+export * from './ndarray/index.js';
+export { TensorType } from './graph/type.js';
+export { Variable, Constant, SharedVariable, Apply } from './graph/variable.js';
+export * from './graph/constructors.js';
+export { pp, debugPrint } from './graph/print.js';
+export * from './ops/index.js';
+export * from './random/index.js';
+export * from './grad/index.js';
+export { getBackend, setBackend, referenceBackend, type Backend, type BackendName } from './backends/index.js';
+export * from './compile/index.js';
+export * from './optim/index.js';

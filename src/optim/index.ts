@@ -1,0 +1,3 @@
+// optim/: update rules and learning-rate schedules.
+export * from './updates.js';
+export * from './schedules.js';
