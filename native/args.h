@@ -80,14 +80,18 @@ class Args {
   ArrayArg array(size_t i, const char* name) const { return array(info_[i], i, name); }
 
   ArrayArg floatArray(size_t i, const char* name) const {
-    ArrayArg a = array(i, name);
-    if (a.dtype == DType::I32) failArg(i, name, "a Float32Array or Float64Array");
+    ArrayArg a;
+    if (!typedArray(info_[i], a) || a.dtype == DType::I32) {
+      failArg(i, name, "a Float32Array or Float64Array");
+    }
     return a;
   }
 
   ArrayArg typed(size_t i, const char* name, DType dtype) const {
-    ArrayArg a = array(i, name);
-    if (a.dtype != dtype) failArg(i, name, std::string("a ") + dtypeName(dtype));
+    ArrayArg a;
+    if (!typedArray(info_[i], a) || a.dtype != dtype) {
+      failArg(i, name, std::string(dtype == DType::I32 ? "an " : "a ") + dtypeName(dtype));
+    }
     return a;
   }
 
@@ -133,16 +137,26 @@ class Args {
   }
 
   ArrayArg array(Napi::Value value, size_t i, const char* name) const {
-    if (value.IsTypedArray()) {
-      napi_typedarray_type type;
-      size_t length;
-      void* data;
-      napi_get_typedarray_info(env(), value, &type, &length, &data, nullptr, nullptr);
-      if (type == napi_float32_array) return {data, static_cast<int64_t>(length), DType::F32};
-      if (type == napi_float64_array) return {data, static_cast<int64_t>(length), DType::F64};
-      if (type == napi_int32_array) return {data, static_cast<int64_t>(length), DType::I32};
+    ArrayArg a;
+    if (!typedArray(value, a)) {
+      failArg(i, name, "a Float32Array, Float64Array or Int32Array", value);
     }
-    failArg(i, name, "a Float32Array, Float64Array or Int32Array", value);
+    return a;
+  }
+
+  // Reads a Float32Array, Float64Array or Int32Array into `a`; false for anything else.
+  bool typedArray(Napi::Value value, ArrayArg& a) const {
+    if (!value.IsTypedArray()) return false;
+    napi_typedarray_type type;
+    size_t length;
+    napi_get_typedarray_info(env(), value, &type, &length, &a.data, nullptr, nullptr);
+    a.length = static_cast<int64_t>(length);
+    switch (type) {
+      case napi_float32_array: a.dtype = DType::F32; return true;
+      case napi_float64_array: a.dtype = DType::F64; return true;
+      case napi_int32_array: a.dtype = DType::I32; return true;
+      default: return false;
+    }
   }
 
   std::string describe(Napi::Value value) const {

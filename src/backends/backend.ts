@@ -2,6 +2,7 @@
 import type { NDArray } from '../ndarray/index.js';
 import type { Attrs } from '../graph/op.js';
 import type { Apply } from '../graph/variable.js';
+import type { Phase } from '../graph/rewrite.js';
 import type { OpName } from '../ops/index.js';
 
 /** Computes a node's outputs from its input values. Inputs are valid by the op's type rule. */
@@ -15,4 +16,6 @@ export interface Backend {
   readonly kernels: KernelTable;
   /** Kernels for compiler-made nodes (fused element-wise loops) that only some backends run. */
   readonly extraKernels?: Readonly<Record<string, Kernel>>;
+  /** Compile phases this backend adds after the common ones (element-wise fusion). */
+  readonly phases?: readonly Phase[];
 }

@@ -87,7 +87,7 @@ function toArgument(input: Variable, value: Argument, position: number): NDArray
     try {
       arr = array(value as Nested, input.dtype);
     } catch (e) {
-      throw new Error(`${where}: ${(e as Error).message}`);
+      throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
     }
   }
   if (arr.rank !== input.ndim || input.type.shape.some((d, i) => d !== null && d !== arr.shape[i])) {
@@ -110,7 +110,8 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
   const updates = collectUpdates(options, outs);
   const givens = givensMap(options);
   const substituted = rebuild([...outs, ...updates.map(([, v]) => v)], { replace: givens }).outputs;
-  const optimized = optimize(substituted);
+  const backend = options.backend ?? getBackend();
+  const optimized = optimize(substituted, backend.phases);
   const finalOuts = optimized.slice(0, outs.length);
   const finalUpdates = optimized.slice(outs.length);
 
@@ -119,7 +120,6 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
       throw new Error(`fn: the outputs depend on ${leaf} (${leaf.type}), which is not among the inputs [${inputs.join(', ')}] nor given`);
     }
   }
-  const backend = options.backend ?? getBackend();
   const run = schedule(optimized, inputs, backend);
   const targets = updates.map(([t]) => t);
 

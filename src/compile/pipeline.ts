@@ -1,16 +1,11 @@
 // The compile pipeline: named phases, each a rebuild with its rewrites, run until nothing changes.
 // NABLA_DEBUG=1 prints the graph after each phase.
-import { rebuild, type LocalRewrite } from '../graph/rewrite.js';
+import { rebuild, type Phase } from '../graph/rewrite.js';
 import type { Variable } from '../graph/variable.js';
 import { stabilizingRewrites } from '../grad/index.js';
 import { canonicalRewrites } from './rewrites/canonicalize.js';
 import { specializingRewrites } from './rewrites/specialize.js';
 import { debugPrint } from '../graph/print.js';
-
-export interface Phase {
-  name: string;
-  rewrites: readonly LocalRewrite[];
-}
 
 export const phases: readonly Phase[] = [
   { name: 'canonicalize', rewrites: canonicalRewrites },
@@ -18,11 +13,12 @@ export const phases: readonly Phase[] = [
   { name: 'specialize', rewrites: specializingRewrites },
 ];
 
-/** The outputs after every phase; merging of equal sub-graphs runs in each. */
-export function optimize(outputs: readonly Variable[], extraPhases: readonly Phase[] = []): Variable[] {
+/** The outputs after every phase, then the backend's own; merging of equal sub-graphs runs in each. */
+export function optimize(outputs: readonly Variable[], backendPhases: readonly Phase[] = []): Variable[] {
   let current = [...outputs];
-  for (const phase of [...phases, ...extraPhases]) {
-    for (let pass = 0; pass < 4; pass++) {
+  for (const phase of [...phases, ...backendPhases]) {
+    if ('run' in phase) current = phase.run(current);
+    else for (let pass = 0; pass < 4; pass++) {
       const result = rebuild(current, { rewrites: phase.rewrites, merge: true });
       current = result.outputs;
       if (!result.changed) break;

@@ -86,7 +86,7 @@ function gunzip(bytes: Uint8Array, name: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    throw new Error(`${name}: gzip data is corrupt (${(error as Error).message})`);
+    throw new Error(`${name}: gzip data is corrupt (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -232,5 +232,5 @@ export function encodeIdx(array: NDArray, name = 'encodeIdx', options: Omit<Writ
 export function writeIdx(path: string, array: NDArray, options: WriteIdxOptions = {}): void {
   const bytes = encodeIdx(array, basename(path), options);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, options.gzip ?? path.endsWith('.gz') ? gzipSync(bytes) : bytes);
+  writeFileSync(path, (options.gzip ?? path.endsWith('.gz')) ? gzipSync(bytes) : bytes);
 }

@@ -6,6 +6,9 @@ import { Apply, applyOp, Constant, Variable } from './variable.js';
 /** Looks at one freshly rebuilt node; returns replacements for its outputs, or null to keep it. */
 export type LocalRewrite = (node: Apply) => Variable[] | null;
 
+/** A compile phase: local rewrites run to a fixed point, or a pass over the whole graph. */
+export type Phase = { name: string; rewrites: readonly LocalRewrite[] } | { name: string; run: (outputs: readonly Variable[]) => Variable[] };
+
 export interface RebuildOptions {
   /** Variables to replace wherever they are used (givens). */
   replace?: ReadonlyMap<Variable, Variable>;

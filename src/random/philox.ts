@@ -13,7 +13,7 @@ const KEY_BUMP0 = 0x9e3779b9;
 const KEY_BUMP1 = 0xbb67ae85;
 const TWO_POW_32 = 4294967296;
 const TWO_POW_MINUS_16 = 1 / 65536; // multiplying by a power of two is exact, and cheaper than dividing
-const TWO_POW_MINUS_24 = 1 / 16777216;
+const TWO_POW_MINUS_23 = 1 / 8388608;
 
 /**
  * The high 32 bits of a * m (m = mHi * 2^16 + mLo), exactly: a*mHi and a*mLo are below 2^48 and
@@ -66,8 +66,8 @@ function checkUint32(name: string, value: number): void {
 /**
  * Fills `out` with uniform draws in (0, 1): element i is word i % 4 of the block with counter
  * (b mod 2^32, floor(b / 2^32), counter, 0), b = floor(i / 4), under key (seed, stream), mapped to
- * ((w >>> 8) + 0.5) * 2^-24 in double and then stored. A Float32Array rounds values above 0.5 half
- * to even, so its largest value is exactly 1 (when w >>> 8 is 2^24 - 1, probability 2^-24).
+ * ((w >>> 9) + 0.5) * 2^-23: 24 significant bits, so float32 holds every value exactly and no draw
+ * rounds to 0 or 1 (with 24 bits before the half, the largest float32 draw would round up to 1).
  * @example const u = new Float32Array(10); philoxUniform(42, 0, 0, u);
  */
 export function philoxUniform(seed: number, stream: number, counter: number, out: Float32Array | Float64Array): void {
@@ -79,6 +79,6 @@ export function philoxUniform(seed: number, stream: number, counter: number, out
   for (let block = 0, i = 0; i < n; block++, i += 4) {
     philoxRounds(block | 0, Math.floor(block / TWO_POW_32) | 0, counter | 0, 0, seed | 0, stream | 0, words);
     const end = Math.min(4, n - i);
-    for (let j = 0; j < end; j++) out[i + j] = ((words[j] >>> 8) + 0.5) * TWO_POW_MINUS_24;
+    for (let j = 0; j < end; j++) out[i + j] = ((words[j] >>> 9) + 0.5) * TWO_POW_MINUS_23;
   }
 }

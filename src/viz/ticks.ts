@@ -41,7 +41,14 @@ export function niceAxis(low: number, high: number, target = 6, integer = false)
 export function formatTick(value: number, step: number, percent = false): string {
   const scaled = percent ? value * 100 : value;
   const scaledStep = percent ? step * 100 : step;
-  const decimals = Math.max(0, Math.ceil(-Math.log10(scaledStep) - 1e-9));
-  const text = scaled.toFixed(Math.min(decimals, 20));
-  return (text === `-${(0).toFixed(Math.min(decimals, 20))}` ? text.slice(1) : text) + (percent ? '%' : '');
+  const decimals = decimalsOf(scaledStep);
+  const text = scaled.toFixed(decimals);
+  return (text === `-${(0).toFixed(decimals)}` ? text.slice(1) : text) + (percent ? '%' : '');
+}
+
+/** The decimals that write `step` exactly (2.5 needs one, 0.02 two), so neighbouring ticks never print alike. */
+function decimalsOf(step: number): number {
+  let decimals = 0;
+  while (decimals < 20 && Math.abs(Number(step.toFixed(decimals)) - step) > Math.abs(step) * 1e-9) decimals++;
+  return decimals;
 }

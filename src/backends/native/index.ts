@@ -1,12 +1,26 @@
-// The native backend: loads the C++ addon and maps ops to its kernels.
+// The native backend: the C++ addon's kernels (OpenBLAS gemm, fused element-wise loops, im2col
+// convolution, pooling, Philox), element-wise fusion when compiling, reference kernels for data movement.
 import type { Backend } from '../backend.js';
+import { loadAddon } from './addon.js';
+import { fusionPhase } from './fuse.js';
+import { fusedKernel, nativeKernelTable } from './kernels.js';
+
+export { referenceFallbacks } from './kernels.js';
 
 export interface NativeLoad {
   backend?: Backend;
   reason?: string;
 }
 
-/** The native backend, or why it cannot be used (not built yet, or the addon failed to load). */
+let loaded: NativeLoad | undefined;
+
+/** The native backend, or why it cannot be used (addon not built, or failed to load). */
 export function loadNativeBackend(): NativeLoad {
-  return { reason: 'the native backend is not built into this version yet' };
+  if (!loaded) {
+    const { addon, reason } = loadAddon();
+    loaded = addon
+      ? { backend: { name: 'native', kernels: nativeKernelTable(addon), extraKernels: { fusedElementwise: fusedKernel(addon) }, phases: [fusionPhase] } }
+      : { reason };
+  }
+  return loaded;
 }

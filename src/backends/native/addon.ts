@@ -1,0 +1,41 @@
+// The C++ addon's entry points (native/addon.cc) and how it is found: build/Release under the package root.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TypedArray } from '../../ndarray/index.js';
+
+type FloatArray = Float32Array | Float64Array;
+
+export interface NativeAddon {
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void;
+  elementwise(program: Int32Array, consts: Float64Array, inputs: TypedArray[], strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray): void;
+  reduce(op: number, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
+  softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number, mode: number, out: FloatArray): void;
+  conv2dWeightGrad(x: FloatArray, B: number, C: number, H: number, W: number, gy: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, out: FloatArray): void;
+  maxPool2d(x: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean, out: FloatArray): void;
+  maxPool2dGrad(x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean, gx: FloatArray): void;
+  philoxUniform(seed: number, stream: number, counter: number, out: FloatArray): void;
+  threads(n?: number): number;
+}
+
+/** The package root: the nearest folder above this file holding package.json (src/ or dist/src/ alike). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const ADDON_PATH = join(packageRoot(), 'build', 'Release', 'nabla_native.node');
+
+/** The addon, or the reason it could not be loaded. */
+export function loadAddon(): { addon?: NativeAddon; reason?: string } {
+  if (!existsSync(ADDON_PATH)) return { reason: `${ADDON_PATH} is not built` };
+  try {
+    return { addon: createRequire(import.meta.url)(ADDON_PATH) as NativeAddon };
+  } catch (e) {
+    return { reason: `${ADDON_PATH} failed to load: ${(e as Error).message.split('\n')[0]}` };
+  }
+}

@@ -1,0 +1,125 @@
+// Element-wise fusion: each maximal tree of element-wise nodes whose intermediate results have no other
+// use becomes one fusedElementwise node, a register program the native loop runs in one pass over memory.
+import type { DType } from '../../ndarray/index.js';
+import type { Phase } from '../../graph/rewrite.js';
+import { topoSort } from '../../graph/traverse.js';
+import { TensorType, type StaticShape } from '../../graph/type.js';
+import { Apply, applyOp, Constant, type Variable } from '../../graph/variable.js';
+import { defineOp, type ElementwiseName } from '../../ops/index.js';
+import { CONST, COPY, INPUT, OPCODES, REGISTERS } from './opcodes.js';
+
+export interface FusedAttrs extends Record<string, unknown> {
+  /** Instructions of five int32 each: [opcode, dst, a, b, c]; the last one's dst is the result. */
+  program: number[];
+  consts: number[];
+  dtype: DType;
+  shape: StaticShape;
+  /** The fused ops, for printing. */
+  ops: string[];
+}
+
+export const fusedElementwiseOp = defineOp({
+  name: 'fusedElementwise',
+  inputs: ['inputs'],
+  type: (_inputs, { dtype, shape }: FusedAttrs) => [new TensorType(dtype, shape)],
+});
+
+const fusable = (node: Apply) => node.outputs.length === 1 && (node.op.elementwise === true || node.op.name === 'cast');
+
+/** Whether `member` computes the same values inside a loop of `root`'s compute type as on its own. */
+function sameArithmetic(member: Apply, root: Apply): boolean {
+  const rootType = root.outputs[0].dtype;
+  const out = member.outputs[0].dtype;
+  if (out === rootType) return true;
+  // 0/1 results (comparisons) are exact in any type, given inputs read at the loop's precision.
+  return out === 'int32' && rootType !== 'int32' && member.inputs.every((v) => v.dtype === rootType || v.dtype === 'int32');
+}
+
+interface Program {
+  attrs: FusedAttrs;
+  inputs: Variable[];
+}
+
+function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | null {
+  const registers = new Map<Variable, number>();
+  const program: number[] = [];
+  const consts: number[] = [];
+  const inputs: Variable[] = [];
+  const emit = (v: Variable): number => {
+    const known = registers.get(v);
+    if (known !== undefined) return known;
+    let instr: number[];
+    if (v.owner && members.has(v.owner)) {
+      const args = v.owner.inputs.map(emit);
+      const name = v.owner.op.name;
+      const code = name === 'cast' ? COPY : OPCODES[name as ElementwiseName];
+      instr = [code, registers.size, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0];
+    } else if (v instanceof Constant && v.value.size === 1) {
+      instr = [CONST, registers.size, consts.push(v.value.data[0]) - 1, 0, 0];
+    } else {
+      instr = [INPUT, registers.size, inputs.push(v) - 1, 0, 0];
+    }
+    registers.set(v, registers.size);
+    program.push(...instr);
+    return instr[1];
+  };
+  emit(root.outputs[0]);
+  if (registers.size > REGISTERS) return null;
+  const out = root.outputs[0].type;
+  const ops = [...members].map((m) => m.op.name);
+  return { attrs: { program, consts, dtype: out.dtype, shape: out.shape, ops }, inputs };
+}
+
+/** Grows a cluster from `root` through producers used only by the cluster; returns members in growth order. */
+function growCluster(root: Apply, uses: ReadonlyMap<Variable, number>, taken: ReadonlySet<Apply>): Apply[] {
+  const members = [root];
+  for (let i = 0; i < members.length; i++) {
+    for (const v of members[i].inputs) {
+      const p = v.owner;
+      if (p && fusable(p) && uses.get(v) === 1 && !taken.has(p) && !members.includes(p) && sameArithmetic(p, root)) members.push(p);
+    }
+  }
+  return members;
+}
+
+/** The fusion pass over a whole graph. */
+export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
+  const nodes = topoSort(outputs);
+  const uses = new Map<Variable, number>();
+  for (const v of outputs) uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const n of nodes) for (const v of n.inputs) uses.set(v, (uses.get(v) ?? 0) + 1);
+
+  const taken = new Set<Apply>();
+  const programs = new Map<Apply, Program>();
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const root = nodes[i];
+    if (!fusable(root) || taken.has(root)) continue;
+    const grown = growCluster(root, uses, taken);
+    // Drop the last-grown members until the program fits the register file.
+    for (let size = grown.length; size >= 1; size--) {
+      const members = new Set(grown.slice(0, size));
+      const program = compileProgram(root, members);
+      if (!program) continue;
+      members.forEach((m) => taken.add(m));
+      programs.set(root, program);
+      break;
+    }
+  }
+
+  const mapped = new Map<Variable, Variable>();
+  const resolve = (v: Variable) => mapped.get(v) ?? v;
+  for (const node of nodes) {
+    const program = programs.get(node);
+    if (program) {
+      mapped.set(node.outputs[0], applyOp(fusedElementwiseOp, program.inputs.map(resolve), program.attrs).outputs[0]);
+    } else if (!taken.has(node)) {
+      const inputs = node.inputs.map(resolve);
+      const same = inputs.every((v, k) => v === node.inputs[k]);
+      const rebuilt = same ? node : applyOp(node.op, inputs, node.attrs);
+      node.outputs.forEach((o, k) => mapped.set(o, rebuilt.outputs[k]));
+    }
+  }
+  return outputs.map(resolve);
+}
+
+export const fusionPhase: Phase = { name: 'fuse', run: fuseElementwise };

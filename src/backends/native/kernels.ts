@@ -1,0 +1,177 @@
+// Native kernels: each maps an op onto the addon's entry points. Ops without a native kernel are
+// listed in `referenceFallbacks` and run the reference kernel on the same arrays.
+import { broadcastShapes, broadcastStrides, NDArray, sizeOf } from '../../ndarray/index.js';
+import type { ConvMode, DotAttrs, ElementwiseName, OpName, PoolAttrs, RandomUniformAttrs, ReduceAttrs } from '../../ops/index.js';
+import type { Kernel, KernelTable } from '../backend.js';
+import { referenceKernels } from '../reference/index.js';
+import { dimshuffleKernel } from '../reference/shape.js';
+import type { NativeAddon } from './addon.js';
+import type { FusedAttrs } from './fuse.js';
+import { COPY, INPUT, OPCODES } from './opcodes.js';
+
+type FloatArray = Float32Array | Float64Array;
+
+/** Runs a register program over inputs broadcast to their common shape. */
+function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], dtype: NDArray['dtype']): NDArray {
+  const shape = broadcastShapes(...inputs.map((x) => x.shape));
+  const out = new NDArray(dtype, shape);
+  const strides = new Int32Array(inputs.length * shape.length);
+  inputs.forEach((x, i) => strides.set(broadcastStrides(x.shape, shape), i * shape.length));
+  addon.elementwise(program, consts, inputs.map((x) => x.data), strides, new Int32Array(inputs.length), Int32Array.from(shape), out.data);
+  return out;
+}
+
+const NO_CONSTS = new Float64Array(0);
+
+/** A one-instruction program per element-wise op: load each input, apply the opcode. */
+function singleOpProgram(opcode: number, arity: number): Int32Array {
+  const loads = Array.from({ length: arity }, (_, i) => [INPUT, i, i, 0, 0]).flat();
+  return Int32Array.from([...loads, opcode, arity, 0, 1, 2]);
+}
+
+function elementwiseKernels(addon: NativeAddon): Record<ElementwiseName, Kernel> {
+  const table = {} as Record<ElementwiseName, Kernel>;
+  for (const [name, code] of Object.entries(OPCODES) as [ElementwiseName, number][]) {
+    const cache = new Map<number, Int32Array>();
+    table[name] = (inputs, _attrs, node) => {
+      let program = cache.get(inputs.length);
+      if (!program) cache.set(inputs.length, (program = singleOpProgram(code, inputs.length)));
+      return [runProgram(addon, program, NO_CONSTS, inputs, node.outputs[0].type.dtype)];
+    };
+  }
+  return table;
+}
+
+const REDUCE_CODES = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 } as const;
+
+function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kernel {
+  return ([x], attrs, node) => {
+    const { axes, keepdims } = attrs as ReduceAttrs;
+    const dtype = node.outputs[0].type.dtype;
+    const outShape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const out = new NDArray(dtype, outShape);
+    const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+    if (axes.length === 0) {
+      out.data.set(name === 'argmax' || name === 'argmin' ? new Int32Array(out.size) : x.data);
+    } else if (contiguous) {
+      const [first, last] = [axes[0], axes[axes.length - 1]];
+      addon.reduce(REDUCE_CODES[name], x.data, sizeOf(x.shape.slice(0, first)), sizeOf(x.shape.slice(first, last + 1)), sizeOf(x.shape.slice(last + 1)), out.data);
+    } else {
+      // Move the reduced axes last (in order), then reduce rows.
+      const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      const [moved] = dimshuffleKernel([x], { pattern: [...kept, ...axes] }, node);
+      addon.reduce(REDUCE_CODES[name], moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data);
+    }
+    return [out];
+  };
+}
+
+function dotKernel(addon: NativeAddon): Kernel {
+  return ([a, b], attrs, node) => {
+    const { transA, transB } = attrs as DotAttrs;
+    const dtype = node.outputs[0].type.dtype;
+    const [A, B] = [a, b].map((v) => (v.dtype === dtype ? v : v.astype(dtype)));
+    // Vectors act as a 1×k row on the left and a k×1 column on the right.
+    const [ar, ac] = A.rank === 2 ? A.shape : [1, A.shape[0]];
+    const [br, bc] = B.rank === 2 ? B.shape : [B.shape[0], 1];
+    const [m, k] = transA ? [ac, ar] : [ar, ac];
+    const [k2, n] = transB ? [bc, br] : [br, bc];
+    if (k !== k2) throw new Error(`dot: a has shape [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]; inner dimensions differ (${k} vs ${k2})`);
+    const shape = [...(a.rank === 2 ? [m] : []), ...(b.rank === 2 ? [n] : [])];
+    const out = new NDArray(dtype, shape);
+    if (m > 0 && n > 0) addon.gemm(transA, transB, m, n, k, 1, A.data as FloatArray, ac, B.data as FloatArray, bc, 0, out.data as FloatArray, n);
+    return [out];
+  };
+}
+
+function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
+  const rows = (x: NDArray) => {
+    const cols = x.shape[x.rank - 1];
+    return [cols === 0 ? 0 : x.size / cols, cols];
+  };
+  return {
+    ...elementwiseKernels(addon),
+    cast: ([x], _attrs, node) => [runProgram(addon, singleOpProgram(COPY, 1), NO_CONSTS, [x], node.outputs[0].type.dtype)],
+    sum: reduceKernel(addon, 'sum'),
+    prod: reduceKernel(addon, 'prod'),
+    max: reduceKernel(addon, 'max'),
+    min: reduceKernel(addon, 'min'),
+    argmax: reduceKernel(addon, 'argmax'),
+    argmin: reduceKernel(addon, 'argmin'),
+    dot: dotKernel(addon),
+    softmax: ([x]) => {
+      const out = new NDArray(x.dtype, x.shape);
+      addon.softmax(x.data as FloatArray, ...(rows(x) as [number, number]), out.data as FloatArray);
+      return [out];
+    },
+    logSoftmax: ([x]) => {
+      const out = new NDArray(x.dtype, x.shape);
+      addon.logSoftmax(x.data as FloatArray, ...(rows(x) as [number, number]), out.data as FloatArray);
+      return [out];
+    },
+    conv2d: ([x, w], attrs) => {
+      const mode = attrs.mode as ConvMode;
+      const [B, C, H, W] = x.shape;
+      const [K, , kh, kw] = w.shape;
+      const grow = mode === 'valid' ? -1 : 1;
+      const out = new NDArray(x.dtype, [B, K, H + grow * (kh - 1), W + grow * (kw - 1)]);
+      addon.conv2d(x.data as FloatArray, B, C, H, W, w.data as FloatArray, K, kh, kw, mode === 'valid' ? 0 : 1, out.data as FloatArray);
+      return [out];
+    },
+    conv2dWeightGrad: ([x, gy], attrs) => {
+      const [kh, kw] = attrs.filterShape as number[];
+      const [B, C, H, W] = x.shape;
+      const [, K, oh, ow] = gy.shape;
+      const out = new NDArray(x.dtype, [K, C, kh, kw]);
+      addon.conv2dWeightGrad(x.data as FloatArray, B, C, H, W, gy.data as FloatArray, K, oh, ow, kh, kw, attrs.mode === 'valid' ? 0 : 1, out.data as FloatArray);
+      return [out];
+    },
+    maxPool2d: ([x], attrs) => {
+      const { pool, ignoreBorder } = attrs as PoolAttrs;
+      const [H, W] = x.shape.slice(-2);
+      const round = ignoreBorder ? Math.floor : Math.ceil;
+      const out = new NDArray(x.dtype, [...x.shape.slice(0, -2), round(H / pool[0]), round(W / pool[1])]);
+      addon.maxPool2d(x.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W, pool[0], pool[1], ignoreBorder, out.data as FloatArray);
+      return [out];
+    },
+    maxPool2dGrad: ([x, y, gy], attrs) => {
+      const { pool, ignoreBorder } = attrs as PoolAttrs;
+      const [H, W] = x.shape.slice(-2);
+      const gx = new NDArray(x.dtype, x.shape);
+      addon.maxPool2dGrad(x.data as FloatArray, y.data as FloatArray, gy.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W, pool[0], pool[1], ignoreBorder, gx.data as FloatArray);
+      return [gx];
+    },
+    randomUniform: ([counter, shape], attrs) => {
+      const { seed, stream, dtype } = attrs as RandomUniformAttrs;
+      const out = new NDArray(dtype, Array.from(shape.data));
+      addon.philoxUniform(seed, stream, counter.data[0] >>> 0, out.data as FloatArray);
+      return [out];
+    },
+  };
+}
+
+/** Ops that run their reference kernel on the native backend: data movement, where loops are not the cost. */
+export const referenceFallbacks: readonly OpName[] = [
+  'dimshuffle', 'shape', 'broadcastLike', 'makeVector', 'reshape', 'arange', 'concatenate', 'split',
+  'subtensor', 'incSubtensor', 'advancedSubtensor', 'advancedIncSubtensor',
+];
+
+export function nativeKernelTable(addon: NativeAddon): KernelTable {
+  const own = nativeKernels(addon);
+  const fallbacks = Object.fromEntries(referenceFallbacks.map((name) => [name, referenceKernels[name]]));
+  return { ...fallbacks, ...own } as KernelTable;
+}
+
+export function fusedKernel(addon: NativeAddon): Kernel {
+  const programs = new WeakMap<object, { program: Int32Array; consts: Float64Array }>();
+  return (inputs, attrs) => {
+    let compiled = programs.get(attrs);
+    if (!compiled) {
+      const a = attrs as FusedAttrs;
+      compiled = { program: Int32Array.from(a.program), consts: Float64Array.from(a.consts) };
+      programs.set(attrs, compiled);
+    }
+    return [runProgram(addon, compiled.program, compiled.consts, inputs as NDArray[], (attrs as FusedAttrs).dtype)];
+  };
+}
+

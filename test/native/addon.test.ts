@@ -1,0 +1,591 @@
+// The C++ addon against plain float64 loops written from each function's definition: values in
+// float64 (tight) and float32 (loose), gradients by central finite differences, Philox by the
+// Random123 known-answer vectors. Build first: npx node-gyp rebuild.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+
+type FloatArray = Float32Array | Float64Array;
+type AnyArray = FloatArray | Int32Array;
+type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+interface Native {
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, lda: number,
+    B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void;
+  elementwise(program: Int32Array, consts: Float64Array, inputs: AnyArray[], strides: Int32Array, offsets: Int32Array,
+    outShape: Int32Array, out: AnyArray): void;
+  reduce(op: number, x: AnyArray, outer: number, n: number, inner: number, out: AnyArray): void;
+  softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number,
+    mode: number, out: FloatArray): void;
+  conv2dWeightGrad(x: FloatArray, B: number, C: number, H: number, W: number, gy: FloatArray, K: number, oh: number,
+    ow: number, kh: number, kw: number, mode: number, out: FloatArray): void;
+  maxPool2d(x: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean,
+    out: FloatArray): void;
+  maxPool2dGrad(x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number, ph: number,
+    pw: number, ignoreBorder: boolean, gx: FloatArray): void;
+  philoxUniform(seed: number, stream: number, counter: number, out: FloatArray): void;
+  philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number[];
+  threads(n?: number): number;
+}
+
+const native = createRequire(import.meta.url)('../../build/Release/nabla_native.node') as Native;
+
+// ---- helpers --------------------------------------------------------------------------------
+
+/** mulberry32: a small seeded generator so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomArray<T extends AnyArray>(Ctor: { new (n: number): T }, n: number, seed: number, lo = -1, hi = 1): T {
+  const next = rng(seed);
+  const a = new Ctor(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * next();
+  return a;
+}
+
+/** Asserts |actual - expected| <= atol + rtol·|expected| elementwise, NaN matching NaN. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i], e = expected[i];
+    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (a === e) continue;
+    const ok = Math.abs(a - e) <= atol + rtol * Math.abs(e);
+    if (!ok) assert.fail(`${what}: element ${i} is ${a}, expected ${e}`);
+  }
+}
+
+const dtypes: { name: string; Ctor: FloatCtor; rtol: number; atol: number }[] = [
+  { name: 'float64', Ctor: Float64Array, rtol: 1e-12, atol: 1e-12 },
+  { name: 'float32', Ctor: Float32Array, rtol: 1e-5, atol: 1e-5 },
+];
+
+// ---- gemm -------------------------------------------------------------------------------------
+
+describe('gemm', () => {
+  for (const { name, Ctor, rtol, atol } of dtypes) {
+    it(`matches a triple loop for every transpose, padded leading dimensions, alpha and beta (${name})`, () => {
+      const M = 7, N = 5, K = 9;
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const lda = (transA ? M : K) + 2, ldb = (transB ? K : N) + 1, ldc = N + 3;
+          const A = randomArray(Ctor, (transA ? K : M) * lda, 1);
+          const B = randomArray(Ctor, (transB ? N : K) * ldb, 2);
+          const C = randomArray(Ctor, M * ldc, 3);
+          const expected = Float64Array.from(C);
+          for (let i = 0; i < M; i++) {
+            for (let j = 0; j < N; j++) {
+              let s = 0;
+              for (let k = 0; k < K; k++) {
+                s += (transA ? A[k * lda + i] : A[i * lda + k]) * (transB ? B[j * ldb + k] : B[k * ldb + j]);
+              }
+              expected[i * ldc + j] = 1.5 * s - 0.5 * C[i * ldc + j];
+            }
+          }
+          native.gemm(transA, transB, M, N, K, 1.5, A, lda, B, ldb, -0.5, C, ldc);
+          assertClose(C, expected, rtol, atol * 10, `gemm transA=${transA} transB=${transB}`);
+        }
+      }
+    });
+  }
+
+  it('reads typed arrays in place at their byteOffset', () => {
+    const buffer = new Float64Array(10);
+    const A = new Float64Array(buffer.buffer, 8, 2); // [a0, a1] as a 1x2 row
+    const B = new Float64Array(buffer.buffer, 3 * 8, 2); // a 2x1 column
+    const C = new Float64Array(buffer.buffer, 6 * 8, 1);
+    A.set([2, 3]);
+    B.set([5, 7]);
+    native.gemm(false, false, 1, 1, 2, 1, A, 2, B, 1, 0, C, 1);
+    assert.equal(buffer[6], 31);
+  });
+
+  it('throws TypeErrors naming the argument, RangeErrors for short arrays', () => {
+    const a = new Float32Array(4);
+    assert.throws(() => native.gemm(false, false, 2, 2, 2, 1, a, 2, a, 2, 0, new Float64Array(4), 2),
+      { name: 'TypeError', message: 'gemm: A is a Float32Array but C is a Float64Array' });
+    assert.throws(() => native.gemm(false, false, 2, 2, 2, 1, 'a' as never, 2, a, 2, 0, a, 2),
+      { name: 'TypeError', message: /^gemm: argument 7 \(A\) must be a Float32Array or Float64Array, got a string$/ });
+    assert.throws(() => native.gemm(false, false, 2, 2, 2, 1, new Uint8Array(4) as never, 2, a, 2, 0, a, 2),
+      { name: 'TypeError', message: /argument 7 \(A\) .* got a Uint8Array$/ });
+    assert.throws(() => native.gemm(false, false, 3, 2, 2, 1, a, 2, a, 2, 0, a, 2),
+      { name: 'RangeError', message: 'gemm: A has 4 elements, needs 6' });
+    assert.throws(() => (native.gemm as (...args: unknown[]) => void)(false, false, 2),
+      { name: 'TypeError', message: 'gemm: expects 13 arguments, got 3' });
+  });
+});
+
+// ---- elementwise ------------------------------------------------------------------------------
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const floorMod = (a: number, b: number) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
+const truth = (p: boolean) => (p ? 1 : 0);
+
+/** Each opcode's meaning from Math.*; the numbers are the contract with native/kernels/scalar-ops.h. */
+const unaryOps: Record<number, [string, (x: number) => number]> = {
+  10: ['neg', (x) => -x], 11: ['abs', Math.abs], 12: ['sign', Math.sign], 13: ['sqrt', Math.sqrt],
+  14: ['square', (x) => x * x], 15: ['exp', Math.exp], 16: ['log', Math.log], 17: ['log1p', Math.log1p],
+  18: ['tanh', Math.tanh], 19: ['sigmoid', sigmoid], 20: ['softplus', (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))],
+  21: ['relu', (x) => Math.max(x, 0)], 22: ['reciprocal', (x) => 1 / x], 23: ['expm1', Math.expm1],
+  24: ['cos', Math.cos], 25: ['sin', Math.sin], 26: ['floor', Math.floor], 27: ['copy', (x) => x],
+  28: ['not', (x) => truth(x === 0)], 29: ['trunc', Math.trunc],
+};
+const binaryOps: Record<number, [string, (a: number, b: number) => number]> = {
+  40: ['add', (a, b) => a + b], 41: ['sub', (a, b) => a - b], 42: ['mul', (a, b) => a * b], 43: ['div', (a, b) => a / b],
+  44: ['pow', Math.pow], 45: ['maximum', Math.max], 46: ['minimum', Math.min], 47: ['lt', (a, b) => truth(a < b)],
+  48: ['gt', (a, b) => truth(a > b)], 49: ['le', (a, b) => truth(a <= b)], 50: ['ge', (a, b) => truth(a >= b)],
+  51: ['eq', (a, b) => truth(a === b)], 52: ['neq', (a, b) => truth(a !== b)],
+  53: ['and', (a, b) => truth(a !== 0 && b !== 0)], 54: ['or', (a, b) => truth(a !== 0 || b !== 0)], 55: ['mod', floorMod],
+};
+const ternaryOps: Record<number, [string, (a: number, b: number, c: number) => number]> = {
+  70: ['where', (a, b, c) => (a !== 0 ? b : c)], 71: ['clip', (a, b, c) => Math.min(Math.max(a, b), c)],
+};
+
+/** Runs a register program over explicit per-input strides, one element at a time, in float64. */
+function referenceElementwise(program: number[], consts: number[], inputs: AnyArray[], strides: number[],
+  offsets: number[], shape: number[]): Float64Array {
+  const rank = shape.length;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new Float64Array(size);
+  const index = new Array<number>(rank).fill(0);
+  const reg = new Float64Array(64);
+  for (let e = 0; e < size; e++) {
+    for (let k = 0; k < program.length; k += 5) {
+      const [op, dst, a, b, c] = program.slice(k, k + 5);
+      if (op === 0) {
+        let p = offsets[a];
+        for (let d = 0; d < rank; d++) p += index[d] * strides[a * rank + d];
+        reg[dst] = inputs[a][p];
+      } else if (op === 1) reg[dst] = consts[a];
+      else if (op in unaryOps) reg[dst] = unaryOps[op][1](reg[a]);
+      else if (op in binaryOps) reg[dst] = binaryOps[op][1](reg[a], reg[b]);
+      else reg[dst] = ternaryOps[op][1](reg[a], reg[b], reg[c]);
+    }
+    out[e] = reg[program[program.length - 4]];
+    for (let d = rank - 1; d >= 0 && ++index[d] === shape[d]; d--) index[d] = 0;
+  }
+  return out;
+}
+
+function runElementwise(program: number[], consts: number[], inputs: AnyArray[], strides: number[], offsets: number[],
+  shape: number[], out: AnyArray): void {
+  native.elementwise(Int32Array.from(program), Float64Array.from(consts), inputs, Int32Array.from(strides),
+    Int32Array.from(offsets), Int32Array.from(shape), out);
+}
+
+const specials = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-8, 37, -37, 100, -100, 710, -750, Infinity, -Infinity, NaN];
+
+describe('elementwise', () => {
+  for (const { name, Ctor } of dtypes) {
+    const [rtol, atol] = name === 'float64' ? [1e-14, 1e-300] : [3e-6, 1e-30];
+    const values = Ctor.from([...specials, ...randomArray(Float64Array, 40, 5, -6, 6)]);
+    const n = values.length;
+
+    it(`computes every unary opcode like Math.* (${name})`, () => {
+      for (const [op, [opName, f]] of Object.entries(unaryOps)) {
+        const out = new Ctor(n);
+        runElementwise([0, 0, 0, 0, 0, Number(op), 1, 0, 0, 0], [], [values], [1], [0], [n], out);
+        // Math.* in float64, then rounded like the output, is the reference.
+        const expected = Ctor.from(Array.from(values, f));
+        assertClose(out, expected, rtol, atol, `${opName} (${op})`);
+      }
+    });
+
+    it(`computes every binary and ternary opcode like Math.* (${name})`, () => {
+      const a = Ctor.from([...values].reverse()), b = values;
+      const c = Ctor.from(Array.from(values, (v) => v + 1));
+      for (const [op, [opName, f]] of Object.entries(binaryOps)) {
+        const out = new Ctor(n);
+        runElementwise([0, 0, 0, 0, 0, 0, 1, 1, 0, 0, Number(op), 2, 0, 1, 0], [], [a, b], [1, 1], [0, 0], [n], out);
+        assertClose(out, Ctor.from(Array.from(a, (x, i) => f(x, b[i]))), rtol, atol, `${opName} (${op})`);
+      }
+      for (const [op, [opName, f]] of Object.entries(ternaryOps)) {
+        const out = new Ctor(n);
+        const lo = opName === 'clip' ? Ctor.from(b, (x) => Math.min(x, 0)) : b;
+        const program = [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 2, 2, 0, 0, Number(op), 3, 0, 1, 2];
+        runElementwise(program, [], [a, lo, c], [1, 1, 1], [0, 0, 0], [n], out);
+        assertClose(out, Ctor.from(Array.from(a, (x, i) => f(x, lo[i], c[i]))), rtol, atol, `${opName} (${op})`);
+      }
+    });
+  }
+
+  it('keeps sigmoid and softplus finite and accurate at large |x|', () => {
+    const x = Float64Array.from([-800, -40, 40, 800]);
+    const out = new Float64Array(4);
+    runElementwise([0, 0, 0, 0, 0, 19, 1, 0, 0, 0], [], [x], [1], [0], [4], out);
+    assertClose(out, [0, Math.exp(-40), 1, 1], 1e-14, 0, 'sigmoid');
+    runElementwise([0, 0, 0, 0, 0, 20, 1, 0, 0, 0], [], [x], [1], [0], [4], out);
+    assertClose(out, [0, Math.exp(-40), 40, 800], 1e-14, 0, 'softplus');
+  });
+
+  // (a * b + c) - 0.5 with broadcasting: every layout family the kernel has a path for.
+  const program = [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 42, 2, 0, 1, 0, 0, 3, 2, 0, 0, 40, 4, 2, 3, 0, 1, 5, 0, 0, 0,
+    41, 6, 4, 5, 0];
+  const cases: { what: string; shape: number[]; strides: number[][]; offsets: number[]; sizes: number[] }[] = [
+    { what: 'same-shape contiguous, parallel', shape: [300, 200], strides: [[200, 1], [200, 1], [200, 1]],
+      offsets: [0, 0, 0], sizes: [60000, 60000, 60000] },
+    { what: 'bias along rows, scalar, offsets', shape: [90, 400], strides: [[400, 1], [0, 1], [0, 0]],
+      offsets: [3, 0, 7], sizes: [36003, 400, 8] },
+    { what: 'per-row broadcast (stride 0 innermost)', shape: [64, 700], strides: [[700, 1], [1, 0], [0, 1]],
+      offsets: [0, 0, 0], sizes: [44800, 64, 700] },
+    { what: 'short rows gathered across blocks', shape: [5000, 3], strides: [[3, 1], [0, 1], [1, 0]],
+      offsets: [0, 0, 0], sizes: [15000, 3, 5000] },
+    { what: 'transposed and negative strides, rank 3', shape: [7, 6, 130], strides: [[1, 7, 42], [780, 130, 1],
+      [0, -130, 1]], offsets: [0, 0, 650], sizes: [5460, 5460, 780] },
+    { what: 'rank 0', shape: [], strides: [[], [], []], offsets: [0, 0, 0], sizes: [1, 1, 1] },
+    { what: 'extent-1 dimensions', shape: [1, 50, 1, 3], strides: [[0, 3, 0, 1], [5, 0, 9, 1], [0, 1, 0, 0]],
+      offsets: [0, 0, 0], sizes: [150, 3, 50] },
+  ];
+  for (const { name, Ctor } of dtypes) {
+    for (const { what, shape, strides, offsets, sizes } of cases) {
+      it(`broadcasts: ${what} (${name})`, () => {
+        const inputs = sizes.map((s, i) => randomArray(Ctor, s, 10 + i));
+        const flat = strides.flat();
+        const expected = referenceElementwise(program, [0.5], inputs, flat, offsets, shape);
+        const out = new Ctor(expected.length);
+        runElementwise(program, [0.5], inputs, flat, offsets, shape, out);
+        assertClose(out, Ctor.from(expected), name === 'float64' ? 1e-14 : 1e-6, 1e-6, what);
+      });
+    }
+  }
+
+  it('converts mixed input types on load and truncates into Int32Array like a typed-array store', () => {
+    const ints = Int32Array.from([3, -3, 7, 2 ** 31 - 1]);
+    const halves = Float32Array.from([0.75, -0.75, 0.25, 1]);
+    const out = new Int32Array(4);
+    runElementwise([0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 40, 2, 0, 1, 0], [], [ints, halves], [1, 1], [0, 0], [4], out);
+    assert.deepEqual([...out], [3, -3, 7, -(2 ** 31)]); // 2^31 wraps, as Int32Array stores do
+    const f32 = new Float32Array(4);
+    runElementwise([0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 43, 2, 0, 1, 0], [], [ints, halves], [1, 1], [0, 0], [4], f32);
+    assertClose(f32, Float32Array.from([4, 4, 28, 2 ** 31 - 1]), 1e-7, 0, 'int32 / float32 into float32');
+  });
+
+  it('allows out to be an input (in place)', () => {
+    const x = randomArray(Float32Array, 70000, 21);
+    const expected = Float32Array.from(x, (v) => Math.fround(v * v));
+    runElementwise([0, 0, 0, 0, 0, 14, 0, 0, 0, 0], [], [x], [1], [0], [x.length], x);
+    assertClose(x, expected, 0, 0, 'square in place');
+  });
+
+  it('rejects malformed programs and out-of-bounds strides with the reason', () => {
+    const x = new Float64Array(4), out = new Float64Array(4);
+    assert.throws(() => runElementwise([0, 0, 0, 0, 0, 99, 1, 0, 0, 0], [], [x], [1], [0], [4], out),
+      { name: 'RangeError', message: 'elementwise: instruction 1 (opcode 99) is not a known opcode' });
+    assert.throws(() => runElementwise([40, 1, 0, 2, 0], [], [x], [1], [0], [4], out),
+      { message: 'elementwise: instruction 0 (opcode 40) reads register 0 before it is written' });
+    assert.throws(() => runElementwise([0, 0, 1, 0, 0], [], [x], [1], [0], [4], out),
+      { message: 'elementwise: instruction 0 (opcode 0) reads input 1 of 1' });
+    assert.throws(() => runElementwise([0, 0, 0, 0, 0], [], [x], [2], [0], [4], out),
+      { name: 'RangeError', message: 'elementwise: input 0 is read at elements 0 to 6 but has 4' });
+    assert.throws(() => runElementwise([0, 0, 0, 0, 0], [], [[1, 2] as never], [1], [0], [2], out),
+      { name: 'TypeError', message: /argument 3 \(inputs\) must be .*, got an array$/ });
+  });
+});
+
+// ---- reduce -----------------------------------------------------------------------------------
+
+function referenceReduce(op: number, x: ArrayLike<number>, outer: number, n: number, inner: number): number[] {
+  const out: number[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const column = Array.from({ length: n }, (_, r) => x[(o * n + r) * inner + i]);
+      const first = (f: (v: number) => boolean) => column.findIndex(f);
+      const m = [0, 0, Math.max(...column), Math.min(...column)][op];
+      out.push([
+        column.reduce((a, b) => a + b, 0), column.reduce((a, b) => a * b, 1), m, m,
+        first(Number.isNaN) >= 0 ? first(Number.isNaN) : first((v) => v === Math.max(...column)),
+        first(Number.isNaN) >= 0 ? first(Number.isNaN) : first((v) => v === Math.min(...column)),
+      ][op]);
+    }
+  }
+  return out;
+}
+
+describe('reduce', () => {
+  const layouts = [[40, 300, 1], [1, 300, 70], [6, 50, 9], [1, 5000, 1], [3000, 7, 1]];
+  for (const { name, Ctor, rtol } of dtypes) {
+    for (const [outer, n, inner] of layouts) {
+      it(`sum, prod, max, min, argmax, argmin over [${outer}, ${n}, ${inner}] (${name})`, () => {
+        const x = randomArray(Ctor, outer * n * inner, outer + n + inner, 0.5, 1.5);
+        x[inner] = x[3 * inner] = 2.5; // ties in column 0: the first occurrence (row 1, row 2) wins
+        x[2 * inner] = x[4 * inner] = 0.1;
+        for (let op = 0; op < 6; op++) {
+          const out = op >= 4 ? new Int32Array(outer * inner) : new Ctor(outer * inner);
+          native.reduce(op, x, outer, n, inner, out);
+          const expected = referenceReduce(op, x, outer, n, inner);
+          // Products of thousands of factors drift, but float32 sums come from a double accumulator.
+          assertClose(out, op >= 4 ? expected : Ctor.from(expected), op === 1 ? rtol * n : rtol, 0, `op ${op}`);
+        }
+      });
+    }
+  }
+
+  it('sums a million float32 values as accurately as float64 (double accumulator)', () => {
+    const n = 1 << 20;
+    const x = randomArray(Float32Array, n, 31, 0, 1);
+    const rowSum = new Float32Array(1), columnSums = new Float32Array(4);
+    native.reduce(0, x, 1, n, 1, rowSum);
+    native.reduce(0, x, 1, n / 4, 4, columnSums);
+    const exact = [0, 0, 0, 0];
+    x.forEach((v, i) => { exact[i % 4] += v; });
+    // Half an ulp of float32 (6e-8); a float32 accumulator would be off by about 1e-4 here.
+    assertClose(rowSum, [exact.reduce((a, b) => a + b, 0)], 6e-8, 0, 'row sum');
+    assertClose(columnSums, exact, 6e-8, 0, 'column sums');
+  });
+
+  it('propagates NaN through max and min and points arg ops at the first NaN', () => {
+    const x = Float64Array.from([1, NaN, 3, 0, NaN, 2]);
+    for (const [op, want] of [[2, NaN], [3, NaN], [4, 1], [5, 1]]) {
+      const out = op >= 4 ? new Int32Array(1) : new Float64Array(1);
+      native.reduce(op, x, 1, 6, 1, out);
+      assert.ok(Object.is(out[0], want), `op ${op}: ${out[0]}`);
+    }
+  });
+
+  it('reduces Int32Array input and rejects a float out for argmax', () => {
+    const x = Int32Array.from([4, -2, 9, 9, 1, 0]);
+    const out = new Int32Array(2);
+    native.reduce(0, x, 2, 3, 1, out);
+    assert.deepEqual([...out], [11, 10]);
+    assert.throws(() => native.reduce(4, x, 2, 3, 1, new Float64Array(2)),
+      { name: 'TypeError', message: 'reduce: argument 6 (out) must be an Int32Array, got a Float64Array' });
+  });
+});
+
+// ---- softmax ----------------------------------------------------------------------------------
+
+describe('softmax and logSoftmax', () => {
+  for (const { name, Ctor } of dtypes) {
+    it(`match the definition row by row, stable at large logits (${name})`, () => {
+      const rows = 200, cols = 257;
+      const x = randomArray(Ctor, rows * cols, 41, -5, 5);
+      x[0] = 1000; // exp(1000) overflows without the max shift
+      x[cols] = -1000;
+      const expectedSoft: number[] = [], expectedLog: number[] = [];
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+        const m = Math.max(...row);
+        const logSum = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+        for (const v of row) {
+          expectedSoft.push(Math.exp(v - m - logSum));
+          expectedLog.push(v - m - logSum);
+        }
+      }
+      const [rtol, atol] = name === 'float64' ? [1e-13, 1e-300] : [1e-5, 1e-30];
+      const soft = new Ctor(rows * cols), log = new Ctor(rows * cols);
+      native.softmax(x, rows, cols, soft);
+      native.logSoftmax(x, rows, cols, log);
+      assertClose(soft, expectedSoft, rtol, atol, 'softmax');
+      assertClose(log, expectedLog, rtol, 1e-5, 'logSoftmax');
+      native.logSoftmax(x, rows, cols, x); // in place
+      assertClose(x, log, 0, 0, 'logSoftmax in place');
+    });
+  }
+});
+
+// ---- conv2d -----------------------------------------------------------------------------------
+
+/** The definition: out[b,k,i,j] = Σ x[b,c,i-pad+u', j-pad+v'] · w[k,c,kh-1-u',kw-1-v'] (true convolution). */
+function referenceConv(x: ArrayLike<number>, [B, C, H, W]: number[], w: ArrayLike<number>, [K, kh, kw]: number[],
+  mode: number): { out: Float64Array; oh: number; ow: number } {
+  const ph = mode === 1 ? kh - 1 : 0, pw = mode === 1 ? kw - 1 : 0;
+  const oh = H + 2 * ph - kh + 1, ow = W + 2 * pw - kw + 1;
+  const out = new Float64Array(B * K * oh * ow);
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {
+    let s = 0;
+    for (let c = 0; c < C; c++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
+      const y = i - ph + u, z = j - pw + v;
+      if (y < 0 || y >= H || z < 0 || z >= W) continue;
+      s += x[((b * C + c) * H + y) * W + z] * w[((k * C + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)];
+    }
+    out[((b * K + k) * oh + i) * ow + j] = s;
+  }
+  return { out, oh, ow };
+}
+
+describe('conv2d', () => {
+  const B = 3, C = 2, H = 7, W = 6, K = 4, kh = 3, kw = 2;
+  for (const { name, Ctor } of dtypes) {
+    for (const mode of [0, 1]) {
+      it(`${mode ? 'full' : 'valid'} mode matches the direct sum (${name})`, () => {
+        const x = randomArray(Ctor, B * C * H * W, 51), w = randomArray(Ctor, K * C * kh * kw, 52);
+        const { out: expected, oh, ow } = referenceConv(x, [B, C, H, W], w, [K, kh, kw], mode);
+        const out = new Ctor(B * K * oh * ow);
+        native.conv2d(x, B, C, H, W, w, K, kh, kw, mode, out);
+        assertClose(out, expected, name === 'float64' ? 1e-13 : 1e-5, 1e-5, 'conv2d');
+      });
+    }
+  }
+
+  it('agrees with scipy.signal.convolve2d on a known case (the kernel is flipped)', () => {
+    // convolve2d([[1,2,3],[4,5,6],[7,8,9]], [[1,0],[0,-1]], 'valid') = [[4,4],[4,4]]; full adds the border.
+    const x = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), w = Float64Array.from([1, 0, 0, -1]);
+    const valid = new Float64Array(4), full = new Float64Array(16);
+    native.conv2d(x, 1, 1, 3, 3, w, 1, 2, 2, 0, valid);
+    native.conv2d(x, 1, 1, 3, 3, w, 1, 2, 2, 1, full);
+    assert.deepEqual([...valid], [4, 4, 4, 4]);
+    assert.deepEqual([...full], [1, 2, 3, 0, 4, 4, 4, -3, 7, 4, 4, -6, 0, -7, -8, -9]);
+  });
+
+  // L(x, w) = Σ gy · conv2d(x, w): linear in each argument, so central differences are exact up to rounding.
+  for (const mode of [0, 1]) {
+    it(`weight gradient matches finite differences (${mode ? 'full' : 'valid'})`, () => {
+      const x = randomArray(Float64Array, B * C * H * W, 61), w = randomArray(Float64Array, K * C * kh * kw, 62);
+      const { oh, ow } = referenceConv(x, [B, C, H, W], w, [K, kh, kw], mode);
+      const gy = randomArray(Float64Array, B * K * oh * ow, 63);
+      const loss = (wv: Float64Array) => {
+        const out = new Float64Array(gy.length);
+        native.conv2d(x, B, C, H, W, wv, K, kh, kw, mode, out);
+        return out.reduce((s, v, i) => s + v * gy[i], 0);
+      };
+      const numeric = Float64Array.from(w, (_, i) => {
+        const h = 1e-4, plus = Float64Array.from(w), minus = Float64Array.from(w);
+        plus[i] += h;
+        minus[i] -= h;
+        return (loss(plus) - loss(minus)) / (2 * h);
+      });
+      const gw = new Float64Array(w.length);
+      native.conv2dWeightGrad(x, B, C, H, W, gy, K, oh, ow, kh, kw, mode, gw);
+      assertClose(gw, numeric, 1e-8, 1e-8, 'conv2dWeightGrad');
+      const gw32 = new Float32Array(w.length);
+      native.conv2dWeightGrad(Float32Array.from(x), B, C, H, W, Float32Array.from(gy), K, oh, ow, kh, kw, mode, gw32);
+      assertClose(gw32, numeric, 1e-4, 1e-4, 'conv2dWeightGrad float32');
+
+      // The input gradient needs no kernel of its own: it is conv2d of gy with w transposed to [C, K] and
+      // rotated 180°, in the other mode. The TypeScript conv2d gradient relies on this.
+      const wt = new Float64Array(w.length);
+      for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
+        wt[((c * K + k) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)] = w[((k * C + c) * kh + u) * kw + v];
+      }
+      const gx = new Float64Array(x.length);
+      native.conv2d(gy, B, K, oh, ow, wt, C, kh, kw, 1 - mode, gx);
+      const lossX = (xv: Float64Array) => {
+        const out = new Float64Array(gy.length);
+        native.conv2d(xv, B, C, H, W, w, K, kh, kw, mode, out);
+        return out.reduce((s, v, i) => s + v * gy[i], 0);
+      };
+      for (const i of [0, 17, 40, x.length - 1]) {
+        const plus = Float64Array.from(x), minus = Float64Array.from(x);
+        plus[i] += 1e-4;
+        minus[i] -= 1e-4;
+        assertClose([gx[i]], [(lossX(plus) - lossX(minus)) / 2e-4], 1e-8, 1e-8, `input gradient at ${i}`);
+      }
+    });
+  }
+
+  it('handles many images per chunk and a remainder chunk', () => {
+    const b = 45, c = 3, h = 30, wd = 30;
+    const x = randomArray(Float32Array, b * c * h * wd, 71), w = randomArray(Float32Array, 5 * c * 25, 72);
+    const out = new Float32Array(b * 5 * 26 * 26);
+    native.conv2d(x, b, c, h, wd, w, 5, 5, 5, 0, out);
+    const { out: expected } = referenceConv(x, [b, c, h, wd], w, [5, 5, 5], 0);
+    assertClose(out, expected, 1e-5, 1e-5, 'conv2d batch 45');
+  });
+
+  it('rejects a kernel larger than a valid-mode input', () => {
+    assert.throws(() => native.conv2d(new Float64Array(4), 1, 1, 2, 2, new Float64Array(9), 1, 3, 3, 0, new Float64Array(1)),
+      { name: 'RangeError', message: 'conv2d: no output for C 1, K 1, input 2x2, kernel 3x3' });
+  });
+});
+
+// ---- max pooling ------------------------------------------------------------------------------
+
+function referencePool(x: ArrayLike<number>, [B, C, H, W]: number[], ph: number, pw: number, ignoreBorder: boolean) {
+  const oh = ignoreBorder ? Math.floor(H / ph) : Math.ceil(H / ph);
+  const ow = ignoreBorder ? Math.floor(W / pw) : Math.ceil(W / pw);
+  const out = new Float64Array(B * C * oh * ow);
+  for (let p = 0; p < B * C; p++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {
+    let m = -Infinity;
+    for (let u = i * ph; u < Math.min(H, (i + 1) * ph); u++) {
+      for (let v = j * pw; v < Math.min(W, (j + 1) * pw); v++) m = Math.max(m, x[(p * H + u) * W + v]);
+    }
+    out[(p * oh + i) * ow + j] = m;
+  }
+  return { out, oh, ow };
+}
+
+describe('maxPool2d', () => {
+  const B = 2, C = 3, H = 7, W = 8, ph = 2, pw = 3;
+  for (const ignoreBorder of [true, false]) {
+    it(`pools and routes gradients like finite differences (ignoreBorder ${ignoreBorder})`, () => {
+      const x = randomArray(Float64Array, B * C * H * W, 81);
+      const { out: expected, oh, ow } = referencePool(x, [B, C, H, W], ph, pw, ignoreBorder);
+      const y = new Float64Array(expected.length);
+      native.maxPool2d(x, B, C, H, W, ph, pw, ignoreBorder, y);
+      assertClose(y, expected, 0, 0, 'maxPool2d');
+      const y32 = new Float32Array(expected.length);
+      native.maxPool2d(Float32Array.from(x), B, C, H, W, ph, pw, ignoreBorder, y32);
+      assertClose(y32, Float32Array.from(expected), 0, 0, 'maxPool2d float32');
+
+      const gy = randomArray(Float64Array, B * C * oh * ow, 82);
+      const gx = new Float64Array(x.length).fill(7); // must be overwritten, zeros included
+      native.maxPool2dGrad(x, y, gy, B, C, H, W, ph, pw, ignoreBorder, gx);
+      const loss = (xv: Float64Array) => referencePool(xv, [B, C, H, W], ph, pw, ignoreBorder).out
+        .reduce((s, v, i) => s + v * gy[i], 0);
+      const numeric = Float64Array.from(x, (_, i) => {
+        const plus = Float64Array.from(x), minus = Float64Array.from(x);
+        plus[i] += 1e-7;
+        minus[i] -= 1e-7;
+        return (loss(plus) - loss(minus)) / 2e-7;
+      });
+      assertClose(gx, numeric, 1e-6, 1e-8, 'maxPool2dGrad');
+    });
+  }
+
+  it('sends a tied window gradient to the first maximum in row-major order', () => {
+    const x = Float64Array.from([1, 5, 5, 5]), y = new Float64Array(1), gx = new Float64Array(4);
+    native.maxPool2d(x, 1, 1, 2, 2, 2, 2, true, y);
+    native.maxPool2dGrad(x, y, Float64Array.from([3]), 1, 1, 2, 2, 2, 2, true, gx);
+    assert.deepEqual([...gx], [0, 3, 0, 0]);
+  });
+});
+
+// ---- philox -----------------------------------------------------------------------------------
+
+describe('philox', () => {
+  it('reproduces the Random123 known-answer vectors for philox4x32_10', () => {
+    const hex = (words: number[]) => words.map((w) => w.toString(16).padStart(8, '0')).join(' ');
+    assert.equal(hex(native.philoxBlock(0, 0, 0, 0, 0, 0)), '6627e8d5 e169c58d bc57ac4c 9b00dbd8');
+    const ones = 0xffffffff;
+    assert.equal(hex(native.philoxBlock(ones, ones, ones, ones, ones, ones)), '408f276d 41c83b0e a20bc7c6 6d5451fd');
+    assert.equal(hex(native.philoxBlock(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0)),
+      'd16cfe09 94fdcceb 5001e420 24126ea1');
+  });
+
+  it('maps block words to uniforms by counter, stream and seed, the same in parallel', () => {
+    const seed = 1234567, stream = 89, counter = 4000000000;
+    const n = 70001; // above the parallel threshold, not a multiple of 4
+    const u64 = new Float64Array(n), u32 = new Float32Array(n);
+    native.philoxUniform(seed, stream, counter, u64);
+    native.philoxUniform(seed, stream, counter, u32);
+    for (const i of [0, 1, 2, 3, 4, 9999, 40003, n - 1]) {
+      const word = native.philoxBlock(Math.floor(i / 4), 0, counter, 0, seed, stream)[i % 4];
+      const value = ((word >>> 8) + 0.5) * 2 ** -24;
+      assert.equal(u64[i], value, `float64 element ${i}`);
+      assert.equal(u32[i], Math.fround(value), `float32 element ${i}`);
+    }
+    const mean = u64.reduce((a, b) => a + b, 0) / n;
+    assert.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean}`);
+    assert.ok(u64.every((v) => v > 0 && v < 1));
+  });
+});
+
+describe('threads', () => {
+  it('reports and sets the thread count', () => {
+    const initial = native.threads();
+    assert.ok(initial >= 1);
+    assert.equal(native.threads(1), 1);
+    assert.equal(native.threads(initial), initial);
+    assert.throws(() => native.threads(0), { name: 'RangeError', message: 'threads: n must be at least 1' });
+  });
+});
