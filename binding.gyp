@@ -28,7 +28,12 @@
         "-Wextra",
         "-Wno-unused-parameter"
       ],
-      "libraries": ["-lopenblas", "-lgomp"],
+      "libraries": [
+        "-L/usr/lib/x86_64-linux-gnu/openblas-openmp",
+        "-Wl,-rpath,/usr/lib/x86_64-linux-gnu/openblas-openmp",
+        "-lopenblas",
+        "-lgomp"
+      ],
       "ldflags": ["-fopenmp"]
     }
   ]

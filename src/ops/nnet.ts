@@ -39,7 +39,8 @@ export const logSoftmax = (x: TensorLike): Variable => apply1(logSoftmaxOp, [asV
 function pickLabels(p: Variable, y: Variable, name: string): Variable {
   if (p.ndim !== 2) throw typeError(name, ['p', 'y'], [p.type, y.type], 'p must be a matrix of class probabilities');
   if (y.ndim !== 1 || y.dtype !== 'int32') throw typeError(name, ['p', 'y'], [p.type, y.type], 'y must be an int32 vector of labels');
-  return at(log(p), arange(shape(p).at(0)), y);
+  // Rows counted from y, so that p (often a softmax the compiler rewrites away) is not needed for its shape.
+  return at(log(p), arange(shape(y).at(0)), y);
 }
 
 /**

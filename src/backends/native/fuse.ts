@@ -24,7 +24,8 @@ export const fusedElementwiseOp = defineOp({
   type: (_inputs, { dtype, shape }: FusedAttrs) => [new TensorType(dtype, shape)],
 });
 
-const fusable = (node: Apply) => node.outputs.length === 1 && (node.op.elementwise === true || node.op.name === 'cast');
+// broadcastLike fuses as a copy whose template joins the loop's inputs for its shape only.
+const fusable = (node: Apply) => node.outputs.length === 1 && (node.op.elementwise === true || node.op.name === 'cast' || node.op.name === 'broadcastLike');
 
 /** Whether `member` computes the same values inside a loop of `root`'s compute type as on its own. */
 function sameArithmetic(member: Apply, root: Apply): boolean {
@@ -50,14 +51,16 @@ function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | nul
     if (known !== undefined) return known;
     let instr: number[];
     if (v.owner && members.has(v.owner)) {
-      const args = v.owner.inputs.map(emit);
       const name = v.owner.op.name;
-      const code = name === 'cast' ? COPY : OPCODES[name as ElementwiseName];
+      if (name === 'broadcastLike' && !inputs.includes(v.owner.inputs[1])) inputs.push(v.owner.inputs[1]);
+      const args = (name === 'broadcastLike' ? v.owner.inputs.slice(0, 1) : v.owner.inputs).map(emit);
+      const code = name === 'cast' || name === 'broadcastLike' ? COPY : OPCODES[name as ElementwiseName];
       instr = [code, registers.size, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0];
     } else if (v instanceof Constant && v.value.size === 1) {
       instr = [CONST, registers.size, consts.push(v.value.data[0]) - 1, 0, 0];
     } else {
-      instr = [INPUT, registers.size, inputs.push(v) - 1, 0, 0];
+      const at = inputs.indexOf(v);
+      instr = [INPUT, registers.size, at >= 0 ? at : inputs.push(v) - 1, 0, 0];
     }
     registers.set(v, registers.size);
     program.push(...instr);

@@ -1,10 +1,10 @@
 // Native kernels: each maps an op onto the addon's entry points. Ops without a native kernel are
 // listed in `referenceFallbacks` and run the reference kernel on the same arrays.
-import { broadcastShapes, broadcastStrides, NDArray, sizeOf } from '../../ndarray/index.js';
-import type { ConvMode, DotAttrs, ElementwiseName, OpName, PoolAttrs, RandomUniformAttrs, ReduceAttrs } from '../../ops/index.js';
+import { broadcastShapes, broadcastStrides, NDArray, sizeOf, stridesOf } from '../../ndarray/index.js';
+import type { ConvMode, DotAttrs, ElementwiseName, IndexEntry, OpName, PoolAttrs, RandomUniformAttrs, ReduceAttrs, ShufflePattern } from '../../ops/index.js';
 import type { Kernel, KernelTable } from '../backend.js';
 import { referenceKernels } from '../reference/index.js';
-import { dimshuffleKernel } from '../reference/shape.js';
+import { basicView } from '../reference/indexing.js';
 import type { NativeAddon } from './addon.js';
 import type { FusedAttrs } from './fuse.js';
 import { COPY, INPUT, OPCODES } from './opcodes.js';
@@ -22,6 +22,14 @@ function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Arra
 }
 
 const NO_CONSTS = new Float64Array(0);
+const LOAD_ONLY = Int32Array.from([INPUT, 0, 0, 0, 0]);
+
+/** A contiguous copy of a strided view of x (transposes, slices, broadcasts) by the native loop. */
+function copyView(addon: NativeAddon, x: NDArray, shape: readonly number[], strides: readonly number[], offset: number): NDArray {
+  const out = new NDArray(x.dtype, shape);
+  addon.elementwise(LOAD_ONLY, NO_CONSTS, [x.data], Int32Array.from(strides), Int32Array.of(offset), Int32Array.from(shape), out.data);
+  return out;
+}
 
 /** A one-instruction program per element-wise op: load each input, apply the opcode. */
 function singleOpProgram(opcode: number, arity: number): Int32Array {
@@ -59,7 +67,9 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
     } else {
       // Move the reduced axes last (in order), then reduce rows.
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-      const [moved] = dimshuffleKernel([x], { pattern: [...kept, ...axes] }, node);
+      const order = [...kept, ...axes];
+      const strides = stridesOf(x.shape);
+      const moved = copyView(addon, x, order.map((i) => x.shape[i]), order.map((i) => strides[i]), 0);
       addon.reduce(REDUCE_CODES[name], moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data);
     }
     return [out];
@@ -141,6 +151,16 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
       addon.maxPool2dGrad(x.data as FloatArray, y.data as FloatArray, gy.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W, pool[0], pool[1], ignoreBorder, gx.data as FloatArray);
       return [gx];
     },
+    dimshuffle: ([x], attrs) => {
+      const pattern = attrs.pattern as ShufflePattern;
+      const strides = stridesOf(x.shape);
+      return [copyView(addon, x, pattern.map((p) => (p === 'x' ? 1 : x.shape[p])), pattern.map((p) => (p === 'x' ? 0 : strides[p])), 0)];
+    },
+    broadcastLike: ([x, template]) => [copyView(addon, x, template.shape, broadcastStrides(x.shape, template.shape), 0)],
+    subtensor: ([x, ...bounds], attrs) => {
+      const view = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
+      return [copyView(addon, x, view.shape, view.strides, view.offset)];
+    },
     randomUniform: ([counter, shape], attrs) => {
       const { seed, stream, dtype } = attrs as RandomUniformAttrs;
       const out = new NDArray(dtype, Array.from(shape.data));
@@ -152,8 +172,7 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
 
 /** Ops that run their reference kernel on the native backend: data movement, where loops are not the cost. */
 export const referenceFallbacks: readonly OpName[] = [
-  'dimshuffle', 'shape', 'broadcastLike', 'makeVector', 'reshape', 'arange', 'concatenate', 'split',
-  'subtensor', 'incSubtensor', 'advancedSubtensor', 'advancedIncSubtensor',
+  'shape', 'makeVector', 'reshape', 'arange', 'concatenate', 'split', 'incSubtensor', 'advancedSubtensor', 'advancedIncSubtensor',
 ];
 
 export function nativeKernelTable(addon: NativeAddon): KernelTable {

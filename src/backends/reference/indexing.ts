@@ -5,14 +5,14 @@ import { resolveSlice, type Bound, type IndexEntry } from '../../ops/index.js';
 import type { Kernel } from '../backend.js';
 import { gather, walk } from './strided.js';
 
-interface View {
+export interface View {
   shape: number[];
   strides: number[];
   offset: number;
 }
 
 /** The strided view of `shape` that `entries` select, with bounds read from the bound inputs. */
-function basicView(shape: readonly number[], entries: readonly IndexEntry[], bounds: readonly NDArray[]): View {
+export function basicView(shape: readonly number[], entries: readonly IndexEntry[], bounds: readonly NDArray[]): View {
   const own = stridesOf(shape);
   const value = (b: Bound | null) => (b === null ? null : typeof b === 'number' ? b : bounds[b.input].data[0]);
   const view: View = { shape: [], strides: [], offset: 0 };
