@@ -204,28 +204,54 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// conv2dWeightGrad(x, B, C, H, W, gy, K, oh, ow, kh, kw, mode, out)
-Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
-  Args args(info, "conv2dWeightGrad", 13);
+// The shape arguments both gradients share: (_, B, C, H, W, _, K, oh, ow, kh, kw, mode, _), where
+// oh×ow must be what conv2d gives for them.
+ConvShape convGradShape(const Args& args) {
   ConvShape s = convShape(args, 1, 9, 11);
   s.K = args.count(6, "K");
   checkConv(args, s);
   const int64_t oh = args.count(7, "oh"), ow = args.count(8, "ow");
   if (oh != s.outH() || ow != s.outW()) {
-    args.fail("gy is " + std::to_string(oh) + "x" + std::to_string(ow) + " but the convolution gives " +
-                  std::to_string(s.outH()) + "x" + std::to_string(s.outW()),
+    args.fail("gy is " + std::to_string(oh) + "x" + std::to_string(ow) +
+                  " but the convolution gives " + std::to_string(s.outH()) + "x" +
+                  std::to_string(s.outW()),
               true);
   }
+  return s;
+}
+
+// conv2dWeightGrad(x, B, C, H, W, gy, K, oh, ow, kh, kw, mode, gw)
+Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "conv2dWeightGrad", 13);
+  const ConvShape s = convGradShape(args);
   const ArrayArg x = args.floatArray(0, "x"), gy = args.floatArray(5, "gy");
-  const ArrayArg out = args.floatArray(12, "out");
-  args.sameType(x, "x", out, "out");
-  args.sameType(gy, "gy", out, "out");
+  const ArrayArg gw = args.floatArray(12, "gw");
+  args.sameType(x, "x", gw, "gw");
+  args.sameType(gy, "gy", gw, "gw");
   args.needs(x, "x", 1.0 * s.B * s.C * s.H * s.W);
-  args.needs(gy, "gy", 1.0 * s.B * s.K * oh * ow);
-  args.needs(out, "out", 1.0 * s.K * s.C * s.kh * s.kw);
-  withFloat(out.dtype, [&](auto zero) {
+  args.needs(gy, "gy", 1.0 * s.B * s.K * s.outH() * s.outW());
+  args.needs(gw, "gw", 1.0 * s.K * s.C * s.kh * s.kw);
+  withFloat(gw.dtype, [&](auto zero) {
     using T = decltype(zero);
-    conv2dWeightGrad<T>(s, x.as<T>(), gy.as<T>(), out.as<T>());
+    conv2dWeightGrad<T>(s, x.as<T>(), gy.as<T>(), gw.as<T>());
+  });
+  return info.Env().Undefined();
+}
+
+// conv2dInputGrad(gy, B, C, H, W, w, K, oh, ow, kh, kw, mode, gx)
+Napi::Value Conv2dInputGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "conv2dInputGrad", 13);
+  const ConvShape s = convGradShape(args);
+  const ArrayArg gy = args.floatArray(0, "gy"), w = args.floatArray(5, "w");
+  const ArrayArg gx = args.floatArray(12, "gx");
+  args.sameType(gy, "gy", gx, "gx");
+  args.sameType(w, "w", gx, "gx");
+  args.needs(gy, "gy", 1.0 * s.B * s.K * s.outH() * s.outW());
+  args.needs(w, "w", 1.0 * s.K * s.C * s.kh * s.kw);
+  args.needs(gx, "gx", 1.0 * s.B * s.C * s.H * s.W);
+  withFloat(gx.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    conv2dInputGrad<T>(s, gy.as<T>(), w.as<T>(), gx.as<T>());
   });
   return info.Env().Undefined();
 }
@@ -326,6 +352,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("logSoftmax", Napi::Function::New(env, Softmax<true>, "logSoftmax"));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
   exports.Set("conv2dWeightGrad", Napi::Function::New(env, Conv2dWeightGrad, "conv2dWeightGrad"));
+  exports.Set("conv2dInputGrad", Napi::Function::New(env, Conv2dInputGrad, "conv2dInputGrad"));
   exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d, "maxPool2d"));
   exports.Set("maxPool2dGrad", Napi::Function::New(env, MaxPool2dGrad, "maxPool2dGrad"));
   exports.Set("philoxUniform", Napi::Function::New(env, PhiloxUniform, "philoxUniform"));

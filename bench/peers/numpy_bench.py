@@ -45,6 +45,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def read_idx(path, magic):
     """An IDX file (big-endian header: magic, then one uint32 per dimension) as a uint8 array."""
+    if not path.is_file():
+        sys.exit(f"{path}: not found; --data names the folder with the MNIST IDX files")
     raw = path.read_bytes()
     found, = np.frombuffer(raw[:4], ">u4")
     if found != magic:
@@ -418,11 +420,12 @@ def measure(fn, reps, min_rep_s=0.1):
     """Seconds per call of fn: warm-up, then reps timed repetitions, each averaging enough calls
     to last at least min_rep_s (so the timer's resolution and scheduler noise stay small)."""
     fn()  # first call: page faults, allocator and BLAS thread start-up
-    t = time.perf_counter()
-    fn()
-    calls = max(1, math.ceil(min_rep_s / (time.perf_counter() - t)))
-    for _ in range(calls):
+    warm = []  # the warm-up also sizes the repetitions, from its fastest call (robust to a stall)
+    while len(warm) < 2 or sum(warm) < min_rep_s:
+        t = time.perf_counter()
         fn()
+        warm.append(time.perf_counter() - t)
+    calls = max(1, math.ceil(min_rep_s / min(warm)))
     samples = []
     for _ in range(reps):
         t = time.perf_counter()

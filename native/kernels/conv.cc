@@ -1,8 +1,10 @@
-// im2col + gemm, a chunk of images at a time. The column matrix reads the input with the kernel
-// index reversed, so w multiplies it as stored: out[k, p] = Σ_q w[k, q] · col[q, p] with
-// q = (c, u, v) and col[(c,u,v), (i,j)] = x[c, i + kh-1-u - padH, j + kw-1-v - padW]. Images
-// of a chunk sit side by side in col's columns, making one wide gemm instead of many small ones.
+// im2col + gemm over chunks of images. The column matrix reads the input with the kernel index
+// reversed, so w multiplies it as stored: out[k, p] = Σ_q w[k, q] · col[q, p] with q = (c, u, v)
+// and col[(c,u,v), (i,j)] = x[c, i + kh-1-u - padH, j + kw-1-v - padW]. The images of a chunk sit
+// side by side in col's columns, making one wide gemm instead of many small ones.
 #include "conv.h"
+
+#include <omp.h>
 
 #include <algorithm>
 #include <cstring>
@@ -13,66 +15,129 @@
 namespace nabla {
 namespace {
 
-// Bounds col (and the gemm result) per chunk: big enough that gemm runs at full speed, small
-// enough to stay in the last-level cache.
-constexpr int64_t kChunkElements = 1 << 20;
+// Per-chunk working set (col plus the gemm operand or result) in elements: about 1 MiB of
+// float32, so a chunk stays in one core's L2 while gemm reads it.
+constexpr int64_t kChunkElements = 1 << 18;
 
 // Buffers reused across calls: a fresh multi-megabyte allocation per call costs page faults
-// comparable to the convolution itself. thread_local keeps worker-thread callers apart.
+// comparable to the convolution itself. thread_local gives each OpenMP thread its own.
+enum Slot { kColumns, kProduct, kPartial };
 template <class T>
-T* scratch(int slot, size_t elements) {
-  thread_local std::vector<T> buffers[2];
-  if (buffers[slot].size() < elements) buffers[slot].resize(elements);
+T* scratch(Slot slot, int64_t elements) {
+  thread_local std::vector<T> buffers[3];
+  if (buffers[slot].size() < static_cast<size_t>(elements)) buffers[slot].resize(elements);
   return buffers[slot].data();
 }
 
 struct Chunking {
-  int64_t pixels, taps, images;  // per image: outH·outW and C·kh·kw; images per chunk
+  int64_t pixels, taps, images, count;  // per image: outH·outW, C·kh·kw; images per chunk; chunks
+  bool perThread;  // chunks run on separate threads (single-threaded gemm) rather than in turn
 
-  explicit Chunking(const ConvShape& s)
-      : pixels(s.outH() * s.outW()), taps(s.C * s.kh * s.kw) {
-    images = std::clamp<int64_t>(kChunkElements / std::max<int64_t>(1, taps * pixels), 1, s.B);
+  explicit Chunking(const ConvShape& s) : pixels(s.outH() * s.outW()), taps(s.C * s.kh * s.kw) {
+    const int64_t perImage = (taps + s.K) * pixels;
+    images = std::clamp<int64_t>(kChunkElements / std::max<int64_t>(1, perImage), 1,
+                                 std::max<int64_t>(1, s.B));
+    count = (s.B + images - 1) / images;
+    // With too few chunks to go round, OpenBLAS threads each gemm instead.
+    perThread = omp_get_max_threads() > 1 && count >= 2 * omp_get_max_threads();
   }
+  int64_t width() const { return images * pixels; }  // leading dimension of col and product
 };
 
-// Fills the columns of image `b` (of `images` in the chunk) for input channel c.
-template <class T>
-void im2col(const ConvShape& s, const T* image, int64_t c, int64_t b, const Chunking& chunk,
-            T* col) {
+// Runs body(first image, image count) for each chunk. Inside the per-thread region, gemm (OpenMP
+// OpenBLAS) and the nested loops below see an active parallel region and stay single-threaded.
+template <class F>
+void forEachChunk(const ConvShape& s, const Chunking& chunk, F body) {
+#pragma omp parallel for schedule(dynamic) if (chunk.perThread)
+  for (int64_t c = 0; c < chunk.count; ++c) {
+    const int64_t first = c * chunk.images;
+    body(first, std::min(chunk.images, s.B - first));
+  }
+}
+
+// Calls f(row of col, image row or null, dx, j0, j1) for every row of every tap of channel c:
+// the row's output columns [j0, j1) pair with image row elements j + dx, the rest with the zero
+// padding. im2col copies along these rows and col2im adds back along them.
+template <class Columns, class Image, class F>
+void forEachColumnRow(const ConvShape& s, Image image, int64_t c, Columns columns, int64_t width,
+                      F f) {
   const int64_t oh = s.outH(), ow = s.outW();
-  const int64_t ld = chunk.images * chunk.pixels;
   for (int64_t u = 0; u < s.kh; ++u) {
     for (int64_t v = 0; v < s.kw; ++v) {
-      T* row = col + ((c * s.kh + u) * s.kw + v) * ld + b * chunk.pixels;
+      Columns tap = columns + ((c * s.kh + u) * s.kw + v) * width;
       const int64_t dy = s.kh - 1 - u - s.padH();
       const int64_t dx = s.kw - 1 - v - s.padW();
-      // Output columns j whose source column j + dx lies inside the image.
       const int64_t j0 = std::clamp<int64_t>(-dx, 0, ow);
       const int64_t j1 = std::clamp<int64_t>(s.W - dx, j0, ow);
       for (int64_t i = 0; i < oh; ++i) {
-        T* target = row + i * ow;
         const int64_t y = i + dy;
-        if (y < 0 || y >= s.H) {
-          std::fill(target, target + ow, T(0));
-          continue;
-        }
-        const T* source = image + (c * s.H + y) * s.W + dx;
-        std::fill(target, target + j0, T(0));
-        std::copy(source + j0, source + j1, target + j0);
-        std::fill(target + j1, target + ow, T(0));
+        const bool inside = y >= 0 && y < s.H;
+        f(tap + i * ow, inside ? image + (c * s.H + y) * s.W : nullptr, dx, j0, j1);
       }
     }
   }
 }
 
-template <class T>
-void im2colChunk(const ConvShape& s, const T* x, int64_t first, int64_t count,
-                 const Chunking& chunk, T* col) {
-  const int64_t imageSize = s.C * s.H * s.W;
+// Calls f(b, c) for each image of a chunk and each of `channels`, in parallel.
+template <class F>
+void forEachPlane(int64_t count, int64_t channels, F f) {
 #pragma omp parallel for collapse(2) schedule(static)
   for (int64_t b = 0; b < count; ++b) {
-    for (int64_t c = 0; c < s.C; ++c) im2col(s, x + (first + b) * imageSize, c, b, chunk, col);
+    for (int64_t c = 0; c < channels; ++c) f(b, c);
   }
+}
+
+template <class T>
+void im2col(const ConvShape& s, const T* x, int64_t first, int64_t count, const Chunking& chunk,
+            T* col) {
+  const int64_t ow = s.outW();
+  forEachPlane(count, s.C, [&](int64_t b, int64_t c) {
+    const T* image = x + (first + b) * s.C * s.H * s.W;
+    forEachColumnRow(s, image, c, col + b * chunk.pixels, chunk.width(),
+                     [&](T* row, const T* source, int64_t dx, int64_t j0, int64_t j1) {
+                       if (!source) return std::fill(row, row + ow, T(0));
+                       std::fill(row, row + j0, T(0));
+                       std::copy(source + j0 + dx, source + j1 + dx, row + j0);
+                       std::fill(row + j1, row + ow, T(0));
+                     });
+  });
+}
+
+// The adjoint of im2col: adds each column entry back onto the input element it was read from.
+// Plane (b, c) only receives channel c's taps, so planes are independent tasks.
+template <class T>
+void col2im(const ConvShape& s, const T* col, int64_t first, int64_t count, const Chunking& chunk,
+            T* gx) {
+  forEachPlane(count, s.C, [&](int64_t b, int64_t c) {
+    T* image = gx + (first + b) * s.C * s.H * s.W;
+    std::fill(image + c * s.H * s.W, image + (c + 1) * s.H * s.W, T(0));
+    forEachColumnRow(s, image, c, col + b * chunk.pixels, chunk.width(),
+                     [&](const T* row, T* target, int64_t dx, int64_t j0, int64_t j1) {
+                       if (!target) return;
+                       for (int64_t j = j0; j < j1; ++j) target[j + dx] += row[j];
+                     });
+  });
+}
+
+// A chunk of a [B, K, P] batch (gy, or the output) regrouped as [K, images·P], and back.
+template <class T>
+void toGrouped(const ConvShape& s, const Chunking& chunk, int64_t first, int64_t count,
+               const T* batch, T* grouped) {
+  const int64_t P = chunk.pixels;
+  forEachPlane(count, s.K, [&](int64_t b, int64_t k) {
+    std::memcpy(grouped + k * chunk.width() + b * P, batch + ((first + b) * s.K + k) * P,
+                P * sizeof(T));
+  });
+}
+
+template <class T>
+void fromGrouped(const ConvShape& s, const Chunking& chunk, int64_t first, int64_t count,
+                 const T* grouped, T* batch) {
+  const int64_t P = chunk.pixels;
+  forEachPlane(count, s.K, [&](int64_t b, int64_t k) {
+    std::memcpy(batch + ((first + b) * s.K + k) * P, grouped + k * chunk.width() + b * P,
+                P * sizeof(T));
+  });
 }
 
 }  // namespace
@@ -80,52 +145,61 @@ void im2colChunk(const ConvShape& s, const T* x, int64_t first, int64_t count,
 template <class T>
 void conv2d(const ConvShape& s, const T* x, const T* w, T* out) {
   const Chunking chunk(s);
-  const int64_t P = chunk.pixels;
-  T* col = scratch<T>(0, chunk.taps * chunk.images * P);
-  T* product = scratch<T>(1, s.K * chunk.images * P);
-  for (int64_t first = 0; first < s.B; first += chunk.images) {
-    const int64_t count = std::min(chunk.images, s.B - first);
-    const int64_t ld = chunk.images * P;
-    im2colChunk(s, x, first, count, chunk, col);
-    gemm<T>(false, false, s.K, count * P, chunk.taps, T(1), w, chunk.taps, col, ld, T(0),
-            product, ld);
-    // product is [K, images, P]; out wants [images, K, P].
-#pragma omp parallel for collapse(2) schedule(static)
-    for (int64_t b = 0; b < count; ++b) {
-      for (int64_t k = 0; k < s.K; ++k) {
-        std::memcpy(out + ((first + b) * s.K + k) * P, product + k * ld + b * P, P * sizeof(T));
-      }
-    }
-  }
+  forEachChunk(s, chunk, [&](int64_t first, int64_t count) {
+    T* col = scratch<T>(kColumns, chunk.taps * chunk.width());
+    T* product = scratch<T>(kProduct, s.K * chunk.width());
+    im2col(s, x, first, count, chunk, col);
+    gemm<T>(false, false, s.K, count * chunk.pixels, chunk.taps, T(1), w, chunk.taps, col,
+            chunk.width(), T(0), product, chunk.width());
+    fromGrouped(s, chunk, first, count, product, out);
+  });
 }
 
-// gw[k, q] = Σ_b Σ_p gy[b, k, p] · col_b[q, p]: the forward product's derivative, accumulated
-// over chunks by gemm's beta.
+// gw[k, q] = Σ_b Σ_p gy[b, k, p] · col_b[q, p]. Each thread sums its chunks into its own partial
+// (gemm's beta = 1), and the partials are added at the end.
 template <class T>
 void conv2dWeightGrad(const ConvShape& s, const T* x, const T* gy, T* gw) {
   const Chunking chunk(s);
-  const int64_t P = chunk.pixels;
-  T* col = scratch<T>(0, chunk.taps * chunk.images * P);
-  T* gyChunk = scratch<T>(1, s.K * chunk.images * P);
-  if (s.B == 0) std::fill(gw, gw + s.K * chunk.taps, T(0));
-  for (int64_t first = 0; first < s.B; first += chunk.images) {
-    const int64_t count = std::min(chunk.images, s.B - first);
-    const int64_t ld = chunk.images * P;
-    im2colChunk(s, x, first, count, chunk, col);
-#pragma omp parallel for collapse(2) schedule(static)
-    for (int64_t b = 0; b < count; ++b) {
-      for (int64_t k = 0; k < s.K; ++k) {
-        std::memcpy(gyChunk + k * ld + b * P, gy + ((first + b) * s.K + k) * P, P * sizeof(T));
-      }
+  const int64_t size = s.K * chunk.taps;
+  std::fill(gw, gw + size, T(0));
+#pragma omp parallel if (chunk.perThread)
+  {
+    T* partial = scratch<T>(kPartial, size);
+    std::fill(partial, partial + size, T(0));
+#pragma omp for schedule(dynamic)
+    for (int64_t c = 0; c < chunk.count; ++c) {
+      const int64_t first = c * chunk.images, count = std::min(chunk.images, s.B - first);
+      T* col = scratch<T>(kColumns, chunk.taps * chunk.width());
+      T* grouped = scratch<T>(kProduct, s.K * chunk.width());
+      im2col(s, x, first, count, chunk, col);
+      toGrouped(s, chunk, first, count, gy, grouped);
+      gemm<T>(false, true, s.K, chunk.taps, count * chunk.pixels, T(1), grouped, chunk.width(),
+              col, chunk.width(), T(1), partial, chunk.taps);
     }
-    gemm<T>(false, true, s.K, chunk.taps, count * P, T(1), gyChunk, ld, col, ld,
-            first == 0 ? T(0) : T(1), gw, chunk.taps);
+#pragma omp critical
+    for (int64_t i = 0; i < size; ++i) gw[i] += partial[i];
   }
+}
+
+// gx = col2im(wᵀ · gy): the transpose of the forward product, then the adjoint of im2col.
+template <class T>
+void conv2dInputGrad(const ConvShape& s, const T* gy, const T* w, T* gx) {
+  const Chunking chunk(s);
+  forEachChunk(s, chunk, [&](int64_t first, int64_t count) {
+    T* col = scratch<T>(kColumns, chunk.taps * chunk.width());
+    T* grouped = scratch<T>(kProduct, s.K * chunk.width());
+    toGrouped(s, chunk, first, count, gy, grouped);
+    gemm<T>(true, false, chunk.taps, count * chunk.pixels, s.K, T(1), w, chunk.taps, grouped,
+            chunk.width(), T(0), col, chunk.width());
+    col2im(s, col, first, count, chunk, gx);
+  });
 }
 
 template void conv2d<float>(const ConvShape&, const float*, const float*, float*);
 template void conv2d<double>(const ConvShape&, const double*, const double*, double*);
 template void conv2dWeightGrad<float>(const ConvShape&, const float*, const float*, float*);
 template void conv2dWeightGrad<double>(const ConvShape&, const double*, const double*, double*);
+template void conv2dInputGrad<float>(const ConvShape&, const float*, const float*, float*);
+template void conv2dInputGrad<double>(const ConvShape&, const double*, const double*, double*);
 
 }  // namespace nabla

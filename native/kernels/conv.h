@@ -29,4 +29,9 @@ void conv2d(const ConvShape& s, const T* x, const T* w, T* out);
 template <class T>
 void conv2dWeightGrad(const ConvShape& s, const T* x, const T* gy, T* gw);
 
+// Gradient of Σ gy · conv2d(x, w) with respect to x, gx [B, C, H, W]. Equal to conv2d of gy with
+// w transposed and rotated in the other mode, but without multiplying the padding's zeros.
+template <class T>
+void conv2dInputGrad(const ConvShape& s, const T* gy, const T* w, T* gx);
+
 }  // namespace nabla

@@ -20,7 +20,9 @@ interface Native {
   conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number,
     mode: number, out: FloatArray): void;
   conv2dWeightGrad(x: FloatArray, B: number, C: number, H: number, W: number, gy: FloatArray, K: number, oh: number,
-    ow: number, kh: number, kw: number, mode: number, out: FloatArray): void;
+    ow: number, kh: number, kw: number, mode: number, gw: FloatArray): void;
+  conv2dInputGrad(gy: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, oh: number,
+    ow: number, kh: number, kw: number, mode: number, gx: FloatArray): void;
   maxPool2d(x: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean,
     out: FloatArray): void;
   maxPool2dGrad(x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number, ph: number,
@@ -438,58 +440,68 @@ describe('conv2d', () => {
   });
 
   // L(x, w) = Σ gy · conv2d(x, w): linear in each argument, so central differences are exact up to rounding.
+  const numericGrad = (v: Float64Array, loss: (v: Float64Array) => number) => Float64Array.from(v, (_, i) => {
+    const plus = Float64Array.from(v), minus = Float64Array.from(v);
+    plus[i] += 1e-4;
+    minus[i] -= 1e-4;
+    return (loss(plus) - loss(minus)) / 2e-4;
+  });
   for (const mode of [0, 1]) {
-    it(`weight gradient matches finite differences (${mode ? 'full' : 'valid'})`, () => {
+    it(`weight and input gradients match finite differences (${mode ? 'full' : 'valid'})`, () => {
       const x = randomArray(Float64Array, B * C * H * W, 61), w = randomArray(Float64Array, K * C * kh * kw, 62);
       const { oh, ow } = referenceConv(x, [B, C, H, W], w, [K, kh, kw], mode);
       const gy = randomArray(Float64Array, B * K * oh * ow, 63);
-      const loss = (wv: Float64Array) => {
+      const loss = (xv: Float64Array, wv: Float64Array) => {
         const out = new Float64Array(gy.length);
-        native.conv2d(x, B, C, H, W, wv, K, kh, kw, mode, out);
+        native.conv2d(xv, B, C, H, W, wv, K, kh, kw, mode, out);
         return out.reduce((s, v, i) => s + v * gy[i], 0);
       };
-      const numeric = Float64Array.from(w, (_, i) => {
-        const h = 1e-4, plus = Float64Array.from(w), minus = Float64Array.from(w);
-        plus[i] += h;
-        minus[i] -= h;
-        return (loss(plus) - loss(minus)) / (2 * h);
-      });
-      const gw = new Float64Array(w.length);
+      const gw = new Float64Array(w.length), gx = new Float64Array(x.length).fill(7); // gx is overwritten
       native.conv2dWeightGrad(x, B, C, H, W, gy, K, oh, ow, kh, kw, mode, gw);
-      assertClose(gw, numeric, 1e-8, 1e-8, 'conv2dWeightGrad');
-      const gw32 = new Float32Array(w.length);
-      native.conv2dWeightGrad(Float32Array.from(x), B, C, H, W, Float32Array.from(gy), K, oh, ow, kh, kw, mode, gw32);
-      assertClose(gw32, numeric, 1e-4, 1e-4, 'conv2dWeightGrad float32');
+      native.conv2dInputGrad(gy, B, C, H, W, w, K, oh, ow, kh, kw, mode, gx);
+      assertClose(gw, numericGrad(w, (wv) => loss(x, wv)), 1e-8, 1e-8, 'conv2dWeightGrad');
+      assertClose(gx, numericGrad(x, (xv) => loss(xv, w)), 1e-8, 1e-8, 'conv2dInputGrad');
 
-      // The input gradient needs no kernel of its own: it is conv2d of gy with w transposed to [C, K] and
-      // rotated 180°, in the other mode. The TypeScript conv2d gradient relies on this.
+      const [x32, w32, gy32] = [x, w, gy].map((a) => Float32Array.from(a));
+      const gw32 = new Float32Array(w.length), gx32 = new Float32Array(x.length);
+      native.conv2dWeightGrad(x32, B, C, H, W, gy32, K, oh, ow, kh, kw, mode, gw32);
+      native.conv2dInputGrad(gy32, B, C, H, W, w32, K, oh, ow, kh, kw, mode, gx32);
+      assertClose(gw32, gw, 1e-4, 1e-4, 'conv2dWeightGrad float32');
+      assertClose(gx32, gx, 1e-4, 1e-4, 'conv2dInputGrad float32');
+
+      // Theano's identity: the input gradient is conv2d of gy with w transposed to [C, K] and rotated 180°,
+      // in the other mode.
       const wt = new Float64Array(w.length);
       for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
         wt[((c * K + k) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)] = w[((k * C + c) * kh + u) * kw + v];
       }
-      const gx = new Float64Array(x.length);
-      native.conv2d(gy, B, K, oh, ow, wt, C, kh, kw, 1 - mode, gx);
-      const lossX = (xv: Float64Array) => {
-        const out = new Float64Array(gy.length);
-        native.conv2d(xv, B, C, H, W, w, K, kh, kw, mode, out);
-        return out.reduce((s, v, i) => s + v * gy[i], 0);
-      };
-      for (const i of [0, 17, 40, x.length - 1]) {
-        const plus = Float64Array.from(x), minus = Float64Array.from(x);
-        plus[i] += 1e-4;
-        minus[i] -= 1e-4;
-        assertClose([gx[i]], [(lossX(plus) - lossX(minus)) / 2e-4], 1e-8, 1e-8, `input gradient at ${i}`);
-      }
+      const viaConv = new Float64Array(x.length);
+      native.conv2d(gy, B, K, oh, ow, wt, C, kh, kw, 1 - mode, viaConv);
+      assertClose(viaConv, gx, 1e-12, 1e-12, 'conv2d of gy with the rotated, transposed kernel');
     });
   }
 
-  it('handles many images per chunk and a remainder chunk', () => {
-    const b = 45, c = 3, h = 30, wd = 30;
-    const x = randomArray(Float32Array, b * c * h * wd, 71), w = randomArray(Float32Array, 5 * c * 25, 72);
-    const out = new Float32Array(b * 5 * 26 * 26);
-    native.conv2d(x, b, c, h, wd, w, 5, 5, 5, 0, out);
-    const { out: expected } = referenceConv(x, [b, c, h, wd], w, [5, 5, 5], 0);
-    assertClose(out, expected, 1e-5, 1e-5, 'conv2d batch 45');
+  it('splits a larger batch into chunks on several threads, with a remainder chunk', () => {
+    const b = 61, c = 3, h = 30, wd = 30, k = 5, oh = 26;
+    const x = randomArray(Float64Array, b * c * h * wd, 71), w = randomArray(Float64Array, k * c * 25, 72);
+    const out = new Float64Array(b * k * oh * oh);
+    native.conv2d(x, b, c, h, wd, w, k, 5, 5, 0, out);
+    const { out: expected } = referenceConv(x, [b, c, h, wd], w, [k, 5, 5], 0);
+    assertClose(out, expected, 1e-12, 1e-12, 'conv2d');
+    // Chunked gradients against the same computation one image at a time.
+    const gy = randomArray(Float64Array, out.length, 73);
+    const gw = new Float64Array(w.length), gx = new Float64Array(x.length);
+    native.conv2dWeightGrad(x, b, c, h, wd, gy, k, oh, oh, 5, 5, 0, gw);
+    native.conv2dInputGrad(gy, b, c, h, wd, w, k, oh, oh, 5, 5, 0, gx);
+    const gwSum = new Float64Array(w.length), gxOne = new Float64Array(c * h * wd), gwOne = new Float64Array(w.length);
+    for (let i = 0; i < b; i++) {
+      const xi = x.subarray(i * c * h * wd, (i + 1) * c * h * wd), gyi = gy.subarray(i * k * oh * oh, (i + 1) * k * oh * oh);
+      native.conv2dWeightGrad(xi, 1, c, h, wd, gyi, k, oh, oh, 5, 5, 0, gwOne);
+      gwOne.forEach((v, j) => { gwSum[j] += v; });
+      native.conv2dInputGrad(gyi, 1, c, h, wd, w, k, oh, oh, 5, 5, 0, gxOne);
+      assertClose(gx.subarray(i * c * h * wd, (i + 1) * c * h * wd), gxOne, 1e-12, 1e-12, `input gradient of image ${i}`);
+    }
+    assertClose(gw, gwSum, 1e-11, 1e-11, 'weight gradient');
   });
 
   it('rejects a kernel larger than a valid-mode input', () => {

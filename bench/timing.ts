@@ -1,0 +1,31 @@
+// Timing a workload as BENCH.md asks: warm-up, then at least five timed repetitions, each long enough
+// to average out timer noise; the median, min and max per step.
+export interface Timing {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface TimingOptions {
+  reps?: number;
+  warmup?: number;
+  /** Each repetition runs whole steps for at least this long. */
+  minRepMs?: number;
+}
+
+/** Milliseconds per call of `step`. */
+export function time(step: () => void, { reps = 7, warmup = 3, minRepMs = 150 }: TimingOptions = {}): Timing {
+  for (let i = 0; i < warmup; i++) step();
+  const first = performance.now();
+  step();
+  const once = Math.max(performance.now() - first, 1e-3);
+  const perRep = Math.max(1, Math.ceil(minRepMs / once));
+  const samples: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const start = performance.now();
+    for (let i = 0; i < perRep; i++) step();
+    samples.push((performance.now() - start) / perRep);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: samples[Math.floor(samples.length / 2)], min: samples[0], max: samples[samples.length - 1] };
+}

@@ -1,0 +1,58 @@
+// nabla bench: times the BENCH.md workloads on the current backend; --peers runs the NumPy peer too,
+// in the same process run, so ratios hold on a noisy machine.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { getBackend, setBackend, type BackendName } from '../../backends/index.js';
+
+interface BenchRow {
+  impl: string;
+  workload: string;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  extra?: Record<string, number>;
+}
+
+const PEER_SCRIPT = fileURLToPath(new URL('../../../bench/peers/numpy_bench.py', import.meta.url));
+
+function formatRow(row: BenchRow): string {
+  const extra = row.extra ? Object.entries(row.extra).map(([k, v]) => ` ${k} ${v.toFixed(1)}`).join('') : '';
+  return `${row.impl.padEnd(8)} ${row.workload.padEnd(16)} median ${row.median.toFixed(3)} ${row.unit} (min ${row.min.toFixed(3)}, max ${row.max.toFixed(3)})${extra}`;
+}
+
+function runPeers(names: readonly string[], reps: number): BenchRow[] {
+  const result = spawnSync('python3', [PEER_SCRIPT, ...names, '--reps', String(reps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`the NumPy peer (${PEER_SCRIPT}) failed with exit code ${result.status}`);
+  return result.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as BenchRow);
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('time the BENCH.md workloads (training steps and gemm) on this machine')
+    .argument('[workloads...]', 'workloads to run (default: all)')
+    .option('--json', 'print one JSON object per line')
+    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads')
+    .option('--reps <n>', 'timed repetitions', '7')
+    .option('--backend <name>', 'native or reference')
+    .action(async (requested: string[], options: { json?: boolean; peers?: boolean; reps: string; backend?: BackendName }) => {
+      const { workloads, lazyMnist } = await import('../../../bench/workloads.js');
+      const { time } = await import('../../../bench/timing.js');
+      const unknown = requested.filter((w) => !(w in workloads));
+      if (unknown.length) throw new Error(`unknown workload ${unknown.join(', ')}; choose from ${Object.keys(workloads).join(', ')}`);
+      if (options.backend) setBackend(options.backend);
+      const names = requested.length ? requested : Object.keys(workloads);
+      const reps = Number(options.reps);
+      if (!Number.isInteger(reps) || reps < 5) throw new Error(`--reps must be an integer of at least 5, not ${options.reps}`);
+      const data = lazyMnist();
+      const print = (row: BenchRow) => console.log(options.json ? JSON.stringify(row) : formatRow(row));
+      for (const name of names) {
+        const { step, extra } = workloads[name].setup(data);
+        const t = time(step, { reps });
+        print({ impl: 'nabla', workload: name, unit: workloads[name].unit, ...t, backend: getBackend().name, ...(extra ? { extra: extra(t.median) } : {}) } as BenchRow);
+      }
+      if (options.peers) for (const row of runPeers(names, reps)) print(row);
+    });
+}

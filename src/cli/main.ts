@@ -1,0 +1,21 @@
+// nabla's command line: train, eval, predict, sample and bench, each a module under commands/.
+import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.js';
+
+/** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('nabla')
+    .description('Theano-style deep learning for TypeScript: train, evaluate and benchmark the classic models')
+    .exitOverride()
+    .showHelpAfterError();
+  registerBench(program);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    console.error(`nabla: ${(e as Error).message}`);
+    if (process.env.NABLA_DEBUG) console.error((e as Error).stack);
+    return 1;
+  }
+}
