@@ -95,10 +95,11 @@ void im2col(const ConvShape& s, const T* x, int64_t first, int64_t count, const 
     const T* image = x + (first + b) * s.C * s.H * s.W;
     forEachColumnRow(s, image, c, col + b * chunk.pixels, chunk.width(),
                      [&](T* row, const T* source, int64_t dx, int64_t j0, int64_t j1) {
-                       if (!source) return std::fill(row, row + ow, T(0));
-                       std::fill(row, row + j0, T(0));
-                       std::copy(source + j0 + dx, source + j1 + dx, row + j0);
-                       std::fill(row + j1, row + ow, T(0));
+                       // Plain loops, not fill/copy calls: rows are often only 8-24 long.
+                       if (!source) j0 = j1 = ow;
+                       for (int64_t j = 0; j < j0; ++j) row[j] = T(0);
+                       for (int64_t j = j0; j < j1; ++j) row[j] = source[j + dx];
+                       for (int64_t j = j1; j < ow; ++j) row[j] = T(0);
                      });
   });
 }

@@ -1,12 +1,24 @@
 // The backend interface: a kernel per primitive op, keyed by op name, plus a name for messages.
-import type { NDArray } from '../ndarray/index.js';
+import { NDArray, type DType } from '../ndarray/index.js';
 import type { Attrs } from '../graph/op.js';
 import type { Apply } from '../graph/variable.js';
 import type { Phase } from '../graph/rewrite.js';
 import type { OpName } from '../ops/index.js';
 
-/** Computes a node's outputs from its input values. Inputs are valid by the op's type rule. */
-export type Kernel = (inputs: NDArray[], attrs: Attrs, node: Apply) => NDArray[];
+/**
+ * An output array for a kernel to fill: the compiled function hands back last call's buffer when its
+ * dtype and size still fit, so steady-state training steps allocate nothing. Contents are arbitrary.
+ */
+export type Allocate = (dtype: DType, shape: readonly number[], output?: number) => NDArray;
+
+/** New arrays every time: for kernels run outside a compiled function (constant folding). */
+export const allocateFresh: Allocate = (dtype, shape) => new NDArray(dtype, shape);
+
+/**
+ * Computes a node's outputs from its input values. Inputs are valid by the op's type rule. Outputs are
+ * new arrays or ones from `allocate`, never an input itself (inputs may be reused buffers).
+ */
+export type Kernel = (inputs: NDArray[], attrs: Attrs, node: Apply, allocate: Allocate) => NDArray[];
 
 /** One kernel for every primitive: tsc names any op a backend leaves out. */
 export type KernelTable = Record<OpName, Kernel>;

@@ -5,7 +5,8 @@ import { referenceBackend } from './reference/index.js';
 import { loadNativeBackend } from './native/index.js';
 
 export type BackendName = 'native' | 'reference';
-export type { Backend, Kernel, KernelTable } from './backend.js';
+export type { Allocate, Backend, Kernel, KernelTable } from './backend.js';
+export { allocateFresh } from './backend.js';
 export { referenceBackend } from './reference/index.js';
 
 let current: Backend | undefined;

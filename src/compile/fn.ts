@@ -5,12 +5,12 @@
 //  4. checks that every remaining input is provided, and schedules the nodes in dependency order.
 // A call validates its arguments, runs the kernels, then applies all updates at once, after every
 // output is computed, as in Theano.
-import { array, formatShape, NDArray, type Nested, type TypedArray } from '../ndarray/index.js';
+import { array, formatShape, NDArray, sameShape, sizeOf, type Nested, type TypedArray } from '../ndarray/index.js';
 import { rebuild } from '../graph/rewrite.js';
 import { graphLeaves, topoSort } from '../graph/traverse.js';
 import { Constant, isInput, SharedVariable, Variable, type Apply } from '../graph/variable.js';
 import { asVariable, type TensorLike } from '../ops/index.js';
-import { getBackend, type Backend } from '../backends/index.js';
+import { getBackend, type Allocate, type Backend, type Kernel } from '../backends/index.js';
 import { optimize } from './pipeline.js';
 
 export type Update = readonly [SharedVariable, TensorLike];
@@ -120,47 +120,76 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
       throw new Error(`fn: the outputs depend on ${leaf} (${leaf.type}), which is not among the inputs [${inputs.join(', ')}] nor given`);
     }
   }
-  const run = schedule(optimized, inputs, backend);
+  // Outputs go to the caller, and a value assigned to two shared variables would alias them.
+  const escaping = new Set<Variable>(finalOuts);
+  finalUpdates.forEach((v, i) => finalUpdates.indexOf(v) !== i && escaping.add(v));
+  const plan = schedule(optimized, inputs, backend, escaping);
   const targets = updates.map(([t]) => t);
 
   const call = (...args: Argument[]): Result | Result[] | undefined => {
     if (args.length !== inputs.length) {
       throw new Error(`${options.name ?? 'compiled function'}: expected ${inputs.length} arguments (${inputs.join(', ')}), got ${args.length}`);
     }
-    const values = run(args.map((a, i) => toArgument(inputs[i], a, i)));
+    const values = plan.run(args.map((a, i) => toArgument(inputs[i], a, i)));
     const results = finalOuts.map((v) => {
       const value = values.get(v)!;
       return v.ndim === 0 ? value.data[0] : v instanceof SharedVariable ? value.clone() : value;
     });
     finalUpdates.forEach((v, i) => {
       const value = values.get(v)!;
-      targets[i].assign(v.owner ? value : value.clone());
+      const owned = v.owner && !escaping.has(v) && finalUpdates.indexOf(v) === i;
+      const old = targets[i].swap(owned ? value : value.clone());
+      if (owned) plan.recycle(v, old);
     });
     return single ? results[0] : outputs == null ? undefined : results;
   };
   return Object.assign(call, { backend, nodes: topoSort(optimized) });
 }
 
-/** The nodes of `outputs` in order, as a function from input values to every variable's value. */
-function schedule(outputs: readonly Variable[], inputs: readonly Variable[], backend: Backend): (args: NDArray[]) => Map<Variable, NDArray> {
+interface Schedule {
+  /** Every variable's value for one call. */
+  run(args: NDArray[]): Map<Variable, NDArray>;
+  /** Hands a shared variable's previous storage to the node that computed its new value, for reuse. */
+  recycle(v: Variable, old: NDArray): void;
+}
+
+/**
+ * The nodes computing `outputs`, in order. Each node output keeps its buffer from call to call unless
+ * it escapes to the caller (`escaping`); an update swaps buffers with its shared variable instead.
+ */
+function schedule(outputs: readonly Variable[], inputs: readonly Variable[], backend: Backend, escaping: ReadonlySet<Variable>): Schedule {
   const nodes = topoSort(outputs);
   const kernels = nodes.map((node) => {
-    const k = (backend.extraKernels?.[node.op.name] ?? (backend.kernels as Record<string, unknown>)[node.op.name]) as Backend['kernels']['add'] | undefined;
+    const k = (backend.extraKernels?.[node.op.name] ?? (backend.kernels as Record<string, Kernel | undefined>)[node.op.name]);
     if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
     return k;
   });
+  const pools = new Map<Variable, NDArray>();
+  const allocators: Allocate[] = nodes.map((node) => (dtype, shape, output = 0) => {
+    const v = node.outputs[output];
+    const pooled = pools.get(v);
+    if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
+    const fresh = new NDArray(dtype, shape);
+    if (!escaping.has(v)) pools.set(v, fresh);
+    return fresh;
+  });
   const leaves = graphLeaves(outputs);
-  return (args) => {
-    const values = new Map<Variable, NDArray>();
-    inputs.forEach((v, i) => values.set(v, args[i]));
-    for (const leaf of leaves) {
-      if (leaf instanceof Constant) values.set(leaf, leaf.value);
-      else if (leaf instanceof SharedVariable) values.set(leaf, leaf.value);
-    }
-    nodes.forEach((node, n) => {
-      const results = kernels[n](node.inputs.map((v) => values.get(v)!), node.attrs, node);
-      node.outputs.forEach((o, i) => values.set(o, results[i]));
-    });
-    return values;
+  return {
+    run(args) {
+      const values = new Map<Variable, NDArray>();
+      inputs.forEach((v, i) => values.set(v, args[i]));
+      for (const leaf of leaves) {
+        if (leaf instanceof Constant) values.set(leaf, leaf.value);
+        else if (leaf instanceof SharedVariable) values.set(leaf, leaf.value);
+      }
+      nodes.forEach((node, n) => {
+        const results = kernels[n](node.inputs.map((v) => values.get(v)!), node.attrs, node, allocators[n]);
+        node.outputs.forEach((o, i) => values.set(o, results[i]));
+      });
+      return values;
+    },
+    recycle(v, old) {
+      if (v.owner && !escaping.has(v)) pools.set(v, old);
+    },
   };
 }

@@ -1,5 +1,5 @@
 // Variables and the Apply nodes that connect them: the symbolic graph itself.
-import { NDArray, formatShape, sameShape } from '../ndarray/index.js';
+import { NDArray, formatShape } from '../ndarray/index.js';
 import type { AnyOp, Attrs } from './op.js';
 import { TensorType } from './type.js';
 
@@ -90,10 +90,14 @@ export class SharedVariable extends Variable {
     this.storage = value.clone();
   }
 
-  /** Writes `value` into the current buffer when the shapes agree (in-place update), else replaces it. */
-  assign(value: NDArray): void {
-    if (sameShape(value.shape, this.storage.shape) && value.data !== this.storage.data) this.storage.data.set(value.data);
-    else if (value.data !== this.storage.data) this.storage = value;
+  /**
+   * Takes `value` as the new storage without copying and returns the old one: compiled functions swap
+   * in the buffer an update was computed into and reuse the old buffer for the next call.
+   */
+  swap(value: NDArray): NDArray {
+    const old = this.storage;
+    this.storage = value;
+    return old;
   }
 
   override toString(): string {

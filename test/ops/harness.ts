@@ -2,13 +2,17 @@
 // row's shapes and input values, compiling a row, and comparing results with a tolerance.
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
-import type { Backend, BackendName, DType, NDArray, Variable } from '../../src/index.js';
+import type { Backend, BackendName, DType, NDArray, SharedVariable, Variable } from '../../src/index.js';
+import { graphLeaves } from '../../src/graph/traverse.js';
 import type { Domain, InputSpec, OpRow } from './op-table.js';
 import type { Plain } from './plain.js';
 
-/** The backend the table runs on; every result is also checked against float64 plain-loop references. */
+/**
+ * The backend the table runs on (also made current, so error cases that compile run there too); every
+ * result is checked against float64 plain-loop references.
+ */
 export const backendName = process.env.NABLA_TEST_BACKEND ?? 'reference';
-export const backend: Backend = backendName === 'reference' ? nb.referenceBackend : nb.setBackend(backendName as BackendName);
+export const backend: Backend = nb.setBackend(backendName as BackendName);
 
 /** mulberry32, seeded from a string: each row draws the same numbers on every run and every backend. */
 export class Rng {
@@ -148,4 +152,24 @@ export function assertClose(actual: Plain, expected: Plain, tol: number, what: s
   if (worst.err > (exact ? 0 : tol)) {
     assert.fail(`${what}: element ${worst.i} is ${actual.data[worst.i]}, expected ${expected.data[worst.i]} (error ${worst.err.toExponential(2)} > ${tol})`);
   }
+}
+
+/** Indices of the inputs a row differentiates: those it names, else every float input. */
+export function gradTargets(row: OpRow): number[] {
+  if (row.grad === false) return [];
+  return row.inputs.flatMap((spec, i) => ((row.grad ? row.grad.includes(spec.name) : !isInt(spec)) ? [i] : []));
+}
+
+/** verify_grad's scalar: cost = sum(u * f(x)) for a random u of f's shape, and its gradients. */
+export function gradGraph(row: OpRow, vars: readonly Variable[], out: Variable): { u: Variable; cost: Variable; grads: Variable[] } {
+  const u = nb.tensor('u', 'float64', out.type.shape);
+  const cost = nb.sum(nb.mul(u, out));
+  return { u, cost, grads: nb.grad(cost, gradTargets(row).map((i) => vars[i])) };
+}
+
+/** Updates that hold random-stream counters still, so repeated calls draw the same numbers. */
+export function frozenStreams(outputs: readonly Variable[]): [SharedVariable, Variable][] {
+  return graphLeaves(outputs)
+    .filter((v): v is SharedVariable => v instanceof nb.SharedVariable && v.defaultUpdate !== undefined)
+    .map((v) => [v, v]);
 }

@@ -2,7 +2,7 @@
 // listed in `referenceFallbacks` and run the reference kernel on the same arrays.
 import { broadcastShapes, broadcastStrides, NDArray, sizeOf, stridesOf } from '../../ndarray/index.js';
 import type { ConvMode, DotAttrs, ElementwiseName, IndexEntry, OpName, PoolAttrs, RandomUniformAttrs, ReduceAttrs, ShufflePattern } from '../../ops/index.js';
-import type { Kernel, KernelTable } from '../backend.js';
+import { allocateFresh, type Allocate, type Kernel, type KernelTable } from '../backend.js';
 import { referenceKernels } from '../reference/index.js';
 import { basicView } from '../reference/indexing.js';
 import type { NativeAddon } from './addon.js';
@@ -12,9 +12,9 @@ import { COPY, INPUT, OPCODES } from './opcodes.js';
 type FloatArray = Float32Array | Float64Array;
 
 /** Runs a register program over inputs broadcast to their common shape. */
-function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], dtype: NDArray['dtype']): NDArray {
+function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], dtype: NDArray['dtype'], allocate: Allocate): NDArray {
   const shape = broadcastShapes(...inputs.map((x) => x.shape));
-  const out = new NDArray(dtype, shape);
+  const out = allocate(dtype, shape);
   const strides = new Int32Array(inputs.length * shape.length);
   inputs.forEach((x, i) => strides.set(broadcastStrides(x.shape, shape), i * shape.length));
   addon.elementwise(program, consts, inputs.map((x) => x.data), strides, new Int32Array(inputs.length), Int32Array.from(shape), out.data);
@@ -23,10 +23,11 @@ function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Arra
 
 const NO_CONSTS = new Float64Array(0);
 const LOAD_ONLY = Int32Array.from([INPUT, 0, 0, 0, 0]);
+const COPY_PROGRAM = Int32Array.from([INPUT, 0, 0, 0, 0, COPY, 1, 0, 0, 0]);
 
 /** A contiguous copy of a strided view of x (transposes, slices, broadcasts) by the native loop. */
-function copyView(addon: NativeAddon, x: NDArray, shape: readonly number[], strides: readonly number[], offset: number): NDArray {
-  const out = new NDArray(x.dtype, shape);
+function copyView(addon: NativeAddon, x: NDArray, shape: readonly number[], strides: readonly number[], offset: number, allocate: Allocate): NDArray {
+  const out = allocate(x.dtype, shape);
   addon.elementwise(LOAD_ONLY, NO_CONSTS, [x.data], Int32Array.from(strides), Int32Array.of(offset), Int32Array.from(shape), out.data);
   return out;
 }
@@ -41,10 +42,10 @@ function elementwiseKernels(addon: NativeAddon): Record<ElementwiseName, Kernel>
   const table = {} as Record<ElementwiseName, Kernel>;
   for (const [name, code] of Object.entries(OPCODES) as [ElementwiseName, number][]) {
     const cache = new Map<number, Int32Array>();
-    table[name] = (inputs, _attrs, node) => {
+    table[name] = (inputs, _attrs, node, allocate) => {
       let program = cache.get(inputs.length);
       if (!program) cache.set(inputs.length, (program = singleOpProgram(code, inputs.length)));
-      return [runProgram(addon, program, NO_CONSTS, inputs, node.outputs[0].type.dtype)];
+      return [runProgram(addon, program, NO_CONSTS, inputs, node.outputs[0].type.dtype, allocate)];
     };
   }
   return table;
@@ -53,11 +54,11 @@ function elementwiseKernels(addon: NativeAddon): Record<ElementwiseName, Kernel>
 const REDUCE_CODES = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 } as const;
 
 function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kernel {
-  return ([x], attrs, node) => {
+  return ([x], attrs, node, allocate) => {
     const { axes, keepdims } = attrs as ReduceAttrs;
     const dtype = node.outputs[0].type.dtype;
     const outShape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-    const out = new NDArray(dtype, outShape);
+    const out = allocate(dtype, outShape);
     const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
     if (axes.length === 0) {
       out.data.set(name === 'argmax' || name === 'argmin' ? new Int32Array(out.size) : x.data);
@@ -69,7 +70,7 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
       const order = [...kept, ...axes];
       const strides = stridesOf(x.shape);
-      const moved = copyView(addon, x, order.map((i) => x.shape[i]), order.map((i) => strides[i]), 0);
+      const moved = copyView(addon, x, order.map((i) => x.shape[i]), order.map((i) => strides[i]), 0, allocateFresh);
       addon.reduce(REDUCE_CODES[name], moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data);
     }
     return [out];
@@ -77,7 +78,7 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
 }
 
 function dotKernel(addon: NativeAddon): Kernel {
-  return ([a, b], attrs, node) => {
+  return ([a, b], attrs, node, allocate) => {
     const { transA, transB } = attrs as DotAttrs;
     const dtype = node.outputs[0].type.dtype;
     const [A, B] = [a, b].map((v) => (v.dtype === dtype ? v : v.astype(dtype)));
@@ -88,8 +89,9 @@ function dotKernel(addon: NativeAddon): Kernel {
     const [k2, n] = transB ? [bc, br] : [br, bc];
     if (k !== k2) throw new Error(`dot: a has shape [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]; inner dimensions differ (${k} vs ${k2})`);
     const shape = [...(a.rank === 2 ? [m] : []), ...(b.rank === 2 ? [n] : [])];
-    const out = new NDArray(dtype, shape);
-    if (m > 0 && n > 0) addon.gemm(transA, transB, m, n, k, 1, A.data as FloatArray, ac, B.data as FloatArray, bc, 0, out.data as FloatArray, n);
+    const out = allocate(dtype, shape);
+    if (k === 0) out.data.fill(0);
+    if (m > 0 && n > 0 && k > 0) addon.gemm(transA, transB, m, n, k, 1, A.data as FloatArray, ac, B.data as FloatArray, bc, 0, out.data as FloatArray, n);
     return [out];
   };
 }
@@ -101,7 +103,7 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
   };
   return {
     ...elementwiseKernels(addon),
-    cast: ([x], _attrs, node) => [runProgram(addon, singleOpProgram(COPY, 1), NO_CONSTS, [x], node.outputs[0].type.dtype)],
+    cast: ([x], _attrs, node, allocate) => [runProgram(addon, COPY_PROGRAM, NO_CONSTS, [x], node.outputs[0].type.dtype, allocate)],
     sum: reduceKernel(addon, 'sum'),
     prod: reduceKernel(addon, 'prod'),
     max: reduceKernel(addon, 'max'),
@@ -109,61 +111,61 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
     argmax: reduceKernel(addon, 'argmax'),
     argmin: reduceKernel(addon, 'argmin'),
     dot: dotKernel(addon),
-    softmax: ([x]) => {
-      const out = new NDArray(x.dtype, x.shape);
+    softmax: ([x], _attrs, _node, allocate) => {
+      const out = allocate(x.dtype, x.shape);
       addon.softmax(x.data as FloatArray, ...(rows(x) as [number, number]), out.data as FloatArray);
       return [out];
     },
-    logSoftmax: ([x]) => {
-      const out = new NDArray(x.dtype, x.shape);
+    logSoftmax: ([x], _attrs, _node, allocate) => {
+      const out = allocate(x.dtype, x.shape);
       addon.logSoftmax(x.data as FloatArray, ...(rows(x) as [number, number]), out.data as FloatArray);
       return [out];
     },
-    conv2d: ([x, w], attrs) => {
+    conv2d: ([x, w], attrs, _node, allocate) => {
       const mode = attrs.mode as ConvMode;
       const [B, C, H, W] = x.shape;
       const [K, , kh, kw] = w.shape;
       const grow = mode === 'valid' ? -1 : 1;
-      const out = new NDArray(x.dtype, [B, K, H + grow * (kh - 1), W + grow * (kw - 1)]);
+      const out = allocate(x.dtype, [B, K, H + grow * (kh - 1), W + grow * (kw - 1)]);
       addon.conv2d(x.data as FloatArray, B, C, H, W, w.data as FloatArray, K, kh, kw, mode === 'valid' ? 0 : 1, out.data as FloatArray);
       return [out];
     },
-    conv2dWeightGrad: ([x, gy], attrs) => {
+    conv2dWeightGrad: ([x, gy], attrs, _node, allocate) => {
       const [kh, kw] = attrs.filterShape as number[];
       const [B, C, H, W] = x.shape;
       const [, K, oh, ow] = gy.shape;
-      const out = new NDArray(x.dtype, [K, C, kh, kw]);
+      const out = allocate(x.dtype, [K, C, kh, kw]);
       addon.conv2dWeightGrad(x.data as FloatArray, B, C, H, W, gy.data as FloatArray, K, oh, ow, kh, kw, attrs.mode === 'valid' ? 0 : 1, out.data as FloatArray);
       return [out];
     },
-    maxPool2d: ([x], attrs) => {
+    maxPool2d: ([x], attrs, _node, allocate) => {
       const { pool, ignoreBorder } = attrs as PoolAttrs;
       const [H, W] = x.shape.slice(-2);
       const round = ignoreBorder ? Math.floor : Math.ceil;
-      const out = new NDArray(x.dtype, [...x.shape.slice(0, -2), round(H / pool[0]), round(W / pool[1])]);
+      const out = allocate(x.dtype, [...x.shape.slice(0, -2), round(H / pool[0]), round(W / pool[1])]);
       addon.maxPool2d(x.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W, pool[0], pool[1], ignoreBorder, out.data as FloatArray);
       return [out];
     },
-    maxPool2dGrad: ([x, y, gy], attrs) => {
+    maxPool2dGrad: ([x, y, gy], attrs, _node, allocate) => {
       const { pool, ignoreBorder } = attrs as PoolAttrs;
       const [H, W] = x.shape.slice(-2);
-      const gx = new NDArray(x.dtype, x.shape);
+      const gx = allocate(x.dtype, x.shape);
       addon.maxPool2dGrad(x.data as FloatArray, y.data as FloatArray, gy.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W, pool[0], pool[1], ignoreBorder, gx.data as FloatArray);
       return [gx];
     },
-    dimshuffle: ([x], attrs) => {
+    dimshuffle: ([x], attrs, _node, allocate) => {
       const pattern = attrs.pattern as ShufflePattern;
       const strides = stridesOf(x.shape);
-      return [copyView(addon, x, pattern.map((p) => (p === 'x' ? 1 : x.shape[p])), pattern.map((p) => (p === 'x' ? 0 : strides[p])), 0)];
+      return [copyView(addon, x, pattern.map((p) => (p === 'x' ? 1 : x.shape[p])), pattern.map((p) => (p === 'x' ? 0 : strides[p])), 0, allocate)];
     },
-    broadcastLike: ([x, template]) => [copyView(addon, x, template.shape, broadcastStrides(x.shape, template.shape), 0)],
-    subtensor: ([x, ...bounds], attrs) => {
+    broadcastLike: ([x, template], _attrs, _node, allocate) => [copyView(addon, x, template.shape, broadcastStrides(x.shape, template.shape), 0, allocate)],
+    subtensor: ([x, ...bounds], attrs, _node, allocate) => {
       const view = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
-      return [copyView(addon, x, view.shape, view.strides, view.offset)];
+      return [copyView(addon, x, view.shape, view.strides, view.offset, allocate)];
     },
-    randomUniform: ([counter, shape], attrs) => {
+    randomUniform: ([counter, shape], attrs, _node, allocate) => {
       const { seed, stream, dtype } = attrs as RandomUniformAttrs;
-      const out = new NDArray(dtype, Array.from(shape.data));
+      const out = allocate(dtype, Array.from(shape.data));
       addon.philoxUniform(seed, stream, counter.data[0] >>> 0, out.data as FloatArray);
       return [out];
     },
@@ -183,14 +185,14 @@ export function nativeKernelTable(addon: NativeAddon): KernelTable {
 
 export function fusedKernel(addon: NativeAddon): Kernel {
   const programs = new WeakMap<object, { program: Int32Array; consts: Float64Array }>();
-  return (inputs, attrs) => {
+  return (inputs, attrs, _node, allocate) => {
     let compiled = programs.get(attrs);
     if (!compiled) {
       const a = attrs as FusedAttrs;
       compiled = { program: Int32Array.from(a.program), consts: Float64Array.from(a.consts) };
       programs.set(attrs, compiled);
     }
-    return [runProgram(addon, compiled.program, compiled.consts, inputs as NDArray[], (attrs as FusedAttrs).dtype)];
+    return [runProgram(addon, compiled.program, compiled.consts, inputs, (attrs as FusedAttrs).dtype, allocate)];
   };
 }
 

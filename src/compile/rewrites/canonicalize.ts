@@ -3,6 +3,7 @@ import type { LocalRewrite } from '../../graph/rewrite.js';
 import { Constant, type Apply } from '../../graph/variable.js';
 import { NDArray } from '../../ndarray/index.js';
 import { referenceKernels } from '../../backends/reference/index.js';
+import { allocateFresh } from '../../backends/backend.js';
 import type { OpName } from '../../ops/index.js';
 
 /** Folding stops at this many elements, so a large constant is not built at every compile. */
@@ -12,7 +13,7 @@ const FOLD_LIMIT = 1 << 16;
 export const constantFolding: LocalRewrite = (node: Apply) => {
   if (node.op.random || !node.inputs.every((v) => v instanceof Constant)) return null;
   const kernel = referenceKernels[node.op.name as OpName];
-  const values = kernel(node.inputs.map((c) => (c as Constant).value), node.attrs, node);
+  const values = kernel(node.inputs.map((c) => (c as Constant).value), node.attrs, node, allocateFresh);
   return values.every((v) => v.size <= FOLD_LIMIT) ? values.map((v) => new Constant(v)) : null;
 };
 
