@@ -105,7 +105,8 @@ export const elementwiseOps: Record<ElementwiseName, Op<Record<string, never>>> 
   pow: binary('pow', 'float', (a, b, y, gy) => [mul(gy, mul(b, pow(a, sub(b, 1)))), mul(gy, mul(y, log(a)))]),
   maximum: binary('maximum', 'same', (a, b, _y, gy) => [mul(gy, ge(a, b)), mul(gy, lt(a, b))]),
   minimum: binary('minimum', 'same', (a, b, _y, gy) => [mul(gy, le(a, b)), mul(gy, gt(a, b))]),
-  mod: binary('mod', 'same'),
+  // a mod b = a - b floor(a / b): piecewise linear, not constant.
+  mod: binary('mod', 'same', (a, b, _y, gy) => [gy, neg(mul(gy, floor(div(a, b))))]),
   lt: binary('lt', 'int32'),
   gt: binary('gt', 'int32'),
   le: binary('le', 'int32'),

@@ -21,4 +21,6 @@ export const randomUniformOp = defineOp({
     if (dtype === 'int32') throw new Error('randomUniform: dtype must be float32 or float64');
     return [new TensorType(dtype, staticShape)];
   },
+  // Both inputs are integers: a draw whose shape follows x (rng.uniform(x.shape)) passes no gradient to x.
+  grad: () => [null, null],
 });

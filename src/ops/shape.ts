@@ -5,6 +5,7 @@ import { TensorType } from '../graph/type.js';
 import { applyOp, Constant, type Variable } from '../graph/variable.js';
 import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
 import { broadcastTypes, sumToType } from './elementwise.js';
+import { at } from './indexing.js';
 
 export type ShufflePattern = readonly (number | 'x')[];
 
@@ -91,6 +92,7 @@ export const makeVectorOp = defineOp({
     if (bad >= 0) throw new Error(`makeVector: element ${bad} is ${scalars[bad]}, not a scalar`);
     return [new TensorType(upcast('int32', ...scalars.map((s) => s.dtype)), [scalars.length])];
   },
+  grad: (scalars, _y, [gy]) => scalars.map((s, i) => (gy && s.dtype !== 'int32' ? at(gy, i) : null)),
 });
 
 /** A vector from scalar variables and numbers (shape specs use this). */

@@ -28,14 +28,18 @@ function packageRoot(): string {
   return dir;
 }
 
-export const ADDON_PATH = join(packageRoot(), 'build', 'Release', 'nabla_native.node');
+/** Where the addon is: NABLA_NATIVE_ADDON, or build/Release under the package root. */
+export function addonPath(): string {
+  return process.env.NABLA_NATIVE_ADDON ?? join(packageRoot(), 'build', 'Release', 'nabla_native.node');
+}
 
 /** The addon, or the reason it could not be loaded. */
 export function loadAddon(): { addon?: NativeAddon; reason?: string } {
-  if (!existsSync(ADDON_PATH)) return { reason: `${ADDON_PATH} is not built` };
+  const path = addonPath();
+  if (!existsSync(path)) return { reason: `${path} is not built` };
   try {
-    return { addon: createRequire(import.meta.url)(ADDON_PATH) as NativeAddon };
+    return { addon: createRequire(import.meta.url)(path) as NativeAddon };
   } catch (e) {
-    return { reason: `${ADDON_PATH} failed to load: ${(e as Error).message.split('\n')[0]}` };
+    return { reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
 }

@@ -1,0 +1,8 @@
+// nn/: layers built from ops (hidden, logistic, conv-pool, dropout) and their initialisations.
+export * from './layer.js';
+export * from './init.js';
+export * from './activation.js';
+export * from './hidden-layer.js';
+export * from './logistic-layer.js';
+export * from './conv-pool-layer.js';
+export * from './dropout.js';
