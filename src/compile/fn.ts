@@ -12,6 +12,7 @@ import { Constant, isInput, SharedVariable, Variable, type Apply } from '../grap
 import { asVariable, type TensorLike } from '../ops/index.js';
 import { getBackend, type Allocate, type Backend, type Kernel } from '../backends/index.js';
 import { optimize } from './pipeline.js';
+import { profiled } from './profile.js';
 
 export type Update = readonly [SharedVariable, TensorLike];
 export type Given = readonly [Variable, TensorLike];
@@ -162,7 +163,7 @@ function schedule(outputs: readonly Variable[], inputs: readonly Variable[], bac
   const kernels = nodes.map((node) => {
     const k = (backend.extraKernels?.[node.op.name] ?? (backend.kernels as Record<string, Kernel | undefined>)[node.op.name]);
     if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
-    return k;
+    return process.env.NABLA_PROFILE ? profiled(k, node) : k;
   });
   const pools = new Map<Variable, NDArray>();
   const allocators: Allocate[] = nodes.map((node) => (dtype, shape, output = 0) => {

@@ -6,3 +6,4 @@ export * from './hidden-layer.js';
 export * from './logistic-layer.js';
 export * from './conv-pool-layer.js';
 export * from './dropout.js';
+export * from './flatten.js';

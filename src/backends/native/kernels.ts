@@ -53,25 +53,52 @@ function elementwiseKernels(addon: NativeAddon): Record<ElementwiseName, Kernel>
 
 const REDUCE_CODES = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 } as const;
 
+/** Sorted axes as maximal runs of neighbours: [0, 2, 3] → [[0], [2, 3]]. */
+function axisRuns(axes: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  for (const a of axes) {
+    const last = runs[runs.length - 1];
+    if (last && last[last.length - 1] === a - 1) last.push(a);
+    else runs.push([a]);
+  }
+  return runs;
+}
+
 function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kernel {
+  const code = REDUCE_CODES[name];
+  const isArg = name === 'argmax' || name === 'argmin';
+  /** One contiguous run reduced in place of [outer, n, inner] with no copy. */
+  const reduceRun = (x: NDArray, shape: readonly number[], run: readonly number[], out: NDArray) => {
+    const [first, last] = [run[0], run[run.length - 1]];
+    addon.reduce(code, x.data, sizeOf(shape.slice(0, first)), sizeOf(shape.slice(first, last + 1)), sizeOf(shape.slice(last + 1)), out.data);
+  };
   return ([x], attrs, node, allocate) => {
     const { axes, keepdims } = attrs as ReduceAttrs;
     const dtype = node.outputs[0].type.dtype;
     const outShape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
     const out = allocate(dtype, outShape);
-    const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+    const runs = axisRuns(axes);
     if (axes.length === 0) {
-      out.data.set(name === 'argmax' || name === 'argmin' ? new Int32Array(out.size) : x.data);
-    } else if (contiguous) {
-      const [first, last] = [axes[0], axes[axes.length - 1]];
-      addon.reduce(REDUCE_CODES[name], x.data, sizeOf(x.shape.slice(0, first)), sizeOf(x.shape.slice(first, last + 1)), sizeOf(x.shape.slice(last + 1)), out.data);
+      out.data.set(isArg ? new Int32Array(out.size) : x.data);
+    } else if (runs.length === 1) {
+      reduceRun(x, x.shape, runs[0], out);
+    } else if (!isArg) {
+      // sum, prod, max and min compose: reduce the runs one at a time, last first, with no transposes.
+      let current = x;
+      let shape = [...x.shape];
+      for (let r = runs.length - 1; r >= 0; r--) {
+        const next = shape.map((d, i) => (runs[r].includes(i) ? 1 : d));
+        const target = r === 0 ? out : new NDArray(dtype, next);
+        reduceRun(current, shape, runs[r], target);
+        [current, shape] = [target, next];
+      }
     } else {
-      // Move the reduced axes last (in order), then reduce rows.
+      // An arg-reduction over several runs counts positions across all of them: move them last first.
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
       const order = [...kept, ...axes];
       const strides = stridesOf(x.shape);
       const moved = copyView(addon, x, order.map((i) => x.shape[i]), order.map((i) => strides[i]), 0, allocateFresh);
-      addon.reduce(REDUCE_CODES[name], moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data);
+      addon.reduce(code, moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data);
     }
     return [out];
   };

@@ -1,0 +1,132 @@
+// What the supervised models share: a stack of layers from flattened images to class probabilities,
+// prediction in chunks, and saving to / loading from model files with their shapes checked.
+import { NDArray, formatShape } from '../ndarray/index.js';
+import type { SharedVariable, Variable } from '../graph/variable.js';
+import { matrix } from '../graph/constructors.js';
+import { fn, type CompiledFunction } from '../compile/index.js';
+import type { Layer, Mode } from '../nn/index.js';
+import { expectShapes, saveModelFile, type ModelFile } from './model-file.js';
+
+/** Settings every classifier has: the image size it reads (flattened, row-major) and the class count. */
+export interface ClassifierConfig {
+  imageShape: [number, number];
+  classes: number;
+}
+
+const PREDICT_CHUNK = 1000; // rows per call: bounds memory for the conv layers' intermediate maps
+
+/**
+ * A classifier of flattened images ([n, rows * cols] float32 in [0, 1]) into `classes` labels.
+ * Subclasses build `layers`; training lives in train/ (fitClassifier), which reads `params` and `weights`.
+ */
+export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> {
+  /** The model family, as written in model files and named on the command line. */
+  abstract readonly kind: string;
+  readonly config: C;
+  protected abstract readonly layers: readonly Layer[];
+  private predictFn: CompiledFunction | undefined;
+
+  constructor(config: C) {
+    this.config = config;
+  }
+
+  get inputSize(): number {
+    return this.config.imageShape[0] * this.config.imageShape[1];
+  }
+
+  /** Every trainable parameter, layer by layer. */
+  get params(): SharedVariable[] {
+    return this.layers.flatMap((l) => l.params);
+  }
+
+  /** The weights that L1/L2 penalties apply to (not the biases). */
+  get weights(): SharedVariable[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  /** The first layer's weights, for pictures: [inputs, units] (columns are images) or conv filters [k, c, h, w]. */
+  get firstLayerWeights(): NDArray {
+    return this.params[0].get();
+  }
+
+  /** The symbolic input as the first layer expects it (LeNet reshapes rows into image maps). */
+  protected prepare(x: Variable): Variable {
+    return x;
+  }
+
+  /**
+   * Class probabilities [batch, classes] for a symbolic batch of flattened images.
+   * @example const p = model.probabilities(nb.matrix('x'), 'train'); const cost = nb.nll(p, y);
+   */
+  probabilities(x: Variable, mode: Mode): Variable {
+    return this.layers.reduce((h, layer) => layer.forward(h, mode), this.prepare(x));
+  }
+
+  /**
+   * Class probabilities for images [n, rows * cols], computed in chunks.
+   * @example model.predictProba(test.x).shape // [10000, 10]
+   */
+  predictProba(x: NDArray): NDArray {
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize || x.dtype !== 'float32') {
+      const [rows, cols] = this.config.imageShape;
+      throw new Error(`${this.kind}: input is ${x.dtype}${formatShape(x.shape)}, but this model reads float32[n, ${this.inputSize}] (${rows}x${cols} images)`);
+    }
+    if (!this.predictFn) {
+      const input = matrix('x');
+      this.predictFn = fn([input], this.probabilities(input, 'test'), { name: `${this.kind} predict` });
+    }
+    const [n, d] = x.shape;
+    const out = new NDArray('float32', [n, this.config.classes]);
+    for (let start = 0; start < n; start += PREDICT_CHUNK) {
+      const end = Math.min(n, start + PREDICT_CHUNK);
+      const chunk = new NDArray('float32', [end - start, d], x.data.subarray(start * d, end * d));
+      out.data.set((this.predictFn(chunk) as NDArray).data, start * this.config.classes);
+    }
+    return out;
+  }
+
+  /**
+   * The most probable class of each image, int32 [n].
+   * @example model.predict(test.x)
+   */
+  predict(x: NDArray): NDArray {
+    const p = this.predictProba(x);
+    const k = this.config.classes;
+    const labels = new NDArray('int32', [p.shape[0]]);
+    for (let i = 0; i < p.shape[0]; i++) {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (p.data[i * k + j] > p.data[i * k + best]) best = j;
+      labels.data[i] = best;
+    }
+    return labels;
+  }
+
+  /** The model as a model file: kind, configuration and every parameter by name. */
+  toModelFile(meta: Record<string, unknown> = {}): ModelFile {
+    const tensors: Record<string, NDArray> = {};
+    for (const p of this.params) tensors[p.name!] = p.value;
+    return { kind: this.kind, config: { ...this.config } as Record<string, unknown>, tensors, meta };
+  }
+
+  /**
+   * Saves the model (atomically) for `nabla eval` and `nabla predict`.
+   * @example model.save('runs/mlp/model.nbm', { best_valid_error: 0.0169 });
+   */
+  save(path: string, meta: Record<string, unknown> = {}): void {
+    saveModelFile(path, this.toModelFile(meta));
+  }
+
+  /** Sets every parameter from `tensors`, after checking that the names and shapes are this architecture's. */
+  loadTensors(path: string, tensors: Record<string, NDArray>): this {
+    const params = this.params;
+    expectShapes(path, tensors, Object.fromEntries(params.map((p) => [p.name!, p.value.shape])));
+    const extra = Object.keys(tensors).filter((name) => !params.some((p) => p.name === name));
+    if (extra.length) throw new Error(`${path}: holds tensor ${extra[0]}, which this ${this.kind} architecture lacks; it was saved from another architecture`);
+    for (const p of params) {
+      const t = tensors[p.name!];
+      if (t.dtype !== p.dtype) throw new Error(`${path}: tensor ${p.name} is ${t.dtype}, but this architecture needs ${p.dtype}`);
+      p.set(t);
+    }
+    return this;
+  }
+}

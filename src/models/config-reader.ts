@@ -1,0 +1,41 @@
+// Reading a model file's configuration back with checks, so a hand-edited or foreign file fails with
+// the file, the field and what was expected instead of a confusing error deep inside graph building.
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/**
+ * Typed getters over a loaded configuration; each error names the file and the field.
+ * @example const read = configReader(path, file.config); const hidden = read.intList('hidden');
+ */
+export function configReader(path: string, config: Record<string, unknown>) {
+  const fail = (field: string, expected: string) =>
+    new Error(`${path}: configuration field ${field} is ${JSON.stringify(config[field])}; expected ${expected}`);
+  return {
+    int(field: string): number {
+      const v = config[field];
+      if (!isPositiveInt(v)) throw fail(field, 'a positive integer');
+      return v;
+    },
+    intList(field: string, length?: number): number[] {
+      const v = config[field];
+      if (!Array.isArray(v) || !v.every(isPositiveInt) || (length !== undefined && v.length !== length)) {
+        throw fail(field, `a list of ${length ?? 'any number of'} positive integers`);
+      }
+      return v as number[];
+    },
+    pair(field: string): [number, number] {
+      const [a, b] = this.intList(field, 2);
+      return [a, b];
+    },
+    oneOf<T extends string>(field: string, choices: readonly T[]): T {
+      const v = config[field];
+      if (!choices.includes(v as T)) throw fail(field, `one of ${choices.join(', ')}`);
+      return v as T;
+    },
+    /** A list of probabilities in (0, 1], or an empty list when the field is absent. */
+    probabilities(field: string): number[] {
+      const v = config[field] ?? [];
+      if (!Array.isArray(v) || !v.every((p) => typeof p === 'number' && p > 0 && p <= 1)) throw fail(field, 'a list of probabilities in (0, 1]');
+      return v as number[];
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// models/: one file per model family; loadClassifier reads any supervised model file back.
+import type { Classifier } from './classifier.js';
+import { Lenet } from './lenet.js';
+import { LogisticRegression } from './logistic-regression.js';
+import { Mlp } from './mlp.js';
+import { loadModelFile, type ModelFile } from './model-file.js';
+
+export * from './model-file.js';
+export * from './classifier.js';
+export * from './logistic-regression.js';
+export * from './mlp.js';
+export * from './lenet.js';
+
+const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
+  logreg: LogisticRegression.fromModelFile,
+  mlp: Mlp.fromModelFile,
+  lenet: Lenet.fromModelFile,
+};
+
+/**
+ * Loads a saved classifier (logreg, mlp or lenet), with an error naming the file if it holds anything else.
+ * @example const model = loadClassifier('runs/mlp/model.nbm'); model.predict(test.x);
+ */
+export function loadClassifier(path: string): Classifier {
+  const file = loadModelFile(path);
+  const load = CLASSIFIERS[file.kind];
+  if (!load) throw new Error(`${path}: holds a ${file.kind} model, not a classifier (${Object.keys(CLASSIFIERS).join(', ')})`);
+  return load(file, path);
+}
