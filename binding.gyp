@@ -32,7 +32,8 @@
         "-L/usr/lib/x86_64-linux-gnu/openblas-openmp",
         "-Wl,-rpath,/usr/lib/x86_64-linux-gnu/openblas-openmp",
         "-lopenblas",
-        "-lgomp"
+        "-lgomp",
+        "-lmvec"
       ],
       "ldflags": ["-fopenmp"]
     }

@@ -392,12 +392,14 @@ def small_batch(rng, n, size, classes):
 
 
 def check_logreg():
-    check_gradients("logreg", LogReg(12, 5, np.float64), *small_batch(np.random.default_rng(0), 7, 12, 5))
+    rng = np.random.default_rng(0)
+    check_gradients("logreg", LogReg(12, 5, np.float64), *small_batch(rng, 7, 12, 5))
 
 
 def check_mlp():
     rng = np.random.default_rng(0)
-    check_gradients("mlp", MLP(rng, 12, 8, 5, l2=0.1, dtype=np.float64), *small_batch(rng, 6, 12, 5))
+    model = MLP(rng, 12, 8, 5, l2=0.1, dtype=np.float64)  # a large l2 so its gradient counts
+    check_gradients("mlp", model, *small_batch(rng, 6, 12, 5))
 
 
 def check_lenet():
@@ -443,13 +445,13 @@ def record(workload, unit, samples, **extra):
             "min": fmt(min(samples)), "max": fmt(max(samples)), "extra": extra}
 
 
-def bench_gemm(n, mnist, reps):
+def bench_gemm(n, workload, mnist, reps):
     rng = np.random.default_rng(SEED)
     A, B = (rng.standard_normal((n, n), dtype=F32) for _ in range(2))
     C = np.empty((n, n), F32)
     samples, calls = measure(lambda: np.matmul(A, B, out=C), reps)
     gflops = 2 * n ** 3 / 1e9
-    return record(f"gemm_{n}", "ms", samples, gflops=round(gflops / np.median(samples), 1),
+    return record(workload, "ms", samples, gflops=round(gflops / np.median(samples), 1),
                   gflops_best=round(gflops / min(samples), 1), calls_per_rep=calls)
 
 
@@ -467,57 +469,49 @@ def bench_training(workload, step, batches, reps, batch):
     return record(workload, "ms/step", samples, **extra)
 
 
-def bench_logreg(mnist, reps, batch=600, lr=0.13):
-    model = LogReg()
-    return bench_training("logreg_step", functools.partial(model.sgd_step, lr),
+def bench_classifier(make_model, workload, mnist, reps, *, batch, lr):
+    model = make_model()
+    return bench_training(workload, functools.partial(model.sgd_step, lr),
                           minibatches(*mnist.train, batch=batch), reps, batch)
 
 
-def bench_mlp(batch, mnist, reps, lr=0.01):
-    model = MLP(np.random.default_rng(SEED))
-    return bench_training(f"mlp_step_b{batch}", functools.partial(model.sgd_step, lr),
-                          minibatches(*mnist.train, batch=batch), reps, batch)
-
-
-def bench_lenet(mnist, reps, batch=500, lr=0.1):
-    model = LeNet(np.random.default_rng(SEED))
-    return bench_training("lenet_step", functools.partial(model.sgd_step, lr),
-                          minibatches(*mnist.train, batch=batch), reps, batch)
-
-
-def bench_da(mnist, reps, batch=20, lr=0.1):
+def bench_da(workload, mnist, reps, *, batch, lr):
     model = DenoisingAutoencoder(np.random.default_rng(SEED))
-    return bench_training("da_step", functools.partial(model.step, lr),
+    return bench_training(workload, functools.partial(model.step, lr),
                           minibatches(mnist.train[0], batch=batch), reps, batch)
 
 
-def bench_rbm(workload, k, persistent, mnist, reps, batch=20, lr=0.1):
+def bench_rbm(workload, mnist, reps, *, k, persistent, batch, lr):
     model = RBM(np.random.default_rng(SEED), batch=batch)
-    step = functools.partial(model.step, lr, k=k, persistent=persistent)
-    return bench_training(workload, step, minibatches(mnist.train[0], batch=batch), reps,
-                          batch)
+    return bench_training(workload, functools.partial(model.step, lr, k=k, persistent=persistent),
+                          minibatches(mnist.train[0], batch=batch), reps, batch)
 
 
-def bench_pca(mnist, reps):
+def bench_pca(workload, mnist, reps):
     X = mnist.images
     result = {}
     samples, _ = measure(lambda: result.update(fit=pca_fit(X)), reps, min_rep_s=0)
     eigenvalues = result["fit"][1]
-    return record("pca_fit", "s", samples, n=len(X), dims=X.shape[1],
+    return record(workload, "s", samples, n=len(X), dims=X.shape[1],
                   variance_top50=round(float(eigenvalues[:50].sum() / eigenvalues.sum()), 5))
 
 
-WORKLOADS = {  # name -> (benchmark(mnist, reps), gradient check run once at start-up)
-    "gemm_256": (functools.partial(bench_gemm, 256), None),
-    "gemm_1024": (functools.partial(bench_gemm, 1024), None),
-    "gemm_2048": (functools.partial(bench_gemm, 2048), None),
-    "logreg_step": (bench_logreg, check_logreg),
-    "mlp_step_b20": (functools.partial(bench_mlp, 20), check_mlp),
-    "mlp_step_b500": (functools.partial(bench_mlp, 500), check_mlp),
-    "lenet_step": (bench_lenet, check_lenet),
-    "da_step": (bench_da, check_da),
-    "rbm_cd1_step": (functools.partial(bench_rbm, "rbm_cd1_step", 1, False), None),
-    "rbm_pcd15_step": (functools.partial(bench_rbm, "rbm_pcd15_step", 15, True), None),
+def seeded(cls):
+    return lambda: cls(np.random.default_rng(SEED))
+
+
+P = functools.partial
+WORKLOADS = {  # name -> (benchmark(name, mnist, reps) with BENCH.md's hyper-parameters, check)
+    "gemm_256": (P(bench_gemm, 256), None),
+    "gemm_1024": (P(bench_gemm, 1024), None),
+    "gemm_2048": (P(bench_gemm, 2048), None),
+    "logreg_step": (P(bench_classifier, LogReg, batch=600, lr=0.13), check_logreg),
+    "mlp_step_b20": (P(bench_classifier, seeded(MLP), batch=20, lr=0.01), check_mlp),
+    "mlp_step_b500": (P(bench_classifier, seeded(MLP), batch=500, lr=0.01), check_mlp),
+    "lenet_step": (P(bench_classifier, seeded(LeNet), batch=500, lr=0.1), check_lenet),
+    "da_step": (P(bench_da, batch=20, lr=0.1), check_da),
+    "rbm_cd1_step": (P(bench_rbm, k=1, persistent=False, batch=20, lr=0.1), None),
+    "rbm_pcd15_step": (P(bench_rbm, k=15, persistent=True, batch=20, lr=0.1), None),
     "pca_fit": (bench_pca, None),
 }
 
@@ -607,7 +601,7 @@ def main(argv=None):
             check()
     mnist = Mnist(args.data)
     for workload in chosen:
-        print(json.dumps(WORKLOADS[workload][0](mnist, args.reps)), flush=True)
+        print(json.dumps(WORKLOADS[workload][0](workload, mnist, args.reps)), flush=True)
 
 
 if __name__ == "__main__":

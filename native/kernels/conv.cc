@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "parallel.h"
 
 namespace nabla {
 namespace {
@@ -48,10 +49,12 @@ struct Chunking {
 // OpenBLAS) and the nested loops below see an active parallel region and stay single-threaded.
 template <class F>
 void forEachChunk(const ConvShape& s, const Chunking& chunk, F body) {
-#pragma omp parallel for schedule(dynamic) if (chunk.perThread)
-  for (int64_t c = 0; c < chunk.count; ++c) {
-    const int64_t first = c * chunk.images;
-    body(first, std::min(chunk.images, s.B - first));
+  auto run = [&](int64_t c) { body(c * chunk.images, std::min(chunk.images, s.B - c * chunk.images)); };
+  if (chunk.perThread) {
+#pragma omp parallel for schedule(dynamic)
+    for (int64_t c = 0; c < chunk.count; ++c) run(c);
+  } else {
+    for (int64_t c = 0; c < chunk.count; ++c) run(c);
   }
 }
 
@@ -81,10 +84,9 @@ void forEachColumnRow(const ConvShape& s, Image image, int64_t c, Columns column
 // Calls f(b, c) for each image of a chunk and each of `channels`, in parallel.
 template <class F>
 void forEachPlane(int64_t count, int64_t channels, F f) {
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int64_t b = 0; b < count; ++b) {
-    for (int64_t c = 0; c < channels; ++c) f(b, c);
-  }
+  parallelFor(count * channels, true, [&](int64_t from, int64_t to) {
+    for (int64_t i = from; i < to; ++i) f(i / channels, i % channels);
+  });
 }
 
 template <class T>

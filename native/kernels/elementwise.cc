@@ -3,12 +3,11 @@
 // element. Inputs that are already contiguous in the compute type are read in place.
 #include "elementwise.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <vector>
 
 #include "broadcast-layout.h"
+#include "parallel.h"
 #include "scalar-ops.h"
 
 namespace nabla {
@@ -189,12 +188,9 @@ const T* runBlock(const Plan<T>& plan, Workspace<T>& w, int64_t start, int len, 
 
 template <class T, class D>
 void run(const Plan<T>& plan, D* out) {
-  const int64_t blocks = plan.blocking.count;
-#pragma omp parallel if (plan.layout.size >= kParallelMin)
-  {
+  parallelFor(plan.blocking.count, plan.layout.size >= kParallelMin, [&](int64_t from, int64_t to) {
     Workspace<T> w(plan);
-#pragma omp for schedule(static)
-    for (int64_t b = 0; b < blocks; ++b) {
+    for (int64_t b = from; b < to; ++b) {
       int64_t start;
       int len;
       plan.blocking.range(b, plan.layout, start, len);
@@ -206,7 +202,7 @@ void run(const Plan<T>& plan, D* out) {
         for (int i = 0; i < len; ++i) target[i] = storeAs<D>(result[i]);
       }
     }
-  }
+  });
 }
 
 }  // namespace
@@ -217,21 +213,22 @@ std::string checkProgram(const int32_t* program, int instructions, int inputCoun
   bool written[kRegisters] = {};
   for (int k = 0; k < instructions; ++k) {
     const int32_t* w = program + k * kInstructionWidth;
-    const std::string where = "instruction " + std::to_string(k) + " (opcode " +
-                              std::to_string(w[0]) + ")";
+    auto fail = [&](const std::string& what) {
+      return "instruction " + std::to_string(k) + " (opcode " + std::to_string(w[0]) + ") " + what;
+    };
     const int operands = operandCount(w[0]);
-    if (operands < 0) return where + " is not a known opcode";
-    if (w[1] < 0 || w[1] >= kRegisters) return where + " writes register " + std::to_string(w[1]);
+    if (operands < 0) return fail("is not a known opcode");
+    if (w[1] < 0 || w[1] >= kRegisters) return fail("writes register " + std::to_string(w[1]));
     if (w[0] == kInput && (w[2] < 0 || w[2] >= inputCount)) {
-      return where + " reads input " + std::to_string(w[2]) + " of " + std::to_string(inputCount);
+      return fail("reads input " + std::to_string(w[2]) + " of " + std::to_string(inputCount));
     }
     if (w[0] == kConst && (w[2] < 0 || w[2] >= constCount)) {
-      return where + " reads const " + std::to_string(w[2]) + " of " + std::to_string(constCount);
+      return fail("reads const " + std::to_string(w[2]) + " of " + std::to_string(constCount));
     }
     for (int j = 0; j < operands; ++j) {
       const int reg = w[2 + j];
       if (reg < 0 || reg >= kRegisters || !written[reg]) {
-        return where + " reads register " + std::to_string(reg) + " before it is written";
+        return fail("reads register " + std::to_string(reg) + " before it is written");
       }
     }
     written[w[1]] = true;

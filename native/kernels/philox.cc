@@ -1,6 +1,8 @@
 // Philox4x32-10: ten rounds of two 32x32→64 multiplies, with a Weyl sequence on the key.
 #include "philox.h"
 
+#include "parallel.h"
+
 namespace nabla {
 namespace {
 
@@ -24,17 +26,17 @@ PhiloxWords philoxBlock(PhiloxWords c, uint32_t key0, uint32_t key1) {
 
 template <class T>
 void philoxUniform(uint32_t seed, uint32_t stream, uint32_t counter, T* out, int64_t n) {
-  const int64_t blocks = (n + 3) / 4;
-#pragma omp parallel for schedule(static) if (n >= kParallelMin)
-  for (int64_t block = 0; block < blocks; ++block) {
-    const PhiloxWords words = philoxBlock(
-        {static_cast<uint32_t>(block), static_cast<uint32_t>(static_cast<uint64_t>(block) >> 32),
-         counter, 0},
-        seed, stream);
-    for (int64_t w = 0; w < 4 && block * 4 + w < n; ++w) {
-      out[block * 4 + w] = static_cast<T>(((words[w] >> 8) + 0.5) * 0x1p-24);
+  parallelFor((n + 3) / 4, n >= kParallelMin, [&](int64_t from, int64_t to) {
+    for (int64_t block = from; block < to; ++block) {
+      const PhiloxWords words = philoxBlock(
+          {static_cast<uint32_t>(block), static_cast<uint32_t>(static_cast<uint64_t>(block) >> 32),
+           counter, 0},
+          seed, stream);
+      for (int64_t w = 0; w < 4 && block * 4 + w < n; ++w) {
+        out[block * 4 + w] = static_cast<T>(((words[w] >> 8) + 0.5) * 0x1p-24);
+      }
     }
-  }
+  });
 }
 
 template void philoxUniform<float>(uint32_t, uint32_t, uint32_t, float*, int64_t);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "parallel.h"
 #include "scalar-ops.h"
 
 namespace nabla {
@@ -15,16 +16,17 @@ constexpr int64_t kParallelMin = 1 << 15;
 template <class F>
 void forEachWindow(const PoolShape& s, F f) {
   const int64_t planes = s.B * s.C, oh = s.outH(), ow = s.outW();
-#pragma omp parallel for schedule(static) if (planes * s.H * s.W >= kParallelMin)
-  for (int64_t plane = 0; plane < planes; ++plane) {
-    for (int64_t i = 0; i < oh; ++i) {
-      const int64_t r0 = i * s.ph, r1 = std::min(r0 + s.ph, s.H);
-      for (int64_t j = 0; j < ow; ++j) {
-        const int64_t c0 = j * s.pw, c1 = std::min(c0 + s.pw, s.W);
-        f(plane, i * ow + j, r0, r1, c0, c1);
+  parallelFor(planes, planes * s.H * s.W >= kParallelMin, [&](int64_t from, int64_t to) {
+    for (int64_t plane = from; plane < to; ++plane) {
+      for (int64_t i = 0; i < oh; ++i) {
+        const int64_t r0 = i * s.ph, r1 = std::min(r0 + s.ph, s.H);
+        for (int64_t j = 0; j < ow; ++j) {
+          const int64_t c0 = j * s.pw, c1 = std::min(c0 + s.pw, s.W);
+          f(plane, i * ow + j, r0, r1, c0, c1);
+        }
       }
     }
-  }
+  });
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "dtype.h"
+#include "parallel.h"
 #include "scalar-ops.h"
 
 namespace nabla {
@@ -53,20 +54,20 @@ double reduceRow(const T* x, int64_t n) {
 template <class F>
 void forEachTask(int64_t outer, int64_t n, int64_t inner, F task) {
   const int64_t chunks = (inner + kColumnChunk - 1) / kColumnChunk;
-  const int64_t tasks = outer * chunks;
-#pragma omp parallel for schedule(static) if (outer * n * inner >= kParallelMin)
-  for (int64_t t = 0; t < tasks; ++t) {
-    const int64_t o = t / chunks;
-    const int64_t begin = t % chunks * kColumnChunk;
-    task(o, begin, std::min(kColumnChunk, inner - begin));
-  }
+  parallelFor(outer * chunks, outer * n * inner >= kParallelMin, [&](int64_t from, int64_t to) {
+    for (int64_t t = from; t < to; ++t) {
+      const int64_t begin = t % chunks * kColumnChunk;
+      task(t / chunks, begin, std::min(kColumnChunk, inner - begin));
+    }
+  });
 }
 
 template <class Op, class T>
 void reduceWith(const T* x, int64_t outer, int64_t n, int64_t inner, T* out) {
   if (inner == 1) {
-#pragma omp parallel for schedule(static) if (outer * n >= kParallelMin)
-    for (int64_t o = 0; o < outer; ++o) out[o] = storeAs<T>(reduceRow<Op>(x + o * n, n));
+    parallelFor(outer, outer * n >= kParallelMin, [&](int64_t from, int64_t to) {
+      for (int64_t o = from; o < to; ++o) out[o] = storeAs<T>(reduceRow<Op>(x + o * n, n));
+    });
     return;
   }
   forEachTask(outer, n, inner, [&](int64_t o, int64_t begin, int64_t width) {

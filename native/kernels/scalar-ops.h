@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "vector-math.h"
+
 namespace nabla {
 
 enum Opcode : int {
@@ -39,16 +41,17 @@ template <class T> inline T minimum(T a, T b) { return (a < b || a != a) ? a : b
 // sign(±0) = 0 and sign(NaN) = NaN fall out of returning x itself.
 template <class T> inline T sign(T x) { return x > 0 ? T(1) : x < 0 ? T(-1) : x; }
 
-// Both branches only ever exponentiate a non-positive number, so neither overflows.
+// exp(-|x|) never overflows. Selecting instead of branching keeps the loops branch-free (a
+// mispredicted sign costs more than the exp) and lets them vectorise.
 template <class T> inline T sigmoid(T x) {
-  if (x >= 0) return T(1) / (T(1) + std::exp(-x));
-  T e = std::exp(x);
-  return e / (T(1) + e);
+  const T e = std::exp(-std::abs(x));
+  const T r = T(1) / (T(1) + e);
+  return x >= 0 ? r : e * r;
 }
 
-// log(1 + e^x) = x + log(1 + e^-x) for x > 0 keeps e^x from overflowing.
+// log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), which cannot overflow.
 template <class T> inline T softplus(T x) {
-  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  return maximum(x, T(0)) + std::log1p(std::exp(-std::abs(x)));
 }
 
 // Floored modulo, like Python's %: the result takes the sign of the divisor.

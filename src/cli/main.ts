@@ -1,6 +1,9 @@
 // nabla's command line: train, eval, predict, sample and bench, each a module under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerTrain } from './commands/train.js';
+import { registerEval } from './commands/eval.js';
+import { registerPredict } from './commands/predict.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -9,6 +12,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerBench(program);
+  registerTrain(program);
+  registerEval(program);
+  registerPredict(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

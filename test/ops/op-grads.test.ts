@@ -8,7 +8,7 @@ import type { NDArray } from '../../src/index.js';
 import { opTable } from './op-table.js';
 import { backend, backendName, frozenStreams, gradGraph, gradTargets, inputArrays, inputVariables, Rng, sampleRow, toPlain } from './harness.js';
 
-const TRIALS = 2;
+const TRIALS = 3;
 const STEP = 1e-6;
 const REL_TOL = 1e-6;
 

@@ -64,16 +64,26 @@ const float = (name: string, shape: Shape, domain: Domain = 'real', known = fals
 const int = (name: string, shape: Shape, lo: number, hi: number): InputSpec => ({ name, shape, domain: { int: [lo, hi] } });
 const tensor = (dtype: nb.DType, shape: (number | null)[], name?: string) => nb.tensor(name, dtype, shape);
 const fails = (what: string, throws: () => unknown, ...message: string[]): ErrorCase => ({ what, throws, message });
-const asInt = (x: Plain) => P.withDType(x, 'int32');
 const bool = (b: boolean) => (b ? 1 : 0);
 
-function unary(fn: string, op: (x: Variable) => Variable, f: (v: number) => number, domain: Domain = 'real', shape: Shape = ['n', 'm'], more: Partial<OpRow> = {}): OpRow {
-  return { name: fn, fn, inputs: [float('x', shape, domain)], build: ([x]) => op(x), ref: ([x]) => P.map(x, f), ...more };
+/** A row over one float input x, checked against `ref`. */
+function over(name: string, fn: string, x: InputSpec, build: (x: Variable) => Variable, ref: (x: Plain) => Plain, more: Partial<OpRow> = {}): OpRow {
+  return { name, fn, inputs: [x], build: ([v]) => build(v), ref: ([p]) => ref(p), ...more };
 }
 
+/** A row over two inputs a and b. */
+function pair(name: string, fn: string, a: InputSpec, b: InputSpec, build: (a: Variable, b: Variable) => Variable, ref: (a: Plain, b: Plain) => Plain, more: Partial<OpRow> = {}): OpRow {
+  return { name, fn, inputs: [a, b], build: ([u, v]) => build(u, v), ref: ([p, q]) => ref(p, q), ...more };
+}
+
+/** An element-wise unary op against its scalar function `f`. */
+const unary = (fn: string, op: (x: Variable) => Variable, f: (v: number) => number, domain: Domain = 'real', shape: Shape = ['n', 'm'], more: Partial<OpRow> = {}): OpRow =>
+  over(fn, fn, float('x', shape, domain), op, (x) => P.map(x, f), more);
+
+/** An element-wise binary op against its scalar function `f`; int inputs give an int result. */
 function binary(name: string, fn: string, op: (a: Variable, b: Variable) => Variable, f: (a: number, b: number) => number, a: InputSpec, b: InputSpec, more: Partial<OpRow> = {}): OpRow {
   const isIntOut = typeof a.domain === 'object' && typeof b.domain === 'object';
-  return { name, fn, inputs: [a, b], build: ([x, y]) => op(x, y), ref: ([x, y]) => P.zip(f, [x, y], isIntOut ? 'int32' : undefined), ...more };
+  return pair(name, fn, a, b, op, (x, y) => P.zip(f, [x, y], isIntOut ? 'int32' : undefined), more);
 }
 
 const compare = (name: string, op: (a: Variable, b: Variable) => Variable, f: (a: number, b: number) => boolean): OpRow =>
@@ -82,6 +92,8 @@ const compare = (name: string, op: (a: Variable, b: Variable) => Variable, f: (a
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const softplus = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
 const pythonMod = (a: number, b: number) => a - b * Math.floor(a / b);
+const crossEntropy = (p: number, t: number) => -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
+const populationVariance = (v: number[]) => P.total(v.map((a) => (a - P.total(v) / v.length) ** 2)) / v.length;
 const extreme = (rng: Rng) => rng.pick([-1, 1]) * rng.uniform(50, 800);
 
 /** Philox draws as the randomUniform kernel must lay them out: stream s of seed, call counter 0. */
@@ -120,20 +132,45 @@ const elementwiseRows: OpRow[] = [
   binary('add [n, m] + [m]', 'add', nb.add, (a, b) => a + b, float('a', ['n', 'm']), float('b', ['m'])),
   binary('add [n, 1] + [1, m]', 'add', nb.add, (a, b) => a + b, float('a', ['n', 1]), float('b', [1, 'm']), {
     errors: [
-      fails('elementwise add of [2, 3] and [4, 3]', () => nb.add(tensor('float32', [2, 3], 'a'), tensor('float32', [4, 3], 'b')), 'add', 'a is float32[2, 3]', 'b is float32[4, 3]', 'axis 0 differs (2 vs 4)'),
-      fails('calling with a wrong dtype', () => { const a = nb.vector('a'); nb.fn([a], a.add(1))(nb.array([1, 2], 'float64')); }, 'input 0 (a, float32[?])', "got a float64 array; convert it with .astype('float32')"),
+      fails(
+        'elementwise add of [2, 3] and [4, 3]',
+        () => nb.add(tensor('float32', [2, 3], 'a'), tensor('float32', [4, 3], 'b')),
+        'add', 'a is float32[2, 3]', 'b is float32[4, 3]', 'axis 0 differs (2 vs 4)',
+      ),
+      fails(
+        'stretching an axis of unknown size that is 1 at run time',
+        () => { const [a, b] = [nb.vector('a'), nb.vector('b')]; nb.fn([a, b], a.add(b))([1], [1, 2, 3]); },
+        'add: a is float32[?] and has shape [1] at run time', 'axis 0 is not declared broadcastable',
+      ),
+      fails(
+        'calling with a wrong dtype',
+        () => { const a = nb.vector('a'); nb.fn([a], a.add(1))(nb.array([1, 2], 'float64')); },
+        'input 0 (a, float32[?])', "got a float64 array; convert it with .astype('float32')",
+      ),
       fails('calling with a wrong rank', () => { const a = nb.matrix('a'); nb.fn([a], a.add(1))([1, 2]); }, 'input 0 (a, float32[?, ?])', 'got shape [2]'),
-      fails('calling with a wrong size', () => { const a = tensor('float32', [2, 3], 'a'); nb.fn([a], a.add(1))([[1, 2], [3, 4], [5, 6]]); }, 'input 0 (a, float32[2, 3])', 'got shape [3, 2]'),
-      fails('calling with a missing argument', () => { const [a, b] = [nb.vector('a'), nb.vector('b')]; nb.fn([a, b], a.add(b))([1]); }, 'expected 2 arguments (a, b), got 1'),
+      fails(
+        'calling with a wrong size',
+        () => { const a = tensor('float32', [2, 3], 'a'); nb.fn([a], a.add(1))([[1, 2], [3, 4], [5, 6]]); },
+        'input 0 (a, float32[2, 3])', 'got shape [3, 2]',
+      ),
+      fails(
+        'calling with a missing argument',
+        () => { const [a, b] = [nb.vector('a'), nb.vector('b')]; nb.fn([a, b], a.add(b))([1]); },
+        'expected 2 arguments (a, b), got 1',
+      ),
       fails('calling with a ragged array', () => { const a = nb.matrix('a'); nb.fn([a], a.add(1))([[1, 2], [3]]); }, 'input 0 (a, float32[?, ?])', 'ragged'),
-      fails('compiling without an input the output needs', () => { const [a, b] = [nb.vector('a'), nb.vector('b')]; nb.fn([a], a.add(b)); }, 'the outputs depend on b (float32[?])', 'not among the inputs [a]'),
+      fails(
+        'compiling without an input the output needs',
+        () => { const [a, b] = [nb.vector('a'), nb.vector('b')]; nb.fn([a], a.add(b)); },
+        'the outputs depend on b (float32[?])', 'not among the inputs [a]',
+      ),
     ],
   }),
   binary('sub [2, n, m] - [n, 1]', 'sub', nb.sub, (a, b) => a - b, float('a', [2, 'n', 'm']), float('b', ['n', 1])),
   binary('mul [n, m] * []', 'mul', nb.mul, (a, b) => a * b, float('a', ['n', 'm']), float('b', [])),
   binary('mul of equal shapes', 'mul', nb.mul, (a, b) => a * b, float('a', ['n', 'm']), float('b', ['n', 'm'])),
   binary('div [n, m] / [1, m]', 'div', nb.div, (a, b) => a / b, float('a', ['n', 'm']), float('b', [1, 'm'], 'nonzero')),
-  binary('div of ints is a float', 'div', nb.div, (a, b) => a / b, int('a', ['n'], -5, 5), int('b', ['n'], 1, 3), { ref: ([a, b]) => P.zip((x, y) => x / y, [a, b], 'float32'), tol: 1e-6 }),
+  pair('div of ints is a float', 'div', int('a', ['n'], -5, 5), int('b', ['n'], 1, 3), nb.div, (a, b) => P.zip((x, y) => x / y, [a, b], 'float32'), { tol: 1e-6 }),
   binary('pow', 'pow', nb.pow, (a, b) => a ** b, float('a', ['n', 'm'], 'positive'), float('b', ['m'])),
   binary('maximum', 'maximum', nb.maximum, Math.max, float('a', ['n', 'm'], 'gridLow'), float('b', ['m'], 'gridHigh')),
   binary('minimum', 'minimum', nb.minimum, Math.min, float('a', ['n', 1], 'gridHigh'), float('b', [1, 'm'], 'gridLow')),
@@ -147,16 +184,16 @@ const elementwiseRows: OpRow[] = [
   compare('neq', nb.neq, (a, b) => a !== b),
   compare('and', nb.and, (a, b) => a !== 0 && b !== 0),
   compare('or', nb.or, (a, b) => a !== 0 || b !== 0),
-  binary('gt of floats', 'gt', nb.gt, (a, b) => bool(a > b), float('a', ['n', 'm'], 'gridLow'), float('b', ['m'], 'gridHigh'), {
-    ref: ([a, b]) => P.zip((x, y) => bool(x > y), [a, b], 'int32'),
-  }),
+  pair('gt of floats', 'gt', float('a', ['n', 'm'], 'gridLow'), float('b', ['m'], 'gridHigh'), nb.gt, (a, b) => P.zip((x, y) => bool(x > y), [a, b], 'int32')),
   {
     name: 'where [n, 1] ? [n, m] : [m]',
     fn: 'where',
     inputs: [int('c', ['n', 1], 0, 1), float('a', ['n', 'm']), float('b', ['m'])],
     build: ([c, a, b]) => nb.where(c, a, b),
     ref: ([c, a, b]) => P.zip((k, x, y) => (k !== 0 ? x : y), [c, a, b]),
-    errors: [fails('where with mismatched shapes', () => nb.where(tensor('int32', [2]), tensor('float32', [3]), 0), 'where', 'condition is int32[2]', 'a is float32[3]', 'axis 0 differs (2 vs 3)')],
+    errors: [
+      fails('where with mismatched shapes', () => nb.where(tensor('int32', [2]), tensor('float32', [3]), 0), 'where', 'condition is int32[2]', 'a is float32[3]', 'axis 0 differs (2 vs 3)'),
+    ],
   },
   {
     name: 'clip with tensor bounds',
@@ -173,63 +210,57 @@ const elementwiseRows: OpRow[] = [
 ];
 
 const reduceRows: OpRow[] = [
-  unary('sum', (x) => nb.sum(x), () => 0, 'real', [2, 'n', 'm'], { name: 'sum of all', ref: ([x]) => P.reduce(x, null, false, P.total) }),
-  unary('sum', (x) => x.sum(1), () => 0, 'real', [2, 'n', 'm'], {
-    name: 'sum along axis 1',
-    ref: ([x]) => P.reduce(x, 1, false, P.total),
+  over('sum of all', 'sum', float('x', [2, 'n', 'm']), (x) => nb.sum(x), (x) => P.reduce(x, null, false, P.total)),
+  over('sum along axis 1', 'sum', float('x', [2, 'n', 'm']), (x) => x.sum(1), (x) => P.reduce(x, 1, false, P.total), {
     errors: [fails('sum along an axis out of range', () => nb.matrix('x').sum(2), 'sum: axis 2 is out of range for rank 2')],
   }),
-  unary('sum', (x) => x.sum([0, 2], true), () => 0, 'real', [2, 'n', 'm'], { name: 'sum along [0, 2] keepdims', ref: ([x]) => P.reduce(x, [0, 2], true, P.total) }),
+  over('sum along [0, 2] keepdims', 'sum', float('x', [2, 'n', 'm']), (x) => x.sum([0, 2], true), (x) => P.reduce(x, [0, 2], true, P.total)),
   { name: 'sum of ints along -1', fn: 'sum', inputs: [int('x', ['n', 'm'], -9, 9)], build: ([x]) => x.sum(-1), ref: ([x]) => P.reduce(x, -1, false, P.total, 'int32') },
-  unary('prod', (x) => x.prod(1), () => 0, 'nonzero', ['n', 'm'], { name: 'prod along axis 1', ref: ([x]) => P.reduce(x, 1, false, (v) => v.reduce((a, b) => a * b, 1)) }),
-  unary('prod', (x) => nb.prod(x), () => 0, 'nonzero', [1, 'm'], { name: 'prod of all', ref: ([x]) => P.reduce(x, null, false, (v) => v.reduce((a, b) => a * b, 1)) }),
-  unary('max', (x) => x.max(1), () => 0, 'distinct', [2, 'n', 'm'], { name: 'max along axis 1', ref: ([x]) => P.reduce(x, 1, false, (v) => Math.max(...v)) }),
-  unary('max', (x) => nb.max(x), () => 0, 'distinct', ['n', 'm'], { name: 'max of all', ref: ([x]) => P.reduce(x, null, false, (v) => Math.max(...v)) }),
-  unary('min', (x) => x.min([0, 1], true), () => 0, 'distinct', ['n', 'm', 2], { name: 'min along [0, 1] keepdims', ref: ([x]) => P.reduce(x, [0, 1], true, (v) => Math.min(...v)) }),
-  unary('argmax', (x) => x.argmax(1), () => 0, 'distinct', ['n', 'm'], { name: 'argmax along axis 1', ref: ([x]) => P.reduce(x, 1, false, P.argBest((a, b) => a > b), 'int32') }),
-  unary('argmax', (x) => nb.argmax(x), () => 0, 'distinct', [2, 'm'], { name: 'argmax of all', ref: ([x]) => P.reduce(x, null, false, P.argBest((a, b) => a > b), 'int32') }),
-  unary('argmin', (x) => x.argmin(0, true), () => 0, 'distinct', ['n', 'm'], { name: 'argmin along axis 0 keepdims', ref: ([x]) => P.reduce(x, 0, true, P.argBest((a, b) => a < b), 'int32') }),
-  unary('mean', (x) => x.mean(0), () => 0, 'real', ['n', 'm'], { name: 'mean along axis 0', ref: ([x]) => P.reduce(x, 0, false, (v) => P.total(v) / v.length) }),
-  unary('mean', (x) => nb.mean(x), () => 0, 'real', [2, 'n', 'm'], { name: 'mean of all', ref: ([x]) => P.scalar(meanOf(x)) }),
-  { name: 'mean of ints is float32', fn: 'mean', inputs: [int('x', ['n', 'm'], -9, 9)], build: ([x]) => x.mean(1), ref: ([x]) => P.reduce(x, 1, false, (v) => P.total(v) / v.length, 'float32'), tol: 1e-6 },
-  unary('variance', (x) => x.var(1), () => 0, 'real', ['n', 'm'], {
-    name: 'variance along axis 1',
-    ref: ([x]) => P.reduce(x, 1, false, (v) => P.total(v.map((a) => (a - P.total(v) / v.length) ** 2)) / v.length),
-  }),
-  unary('variance', (x) => nb.variance(x, null, true), () => 0, 'real', [2, 'n'], {
-    name: 'variance of all keepdims',
-    ref: ([x]) => P.reduce(x, null, true, (v) => P.total(v.map((a) => (a - P.total(v) / v.length) ** 2)) / v.length),
-  }),
+  over('prod along axis 1', 'prod', float('x', ['n', 'm'], 'nonzero'), (x) => x.prod(1), (x) => P.reduce(x, 1, false, (v) => v.reduce((a, b) => a * b, 1))),
+  over('prod of all', 'prod', float('x', [1, 'm'], 'nonzero'), (x) => nb.prod(x), (x) => P.reduce(x, null, false, (v) => v.reduce((a, b) => a * b, 1))),
+  over('max along axis 1', 'max', float('x', [2, 'n', 'm'], 'distinct'), (x) => x.max(1), (x) => P.reduce(x, 1, false, (v) => Math.max(...v))),
+  over('max of all', 'max', float('x', ['n', 'm'], 'distinct'), (x) => nb.max(x), (x) => P.reduce(x, null, false, (v) => Math.max(...v))),
+  over('min along [0, 1] keepdims', 'min', float('x', ['n', 'm', 2], 'distinct'), (x) => x.min([0, 1], true), (x) => P.reduce(x, [0, 1], true, (v) => Math.min(...v))),
+  over('argmax along axis 1', 'argmax', float('x', ['n', 'm'], 'distinct'), (x) => x.argmax(1), (x) => P.reduce(x, 1, false, P.argBest((a, b) => a > b), 'int32')),
+  over('argmax of all', 'argmax', float('x', [2, 'm'], 'distinct'), (x) => nb.argmax(x), (x) => P.reduce(x, null, false, P.argBest((a, b) => a > b), 'int32')),
+  over('argmin along axis 0 keepdims', 'argmin', float('x', ['n', 'm'], 'distinct'), (x) => x.argmin(0, true), (x) => P.reduce(x, 0, true, P.argBest((a, b) => a < b), 'int32')),
+  over('mean along axis 0', 'mean', float('x', ['n', 'm']), (x) => x.mean(0), (x) => P.reduce(x, 0, false, (v) => P.total(v) / v.length)),
+  over('mean of all', 'mean', float('x', [2, 'n', 'm']), (x) => nb.mean(x), (x) => P.scalar(meanOf(x))),
+  over('mean of ints is float32', 'mean', int('x', ['n', 'm'], -9, 9), (x) => x.mean(1), (x) => P.reduce(x, 1, false, (v) => P.total(v) / v.length, 'float32'), { tol: 1e-6 }),
+  over('variance along axis 1', 'variance', float('x', ['n', 'm']), (x) => x.var(1), (x) => P.reduce(x, 1, false, populationVariance)),
+  over('variance of all keepdims', 'variance', float('x', [2, 'n']), (x) => nb.variance(x, null, true), (x) => P.reduce(x, null, true, populationVariance)),
 ];
 
 const shapeRows: OpRow[] = [
-  unary('dimshuffle', (x) => x.dimshuffle([2, 'x', 0]), () => 0, 'real', ['n', 1, 'm'], {
-    name: "dimshuffle inserting 'x' and dropping a broadcastable axis",
-    ref: ([x]) => P.dimshuffle(x, [2, 'x', 0]),
+  over("dimshuffle inserting 'x' and dropping a broadcastable axis", 'dimshuffle', float('x', ['n', 1, 'm']), (x) => x.dimshuffle([2, 'x', 0]), (x) => P.dimshuffle(x, [2, 'x', 0]), {
     errors: [
       fails('dimshuffle dropping an axis that may not be 1', () => nb.matrix('x').dimshuffle([0]), 'dimshuffle: pattern [0] drops axis 1 of x (float32[?, ?])'),
       fails('dimshuffle repeating an axis', () => nb.matrix('x').dimshuffle([0, 0]), 'dimshuffle: pattern [0, 0] is not valid for x of type float32[?, ?]'),
     ],
   }),
-  unary('transpose', (x) => x.transpose([1, 2, 0]), () => 0, 'real', [2, 'n', 'm'], { name: 'transpose by a permutation', ref: ([x]) => P.permute(x, [1, 2, 0]) }),
-  unary('transpose', (x) => x.T, () => 0, 'real', ['n', 'm'], { name: 'transpose .T', ref: ([x]) => P.permute(x, [1, 0]) }),
-  unary('reshape', (x) => x.reshape([-1, 3]), () => 0, 'real', [2, 'n', 3], {
-    name: 'reshape with -1',
-    ref: ([x]) => P.reshape(x, [-1, 3]),
+  over('transpose by a permutation', 'transpose', float('x', [2, 'n', 'm']), (x) => x.transpose([1, 2, 0]), (x) => P.permute(x, [1, 2, 0])),
+  over('transpose .T', 'transpose', float('x', ['n', 'm']), (x) => x.T, (x) => P.permute(x, [1, 0])),
+  over('reshape with -1', 'reshape', float('x', [2, 'n', 3]), (x) => x.reshape([-1, 3]), (x) => P.reshape(x, [-1, 3]), {
     errors: [
-      fails('reshape to a different element count', () => tensor('float32', [2, 3], 'x').reshape([4, 2]), 'reshape: x is float32[2, 3] (6 elements); cannot reshape to [4, 2] (8 elements)'),
-      fails('reshape failing at run time', () => { const x = nb.matrix('x'); nb.fn([x], x.reshape([4, -1]))([[1, 2, 3], [4, 5, 6]]); }, 'reshape', '[2, 3]', '[4, -1]'),
+      fails(
+        'reshape to a different element count',
+        () => tensor('float32', [2, 3], 'x').reshape([4, 2]),
+        'reshape: x is float32[2, 3] (6 elements); cannot reshape to [4, 2] (8 elements)',
+      ),
+      fails(
+        'reshape failing at run time',
+        () => { const x = nb.matrix('x'); nb.fn([x], x.reshape([4, -1]))([[1, 2, 3], [4, 5, 6]]); },
+        'reshape', '[2, 3]', '[4, -1]',
+      ),
     ],
   }),
-  unary('reshape', (x) => x.reshape([x.shape.at(0), -1]), () => 0, 'real', ['n', 'm', 2], { name: 'reshape to symbolic sizes', ref: ([x]) => P.reshape(x, [x.shape[0], -1]) }),
+  over('reshape to symbolic sizes', 'reshape', float('x', ['n', 'm', 2]), (x) => x.reshape([x.shape.at(0), -1]), (x) => P.reshape(x, [x.shape[0], -1])),
   { name: 'reshape of a known shape', fn: 'reshape', inputs: [float('x', [2, 3, 2], 'real', true)], build: ([x]) => x.reshape([3, -1]), ref: ([x]) => P.reshape(x, [3, 4]) },
-  unary('flatten', (x) => x.flatten(2), () => 0, 'real', [2, 'n', 'm'], {
-    name: 'flatten to 2 axes',
-    ref: ([x]) => P.reshape(x, [2, -1]),
+  over('flatten to 2 axes', 'flatten', float('x', [2, 'n', 'm']), (x) => x.flatten(2), (x) => P.reshape(x, [2, -1]), {
     errors: [fails('flatten to more axes than x has', () => nb.matrix('x').flatten(3), 'flatten: ndim 3 is out of range for x of type float32[?, ?]')],
   }),
-  unary('flatten', (x) => nb.flatten(x), () => 0, 'real', ['n', 1, 'm'], { name: 'flatten to a vector', ref: ([x]) => P.reshape(x, [-1]) }),
-  unary('shape', (x) => x.shape, () => 0, 'real', [2, 'n', 'm'], { name: 'shape', ref: ([x]) => ({ shape: [3], data: [...x.shape], dtype: 'int32' }) }),
+  over('flatten to a vector', 'flatten', float('x', ['n', 1, 'm']), (x) => nb.flatten(x), (x) => P.reshape(x, [-1])),
+  over('shape', 'shape', float('x', [2, 'n', 'm']), (x) => x.shape, (x) => ({ shape: [3], data: [...x.shape], dtype: 'int32' })),
   {
     name: 'broadcastLike [1, m] to [n, m]',
     fn: 'broadcastLike',
@@ -245,9 +276,7 @@ const shapeRows: OpRow[] = [
     ref: ([a, b]) => ({ shape: [3], data: [P.total([...a.data]), Math.max(...b.data), 2] }),
     errors: [fails('makeVector of a vector', () => nb.makeVector([nb.scalar('s'), nb.vector('v')]), 'makeVector: element 1 is float32[?], not a scalar')],
   },
-  unary('arange', (x) => x.mul(nb.arange(x.shape.at(0))), () => 0, 'real', ['n'], {
-    name: 'arange of a symbolic size',
-    ref: ([x]) => P.tabulate(x.shape, ([i]) => x.data[i] * i),
+  over('arange of a symbolic size', 'arange', float('x', ['n']), (x) => x.mul(nb.arange(x.shape.at(0))), (x) => P.tabulate(x.shape, ([i]) => x.data[i] * i), {
     errors: [fails('arange of a float', () => nb.arange(nb.scalar('n')), 'arange: n is float32[]; it must be an int32 scalar')],
   }),
   { name: 'arange of an int input', fn: 'arange', inputs: [int('n', [], 0, 5)], build: ([n]) => nb.arange(n), ref: ([n]) => P.tabulate([n.data[0]], ([i]) => i, 'int32') },
@@ -258,8 +287,16 @@ const shapeRows: OpRow[] = [
     build: ([a, b]) => nb.concatenate([a, b], 1),
     ref: ([a, b]) => P.concatenate([a, b], 1),
     errors: [
-      fails('concatenate of different ranks', () => nb.concatenate([nb.matrix('a'), nb.vector('b')]), 'concatenate', 'tensors[0] is float32[?, ?]', 'tensors[1] is float32[?]', 'ranks differ'),
-      fails('concatenate of different sizes off the axis', () => nb.concatenate([tensor('float32', [2, 3]), tensor('float32', [2, 4])]), 'concatenate', 'float32[2, 3]', 'float32[2, 4]', 'axis 1 differs'),
+      fails(
+        'concatenate of different ranks',
+        () => nb.concatenate([nb.matrix('a'), nb.vector('b')]),
+        'concatenate', 'tensors[0] is float32[?, ?]', 'tensors[1] is float32[?]', 'ranks differ',
+      ),
+      fails(
+        'concatenate of different sizes off the axis',
+        () => nb.concatenate([tensor('float32', [2, 3]), tensor('float32', [2, 4])]),
+        'concatenate', 'float32[2, 3]', 'float32[2, 4]', 'axis 1 differs',
+      ),
     ],
   },
   {
@@ -287,20 +324,23 @@ const shapeRows: OpRow[] = [
 ];
 
 const linalgRows: OpRow[] = [
-  binary('dot matrix · matrix', 'dot', nb.dot, () => 0, float('a', ['n', 'k']), float('b', ['k', 'm']), {
-    ref: ([a, b]) => P.dot(a, b),
+  pair('dot matrix · matrix', 'dot', float('a', ['n', 'k']), float('b', ['k', 'm']), nb.dot, (a, b) => P.dot(a, b), {
     errors: [
-      fails('dot with inner sizes 784 vs 785', () => tensor('float32', [20, 784], 'x').dot(tensor('float32', [785, 10], 'W')), 'dot', 'a is float32[20, 784]', 'b is float32[785, 10]', 'inner dimensions differ (784 vs 785)'),
+      fails(
+        'dot with inner sizes 784 vs 785',
+        () => tensor('float32', [20, 784], 'x').dot(tensor('float32', [785, 10], 'W')),
+        'dot', 'a is float32[20, 784]', 'b is float32[785, 10]', 'inner dimensions differ (784 vs 785)',
+      ),
       fails('dot of ints', () => nb.dot(nb.imatrix('a'), nb.matrix('b')), 'dot', 'a is int32[?, ?]', 'dot needs float operands'),
       fails('dot of a tensor3', () => nb.dot(nb.tensor3('a'), nb.matrix('b')), 'dot', 'a is float32[?, ?, ?]', 'dot takes vectors and matrices'),
     ],
   }),
-  binary('dot matrix · vector', 'dot', nb.dot, () => 0, float('a', ['n', 'k']), float('b', ['k']), { ref: ([a, b]) => P.dot(a, b) }),
-  binary('dot vector · matrix', 'dot', nb.dot, () => 0, float('a', ['k']), float('b', ['k', 'm']), { ref: ([a, b]) => P.dot(a, b) }),
-  binary('dot vector · vector', 'dot', nb.dot, () => 0, float('a', ['k']), float('b', ['k']), { ref: ([a, b]) => P.dot(a, b) }),
-  binary('dot of transposes (absorbed into the product)', 'dot', (a, b) => a.T.dot(b.T), () => 0, float('a', ['k', 'n']), float('b', ['m', 'k']), {
-    ref: ([a, b]) => P.dot(P.permute(a, [1, 0]), P.permute(b, [1, 0])),
-  }),
+  pair('dot matrix · vector', 'dot', float('a', ['n', 'k']), float('b', ['k']), nb.dot, (a, b) => P.dot(a, b)),
+  pair('dot vector · matrix', 'dot', float('a', ['k']), float('b', ['k', 'm']), nb.dot, (a, b) => P.dot(a, b)),
+  pair('dot vector · vector', 'dot', float('a', ['k']), float('b', ['k']), nb.dot, (a, b) => P.dot(a, b)),
+  pair('dot of transposes (absorbed into the product)', 'dot', float('a', ['k', 'n']), float('b', ['m', 'k']), (a, b) => a.T.dot(b.T), (a, b) =>
+    P.dot(P.permute(a, [1, 0]), P.permute(b, [1, 0])),
+  ),
   binary('outer', 'outer', nb.outer, (a, b) => a * b, float('a', ['n']), float('b', ['m']), {
     ref: ([a, b]) => P.tabulate([a.shape[0], b.shape[0]], ([i, j]) => a.data[i] * b.data[j]),
     errors: [fails('outer of a matrix', () => nb.outer(nb.matrix('a'), nb.vector('b')), 'outer', 'a is float32[?, ?]', 'outer takes two vectors')],
@@ -308,21 +348,26 @@ const linalgRows: OpRow[] = [
 ];
 
 const indexingRows: OpRow[] = [
-  unary('at', (x) => x.at(-1, nb.slice(1, null)), () => 0, 'real', [4, 'm'], {
-    name: 'at a negative index and a slice',
+  over('at a negative index and a slice', 'at', float('x', [4, 'm']), (x) => x.at(-1, nb.slice(1, null)), (x) => P.basicIndex(x, [-1, P.sliceIndices(x.shape[1], 1, null, null)]), {
     dims: { m: [2, 4] },
-    ref: ([x]) => P.basicIndex(x, [-1, P.sliceIndices(x.shape[1], 1, null, null)]),
     errors: [
       fails('at with more indices than axes', () => nb.matrix('x').at(0, 0, 0), 'subtensor: 3 indices for x of type float32[?, ?]'),
-      fails('at an index out of a known range', () => tensor('float32', [3, 4], 'x').at(5), 'subtensor: index 5 is out of range for axis 0 of x (float32[3, 4])'),
+      fails(
+        'at an index out of a known range',
+        () => tensor('float32', [3, 4], 'x').at(5),
+        'subtensor: index 5 is out of range for axis 0 of x (float32[3, 4])',
+      ),
       fails('at a float symbolic index', () => nb.vector('x').at(nb.scalar('i')), 'at: index i is float32[]; symbolic indices must be int32 scalars'),
-      fails('at an index out of range at run time', () => { const [x, i] = [nb.matrix('x'), nb.iscalar('i')]; nb.fn([x, i], x.at(i))([[1, 2], [3, 4], [5, 6]], 7); }, 'index 7 is out of range for axis 0'),
+      fails(
+        'at an index out of range at run time',
+        () => { const [x, i] = [nb.matrix('x'), nb.iscalar('i')]; nb.fn([x, i], x.at(i))([[1, 2], [3, 4], [5, 6]], 7); },
+        'index 7 is out of range for axis 0',
+      ),
     ],
   }),
-  unary('at', (x) => x.at(nb.slice(null, null, -1), nb.slice(-1, 0, -2)), () => 0, 'real', ['n', 'm'], {
-    name: 'at negative steps',
+  over('at negative steps', 'at', float('x', ['n', 'm']), (x) => x.at(nb.slice(null, null, -1), nb.slice(-1, 0, -2)), (x) =>
+    P.basicIndex(x, [P.sliceIndices(x.shape[0], null, null, -1), P.sliceIndices(x.shape[1], -1, 0, -2)]), {
     dims: { n: [1, 4], m: [1, 6] },
-    ref: ([x]) => P.basicIndex(x, [P.sliceIndices(x.shape[0], null, null, -1), P.sliceIndices(x.shape[1], -1, 0, -2)]),
   }),
   {
     name: 'at symbolic start and stop',
@@ -349,7 +394,11 @@ const indexingRows: OpRow[] = [
     errors: [
       fails('at a float index array', () => nb.matrix('x').at(nb.vector('i')), 'advancedSubtensor: index 0 is float32[?]; indices must be int32'),
       fails('at an index array followed by an integer', () => nb.matrix('x').at(nb.ivector('i'), 0), 'at: int-array indices must come first'),
-      fails('at an index array out of range at run time', () => { const [x, i] = [nb.matrix('x'), nb.ivector('i')]; nb.fn([x, i], x.at(i))([[1, 2]], [0, 3]); }, 'index 3 is out of range for axis 0'),
+      fails(
+        'at an index array out of range at run time',
+        () => { const [x, i] = [nb.matrix('x'), nb.ivector('i')]; nb.fn([x, i], x.at(i))([[1, 2]], [0, 3]); },
+        'index 3 is out of range for axis 0',
+      ),
     ],
   },
   {
@@ -366,7 +415,7 @@ const indexingRows: OpRow[] = [
     build: ([x, i, j]) => x.at(i, j, ':'),
     ref: ([x, i, j]) => P.advancedIndex(x, [i, j]),
   },
-  unary('at', (x) => x.at([2, 0, 2]), () => 0, 'real', [4, 'm'], { name: 'at a literal index array', ref: ([x]) => P.advancedIndex(x, [{ shape: [3], data: [2, 0, 2] }]) }),
+  over('at a literal index array', 'at', float('x', [4, 'm']), (x) => x.at([2, 0, 2]), (x) => P.advancedIndex(x, [{ shape: [3], data: [2, 0, 2] }])),
   {
     name: 'take along axis 1',
     fn: 'take',
@@ -388,8 +437,21 @@ const indexingRows: OpRow[] = [
     build: ([x, y]) => nb.incSubtensor(x, [nb.slice(1, 3)], y),
     ref: ([x, y]) => P.basicIncrement(x, [[1, 2]], y, false),
     errors: [
-      fails('incSubtensor with y of more axes than the region', () => nb.incSubtensor(nb.matrix('x'), [0], nb.matrix('y')), 'incSubtensor', 'region is float32[?]', 'y is float32[?, ?]', 'y has more axes than the region'),
-      fails('incSubtensor with y of the wrong size', () => nb.incSubtensor(tensor('float32', [5, 3], 'x'), [nb.slice(0, 2)], tensor('float32', [3, 3], 'y')), 'incSubtensor', 'region is float32[2, 3]', 'y is float32[3, 3]', 'axis 0 differs (2 vs 3)'),
+      fails(
+        'incSubtensor with y of more axes than the region',
+        () => nb.incSubtensor(nb.matrix('x'), [0], nb.matrix('y')),
+        'incSubtensor', 'region is float32[?]', 'y is float32[?, ?]', 'y has more axes than the region',
+      ),
+      fails(
+        'incSubtensor with y not fitting the region at run time',
+        () => { const [x, y] = [nb.matrix('x'), nb.matrix('y')]; nb.fn([x, y], nb.incSubtensor(x, [nb.slice(0, 2)], y))([[0, 0], [0, 0], [0, 0]], [[1, 1], [2, 2], [3, 3]]); },
+        'incSubtensor: y is float32[?, ?] and has shape [3, 2] at run time, which does not fit [2, 2]',
+      ),
+      fails(
+        'incSubtensor with y of the wrong size',
+        () => nb.incSubtensor(tensor('float32', [5, 3], 'x'), [nb.slice(0, 2)], tensor('float32', [3, 3], 'y')),
+        'incSubtensor', 'region is float32[2, 3]', 'y is float32[3, 3]', 'axis 0 differs (2 vs 3)',
+      ),
     ],
   },
   {
@@ -424,13 +486,12 @@ const indexingRows: OpRow[] = [
 ];
 
 const nnetRows: OpRow[] = [
-  unary('softmax', nb.softmax, () => 0, 'wide', ['n', 'm'], {
-    ref: ([x]) => P.softmax(x),
+  over('softmax', 'softmax', float('x', ['n', 'm'], 'wide'), nb.softmax, (x) => P.softmax(x), {
     errors: [fails('softmax of ints', () => nb.softmax(nb.imatrix('x')), 'softmax: x is int32[?, ?]; needs a float tensor')],
   }),
-  unary('softmax', nb.softmax, () => 0, 'wide', ['m'], { name: 'softmax of a vector', ref: ([x]) => P.softmax(x) }),
-  unary('softmax', nb.softmax, () => 0, 'real', [2, 'n', 'm'], { name: 'softmax of a tensor3', ref: ([x]) => P.softmax(x) }),
-  unary('logSoftmax', nb.logSoftmax, () => 0, 'wide', ['n', 'm'], { ref: ([x]) => P.softmax(x, true) }),
+  over('softmax of a vector', 'softmax', float('x', ['m'], 'wide'), nb.softmax, (x) => P.softmax(x)),
+  over('softmax of a tensor3', 'softmax', float('x', [2, 'n', 'm']), nb.softmax, (x) => P.softmax(x)),
+  over('logSoftmax', 'logSoftmax', float('x', ['n', 'm'], 'wide'), nb.logSoftmax, (x) => P.softmax(x, true)),
   {
     name: 'nll of softmax',
     fn: 'nll',
@@ -449,12 +510,15 @@ const nnetRows: OpRow[] = [
     build: ([p, y]) => nb.nll(p, y),
     ref: ([p, y]) => P.scalar(-meanOf(P.map(pick(p, y), Math.log))),
   },
-  binary('binaryCrossentropy', 'binaryCrossentropy', nb.binaryCrossentropy, (p, t) => -(t * Math.log(p) + (1 - t) * Math.log(1 - p)), float('p', ['n', 'm'], 'unit'), float('t', ['m'], 'unit')),
+  binary('binaryCrossentropy', 'binaryCrossentropy', nb.binaryCrossentropy, crossEntropy, float('p', ['n', 'm'], 'unit'), float('t', ['m'], 'unit')),
+  // Compiling rewrites the logs of sigmoid to softplus forms; the reference is their definition.
   binary('binaryCrossentropy of sigmoid (stabilised)', 'binaryCrossentropy', (z, t) => nb.binaryCrossentropy(nb.sigmoid(z), t), (z, t) => softplus(z) - t * z, float('z', ['n', 'm'], 'wide'), float('t', ['n', 'm'], 'unit')),
-  binary('sigmoidCrossentropyWithLogits', 'sigmoidCrossentropyWithLogits', nb.sigmoidCrossentropyWithLogits, (z, t) => -(t * Math.log(sigmoid(z)) + (1 - t) * Math.log(1 - sigmoid(z))), float('z', ['n', 'm'], 'wide'), float('t', ['m'], 'unit'), { tol: 1e-9 }),
-  binary('categoricalCrossentropy of a target matrix', 'categoricalCrossentropy', nb.categoricalCrossentropy, () => 0, float('p', ['n', 4], 'unit'), float('t', ['n', 4], 'unit'), {
-    ref: ([p, t]) => P.reduce(P.zip((a, b) => -b * Math.log(a), [p, t]), 1, false, P.total),
+  binary('sigmoidCrossentropyWithLogits', 'sigmoidCrossentropyWithLogits', nb.sigmoidCrossentropyWithLogits, (z, t) => crossEntropy(sigmoid(z), t), float('z', ['n', 'm'], 'wide'), float('t', ['m'], 'unit'), {
+    tol: 1e-9,
   }),
+  pair('categoricalCrossentropy of a target matrix', 'categoricalCrossentropy', float('p', ['n', 4], 'unit'), float('t', ['n', 4], 'unit'), nb.categoricalCrossentropy, (p, t) =>
+    P.reduce(P.zip((a, b) => -b * Math.log(a), [p, t]), 1, false, P.total),
+  ),
   {
     name: 'categoricalCrossentropy of int labels',
     fn: 'categoricalCrossentropy',
@@ -463,9 +527,9 @@ const nnetRows: OpRow[] = [
     ref: ([z, y]) => P.map(pick(P.softmax(z, true), y), (v) => -v),
   },
   binary('squaredError', 'squaredError', nb.squaredError, (a, b) => (a - b) ** 2, float('a', ['n', 'm']), float('b', [1, 'm'])),
-  unary('l1', nb.l1, () => 0, 'nonzero', ['n', 'm'], { ref: ([x]) => P.scalar(P.total(x.data.map(Math.abs))) }),
-  unary('l2Sqr', nb.l2Sqr, () => 0, 'real', ['n', 'm'], { ref: ([x]) => P.scalar(P.total(x.data.map((v) => v * v))) }),
-  unary('l2Norm', nb.l2Norm, () => 0, 'real', ['n', 'm'], { ref: ([x]) => P.scalar(Math.sqrt(P.total(x.data.map((v) => v * v)))) }),
+  over('l1', 'l1', float('x', ['n', 'm'], 'nonzero'), nb.l1, (x) => P.scalar(P.total(x.data.map(Math.abs)))),
+  over('l2Sqr', 'l2Sqr', float('x', ['n', 'm']), nb.l2Sqr, (x) => P.scalar(P.total(x.data.map((v) => v * v)))),
+  over('l2Norm', 'l2Norm', float('x', ['n', 'm']), nb.l2Norm, (x) => P.scalar(Math.sqrt(P.total(x.data.map((v) => v * v))))),
 ];
 
 const convDims = { b: [1, 2], h: [3, 5], w: [3, 5], kh: [1, 3], kw: [1, 3] } as const;
@@ -478,10 +542,22 @@ const convRows: OpRow[] = [
     build: ([x, w]) => nb.conv2d(x, w),
     ref: ([x, w]) => P.conv2d(x, w, 'valid'),
     errors: [
-      fails('conv2d with mismatched channels', () => nb.conv2d(tensor('float32', [8, 3, 28, 28], 'x'), tensor('float32', [20, 2, 5, 5], 'W')), 'conv2d', 'x is float32[8, 3, 28, 28]', 'filters is float32[20, 2, 5, 5]', 'channels differ (3 vs 2)'),
-      fails('conv2d with filters larger than the images', () => nb.conv2d(tensor('float32', [1, 1, 4, 4]), tensor('float32', [1, 1, 5, 5])), 'conv2d', "filters are larger than the images in 'valid' mode"),
+      fails(
+        'conv2d with mismatched channels',
+        () => nb.conv2d(tensor('float32', [8, 3, 28, 28], 'x'), tensor('float32', [20, 2, 5, 5], 'W')),
+        'conv2d', 'x is float32[8, 3, 28, 28]', 'filters is float32[20, 2, 5, 5]', 'channels differ (3 vs 2)',
+      ),
+      fails(
+        'conv2d with filters larger than the images',
+        () => nb.conv2d(tensor('float32', [1, 1, 4, 4]), tensor('float32', [1, 1, 5, 5])),
+        'conv2d', "filters are larger than the images in 'valid' mode",
+      ),
       fails('conv2d of a matrix', () => nb.conv2d(nb.matrix('x'), nb.tensor4('W')), 'conv2d', 'x is float32[?, ?]', 'x must be [batch, channels, rows, cols]'),
-      fails('conv2d in an unknown mode', () => nb.conv2d(nb.tensor4('x'), nb.tensor4('W'), 'same' as 'valid'), "conv2d: mode must be 'valid' or 'full', not 'same'"),
+      fails(
+        'conv2d in an unknown mode',
+        () => nb.conv2d(nb.tensor4('x'), nb.tensor4('W'), 'same' as 'valid'),
+        "conv2d: mode must be 'valid' or 'full', not 'same'",
+      ),
     ],
   },
   {
@@ -500,40 +576,32 @@ const convRows: OpRow[] = [
     build: ([x, w]) => nb.conv2d(x, w),
     ref: ([x, w]) => P.conv2d(x, w, 'valid'),
   },
-  unary('maxPool2d', (x) => nb.maxPool2d(x, [2, 2]), () => 0, 'distinct', ['b', 2, 'h', 'w'], {
-    name: 'maxPool2d ignoreBorder true',
+  over('maxPool2d ignoreBorder true', 'maxPool2d', float('x', ['b', 2, 'h', 'w'], 'distinct'), (x) => nb.maxPool2d(x, [2, 2]), (x) => P.maxPool(x, [2, 2], true), {
     dims: { b: [1, 2], h: [2, 5], w: [2, 5] },
-    ref: ([x]) => P.maxPool(x, [2, 2], true),
     errors: [
       fails('maxPool2d with a zero pool size', () => nb.maxPool2d(nb.tensor4('x'), [0, 2]), 'maxPool2d: pool [0, 2] must be positive integers'),
       fails('maxPool2d of a vector', () => nb.maxPool2d(nb.vector('x'), [2, 2]), 'maxPool2d', 'x is float32[?]', 'pooling needs at least two axes'),
     ],
   }),
-  unary('maxPool2d', (x) => nb.maxPool2d(x, [2, 3], false), () => 0, 'distinct', ['b', 2, 'h', 'w'], {
-    name: 'maxPool2d ignoreBorder false',
+  over('maxPool2d ignoreBorder false', 'maxPool2d', float('x', ['b', 2, 'h', 'w'], 'distinct'), (x) => nb.maxPool2d(x, [2, 3], false), (x) => P.maxPool(x, [2, 3], false), {
     dims: { b: [1, 2], h: [1, 5], w: [1, 5] },
-    ref: ([x]) => P.maxPool(x, [2, 3], false),
   }),
-  unary('maxPool2d', (x) => nb.maxPool2d(x, [3, 2], false), () => 0, 'distinct', ['h', 'w'], {
-    name: 'maxPool2d of a matrix',
+  over('maxPool2d of a matrix', 'maxPool2d', float('x', ['h', 'w'], 'distinct'), (x) => nb.maxPool2d(x, [3, 2], false), (x) => P.maxPool(x, [3, 2], false), {
     dims: { h: [1, 7], w: [1, 5] },
-    ref: ([x]) => P.maxPool(x, [3, 2], false),
   }),
 ];
 
 const randomRows: OpRow[] = [
-  unary('uniform', (x) => x.add(new nb.RandomStreams(7).uniform(x.shape, -1, 1, x.dtype)), () => 0, 'real', ['n', 'm'], {
-    name: 'RandomStreams.uniform',
-    ref: ([x]) => P.zip((v, u) => v + (2 * u - 1), [x, philox(7, 0, x)]),
+  over('RandomStreams.uniform', 'uniform', float('x', ['n', 'm']), (x) => x.add(new nb.RandomStreams(7).uniform(x.shape, -1, 1, x.dtype)), (x) =>
+    P.zip((v, u) => v + (2 * u - 1), [x, philox(7, 0, x)]), {
     errors: [fails('RandomStreams with a negative seed', () => new nb.RandomStreams(-1), 'RandomStreams: seed -1 must be an integer in [0, 2^32)')],
   }),
-  unary('normal', (x) => x.mul(new nb.RandomStreams(3).normal(x.shape, 0.5, 2, x.dtype)), () => 0, 'real', ['n', 'm'], {
-    name: 'RandomStreams.normal',
-    ref: ([x]) => P.zip((v, u1, u2) => v * (0.5 + 2 * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2)), [x, philox(3, 0, x), philox(3, 1, x)]),
-  }),
-  unary('binomial', (x) => new nb.RandomStreams(5).binomial(x.shape, 2, nb.sigmoid(x), x.dtype), () => 0, 'real', ['n', 'm'], {
-    name: 'RandomStreams.binomial with an expression for p',
-    ref: ([x]) => P.zip((v, u1, u2) => bool(u1 < sigmoid(v)) + bool(u2 < sigmoid(v)), [x, philox(5, 0, x), philox(5, 1, x)]),
+  // Box–Muller over two streams: z = sqrt(-2 log u1) cos(2π u2).
+  over('RandomStreams.normal', 'normal', float('x', ['n', 'm']), (x) => x.mul(new nb.RandomStreams(3).normal(x.shape, 0.5, 2, x.dtype)), (x) =>
+    P.zip((v, u1, u2) => v * (0.5 + 2 * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2)), [x, philox(3, 0, x), philox(3, 1, x)]),
+  ),
+  over('RandomStreams.binomial with an expression for p', 'binomial', float('x', ['n', 'm']), (x) => new nb.RandomStreams(5).binomial(x.shape, 2, nb.sigmoid(x), x.dtype), (x) =>
+    P.zip((v, u1, u2) => bool(u1 < sigmoid(v)) + bool(u2 < sigmoid(v)), [x, philox(5, 0, x), philox(5, 1, x)]), {
     errors: [fails('binomial of zero trials', () => new nb.RandomStreams(1).binomial([2], 0), 'binomial: n is 0; it must be a positive integer')],
   }),
 ];

@@ -10,7 +10,7 @@ import { opTable, requiredFunctions } from './op-table.js';
 import { assertClose, backend, backendName, gradGraph, gradTargets, inputVariables, plainInputs, Rng, runRow, sampleRow } from './harness.js';
 
 /** Each row runs on this many random draws of its shapes and values. */
-const TRIALS = 3;
+const TRIALS = 4;
 
 for (const row of opTable) {
   test(`values: ${row.name} (${backendName})`, () => {

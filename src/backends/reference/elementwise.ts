@@ -2,7 +2,7 @@
 import { allocate, broadcastShapes, broadcastStrides, NDArray, sameShape } from '../../ndarray/index.js';
 import type { ElementwiseName } from '../../ops/index.js';
 import type { Kernel } from '../backend.js';
-import { walk } from './strided.js';
+import { checkBroadcast, walk } from './strided.js';
 
 const stableSigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const stableSoftplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
@@ -60,6 +60,7 @@ export function elementwiseKernel(f: (...args: number[]) => number): Kernel {
       else if (datas.length === 2) for (let i = 0; i < out.length; i++) out[i] = f(datas[0][i], datas[1][i]);
       else for (let i = 0; i < out.length; i++) out[i] = f(...datas.map((d) => d[i]));
     } else {
+      inputs.forEach((x, k) => checkBroadcast(node.op.name, node.op.inputs[k] ?? `input ${k}`, node.inputs[k].type, x.shape, shape));
       const strides = inputs.map((x) => broadcastStrides(x.shape, shape));
       walk(shape, strides, (i, offsets) => {
         out[i] = f(...datas.map((d, k) => d[offsets[k]]));

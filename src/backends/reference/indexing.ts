@@ -3,7 +3,7 @@
 import { broadcastShapes, broadcastStrides, NDArray, sizeOf, stridesOf, type TypedArray } from '../../ndarray/index.js';
 import { resolveSlice, type Bound, type IndexEntry } from '../../ops/index.js';
 import type { Kernel } from '../backend.js';
-import { gather, walk } from './strided.js';
+import { checkBroadcast, gather, walk } from './strided.js';
 
 export interface View {
   shape: number[];
@@ -49,9 +49,11 @@ function scatterInto(target: TypedArray, v: View, y: NDArray, set: boolean): voi
   });
 }
 
-export const incSubtensorKernel: Kernel = ([x, y, ...bounds], attrs) => {
+export const incSubtensorKernel: Kernel = ([x, y, ...bounds], attrs, node) => {
   const out = x.clone();
-  scatterInto(out.data, basicView(x.shape, attrs.entries as IndexEntry[], bounds), y, attrs.set as boolean);
+  const view = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
+  checkBroadcast('incSubtensor', 'y', node.inputs[1].type, y.shape, view.shape);
+  scatterInto(out.data, view, y, attrs.set as boolean);
   return [out];
 };
 
@@ -81,9 +83,10 @@ export const advancedSubtensorKernel: Kernel = ([x, ...indices]) => {
   return [out];
 };
 
-export const advancedIncSubtensorKernel: Kernel = ([x, y, ...indices], attrs) => {
+export const advancedIncSubtensorKernel: Kernel = ([x, y, ...indices], attrs, node) => {
   const { shape, offsets, rowSize } = advancedOffsets(x, indices);
   const regionShape = [...shape, ...x.shape.slice(indices.length)];
+  checkBroadcast('advancedIncSubtensor', 'y', node.inputs[1].type, y.shape, regionShape);
   const yb = broadcastStrides(y.shape, regionShape);
   const out = x.clone();
   const set = attrs.set as boolean;

@@ -1,5 +1,23 @@
-// Strided walks shared by the reference kernels: copying a strided view into a contiguous array.
-import { allocate, NDArray, sizeOf, type DType, type TypedArray } from '../../ndarray/index.js';
+// Strided walks shared by the reference kernels: copying a strided view into a contiguous array, and
+// checking at run time that an operand may be broadcast to the shape it is read as.
+import { allocate, formatShape, NDArray, sizeOf, type DType, type TypedArray } from '../../ndarray/index.js';
+import type { TensorType } from '../../graph/type.js';
+
+/**
+ * Theano's broadcasting rule at run time: each axis of `shape` (right-aligned) equals the target's, or
+ * is 1 and declared 1 by the operand's type. An unknown size that happens to be 1 must not stretch, or
+ * its gradient would come back in the stretched shape; a size that fits nowhere must not be cut short.
+ */
+export function checkBroadcast(op: string, name: string, type: TensorType, shape: readonly number[], target: readonly number[]): void {
+  const pad = target.length - shape.length;
+  shape.forEach((d, i) => {
+    const t = target[pad + i];
+    if (d === t) return;
+    const where = `${op}: ${name} is ${type} and has shape ${formatShape(shape)} at run time`;
+    if (d !== 1) throw new Error(`${where}, which does not fit ${formatShape(target)}`);
+    if (type.shape[i] !== 1) throw new Error(`${where}; axis ${i} is not declared broadcastable (size 1), so it cannot stretch to ${t}`);
+  });
+}
 
 /** A contiguous copy of the elements of `data` at `offset + Σ index[d] * strides[d]` for `shape`. */
 export function gather(data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType): NDArray {

@@ -1,0 +1,45 @@
+// Writes docs/benchmarks.md: runs `nabla bench --json --peers` (nabla and NumPy in one run) and tables
+// the medians side by side with the ratio. Run: npx tsx bench/report.ts [workload ...]
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
+interface Row {
+  impl: string;
+  workload: string;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  extra?: Record<string, number>;
+}
+
+const args = ['bin/nabla.js', 'bench', '--json', '--peers', ...process.argv.slice(2)];
+const result = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (result.status !== 0) throw new Error(`nabla bench failed (exit ${result.status})`);
+const rows = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+const workloads = [...new Set(rows.map((r) => r.workload))];
+const find = (impl: string, w: string) => rows.find((r) => r.impl === impl && r.workload === w);
+const cell = (r?: Row) => (r ? `${r.median.toPrecision(4)} (${r.min.toPrecision(3)}–${r.max.toPrecision(3)})` : '—');
+
+const lines = [
+  '# Benchmarks',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version},`,
+  `one run of \`npx tsx bench/report.ts\` (\`nabla bench --json --peers\`: nabla on the native backend, then the NumPy`,
+  'peer `bench/peers/numpy_bench.py` on the same workloads). Medians of at least 5 timed repetitions after warm-up,',
+  'min–max in brackets; lower is better. The environment is the machine\'s own (OPENBLAS_CORETYPE and',
+  'OPENBLAS_L2_SIZE as set there, for both).',
+  '',
+  '| workload | unit | nabla | NumPy | NumPy / nabla |',
+  '| --- | --- | --- | --- | --- |',
+  ...workloads.map((w) => {
+    const [ours, peer] = [find('nabla', w), find('numpy', w)];
+    const ratio = ours && peer ? (peer.median / ours.median).toFixed(2) : '—';
+    const gflops = ours?.extra?.gflops ? ` (${ours.extra.gflops.toFixed(0)} GFLOP/s)` : '';
+    return `| ${w} | ${ours?.unit ?? peer?.unit} | ${cell(ours)}${gflops} | ${cell(peer)} | ${ratio} |`;
+  }),
+  '',
+];
+writeFileSync('docs/benchmarks.md', lines.join('\n'));
+console.log(lines.join('\n'));

@@ -1,0 +1,69 @@
+// nabla eval MODEL: the error of a saved classifier on a split of a data set, with its confusion matrix
+// printed as a table (and drawn as a PNG with --out).
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { loadClassifier } from '../../models/index.js';
+import { loadDataset } from '../../train/recipes/dataset.js';
+import { confusionMatrix, writeConfusionPng } from '../../viz/index.js';
+import { setBackend, type BackendName } from '../../backends/index.js';
+import type { NDArray } from '../../ndarray/index.js';
+
+interface EvalOptions {
+  dataset: string;
+  split: string;
+  limit?: string;
+  backend?: BackendName;
+  out?: string;
+  json?: boolean;
+}
+
+/** A confusion matrix as text: true classes down, predicted across. */
+export function formatConfusion(matrix: NDArray): string {
+  const k = matrix.shape[0];
+  const width = Math.max(4, ...Array.from(matrix.data, (v) => String(v).length + 1));
+  const cell = (s: string | number) => String(s).padStart(width);
+  const header = `${'true\\pred'.padEnd(9)}${Array.from({ length: k }, (_, j) => cell(j)).join('')}`;
+  const rows = Array.from({ length: k }, (_, i) => `${String(i).padEnd(9)}${Array.from({ length: k }, (_, j) => cell(matrix.data[i * k + j])).join('')}`);
+  return [header, ...rows].join('\n');
+}
+
+/** Adds `nabla eval`. */
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('error and confusion matrix of a saved model on a data set')
+    .argument('<model>', 'a model file written by nabla train (model.nbm)')
+    .option('--dataset <mnist|dir>', "'mnist' or a folder of IDX files named as MNIST's", 'mnist')
+    .option('--split <name>', 'test, valid or train', 'test')
+    .option('--limit <n|train,valid,test>', 'keep only the first examples of each split')
+    .option('--backend <name>', 'native or reference')
+    .option('--out <dir>', 'also draw the confusion matrix as DIR/confusion-SPLIT.png')
+    .option('--json', 'print one JSON object')
+    .action((modelPath: string, options: EvalOptions) => {
+      if (!['test', 'valid', 'train'].includes(options.split)) throw new Error(`--split: '${options.split}' is not test, valid or train`);
+      if (options.backend) setBackend(options.backend);
+      const model = loadClassifier(modelPath);
+      const { name, data } = loadDataset(options.dataset, options.limit);
+      const [rows, cols] = model.config.imageShape;
+      if (data.imageShape[0] !== rows || data.imageShape[1] !== cols) {
+        throw new Error(`${modelPath}: the model reads ${rows}x${cols} images, but ${name} holds ${data.imageShape.join('x')} images`);
+      }
+      const split = data[options.split as 'test' | 'valid' | 'train'];
+      const predicted = model.predict(split.x);
+      const bad = split.y.data.findIndex((label) => label >= model.config.classes);
+      if (bad >= 0) throw new Error(`${name} ${options.split} label ${split.y.data[bad]} at index ${bad} is outside the ${model.config.classes} classes of ${modelPath}`);
+      const confusion = confusionMatrix(predicted, split.y, model.config.classes);
+      let wrong = 0;
+      predicted.data.forEach((label, i) => (wrong += label === split.y.data[i] ? 0 : 1));
+      const error = wrong / predicted.size;
+      const picture = options.out ? join(options.out, `confusion-${options.split}.png`) : undefined;
+      if (picture) writeConfusionPng(picture, confusion, { title: `${model.kind}: ${options.split} set` });
+      if (options.json) {
+        console.log(JSON.stringify({ model: modelPath, kind: model.kind, dataset: name, split: options.split, examples: predicted.size, error, confusion: confusion.toArray(), picture }));
+        return;
+      }
+      console.log(`${model.kind} ${modelPath} on the ${name} ${options.split} set: ${(100 * error).toFixed(2)}% error (${wrong} of ${predicted.size})`);
+      console.log(formatConfusion(confusion));
+      if (picture) console.log(`confusion matrix: ${picture}`);
+    });
+}

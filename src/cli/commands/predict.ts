@@ -1,0 +1,42 @@
+// nabla predict MODEL INPUT: the class and class probabilities of each image in a PNG or IDX file.
+import type { Command } from 'commander';
+import { loadClassifier } from '../../models/index.js';
+import { setBackend, type BackendName } from '../../backends/index.js';
+import { readImages } from '../read-images.js';
+
+interface PredictOptions {
+  invert?: boolean;
+  backend?: BackendName;
+  json?: boolean;
+}
+
+/** Adds `nabla predict`. */
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('class and probabilities of images (a PNG of one image, or an IDX file of one or many)')
+    .argument('<model>', 'a model file written by nabla train (model.nbm)')
+    .argument('<input>', "a PNG or IDX file of images of the model's size (28x28 for MNIST models)")
+    .option('--invert', 'invert the grey levels first (for dark digits on a light background)')
+    .option('--backend <name>', 'native or reference')
+    .option('--json', 'print one JSON object')
+    .action((modelPath: string, input: string, options: PredictOptions) => {
+      if (options.backend) setBackend(options.backend);
+      const model = loadClassifier(modelPath);
+      const images = readImages(input, model.config.imageShape, options.invert);
+      const probabilities = model.predictProba(images);
+      const k = model.config.classes;
+      const predictions = Array.from({ length: images.shape[0] }, (_, i) => {
+        const p = Array.from(probabilities.data.subarray(i * k, (i + 1) * k));
+        return { index: i, class: p.indexOf(Math.max(...p)), probabilities: p.map((v) => Number(v.toFixed(6))) };
+      });
+      if (options.json) {
+        console.log(JSON.stringify({ model: modelPath, input, predictions }));
+        return;
+      }
+      for (const { index, class: label, probabilities: p } of predictions) {
+        const top = p.map((v, c) => `${c}: ${v.toFixed(4)}`).join('  ');
+        console.log(`${predictions.length > 1 ? `image ${index}: ` : ''}class ${label} (p = ${p[label].toFixed(4)})  [${top}]`);
+      }
+    });
+}

@@ -1,0 +1,42 @@
+// nabla train NAME: one subcommand per registered recipe, each with the recipe's options and defaults.
+// Progress goes to standard error; with --json the last line on standard output is the run's summary.
+import { Command, Option } from 'commander';
+import { listRecipes, type Recipe, type RawOptions, type RunSummary } from '../../train/recipes/index.js';
+
+const percent = (fraction: unknown) => (typeof fraction === 'number' ? `${(100 * fraction).toFixed(3)}%` : '-');
+
+/** The human-readable end of a run, in the tutorial's words. */
+function describe(summary: RunSummary): string {
+  const lines = [
+    `${summary.model}: best validation error ${percent(summary.best_valid_error)} at iteration ${summary.best_iteration}, ` +
+      `test error of that model ${percent(summary.test_error)} (${summary.test_examples} examples; ${percent(summary.test_error_all)} over all)`,
+    `${summary.epochs} epochs, ${summary.iterations} iterations in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend (stopped by ${summary.stopped_by})`,
+    `model: ${summary.model_path}`,
+  ];
+  const pictures = summary.pictures as Record<string, string> | undefined;
+  if (pictures) lines.push(`pictures: ${Object.values(pictures).join(', ')}`);
+  return lines.join('\n');
+}
+
+function recipeCommand(recipe: Recipe): Command {
+  const command = new Command(recipe.name).description(recipe.description);
+  for (const spec of recipe.options) {
+    // Defaults are shown, not applied here: the recipe applies them, so code callers get the same ones.
+    const shown = spec.default !== undefined && spec.value ? ` (default: ${spec.default})` : '';
+    command.addOption(new Option(`--${spec.flag}${spec.value ? ` ${spec.value}` : ''}`, `${spec.description}${shown}`));
+  }
+  command.option('--json', 'print the summary as one JSON object, the last line on standard output');
+  command.option('--quiet', 'print no progress');
+  command.action(async (options: RawOptions & { json?: boolean; quiet?: boolean }) => {
+    const { json, quiet, ...raw } = options;
+    const summary = await recipe.run(raw, { quiet: Boolean(quiet) });
+    console.log(json ? JSON.stringify(summary) : describe(summary));
+  });
+  return command;
+}
+
+/** Adds `nabla train` with a subcommand per recipe. */
+export function registerTrain(program: Command): void {
+  const train = program.command('train').description('train a model with its tutorial defaults (nabla train NAME --help lists its options)');
+  for (const recipe of listRecipes()) train.addCommand(recipeCommand(recipe));
+}

@@ -1,0 +1,226 @@
+// Restricted Boltzmann machines (Deep Learning Tutorial, ch. 9; Unsupervised Deep Learning, ch. 4;
+// the reading-group slides on Gaussian RBMs), trained by CD-k or persistent CD-k from the free energy:
+//   binary visible:    F(v) = −v·b' − Σ_j softplus(c_j + v·W_j)                      (eq. 9.9)
+//   Gaussian visible:  F(v) = Σ_i (v_i − b'_i)² / 2σ² − Σ_j softplus(c_j + v·W_j / σ),
+//                      p(v | h) = N(σ W h + b', σ²)
+//   ∂(−log p(v))/∂θ ≈ ∂F(v)/∂θ − ∂F(ṽ)/∂θ,  ṽ the end of a k-step Gibbs chain held constant (eq. 9.5)
+// Here b' is `vbias` and c is `hbias`; the hidden units are binary in both cases.
+import { NDArray, array } from '../ndarray/index.js';
+import type { SharedVariable, Variable } from '../graph/variable.js';
+import { shared } from '../graph/constructors.js';
+import { floor, incSubtensor, mean, mod, sigmoid, sigmoidCrossentropyWithLogits, softplus, square, sum } from '../ops/index.js';
+import { RandomStreams } from '../random/index.js';
+import { fn, type CompiledFunction, type Update } from '../compile/index.js';
+import { expectShapes, loadModelFile, saveModelFile } from './model-file.js';
+import { layerParams, layerTensors, mapRows, type LayerParams, type Objective, type UnsupervisedLayer } from './unsupervised-layer.js';
+
+export type VisibleUnits = 'binary' | 'gaussian';
+
+export interface RbmConfig {
+  visible: number;
+  hidden: number;
+  /** 'binary' (Bernoulli, the tutorial's) or 'gaussian' for real-valued data, standardized to `sigma`. */
+  visibleUnits?: VisibleUnits;
+  /** The Gaussian visible units' standard deviation (fixed, not learned). */
+  sigma?: number;
+  /** Gibbs steps per update: CD-k, or PCD-k when `persistent`. */
+  k?: number;
+  /** Keep the negative chain between updates (Tieleman 2008) instead of restarting it at the data. */
+  persistent?: boolean;
+  seed?: number;
+}
+
+export const RBM_KIND = 'rbm';
+
+/** A layer of units: the pre-activation, the mean (probability or Gaussian mean) and a sample. */
+export interface UnitState {
+  preActivation: Variable;
+  mean: Variable;
+  sample: Variable;
+}
+
+function resolve(c: RbmConfig): Required<RbmConfig> {
+  const where = `rbm ${c.visible}→${c.hidden}`;
+  for (const [name, v] of [['visible', c.visible], ['hidden', c.hidden], ['k', c.k ?? 1]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, not ${v}`);
+  }
+  const r = { visibleUnits: 'binary' as VisibleUnits, sigma: 1, k: 1, persistent: false, seed: 123, ...c };
+  if (r.visibleUnits !== 'binary' && r.visibleUnits !== 'gaussian') throw new Error(`${where}: visibleUnits ${String(r.visibleUnits)} is not binary or gaussian`);
+  if (!(r.sigma > 0)) throw new Error(`${where}: sigma ${r.sigma} must be positive`);
+  return r;
+}
+
+/**
+ * An RBM with binary hidden units and binary or Gaussian visible units.
+ * @example const rbm = new Rbm({ visible: 784, hidden: 500, k: 15, persistent: true });
+ * const features = rbm.transform(test.x); // p(h = 1 | v), float32[10000, 500]
+ */
+export class Rbm implements UnsupervisedLayer {
+  readonly kind = 'rbm';
+  readonly config: Required<RbmConfig>;
+  readonly visible: number;
+  readonly hidden: number;
+  readonly W: SharedVariable;
+  readonly hbias: SharedVariable;
+  readonly vbias: SharedVariable;
+  readonly params: SharedVariable[];
+  readonly rng: RandomStreams;
+
+  /**
+   * `shared` lets a deep network's sigmoid layer and this RBM hold the same W and hbias;
+   * `index`, the layer's position in a stack, gives each layer its own random numbers.
+   */
+  constructor(config: RbmConfig, shared: Partial<LayerParams> = {}, index = 0) {
+    this.config = resolve(config);
+    this.visible = config.visible;
+    this.hidden = config.hidden;
+    ({ W: this.W, hbias: this.hbias, vbias: this.vbias } = layerParams(config.visible, config.hidden, this.config.seed + index, shared));
+    this.params = [this.W, this.hbias, this.vbias];
+    this.rng = new RandomStreams((this.config.seed + 7919 * (index + 1)) >>> 0);
+  }
+
+  private get gaussian(): boolean {
+    return this.config.visibleUnits === 'gaussian';
+  }
+
+  /** c + v W (with v / σ for Gaussian units): the hidden units' pre-sigmoid activation. */
+  private hiddenInput(v: Variable): Variable {
+    return (this.gaussian ? v.div(this.config.sigma) : v).dot(this.W).add(this.hbias);
+  }
+
+  freeEnergy(v: Variable): Variable {
+    const hiddenTerm = sum(softplus(this.hiddenInput(v)), 1);
+    const visibleTerm = this.gaussian ? sum(square(v.sub(this.vbias)), 1).div(2 * this.config.sigma ** 2) : v.dot(this.vbias).neg();
+    return visibleTerm.sub(hiddenTerm);
+  }
+
+  encode(v: Variable): Variable {
+    return sigmoid(this.hiddenInput(v));
+  }
+
+  /** h ~ p(h | v) = sigm(c + v W)  (eq. 9.7) */
+  sampleHidden(v: Variable): UnitState {
+    const preActivation = this.hiddenInput(v);
+    const m = sigmoid(preActivation);
+    return { preActivation, mean: m, sample: this.rng.binomial(m.shape, 1, m) };
+  }
+
+  /** v ~ p(v | h): sigm(b' + h Wᵀ) for binary units (eq. 9.8), N(b' + σ h Wᵀ, σ²) for Gaussian ones. */
+  sampleVisible(h: Variable): UnitState {
+    const down = h.dot(this.W.T);
+    if (this.gaussian) {
+      const m = down.mul(this.config.sigma).add(this.vbias);
+      return { preActivation: m, mean: m, sample: m.add(this.rng.normal(m.shape, 0, this.config.sigma)) };
+    }
+    const preActivation = down.add(this.vbias);
+    const m = sigmoid(preActivation);
+    return { preActivation, mean: m, sample: this.rng.binomial(m.shape, 1, m) };
+  }
+
+  /** `steps` steps of block Gibbs sampling from the hidden units: h → v → h. */
+  gibbsFromHidden(h: Variable, steps: number): { visible: UnitState; hidden: UnitState } {
+    let state: { visible: UnitState; hidden: UnitState } | undefined;
+    for (let i = 0; i < steps; i++) {
+      const visible = this.sampleVisible(state ? state.hidden.sample : h);
+      state = { visible, hidden: this.sampleHidden(visible.sample) };
+    }
+    return state!;
+  }
+
+  /**
+   * One CD-k (or PCD-k) update's objective F(x) − F(ṽ), ṽ held constant; the monitor is the
+   * pseudo-likelihood for PCD with binary units and the reconstruction cost otherwise (ch. 9.4.1).
+   */
+  objective(x: Variable, batchSize: number): Objective {
+    const { k, persistent } = this.config;
+    const chain = persistent ? shared(new NDArray('float32', [batchSize, this.hidden]), 'persistentChain') : undefined;
+    const start = chain ?? this.sampleHidden(x).sample;
+    const end = this.gibbsFromHidden(start, k);
+    const chainEnd = end.visible.sample;
+    const cost = mean(this.freeEnergy(x)).sub(mean(this.freeEnergy(chainEnd)));
+    const updates: Update[] = chain ? [[chain, end.hidden.sample]] : [];
+    const base = { cost, considerConstant: [chainEnd] };
+    if (persistent && !this.gaussian) {
+      const pl = this.pseudoLikelihood(x);
+      return { ...base, monitor: pl.value, monitorName: 'pseudo-likelihood', higherIsBetter: true, updates: [...updates, pl.update] };
+    }
+    return { ...base, monitor: this.reconstructionCost(x, end.visible.preActivation), monitorName: this.reconstructionName, higherIsBetter: false, updates };
+  }
+
+  private get reconstructionName(): string {
+    return this.gaussian ? 'reconstruction squared error' : 'reconstruction cross-entropy';
+  }
+
+  /**
+   * Mean over examples of the reconstruction error summed over visible units, from the visible
+   * units' pre-activation (the cross-entropy from logits stays finite where sigm(·) rounds to 0 or 1).
+   */
+  reconstructionCost(x: Variable, visiblePreActivation: Variable): Variable {
+    const perUnit = this.gaussian ? square(visiblePreActivation.sub(x)) : sigmoidCrossentropyWithLogits(visiblePreActivation, x);
+    return mean(sum(perUnit, 1));
+  }
+
+  /**
+   * Stochastic log pseudo-likelihood (ch. 9.4.1): N·log sigm(F(x̃_i) − F(x)), x̃_i being the
+   * binarized x with bit i flipped; i cycles through the visible units, one per update.
+   */
+  pseudoLikelihood(x: Variable): { value: Variable; update: Update } {
+    const bit = shared(array(0, 'int32'), 'pseudoLikelihoodBit');
+    const xi = floor(x.add(0.5));
+    const flipped = incSubtensor(xi, [':', bit], xi.at(':', bit).rsub(1), true);
+    const value = mean(softplus(this.freeEnergy(xi).sub(this.freeEnergy(flipped))).neg()).mul(this.visible);
+    return { value, update: [bit, mod(bit.add(1), this.visible)] };
+  }
+
+  /** p(h = 1 | v) for a whole data set: the features a deep network's next layer sees. */
+  transform(data: NDArray): NDArray {
+    return mapRows((v) => this.encode(v))(data);
+  }
+
+  /** Mean-field reconstructions: E[v | h = p(h | x)]. */
+  reconstruct(data: NDArray): NDArray {
+    return mapRows((v) => this.sampleVisible(this.encode(v)).mean)(data);
+  }
+
+  /**
+   * Gibbs chains started at `start` (one chain per row), as in the tutorial's sampling: each call of
+   * the returned function runs `steps` more steps and returns the visible units' mean at the last one.
+   * @example const next = rbm.gibbsChains(test.x rows 0..19); const row = next(1000);
+   */
+  gibbsChains(start: NDArray, unroll = 10): (steps: number) => NDArray {
+    const chain = shared(start, 'visibleChain');
+    const compile = (steps: number): CompiledFunction => {
+      let v: Variable = chain;
+      let m: Variable = chain;
+      for (let i = 0; i < steps; i++) {
+        const visible = this.sampleVisible(this.sampleHidden(v).sample);
+        [v, m] = [visible.sample, visible.mean];
+      }
+      return fn([], m, { updates: [[chain, v]] });
+    };
+    const many = compile(unroll);
+    let one: CompiledFunction | undefined;
+    return (steps) => {
+      if (!Number.isInteger(steps) || steps < 1) throw new Error(`gibbsChains: steps ${steps} must be a positive integer`);
+      let out: NDArray | undefined;
+      for (let i = 0; i < Math.floor(steps / unroll); i++) out = many() as NDArray;
+      for (let i = 0; i < steps % unroll; i++) out = (one ??= compile(1))() as NDArray;
+      return out!;
+    };
+  }
+
+  save(path: string, meta: Record<string, unknown> = {}): void {
+    saveModelFile(path, { kind: RBM_KIND, config: { ...this.config }, tensors: layerTensors(this), meta });
+  }
+
+  static load(path: string): Rbm {
+    const file = loadModelFile(path, RBM_KIND);
+    const config = file.config as unknown as RbmConfig;
+    expectShapes(path, file.tensors, { W: [config.visible, config.hidden], hbias: [config.hidden], vbias: [config.visible] });
+    const rbm = new Rbm(config);
+    rbm.W.set(file.tensors.W);
+    rbm.hbias.set(file.tensors.hbias);
+    rbm.vbias.set(file.tensors.vbias);
+    return rbm;
+  }
+}

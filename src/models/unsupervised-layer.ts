@@ -1,0 +1,95 @@
+// What the greedy layer-wise loop needs from a layer it pre-trains: the tied parameters (W, hbias,
+// vbias) that a denoising autoencoder and an RBM both have, an encoder, and a training objective.
+import { NDArray, formatShape } from '../ndarray/index.js';
+import { SharedVariable, type Variable } from '../graph/variable.js';
+import { matrix, shared } from '../graph/constructors.js';
+import { RandomStreams } from '../random/index.js';
+import { fn, type Update } from '../compile/index.js';
+import { glorotBound, uniformWeights } from '../nn/index.js';
+
+/** One minibatch's objective: `cost` is differentiated, `monitor` is the figure printed each epoch. */
+export interface Objective {
+  cost: Variable;
+  /** Held constant when differentiating `cost` (the end of an RBM's Gibbs chain). */
+  considerConstant: Variable[];
+  monitor: Variable;
+  /** What `monitor` measures, for progress lines and plots ("reconstruction cross-entropy", ...). */
+  monitorName: string;
+  /** Whether a larger monitor is better (an RBM's pseudo-likelihood) or worse (a reconstruction cost). */
+  higherIsBetter: boolean;
+  /** State advanced besides the parameters: a persistent chain, the pseudo-likelihood's bit index. */
+  updates: Update[];
+}
+
+export interface UnsupervisedLayer {
+  readonly kind: 'autoencoder' | 'rbm';
+  readonly visible: number;
+  readonly hidden: number;
+  /** [visible, hidden]; shared with the sigmoid layer of a deep network built on this layer. */
+  readonly W: SharedVariable;
+  readonly hbias: SharedVariable;
+  readonly vbias: SharedVariable;
+  /** The parameters the layer's own training changes. */
+  readonly params: SharedVariable[];
+  /** The hidden units' mean activation, p(h = 1 | x) or s(xW + b): the next layer's input. */
+  encode(x: Variable): Variable;
+  /** The training objective for a minibatch of `batchSize` rows (a persistent chain needs the size). */
+  objective(x: Variable, batchSize: number): Objective;
+}
+
+/** A layer's parameters; a deep network passes its sigmoid layer's W and b as W and hbias to share them. */
+export interface LayerParams {
+  W: SharedVariable;
+  hbias: SharedVariable;
+  vbias: SharedVariable;
+}
+
+/** The tensors a layer saves, by name: the same three for autoencoders and RBMs. */
+export function layerTensors(layer: UnsupervisedLayer, prefix = ''): Record<string, NDArray> {
+  return { [`${prefix}W`]: layer.W.get(), [`${prefix}hbias`]: layer.hbias.get(), [`${prefix}vbias`]: layer.vbias.get() };
+}
+
+/** The parameters of a layer: given ones (shared with a deep network's sigmoid layer) or fresh ones. */
+export function layerParams(
+  visible: number,
+  hidden: number,
+  seed: number,
+  given: Partial<LayerParams> = {},
+): LayerParams {
+  // The tutorials' initialisation for sigmoid units, the same as a sigmoid HiddenLayer's.
+  const W = given.W ?? shared(uniformWeights(new RandomStreams(seed), [visible, hidden], glorotBound(visible, hidden, 'sigmoid')), 'W');
+  const hbias = given.hbias ?? shared(new NDArray('float32', [hidden]), 'hbias');
+  const vbias = given.vbias ?? shared(new NDArray('float32', [visible]), 'vbias');
+  const expected: [SharedVariable, number[]][] = [[W, [visible, hidden]], [hbias, [hidden]], [vbias, [visible]]];
+  for (const [v, shape] of expected) {
+    const actual = v.value.shape;
+    if (actual.length !== shape.length || actual.some((d, i) => d !== shape[i])) {
+      throw new Error(`layer ${visible}→${hidden}: ${v.name ?? 'parameter'} is ${formatShape(actual)}, expected ${formatShape(shape)}`);
+    }
+  }
+  return { W, hbias, vbias };
+}
+
+/**
+ * A function of whole data sets through `f` (x ↦ an expression of x), compiled once and run in
+ * chunks of rows, so a layer's representation of 50,000 examples never needs one huge temporary.
+ * @example const hidden = mapRows((x) => layer.encode(x))(train.x) // float32[50000, 500]
+ */
+export function mapRows(f: (x: Variable) => Variable, chunk = 2000): (data: NDArray) => NDArray {
+  const x = matrix('x');
+  const compiled = fn([x], f(x));
+  return (data) => {
+    if (data.rank !== 2 || data.dtype !== 'float32') {
+      throw new Error(`mapRows: data is ${data.dtype}${formatShape(data.shape)}; it must be a float32 matrix of examples`);
+    }
+    const [rows, cols] = data.shape;
+    let out: NDArray | undefined;
+    for (let start = 0; start < rows; start += chunk) {
+      const end = Math.min(rows, start + chunk);
+      const part = compiled(new NDArray('float32', [end - start, cols], data.data.subarray(start * cols, end * cols) as Float32Array)) as NDArray;
+      out ??= new NDArray('float32', [rows, part.shape[1]]);
+      out.data.set(part.data, start * part.shape[1]);
+    }
+    return out ?? new NDArray('float32', [0, 0]);
+  };
+}

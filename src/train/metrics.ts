@@ -1,0 +1,66 @@
+// The metrics file of a run: one JSON object per line and per validation, appended as training goes,
+// so that a crash loses nothing and learning curves can be drawn from any run, finished or not.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../models/model-file.js';
+import type { ValidationRecord } from './loop.js';
+
+/** A line of metrics.jsonl; errors are fractions (0.0749 for 7.49%). */
+export interface MetricsRow {
+  epoch: number;
+  iteration: number;
+  train_cost: number;
+  valid_error: number;
+  best_valid_error: number;
+  /** Test error of the best model so far. */
+  test_error: number;
+  /** Training seconds since the run began. */
+  seconds: number;
+}
+
+/** The metrics row of a validation record. */
+export function metricsRow(record: ValidationRecord): MetricsRow {
+  return {
+    epoch: record.epoch,
+    iteration: record.iteration,
+    train_cost: record.trainCost,
+    valid_error: record.validError,
+    best_valid_error: record.bestValidError,
+    test_error: record.testError,
+    seconds: Number(record.seconds.toFixed(3)),
+  };
+}
+
+/**
+ * Appends one row to a metrics file.
+ * @example appendMetrics('runs/mlp/metrics.jsonl', metricsRow(record));
+ */
+export function appendMetrics(path: string, row: MetricsRow): void {
+  appendFileSync(path, `${JSON.stringify(row)}\n`);
+}
+
+/**
+ * Reads a metrics file (none yet gives no rows); a line that is not JSON is an error naming its number.
+ * @example readMetrics('runs/mlp/metrics.jsonl').map((r) => r.valid_error)
+ */
+export function readMetrics(path: string): MetricsRow[] {
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const rows: MetricsRow[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      rows.push(JSON.parse(line) as MetricsRow);
+    } catch {
+      // A kill can cut the last line short; anything earlier is damage worth reporting.
+      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) throw new Error(`${path}: line ${i + 1} is not JSON`);
+    }
+  });
+  return rows;
+}
+
+/** Rewrites the file with the rows up to `iteration`: a resumed run drops what it will redo. */
+export function truncateMetrics(path: string, iteration: number): MetricsRow[] {
+  const rows = readMetrics(path).filter((r) => r.iteration <= iteration);
+  writeFileAtomic(path, [new TextEncoder().encode(rows.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
+  return rows;
+}

@@ -1,0 +1,199 @@
+// Unsupervised training of one layer (a dA or an RBM) and greedy layer-wise pre-training of a stack
+// (Deep Learning Tutorial, ch. 8.4 and 10.6): each layer trains on the representation the layers below
+// give of the training set, computed once per layer rather than once per minibatch. A checkpoint
+// after every epoch holds everything that changes (parameters, velocities, persistent chains, random
+// counters), so a killed run resumes where it stopped.
+import { existsSync } from 'node:fs';
+import { NDArray, formatShape } from '../ndarray/index.js';
+import type { SharedVariable } from '../graph/variable.js';
+import { iscalar, matrix, shared } from '../graph/constructors.js';
+import { slice } from '../ops/index.js';
+import { grad } from '../grad/index.js';
+import { fn, type CompiledFunction, type Update } from '../compile/index.js';
+import { momentum as momentumRule, sgd } from '../optim/index.js';
+import { loadModelFile, saveModelFile } from '../models/model-file.js';
+import { layerTensors, mapRows, type UnsupervisedLayer } from '../models/unsupervised-layer.js';
+import { configDifferences, restoreVariables, trainingState } from './resume-state.js';
+
+export interface LayerTrainingOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Classical momentum (the book's μ = 0.99); 0, the tutorials' plain SGD, by default. */
+  momentum?: number;
+  /** Where progress lines go (one per epoch). */
+  log?: (line: string) => void;
+}
+
+export interface EpochReport {
+  /** 0-based layer index in the stack (0 for a single layer). */
+  layer: number;
+  /** 1-based epoch just finished. */
+  epoch: number;
+  /** Mean over the epoch's minibatches of the layer's monitor (see Objective.monitorName). */
+  monitor: number;
+  seconds: number;
+}
+
+/**
+ * One layer's compiled training step over a data set held in a shared variable, as the tutorials'
+ * train functions with givens: the step takes a minibatch index.
+ */
+export class LayerTrainer {
+  readonly layer: UnsupervisedLayer;
+  readonly monitorName: string;
+  readonly higherIsBetter: boolean;
+  readonly batches: number;
+  /** Everything a step reads or changes besides the data, by key: what a checkpoint saves. */
+  readonly state: Map<string, SharedVariable>;
+  /** The compiled step (its `nodes` show what a step computes). */
+  readonly step: CompiledFunction;
+
+  constructor(layer: UnsupervisedLayer, data: NDArray, options: LayerTrainingOptions) {
+    const { batchSize, learningRate } = options;
+    if (data.rank !== 2 || data.shape[1] !== layer.visible) {
+      throw new Error(`pretrain: the data for a ${layer.kind} with ${layer.visible} visible units is ${data.dtype}${formatShape(data.shape)}`);
+    }
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`pretrain: batch size ${batchSize} must be a positive integer`);
+    this.batches = Math.floor(data.shape[0] / batchSize);
+    if (this.batches < 1) throw new Error(`pretrain: ${data.shape[0]} examples make no minibatch of ${batchSize}`);
+    this.layer = layer;
+    const x = matrix('x');
+    const objective = layer.objective(x, batchSize);
+    this.monitorName = objective.monitorName;
+    this.higherIsBetter = objective.higherIsBetter;
+    const grads = grad(objective.cost, layer.params, { considerConstant: objective.considerConstant });
+    const rule: Update[] = options.momentum
+      ? momentumRule(grads, layer.params, { learningRate, momentum: options.momentum })
+      : sgd(grads, layer.params, { learningRate });
+    const updates = [...rule, ...objective.updates];
+    const dataset = shared(data, 'pretrain.data');
+    const index = iscalar('index');
+    this.step = fn([index], objective.monitor, {
+      updates,
+      givens: [[x, dataset.at(slice(index.mul(batchSize), index.add(1).mul(batchSize)))]],
+      name: `train ${layer.kind}`,
+    });
+    this.state = trainingState(objective.monitor, updates, [dataset]);
+  }
+
+  /** One pass over the minibatches; returns the mean monitor. */
+  runEpoch(): number {
+    let total = 0;
+    for (let i = 0; i < this.batches; i++) total += this.step(i) as number;
+    return total / this.batches;
+  }
+}
+
+/** Formats a progress line: "layer 2/3 epoch 4/15: reconstruction cross-entropy 72.3120 (41.2 s)". */
+function progressLine(trainer: LayerTrainer, layerCount: number, report: EpochReport, epochs: number): string {
+  const where = layerCount > 1 ? `pre-training layer ${report.layer + 1}/${layerCount}, ` : '';
+  return `${where}epoch ${report.epoch}/${epochs}: ${trainer.monitorName} ${report.monitor.toFixed(4)} (${report.seconds.toFixed(1)} s)`;
+}
+
+export interface PretrainOptions extends LayerTrainingOptions {
+  /**
+   * The data layer i trains on, given the representation from below (the raw data for layer 0);
+   * a DBN whose top RBM sees the labels appends them here. Identity by default.
+   */
+  layerInput?: (layer: number, representation: NDArray) => NDArray;
+  /** Called after every epoch (pictures, metrics). */
+  onEpoch?: (report: EpochReport) => void;
+  /** A checkpoint file written after every epoch; with `resume`, read first if it exists. */
+  checkpoint?: string;
+  resume?: boolean;
+}
+
+export interface PretrainResult {
+  /** Per layer, the epoch monitors (earlier ones restored from a checkpoint when resuming). */
+  history: number[][];
+  monitorNames: string[];
+  /** Seconds spent in this run (not counting earlier runs resumed from). */
+  seconds: number;
+}
+
+const CHECKPOINT_KIND = 'pretrain-checkpoint';
+
+interface Progress {
+  /** The layer being trained, and its epochs done. */
+  layer: number;
+  epochsDone: number;
+  history: number[][];
+  monitorNames: string[];
+}
+
+/** What a resumed run must share with the run that wrote the checkpoint. */
+function checkpointConfig(layers: readonly UnsupervisedLayer[], options: PretrainOptions): Record<string, unknown> {
+  return {
+    layers: layers.map((l) => [l.kind, l.visible, l.hidden]),
+    epochs: options.epochs, batch_size: options.batchSize, learning_rate: options.learningRate, momentum: options.momentum ?? 0,
+  };
+}
+
+function saveCheckpoint(path: string, layers: readonly UnsupervisedLayer[], trainer: LayerTrainer, progress: Progress, config: Record<string, unknown>): void {
+  const tensors: Record<string, NDArray> = {};
+  layers.forEach((layer, i) => Object.assign(tensors, layerTensors(layer, `layer${i}.`)));
+  for (const [key, v] of trainer.state) tensors[`state/${key}`] = v.value;
+  saveModelFile(path, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress } });
+}
+
+function loadCheckpoint(path: string, layers: readonly UnsupervisedLayer[], config: Record<string, unknown>): { progress: Progress; state: Record<string, NDArray> } {
+  const file = loadModelFile(path, CHECKPOINT_KIND);
+  const differences = configDifferences(file.config, config);
+  if (differences.length) throw new Error(`${path}: was written by a pre-training run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
+  layers.forEach((layer, i) => {
+    layer.W.set(file.tensors[`layer${i}.W`]);
+    layer.hbias.set(file.tensors[`layer${i}.hbias`]);
+    layer.vbias.set(file.tensors[`layer${i}.vbias`]);
+  });
+  const state = Object.fromEntries(Object.entries(file.tensors).filter(([k]) => k.startsWith('state/')).map(([k, v]) => [k.slice('state/'.length), v]));
+  return { progress: file.meta as unknown as Progress, state };
+}
+
+/**
+ * Greedy layer-wise training: layer i trains for `epochs` epochs on layer i−1's mean activations
+ * of the whole training set, computed once when layer i−1 is done.
+ * @example pretrain([rbm1, rbm2, rbm3], train.x, { epochs: 100, batchSize: 10, learningRate: 0.01 })
+ */
+export function pretrain(layers: readonly UnsupervisedLayer[], data: NDArray, options: PretrainOptions): PretrainResult {
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const config = checkpointConfig(layers, options);
+  let progress: Progress = { layer: 0, epochsDone: 0, history: layers.map(() => []), monitorNames: layers.map(() => '') };
+  let restored: Record<string, NDArray> | undefined;
+  if (options.resume && options.checkpoint && existsSync(options.checkpoint)) {
+    ({ progress, state: restored } = loadCheckpoint(options.checkpoint, layers, config));
+    log(`resuming pre-training from ${options.checkpoint}: layer ${progress.layer + 1}/${layers.length}, ${progress.epochsDone}/${options.epochs} epochs done`);
+  }
+  const finished = (i: number) => i < progress.layer || (i === progress.layer && progress.epochsDone >= options.epochs);
+  let representation = data;
+  for (let i = 0; i < layers.length && !finished(layers.length - 1); i++) {
+    const input = options.layerInput ? options.layerInput(i, representation) : representation;
+    if (!finished(i)) {
+      const trainer = new LayerTrainer(layers[i], input, options);
+      progress.monitorNames[i] = trainer.monitorName;
+      if (i === progress.layer && restored) restoreVariables(options.checkpoint!, trainer.state, restored);
+      for (let epoch = i === progress.layer ? progress.epochsDone + 1 : 1; epoch <= options.epochs; epoch++) {
+        const t0 = performance.now();
+        const monitor = trainer.runEpoch();
+        const report: EpochReport = { layer: i, epoch, monitor, seconds: (performance.now() - t0) / 1000 };
+        progress = { ...progress, layer: i, epochsDone: epoch };
+        progress.history[i].push(monitor);
+        if (options.checkpoint) saveCheckpoint(options.checkpoint, layers, trainer, progress, config);
+        log(progressLine(trainer, layers.length, report, options.epochs));
+        options.onEpoch?.(report);
+      }
+    }
+    // The next layer's data: this layer's code for every example, computed once.
+    if (i + 1 < layers.length) representation = mapRows((x) => layers[i].encode(x))(input);
+  }
+  return { history: progress.history, monitorNames: progress.monitorNames, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Trains one layer on its own (nabla train da | rbm): the same loop, checkpoints and resume.
+ * @example trainLayer(new Rbm({ visible: 784, hidden: 500, k: 15, persistent: true }), train.x, { epochs: 15, batchSize: 20, learningRate: 0.1 })
+ */
+export function trainLayer(layer: UnsupervisedLayer, data: NDArray, options: PretrainOptions): PretrainResult {
+  return pretrain([layer], data, options);
+}

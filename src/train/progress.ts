@@ -1,0 +1,80 @@
+// Progress of a training run on standard error: a live bar with validation lines above it on a terminal,
+// plain lines at each validation otherwise (logs, CI, pipes), nothing when quiet.
+import { SingleBar } from 'cli-progress';
+import type { ValidationRecord } from './loop.js';
+
+export interface Progress {
+  epochStart(epoch: number, maxEpochs: number, batches: number, done: number): void;
+  step(minibatch: number, cost: number): void;
+  validation(record: ValidationRecord): void;
+  finish(): void;
+}
+
+export interface ProgressOptions {
+  /** Standard error by default. */
+  stream?: NodeJS.WriteStream;
+  /** Prints nothing. */
+  quiet?: boolean;
+  /** Prefix of each line, e.g. the model name. */
+  label?: string;
+}
+
+const percent = (fraction: number) => `${(100 * fraction).toFixed(2)}%`;
+
+/** The tutorial's report of a validation, plus the train cost and the time. */
+export function validationLine(label: string, r: ValidationRecord, batches: number): string {
+  const best = r.improved ? ' (new best)' : `, best ${percent(r.bestValidError)}`;
+  return `${label}epoch ${r.epoch}, minibatch ${r.minibatch}/${batches}, train cost ${r.trainCost.toFixed(4)}, ` +
+    `validation error ${percent(r.validError)}${best}, test error of best model ${percent(r.testError)}, ${r.seconds.toFixed(1)} s`;
+}
+
+/**
+ * A progress reporter that suits where standard error goes.
+ * @example const progress = createProgress({ label: 'mlp ' });
+ */
+export function createProgress(options: ProgressOptions = {}): Progress {
+  const stream = options.stream ?? process.stderr;
+  const label = options.label ?? '';
+  let batches = 0;
+  if (options.quiet) return { epochStart: () => {}, step: () => {}, validation: () => {}, finish: () => {} };
+  if (!stream.isTTY) {
+    return {
+      epochStart: (_epoch, _max, total) => void (batches = total),
+      step: () => {},
+      validation: (r) => void stream.write(`${validationLine(label, r, batches)}\n`),
+      finish: () => {},
+    };
+  }
+  // The bar is cleared before each validation line is written and restarted after, so lines scroll above it.
+  const bar = new SingleBar({
+    stream,
+    clearOnComplete: true,
+    hideCursor: true,
+    format: `${label}epoch {epoch}/{epochs} |{bar}| {value}/{total} | cost {cost} | best valid {best} | test {test} | eta {eta_formatted}`,
+  });
+  let payload = { epoch: 0, epochs: 0, cost: '-', best: '-', test: '-' };
+  let value = 0;
+  return {
+    epochStart(epoch, maxEpochs, total, done) {
+      batches = total;
+      value = done;
+      payload = { ...payload, epoch, epochs: maxEpochs };
+      bar.stop();
+      bar.start(total, done, payload);
+    },
+    step(minibatch, cost) {
+      value = minibatch;
+      payload.cost = cost.toFixed(4);
+      bar.update(minibatch, payload);
+    },
+    validation(r) {
+      payload = { ...payload, best: percent(r.bestValidError), test: percent(r.testError) };
+      bar.stop();
+      stream.write(`${validationLine(label, r, batches)}\n`);
+      if (value < batches) bar.start(batches, value, payload);
+    },
+    finish() {
+      bar.stop();
+    },
+  };
+}

