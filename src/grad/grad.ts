@@ -50,6 +50,8 @@ export function grad(cost: Variable, wrt: Variable | readonly Variable[], option
     if (!node.outputs.some((o) => dependent.has(o))) continue;
     const outputGrads = node.outputs.map((o) => (dependent.has(o) ? total(o) : null));
     if (outputGrads.every((g) => g === null)) continue;
+    // Integer inputs carry no gradient, so a node reached only through them needs no rule.
+    if (!node.inputs.some((v) => dependent.has(v) && v.dtype !== 'int32')) continue;
     if (!node.op.grad) {
       throw new Error(`grad: ${node.op.name} is not differentiable, and the cost depends on ${targets.join(', ')} through it`);
     }

@@ -9,6 +9,17 @@ function attrText(attrs: Record<string, unknown>): string {
   return entries.length ? `{${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}` : '';
 }
 
+type Bound = number | { input: number } | null;
+type Entry = { kind: 'index'; at: Bound } | { kind: 'slice'; start: Bound; stop: Bound; step: Bound };
+
+/** NumPy-style text for a basic index: x[0, 1::-1]. */
+function indexText(entries: readonly Entry[], bounds: readonly string[]): string {
+  const bound = (b: Bound) => (b === null ? '' : typeof b === 'number' ? String(b) : bounds[b.input]);
+  return entries
+    .map((e) => (e.kind === 'index' ? bound(e.at) : `${bound(e.start)}:${bound(e.stop)}${e.step === null ? '' : `:${bound(e.step)}`}`))
+    .join(', ');
+}
+
 /**
  * One-line expression of how `v` is computed.
  * @example nb.pp(nb.softmax(x.dot(W).add(b))) // 'softmax((dot(x, W) + b))'
@@ -19,6 +30,8 @@ export function pp(v: Variable): string {
   const args = inputs.map(pp);
   const which = outputs.length > 1 ? `[${v.index}]` : '';
   if (INFIX[op.name] && args.length === 2) return `(${args[0]} ${INFIX[op.name]} ${args[1]})`;
+  if (op.name === 'subtensor') return `${args[0]}[${indexText(attrs.entries as Entry[], args.slice(1))}]`;
+  if (op.name === 'advancedSubtensor') return `${args[0]}[${args.slice(1).join(', ')}]`;
   return `${op.name}${attrText(attrs)}(${args.join(', ')})${which}`;
 }
 

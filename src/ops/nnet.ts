@@ -69,7 +69,9 @@ export function sigmoidCrossentropyWithLogits(z: TensorLike, t: TensorLike): Var
  */
 export function categoricalCrossentropy(p: TensorLike, t: TensorLike): Variable {
   const pv = asVariable(p);
-  const tv = asVariable(t, pv.dtype);
+  // A plain list of numbers is a list of labels; nested lists are target rows.
+  const labels = Array.isArray(t) && !Array.isArray(t[0]);
+  const tv = asVariable(t, labels ? 'int32' : pv.dtype);
   if (tv.dtype === 'int32' && tv.ndim === 1) return neg(pickLabels(pv, tv, 'categoricalCrossentropy'));
   return neg(sum(mul(tv, log(pv)), pv.ndim - 1));
 }

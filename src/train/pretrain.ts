@@ -12,6 +12,7 @@ import { grad } from '../grad/index.js';
 import { fn, type CompiledFunction, type Update } from '../compile/index.js';
 import { momentum as momentumRule, sgd } from '../optim/index.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
+import type { DeepNetwork } from '../models/deep-network.js';
 import { layerTensors, mapRows, type UnsupervisedLayer } from '../models/unsupervised-layer.js';
 import { configDifferences, restoreVariables, trainingState } from './resume-state.js';
 
@@ -196,4 +197,15 @@ export function pretrain(layers: readonly UnsupervisedLayer[], data: NDArray, op
  */
 export function trainLayer(layer: UnsupervisedLayer, data: NDArray, options: PretrainOptions): PretrainResult {
   return pretrain([layer], data, options);
+}
+
+/**
+ * Pre-trains a deep network's layers (its autoencoders or RBMs) on the training images, the labels
+ * reaching a DBN's joined top RBM, then lets the network take over the pre-trained weights.
+ * @example pretrainNetwork(sda, data.train, { epochs: 15, batchSize: 1, learningRate: 0.001 }); fitClassifier(sda, data, ...)
+ */
+export function pretrainNetwork(model: DeepNetwork, train: { x: NDArray; y: NDArray }, options: PretrainOptions): PretrainResult {
+  const result = pretrain(model.pretrainingLayers, train.x, { ...options, layerInput: (i, codes) => model.pretrainingInput(i, codes, train.y) });
+  model.afterPretraining();
+  return result;
 }

@@ -76,7 +76,9 @@ test('the sparsity penalty is β Σ_j KL(ρ ‖ ρ̂_j) and training with it low
   const plain = new Autoencoder({ visible: 784, hidden: 64, seed: 4 });
   const meanActivation = (ae: Autoencoder) => {
     const codes = ae.transform(mnist.test.x);
-    return codes.data.reduce((a, b) => a + b, 0) / codes.size;
+    let total = 0;
+    for (const v of codes.data) total += v;
+    return total / codes.size;
   };
   for (const ae of [sparse, plain]) trainLayer(ae, mnist.train.x, { epochs: 1, batchSize: 20, learningRate: 0.1 });
   const [withPenalty, without] = [meanActivation(sparse), meanActivation(plain)];

@@ -62,18 +62,6 @@ test('philoxUniform draws are uniform on (0, 1)', () => {
   assert.notDeepEqual(Array.from(other), Array.from(out.subarray(0, 4)), 'streams must differ');
 });
 
-test('philoxUniform fills 1e6 float32 values quickly', () => {
-  const out = new Float32Array(1_000_000);
-  philoxUniform(1, 0, 0, out); // warm-up so the JIT has compiled the loop
-  let ms = Infinity; // best of three, so a busy machine (tests run in parallel) does not fail it
-  for (let run = 0; run < 3; run++) {
-    const start = performance.now();
-    philoxUniform(2 + run, 0, 0, out);
-    ms = Math.min(ms, performance.now() - start);
-  }
-  assert.ok(ms < 50, `took ${ms.toFixed(1)} ms`);
-});
-
 test('philoxUniform rejects seeds outside uint32', () => {
   assert.throws(() => philoxUniform(-1, 0, 0, new Float32Array(1)), /philoxUniform: seed -1 must be an integer in \[0, 2\^32\)/);
   assert.throws(() => philoxUniform(0, 1.5, 0, new Float32Array(1)), /stream 1.5/);

@@ -6,7 +6,7 @@ import { topoSort } from '../../graph/traverse.js';
 import { TensorType, type StaticShape } from '../../graph/type.js';
 import { Apply, applyOp, Constant, type Variable } from '../../graph/variable.js';
 import { defineOp, type ElementwiseName } from '../../ops/index.js';
-import { CONST, COPY, INPUT, OPCODES, REGISTERS } from './opcodes.js';
+import { CONST, COPY, INPUT, OPCODES, REGISTERS, TRUNC } from './opcodes.js';
 
 export interface FusedAttrs extends Record<string, unknown> {
   /** Instructions of five int32 each: [opcode, dst, a, b, c]; the last one's dst is the result. */
@@ -54,7 +54,8 @@ function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | nul
       const name = v.owner.op.name;
       if (name === 'broadcastLike' && !inputs.includes(v.owner.inputs[1])) inputs.push(v.owner.inputs[1]);
       const args = (name === 'broadcastLike' ? v.owner.inputs.slice(0, 1) : v.owner.inputs).map(emit);
-      const code = name === 'cast' || name === 'broadcastLike' ? COPY : OPCODES[name as ElementwiseName];
+      const truncates = name === 'cast' && v.dtype === 'int32' && v.owner.inputs[0].dtype !== 'int32';
+      const code = truncates ? TRUNC : name === 'cast' || name === 'broadcastLike' ? COPY : OPCODES[name as ElementwiseName];
       instr = [code, registers.size, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0];
     } else if (v instanceof Constant && v.value.size === 1) {
       instr = [CONST, registers.size, consts.push(v.value.data[0]) - 1, 0, 0];

@@ -1,20 +1,25 @@
 // Native kernels: each maps an op onto the addon's entry points. Ops without a native kernel are
 // listed in `referenceFallbacks` and run the reference kernel on the same arrays.
-import { broadcastShapes, broadcastStrides, NDArray, sizeOf, stridesOf } from '../../ndarray/index.js';
+import { broadcastShapes, broadcastStrides, NDArray, sameShape, sizeOf, stridesOf } from '../../ndarray/index.js';
 import type { ConvMode, DotAttrs, ElementwiseName, IndexEntry, OpName, PoolAttrs, RandomUniformAttrs, ReduceAttrs, ShufflePattern } from '../../ops/index.js';
 import { allocateFresh, type Allocate, type Kernel, type KernelTable } from '../backend.js';
 import { referenceKernels } from '../reference/index.js';
 import { basicView } from '../reference/indexing.js';
 import type { NativeAddon } from './addon.js';
 import type { FusedAttrs } from './fuse.js';
-import { COPY, INPUT, OPCODES } from './opcodes.js';
+import { COPY, INPUT, OPCODES, TRUNC } from './opcodes.js';
+import { checkBroadcast } from '../reference/strided.js';
+import type { Apply } from '../../graph/variable.js';
 
 type FloatArray = Float32Array | Float64Array;
 
 /** Runs a register program over inputs broadcast to their common shape. */
-function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], dtype: NDArray['dtype'], allocate: Allocate): NDArray {
+function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], node: Apply, allocate: Allocate): NDArray {
   const shape = broadcastShapes(...inputs.map((x) => x.shape));
-  const out = allocate(dtype, shape);
+  inputs.forEach((x, k) => {
+    if (!sameShape(x.shape, shape)) checkBroadcast(node.op.name, node.op.inputs[k] ?? `input ${k}`, node.inputs[k].type, x.shape, shape);
+  });
+  const out = allocate(node.outputs[0].type.dtype, shape);
   const strides = new Int32Array(inputs.length * shape.length);
   inputs.forEach((x, i) => strides.set(broadcastStrides(x.shape, shape), i * shape.length));
   addon.elementwise(program, consts, inputs.map((x) => x.data), strides, new Int32Array(inputs.length), Int32Array.from(shape), out.data);
@@ -24,6 +29,7 @@ function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Arra
 const NO_CONSTS = new Float64Array(0);
 const LOAD_ONLY = Int32Array.from([INPUT, 0, 0, 0, 0]);
 const COPY_PROGRAM = Int32Array.from([INPUT, 0, 0, 0, 0, COPY, 1, 0, 0, 0]);
+const TRUNC_PROGRAM = Int32Array.from([INPUT, 0, 0, 0, 0, TRUNC, 1, 0, 0, 0]);
 
 /** A contiguous copy of a strided view of x (transposes, slices, broadcasts) by the native loop. */
 function copyView(addon: NativeAddon, x: NDArray, shape: readonly number[], strides: readonly number[], offset: number, allocate: Allocate): NDArray {
@@ -45,7 +51,7 @@ function elementwiseKernels(addon: NativeAddon): Record<ElementwiseName, Kernel>
     table[name] = (inputs, _attrs, node, allocate) => {
       let program = cache.get(inputs.length);
       if (!program) cache.set(inputs.length, (program = singleOpProgram(code, inputs.length)));
-      return [runProgram(addon, program, NO_CONSTS, inputs, node.outputs[0].type.dtype, allocate)];
+      return [runProgram(addon, program, NO_CONSTS, inputs, node, allocate)];
     };
   }
   return table;
@@ -130,7 +136,7 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
   };
   return {
     ...elementwiseKernels(addon),
-    cast: ([x], _attrs, node, allocate) => [runProgram(addon, COPY_PROGRAM, NO_CONSTS, [x], node.outputs[0].type.dtype, allocate)],
+    cast: ([x], _attrs, node, allocate) => [runProgram(addon, node.outputs[0].dtype === 'int32' ? TRUNC_PROGRAM : COPY_PROGRAM, NO_CONSTS, [x], node, allocate)],
     sum: reduceKernel(addon, 'sum'),
     prod: reduceKernel(addon, 'prod'),
     max: reduceKernel(addon, 'max'),
@@ -212,14 +218,14 @@ export function nativeKernelTable(addon: NativeAddon): KernelTable {
 
 export function fusedKernel(addon: NativeAddon): Kernel {
   const programs = new WeakMap<object, { program: Int32Array; consts: Float64Array }>();
-  return (inputs, attrs, _node, allocate) => {
+  return (inputs, attrs, node, allocate) => {
     let compiled = programs.get(attrs);
     if (!compiled) {
       const a = attrs as FusedAttrs;
       compiled = { program: Int32Array.from(a.program), consts: Float64Array.from(a.consts) };
       programs.set(attrs, compiled);
     }
-    return [runProgram(addon, compiled.program, compiled.consts, inputs, (attrs as FusedAttrs).dtype, allocate)];
+    return [runProgram(addon, compiled.program, compiled.consts, inputs, node, allocate)];
   };
 }
 

@@ -4,6 +4,8 @@ import type { ElementwiseName } from '../../ops/index.js';
 export const INPUT = 0;
 export const CONST = 1;
 export const COPY = 27;
+/** Round toward zero: what a cast from float to int32 does. */
+export const TRUNC = 29;
 
 export const OPCODES: Record<ElementwiseName, number> = {
   neg: 10, abs: 11, sign: 12, sqrt: 13, square: 14, exp: 15, log: 16, log1p: 17, tanh: 18, sigmoid: 19,

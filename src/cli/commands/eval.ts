@@ -11,6 +11,7 @@ import type { NDArray } from '../../ndarray/index.js';
 interface EvalOptions {
   dataset: string;
   split: string;
+  validationSize: string;
   limit?: string;
   backend?: BackendName;
   out?: string;
@@ -35,6 +36,7 @@ export function registerEval(program: Command): void {
     .argument('<model>', 'a model file written by nabla train (model.nbm)')
     .option('--dataset <mnist|dir>', "'mnist' or a folder of IDX files named as MNIST's", 'mnist')
     .option('--split <name>', 'test, valid or train', 'test')
+    .option('--validation-size <n>', 'examples at the end of the training files that form the validation split', '10000')
     .option('--limit <n|train,valid,test>', 'keep only the first examples of each split')
     .option('--backend <name>', 'native or reference')
     .option('--out <dir>', 'also draw the confusion matrix as DIR/confusion-SPLIT.png')
@@ -43,7 +45,9 @@ export function registerEval(program: Command): void {
       if (!['test', 'valid', 'train'].includes(options.split)) throw new Error(`--split: '${options.split}' is not test, valid or train`);
       if (options.backend) setBackend(options.backend);
       const model = loadClassifier(modelPath);
-      const { name, data } = loadDataset(options.dataset, options.limit);
+      const validationSize = Number(options.validationSize);
+      if (!Number.isInteger(validationSize) || validationSize < 0) throw new Error(`--validation-size: '${options.validationSize}' is not a whole number`);
+      const { name, data } = loadDataset(options.dataset, options.limit, validationSize);
       const [rows, cols] = model.config.imageShape;
       if (data.imageShape[0] !== rows || data.imageShape[1] !== cols) {
         throw new Error(`${modelPath}: the model reads ${rows}x${cols} images, but ${name} holds ${data.imageShape.join('x')} images`);

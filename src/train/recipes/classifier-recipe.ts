@@ -18,6 +18,7 @@ import type { Recipe, RunSummary } from './recipe.js';
 /** The common options once parsed. */
 export interface CommonOptions {
   dataset: string;
+  validationSize: number;
   limit?: string;
   epochs: number;
   batchSize: number;
@@ -60,7 +61,7 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
     async run(raw, context = {}) {
       const o = parseOptions(options, raw) as unknown as CommonOptions & O;
       if (o.backend) setBackend(o.backend);
-      const { name: dataset, data, classes } = loadDataset(o.dataset, o.limit);
+      const { name: dataset, data, classes } = loadDataset(o.dataset, o.limit, o.validationSize);
       const model = definition.build(o, { imageShape: data.imageShape, classes });
       const out = o.out ?? join('runs', definition.name);
       const usesMomentum = o.optimizer === 'momentum' || o.optimizer === 'nesterov';
@@ -69,6 +70,8 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
         optimizer: o.optimizer, momentum: usesMomentum ? o.momentum : null, schedule: o.schedule, l1: o.l1, l2: o.l2,
         patience: o.patience, patience_increase: o.patienceIncrease, improvement_threshold: o.improvementThreshold,
         validation_frequency: o.validationFrequency ?? null, seed: o.seed,
+        // Recorded only when changed, so that runs saved before the option existed still resume.
+        ...(o.validationSize !== 10000 ? { validation_size: o.validationSize } : {}),
       };
       const result = fitClassifier(model, data, {
         batchSize: o.batchSize, learningRate: o.lr, maxEpochs: o.epochs, l1: o.l1, l2: o.l2,

