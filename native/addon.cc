@@ -82,10 +82,14 @@ Napi::Value Elementwise(const Napi::CallbackInfo& info) {
     args.fail("program length " + std::to_string(program.length) + " is not a multiple of 5",
               true);
   }
-  if (rank > kMaxRank) args.fail("outShape has rank " + std::to_string(rank) + ", at most 16", true);
+  if (rank > kMaxRank) {
+    args.fail("outShape has rank " + std::to_string(rank) + ", at most " +
+                  std::to_string(kMaxRank),
+              true);
+  }
   const int instructions = static_cast<int>(program.length / kInstructionWidth);
-  const std::string problem =
-      checkProgram(program.as<int32_t>(), instructions, inputCount, static_cast<int>(consts.length));
+  const std::string problem = checkProgram(program.as<int32_t>(), instructions, inputCount,
+                                           static_cast<int>(consts.length));
   if (!problem.empty()) args.fail(problem, true);
   args.needs(strides, "strides", static_cast<int64_t>(inputCount) * rank);
   args.needs(offsets, "offsets", inputCount);
@@ -114,12 +118,14 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Args args(info, "reduce", 6);
   const int64_t code = args.count(0, "op");
   if (code > static_cast<int64_t>(ReduceOp::Argmin)) {
-    args.fail("op " + std::to_string(code) + " is not 0 sum, 1 prod, 2 max, 3 min, 4 argmax or 5 argmin",
+    args.fail("op " + std::to_string(code) +
+                  " is not 0 sum, 1 prod, 2 max, 3 min, 4 argmax or 5 argmin",
               true);
   }
   const ReduceOp op = static_cast<ReduceOp>(code);
   const ArrayArg x = args.array(1, "x");
-  const int64_t outer = args.count(2, "outer"), n = args.count(3, "n"), inner = args.count(4, "inner");
+  const int64_t outer = args.count(2, "outer"), n = args.count(3, "n");
+  const int64_t inner = args.count(4, "inner");
   const bool arg = op == ReduceOp::Argmax || op == ReduceOp::Argmin;
   const ArrayArg out = arg ? args.typed(5, "out", DType::I32) : args.array(5, "out");
   if (!arg) args.sameType(x, "x", out, "out");
@@ -340,6 +346,14 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), threads());
 }
 
+// info(): which OpenBLAS kernels and how many threads are in use, for logs and benchmarks.
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("blasCore", blasCore());
+  result.Set("threads", threads());
+  return result;
+}
+
 }  // namespace
 }  // namespace nabla
 
@@ -358,6 +372,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("philoxUniform", Napi::Function::New(env, PhiloxUniform, "philoxUniform"));
   exports.Set("philoxBlock", Napi::Function::New(env, PhiloxBlock, "philoxBlock"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }
 

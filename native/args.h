@@ -23,11 +23,12 @@ struct ArrayArg {
   T* as() const { return static_cast<T*>(data); }
 };
 
-inline const char* dtypeName(DType t) {
+// The typed array class for a dtype, with its article: "a Float32Array", "an Int32Array".
+inline const char* arrayName(DType t) {
   switch (t) {
-    case DType::F32: return "Float32Array";
-    case DType::F64: return "Float64Array";
-    case DType::I32: return "Int32Array";
+    case DType::F32: return "a Float32Array";
+    case DType::F64: return "a Float64Array";
+    case DType::I32: return "an Int32Array";
   }
   return "?";
 }
@@ -90,7 +91,7 @@ class Args {
   ArrayArg typed(size_t i, const char* name, DType dtype) const {
     ArrayArg a;
     if (!typedArray(info_[i], a) || a.dtype != dtype) {
-      failArg(i, name, std::string(dtype == DType::I32 ? "an " : "a ") + dtypeName(dtype));
+      failArg(i, name, arrayName(dtype));
     }
     return a;
   }
@@ -105,8 +106,8 @@ class Args {
 
   void sameType(const ArrayArg& a, const char* aName, const ArrayArg& b, const char* bName) const {
     if (a.dtype != b.dtype) {
-      fail(std::string(aName) + " is a " + dtypeName(a.dtype) + " but " + bName + " is a " +
-           dtypeName(b.dtype));
+      fail(std::string(aName) + " is " + arrayName(a.dtype) + " but " + bName + " is " +
+           arrayName(b.dtype));
     }
   }
 

@@ -31,7 +31,8 @@ T* scratch(Slot slot, int64_t elements) {
 }
 
 struct Chunking {
-  int64_t pixels, taps, images, count;  // per image: outH·outW, C·kh·kw; images per chunk; chunks
+  int64_t pixels, taps;    // per image: outH·outW output pixels, C·kh·kw taps per pixel
+  int64_t images, count;   // images per chunk, chunks
   bool perThread;  // chunks run on separate threads (single-threaded gemm) rather than in turn
 
   explicit Chunking(const ConvShape& s) : pixels(s.outH() * s.outW()), taps(s.C * s.kh * s.kw) {
@@ -49,7 +50,9 @@ struct Chunking {
 // OpenBLAS) and the nested loops below see an active parallel region and stay single-threaded.
 template <class F>
 void forEachChunk(const ConvShape& s, const Chunking& chunk, F body) {
-  auto run = [&](int64_t c) { body(c * chunk.images, std::min(chunk.images, s.B - c * chunk.images)); };
+  auto run = [&](int64_t c) {
+    body(c * chunk.images, std::min(chunk.images, s.B - c * chunk.images));
+  };
   if (chunk.perThread) {
 #pragma omp parallel for schedule(dynamic)
     for (int64_t c = 0; c < chunk.count; ++c) run(c);

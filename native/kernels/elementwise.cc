@@ -148,7 +148,7 @@ struct Workspace {
   std::vector<T> scratch;
   std::vector<T> fixedStorage;
   std::vector<const T*> fixed;  // per instruction: its prefilled block, or null
-  const T* reg[kRegisters];
+  const T* reg[kRegisters] = {};
 
   explicit Workspace(const Plan<T>& plan)
       : scratch(static_cast<size_t>(plan.registers) * kBlock),

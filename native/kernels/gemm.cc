@@ -1,4 +1,7 @@
-// Thin over cblas so the JS call costs no more than the BLAS call itself.
+// Thin over cblas so the JS call costs no more than the BLAS call itself. binding.gyp links the
+// OpenMP build of OpenBLAS, so BLAS shares our OpenMP threads instead of running a second pool
+// that competes with them for the same cores (which made alternating kernels several times
+// slower), and a gemm called inside one of our parallel regions runs single-threaded.
 #include "gemm.h"
 
 #include <cblas.h>
@@ -24,6 +27,8 @@ void gemm<double>(bool transA, bool transB, int M, int N, int K, double alpha, c
   cblas_dgemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C,
               ldc);
 }
+
+std::string blasCore() { return openblas_get_corename(); }
 
 int threads() { return omp_get_max_threads(); }
 

@@ -32,12 +32,19 @@ function decodeIdxImages(bytes: Buffer, name: string): { images: NDArray; shape:
   return { images: pixels.reshape([n, rows * cols]), shape: [rows, cols] };
 }
 
+export interface ReadImagesOptions {
+  /** Dark digits on a light background: invert the grey levels. */
+  invert?: boolean;
+  /** Grey level k becomes k / pixelScale (255 by default; 256 for models trained with --pixel-scale 256). */
+  pixelScale?: number;
+}
+
 /**
  * Reads images for a model that takes `imageShape` images; an image of another size is an error naming
  * the file and both sizes (images are not resized: a resized digit is not the digit the model learned).
  * @example readImages('digit.png', [28, 28]) // float32[1, 784]
  */
-export function readImages(path: string, imageShape: readonly [number, number], invert = false): NDArray {
+export function readImages(path: string, imageShape: readonly [number, number], options: ReadImagesOptions = {}): NDArray {
   const bytes = readFileSync(path);
   const name = basename(path);
   const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
@@ -46,6 +53,8 @@ export function readImages(path: string, imageShape: readonly [number, number], 
     throw new Error(`${name}: images are ${shape[0]}x${shape[1]} pixels, but the model reads ${imageShape[0]}x${imageShape[1]}`);
   }
   // MNIST digits are light on dark; --invert serves dark-on-light drawings.
-  if (invert) for (let i = 0; i < images.size; i++) images.data[i] = 1 - images.data[i];
+  if (options.invert) for (let i = 0; i < images.size; i++) images.data[i] = 1 - images.data[i];
+  const factor = 255 / (options.pixelScale ?? 255);
+  if (factor !== 1) for (let i = 0; i < images.size; i++) images.data[i] *= factor;
   return images;
 }

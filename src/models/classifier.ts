@@ -23,6 +23,8 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
   /** The model family, as written in model files and named on the command line. */
   abstract readonly kind: string;
   readonly config: C;
+  /** Facts saved with the model (training run, pixel scale); filled in by loadClassifier. */
+  meta: Record<string, unknown> = {};
   protected abstract readonly layers: readonly Layer[];
   private predictFn: CompiledFunction | undefined;
 

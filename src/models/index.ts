@@ -25,5 +25,7 @@ export function loadClassifier(path: string): Classifier {
   const file = loadModelFile(path);
   const load = CLASSIFIERS[file.kind];
   if (!load) throw new Error(`${path}: holds a ${file.kind} model, not a classifier (${Object.keys(CLASSIFIERS).join(', ')})`);
-  return load(file, path);
+  const model = load(file, path);
+  model.meta = file.meta ?? {};
+  return model;
 }

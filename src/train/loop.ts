@@ -12,6 +12,8 @@ export interface LoopState {
   testError: number | null;
   /** Training seconds spent before this point (resumed runs add to it). */
   seconds: number;
+  /** Processor seconds of this process (all threads) before this point; absent in states of older runs. */
+  cpuSeconds?: number;
 }
 
 /** One validation: what the metrics file and progress lines report. */
@@ -59,6 +61,8 @@ export interface LoopOptions {
   stopAfter?: number;
   /** Seconds since some origin; performance.now() / 1000 by default. */
   clock?: () => number;
+  /** Processor seconds used so far; process.cpuUsage() by default. On a shared machine it measures the work better than `clock`. */
+  cpuClock?: () => number;
 }
 
 export type StopReason = 'patience' | 'epochs' | 'interrupted';
@@ -72,6 +76,7 @@ export interface LoopResult {
   bestIteration: number;
   testError: number;
   seconds: number;
+  cpuSeconds: number;
   stoppedBy: StopReason;
 }
 
@@ -88,7 +93,12 @@ export function runLoop(options: LoopOptions): LoopResult {
   const stopping = new EarlyStopping(options.earlyStopping, trainBatches, options.resume?.earlyStopping);
   let iteration = options.resume?.iteration ?? 0;
   let testError = options.resume?.testError ?? null;
+  const cpuClock = options.cpuClock ?? (() => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  });
   const started = clock() - (options.resume?.seconds ?? 0);
+  const cpuStarted = cpuClock() - (options.resume?.cpuSeconds ?? 0);
   let costSum = 0;
   let costCount = 0;
   let epoch = Math.floor(iteration / trainBatches) + 1;
@@ -114,7 +124,7 @@ export function runLoop(options: LoopOptions): LoopResult {
         costSum = 0;
         costCount = 0;
         if (improved) hooks.newBest?.(record);
-        hooks.validation?.(record, { iteration, earlyStopping: stopping.state, testError, seconds: record.seconds });
+        hooks.validation?.(record, { iteration, earlyStopping: stopping.state, testError, seconds: record.seconds, cpuSeconds: cpuClock() - cpuStarted });
       }
       if (options.stopAfter !== undefined && iteration >= options.stopAfter) {
         stoppedBy = 'interrupted';
@@ -134,6 +144,7 @@ export function runLoop(options: LoopOptions): LoopResult {
     bestIteration: state.bestIteration + 1,
     testError: testError ?? NaN,
     seconds: clock() - started,
+    cpuSeconds: cpuClock() - cpuStarted,
     stoppedBy,
   };
 }

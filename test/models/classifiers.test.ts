@@ -1,5 +1,6 @@
 // The supervised models: parameters by name, save and load that keep dtypes and shapes exactly,
 // prediction in chunks, and errors that name the file when a model file holds another architecture.
+import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

@@ -2,75 +2,12 @@
 // float64 (tight) and float32 (loose), gradients by central finite differences, Philox by the
 // Random123 known-answer vectors. Build first: npx node-gyp rebuild.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 
-type FloatArray = Float32Array | Float64Array;
-type AnyArray = FloatArray | Int32Array;
-type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-interface Native {
-  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, lda: number,
-    B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void;
-  elementwise(program: Int32Array, consts: Float64Array, inputs: AnyArray[], strides: Int32Array, offsets: Int32Array,
-    outShape: Int32Array, out: AnyArray): void;
-  reduce(op: number, x: AnyArray, outer: number, n: number, inner: number, out: AnyArray): void;
-  softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
-  logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
-  conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number,
-    mode: number, out: FloatArray): void;
-  conv2dWeightGrad(x: FloatArray, B: number, C: number, H: number, W: number, gy: FloatArray, K: number, oh: number,
-    ow: number, kh: number, kw: number, mode: number, gw: FloatArray): void;
-  conv2dInputGrad(gy: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, oh: number,
-    ow: number, kh: number, kw: number, mode: number, gx: FloatArray): void;
-  maxPool2d(x: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean,
-    out: FloatArray): void;
-  maxPool2dGrad(x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number, ph: number,
-    pw: number, ignoreBorder: boolean, gx: FloatArray): void;
-  philoxUniform(seed: number, stream: number, counter: number, out: FloatArray): void;
-  philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number[];
-  threads(n?: number): number;
-}
-
-const native = createRequire(import.meta.url)('../../build/Release/nabla_native.node') as Native;
-
-// ---- helpers --------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomArray<T extends AnyArray>(Ctor: { new (n: number): T }, n: number, seed: number, lo = -1, hi = 1): T {
-  const next = rng(seed);
-  const a = new Ctor(n);
-  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * next();
-  return a;
-}
-
-/** Asserts |actual - expected| <= atol + rtol·|expected| elementwise, NaN matching NaN. */
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
-    if (a === e) continue;
-    const ok = Math.abs(a - e) <= atol + rtol * Math.abs(e);
-    if (!ok) assert.fail(`${what}: element ${i} is ${a}, expected ${e}`);
-  }
-}
-
-const dtypes: { name: string; Ctor: FloatCtor; rtol: number; atol: number }[] = [
-  { name: 'float64', Ctor: Float64Array, rtol: 1e-12, atol: 1e-12 },
-  { name: 'float32', Ctor: Float32Array, rtol: 1e-5, atol: 1e-5 },
-];
+import { type AnyArray, assertClose, dtypes, native, randomArray } from './helpers.js';
+import {
+  binaryOps, referenceConv, referenceElementwise, referencePool, referenceReduce, ternaryOps, unaryOps,
+} from './reference.js';
 
 // ---- gemm -------------------------------------------------------------------------------------
 
@@ -129,56 +66,6 @@ describe('gemm', () => {
 
 // ---- elementwise ------------------------------------------------------------------------------
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-const floorMod = (a: number, b: number) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
-const truth = (p: boolean) => (p ? 1 : 0);
-
-/** Each opcode's meaning from Math.*; the numbers are the contract with native/kernels/scalar-ops.h. */
-const unaryOps: Record<number, [string, (x: number) => number]> = {
-  10: ['neg', (x) => -x], 11: ['abs', Math.abs], 12: ['sign', Math.sign], 13: ['sqrt', Math.sqrt],
-  14: ['square', (x) => x * x], 15: ['exp', Math.exp], 16: ['log', Math.log], 17: ['log1p', Math.log1p],
-  18: ['tanh', Math.tanh], 19: ['sigmoid', sigmoid], 20: ['softplus', (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))],
-  21: ['relu', (x) => Math.max(x, 0)], 22: ['reciprocal', (x) => 1 / x], 23: ['expm1', Math.expm1],
-  24: ['cos', Math.cos], 25: ['sin', Math.sin], 26: ['floor', Math.floor], 27: ['copy', (x) => x],
-  28: ['not', (x) => truth(x === 0)], 29: ['trunc', Math.trunc],
-};
-const binaryOps: Record<number, [string, (a: number, b: number) => number]> = {
-  40: ['add', (a, b) => a + b], 41: ['sub', (a, b) => a - b], 42: ['mul', (a, b) => a * b], 43: ['div', (a, b) => a / b],
-  44: ['pow', Math.pow], 45: ['maximum', Math.max], 46: ['minimum', Math.min], 47: ['lt', (a, b) => truth(a < b)],
-  48: ['gt', (a, b) => truth(a > b)], 49: ['le', (a, b) => truth(a <= b)], 50: ['ge', (a, b) => truth(a >= b)],
-  51: ['eq', (a, b) => truth(a === b)], 52: ['neq', (a, b) => truth(a !== b)],
-  53: ['and', (a, b) => truth(a !== 0 && b !== 0)], 54: ['or', (a, b) => truth(a !== 0 || b !== 0)], 55: ['mod', floorMod],
-};
-const ternaryOps: Record<number, [string, (a: number, b: number, c: number) => number]> = {
-  70: ['where', (a, b, c) => (a !== 0 ? b : c)], 71: ['clip', (a, b, c) => Math.min(Math.max(a, b), c)],
-};
-
-/** Runs a register program over explicit per-input strides, one element at a time, in float64. */
-function referenceElementwise(program: number[], consts: number[], inputs: AnyArray[], strides: number[],
-  offsets: number[], shape: number[]): Float64Array {
-  const rank = shape.length;
-  const size = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(size);
-  const index = new Array<number>(rank).fill(0);
-  const reg = new Float64Array(64);
-  for (let e = 0; e < size; e++) {
-    for (let k = 0; k < program.length; k += 5) {
-      const [op, dst, a, b, c] = program.slice(k, k + 5);
-      if (op === 0) {
-        let p = offsets[a];
-        for (let d = 0; d < rank; d++) p += index[d] * strides[a * rank + d];
-        reg[dst] = inputs[a][p];
-      } else if (op === 1) reg[dst] = consts[a];
-      else if (op in unaryOps) reg[dst] = unaryOps[op][1](reg[a]);
-      else if (op in binaryOps) reg[dst] = binaryOps[op][1](reg[a], reg[b]);
-      else reg[dst] = ternaryOps[op][1](reg[a], reg[b], reg[c]);
-    }
-    out[e] = reg[program[program.length - 4]];
-    for (let d = rank - 1; d >= 0 && ++index[d] === shape[d]; d--) index[d] = 0;
-  }
-  return out;
-}
-
 function runElementwise(program: number[], consts: number[], inputs: AnyArray[], strides: number[], offsets: number[],
   shape: number[], out: AnyArray): void {
   native.elementwise(Int32Array.from(program), Float64Array.from(consts), inputs, Int32Array.from(strides),
@@ -213,7 +100,7 @@ describe('elementwise', () => {
       }
       for (const [op, [opName, f]] of Object.entries(ternaryOps)) {
         const out = new Ctor(n);
-        const lo = opName === 'clip' ? Ctor.from(b, (x) => Math.min(x, 0)) : b;
+        const lo = opName === 'clip' ? Ctor.from(Array.from(b, (x) => Math.min(x, 0))) : b;
         const program = [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 2, 2, 0, 0, Number(op), 3, 0, 1, 2];
         runElementwise(program, [], [a, lo, c], [1, 1, 1], [0, 0, 0], [n], out);
         assertClose(out, Ctor.from(Array.from(a, (x, i) => f(x, lo[i], c[i]))), rtol, atol, `${opName} (${op})`);
@@ -272,6 +159,17 @@ describe('elementwise', () => {
     assertClose(f32, Float32Array.from([4, 4, 28, 2 ** 31 - 1]), 1e-7, 0, 'int32 / float32 into float32');
   });
 
+  it('reuses registers and stores a bare input, converting its type', () => {
+    const x = randomArray(Float64Array, 1000, 22);
+    const out = new Float32Array(1000);
+    // r0 = x; r0 = r0 * r0; r1 = 2; r0 = r0 + r1; r0 = r0 * r0
+    runElementwise([0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 1, 1, 0, 0, 0, 40, 0, 0, 1, 0, 42, 0, 0, 0, 0], [2], [x], [1], [0],
+      [1000], out);
+    assertClose(out, Float32Array.from(x, (v) => (v * v + 2) ** 2), 1e-6, 0, 'reused registers');
+    runElementwise([0, 3, 0, 0, 0], [], [x], [1], [0], [1000], out);
+    assertClose(out, Float32Array.from(x), 0, 0, 'bare input');
+  });
+
   it('allows out to be an input (in place)', () => {
     const x = randomArray(Float32Array, 70000, 21);
     const expected = Float32Array.from(x, (v) => Math.fround(v * v));
@@ -295,23 +193,6 @@ describe('elementwise', () => {
 });
 
 // ---- reduce -----------------------------------------------------------------------------------
-
-function referenceReduce(op: number, x: ArrayLike<number>, outer: number, n: number, inner: number): number[] {
-  const out: number[] = [];
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const column = Array.from({ length: n }, (_, r) => x[(o * n + r) * inner + i]);
-      const first = (f: (v: number) => boolean) => column.findIndex(f);
-      const m = [0, 0, Math.max(...column), Math.min(...column)][op];
-      out.push([
-        column.reduce((a, b) => a + b, 0), column.reduce((a, b) => a * b, 1), m, m,
-        first(Number.isNaN) >= 0 ? first(Number.isNaN) : first((v) => v === Math.max(...column)),
-        first(Number.isNaN) >= 0 ? first(Number.isNaN) : first((v) => v === Math.min(...column)),
-      ][op]);
-    }
-  }
-  return out;
-}
 
 describe('reduce', () => {
   const layouts = [[40, 300, 1], [1, 300, 70], [6, 50, 9], [1, 5000, 1], [3000, 7, 1]];
@@ -396,24 +277,6 @@ describe('softmax and logSoftmax', () => {
 });
 
 // ---- conv2d -----------------------------------------------------------------------------------
-
-/** The definition: out[b,k,i,j] = Σ x[b,c,i-pad+u', j-pad+v'] · w[k,c,kh-1-u',kw-1-v'] (true convolution). */
-function referenceConv(x: ArrayLike<number>, [B, C, H, W]: number[], w: ArrayLike<number>, [K, kh, kw]: number[],
-  mode: number): { out: Float64Array; oh: number; ow: number } {
-  const ph = mode === 1 ? kh - 1 : 0, pw = mode === 1 ? kw - 1 : 0;
-  const oh = H + 2 * ph - kh + 1, ow = W + 2 * pw - kw + 1;
-  const out = new Float64Array(B * K * oh * ow);
-  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {
-    let s = 0;
-    for (let c = 0; c < C; c++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
-      const y = i - ph + u, z = j - pw + v;
-      if (y < 0 || y >= H || z < 0 || z >= W) continue;
-      s += x[((b * C + c) * H + y) * W + z] * w[((k * C + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)];
-    }
-    out[((b * K + k) * oh + i) * ow + j] = s;
-  }
-  return { out, oh, ow };
-}
 
 describe('conv2d', () => {
   const B = 3, C = 2, H = 7, W = 6, K = 4, kh = 3, kw = 2;
@@ -512,20 +375,6 @@ describe('conv2d', () => {
 
 // ---- max pooling ------------------------------------------------------------------------------
 
-function referencePool(x: ArrayLike<number>, [B, C, H, W]: number[], ph: number, pw: number, ignoreBorder: boolean) {
-  const oh = ignoreBorder ? Math.floor(H / ph) : Math.ceil(H / ph);
-  const ow = ignoreBorder ? Math.floor(W / pw) : Math.ceil(W / pw);
-  const out = new Float64Array(B * C * oh * ow);
-  for (let p = 0; p < B * C; p++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {
-    let m = -Infinity;
-    for (let u = i * ph; u < Math.min(H, (i + 1) * ph); u++) {
-      for (let v = j * pw; v < Math.min(W, (j + 1) * pw); v++) m = Math.max(m, x[(p * H + u) * W + v]);
-    }
-    out[(p * oh + i) * ow + j] = m;
-  }
-  return { out, oh, ow };
-}
-
 describe('maxPool2d', () => {
   const B = 2, C = 3, H = 7, W = 8, ph = 2, pw = 3;
   for (const ignoreBorder of [true, false]) {
@@ -592,12 +441,15 @@ describe('philox', () => {
   });
 });
 
-describe('threads', () => {
-  it('reports and sets the thread count', () => {
+describe('threads and info', () => {
+  it('reports and sets the thread count, and names the BLAS kernels', () => {
     const initial = native.threads();
     assert.ok(initial >= 1);
     assert.equal(native.threads(1), 1);
     assert.equal(native.threads(initial), initial);
     assert.throws(() => native.threads(0), { name: 'RangeError', message: 'threads: n must be at least 1' });
+    const info = native.info();
+    assert.equal(info.threads, initial);
+    assert.match(info.blasCore, /^\w+$/);
   });
 });

@@ -1,5 +1,6 @@
 // Layers: the tutorial's initialisations, forward passes against hand computations, and dropout's
 // train/test behaviour.
+import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';

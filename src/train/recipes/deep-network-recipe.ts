@@ -1,0 +1,96 @@
+// The recipe shape of the pre-trained deep networks (sda, dbn, dnn): the supervised recipe (data,
+// fine-tuning with early stopping, resume, pictures, summary) whose model, once built, is first
+// pre-trained greedily, resumably (--pretrain-epochs, --pretrain-lr, ...), with pictures of each
+// pre-trained layer. The summary adds the pre-training figures to the fine-tuning ones.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClassifierConfig } from '../../models/classifier.js';
+import type { DeepNetwork } from '../../models/deep-network.js';
+import type { MnistData } from '../../data/index.js';
+import { pretrainNetwork } from '../pretrain.js';
+import { classifierRecipe, type CommonOptions } from './classifier-recipe.js';
+import { loadDataset } from './dataset.js';
+import { parsers, withDefaults, type OptionSpec } from './options.js';
+import type { Recipe, RunContext } from './recipe.js';
+import { writeCostCurves, writeFilters } from './unsupervised-pictures.js';
+import { progressLog, UNSUPERVISED_FILES } from './unsupervised-recipe.js';
+
+export interface PretrainingOptions {
+  pretrainEpochs: number;
+  pretrainBatchSize: number;
+  pretrainLr: number;
+  pretrainMomentum: number;
+}
+
+const PRETRAINING_OPTIONS: readonly OptionSpec[] = [
+  { flag: 'pretrain-epochs', value: '<n>', description: 'pre-training epochs per layer (0: none)', parse: parsers.nonNegative },
+  { flag: 'pretrain-batch-size', value: '<n>', description: 'pre-training minibatch size', parse: parsers.positiveInt },
+  { flag: 'pretrain-lr', value: '<x>', description: 'pre-training learning rate', parse: parsers.positive },
+  { flag: 'pretrain-momentum', value: '<mu>', description: 'pre-training momentum (0: plain SGD)', default: '0', parse: parsers.nonNegative },
+];
+
+/** The pre-training pictures' names: a prefix keeps them apart from the fine-tuned net's. */
+const PRETRAINED = 'pretrained';
+
+export interface DeepNetworkRecipeDefinition<O> {
+  name: string;
+  description: string;
+  /** The tutorial's values of the common options and of the pre-training options. */
+  defaults: Record<string, string>;
+  modelOptions: readonly OptionSpec[];
+  build(options: CommonOptions & PretrainingOptions & O, data: ClassifierConfig): DeepNetwork;
+  /** Pictures of the pre-trained model beyond filters and costs (a DBN's generated digits). */
+  pictures?(model: DeepNetwork, out: string, data: MnistData, options: CommonOptions & PretrainingOptions & O): Record<string, string>;
+}
+
+/**
+ * A recipe that pre-trains a deep network, then fine-tunes it as the supervised recipes do.
+ * @example export const sdaRecipe = deepNetworkRecipe({ name: 'sda', defaults: { 'pretrain-epochs': '15', ... }, ... });
+ */
+export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>): Recipe {
+  // What build learns while pre-training, for the summary run() returns.
+  let context: RunContext = {};
+  let pretraining: Record<string, unknown> = {};
+  const base = classifierRecipe<PretrainingOptions & O>({
+    name: definition.name,
+    description: definition.description,
+    defaults: definition.defaults,
+    modelOptions: [...withDefaults(PRETRAINING_OPTIONS, definition.defaults), ...definition.modelOptions],
+    build(o, shape) {
+      const model = definition.build(o, shape);
+      if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
+      // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.
+      const { data } = loadDataset(o.dataset, o.limit);
+      const out = o.out ?? join('runs', definition.name);
+      mkdirSync(out, { recursive: true });
+      const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);
+      if (!o.resume) rmSync(checkpoint, { force: true });
+      const result = pretrainNetwork(model, data.train, {
+        epochs: o.pretrainEpochs, batchSize: o.pretrainBatchSize, learningRate: o.pretrainLr, momentum: o.pretrainMomentum,
+        checkpoint, resume: o.resume, log: progressLog(context.quiet),
+      });
+      const dir = join(out, PRETRAINED);
+      mkdirSync(dir, { recursive: true });
+      const weights = model.pretrainingLayers.map((layer) => layer.W.value);
+      const pictures = {
+        ...Object.fromEntries(weights.map((_, i) => [`filters_layer${i + 1}`, writeFilters(dir, weights.slice(0, i + 1), data.imageShape)])),
+        cost: writeCostCurves(dir, result.history, result.monitorNames, `${definition.name}: pre-training, per epoch`),
+        ...definition.pictures?.(model, dir, data, o),
+      };
+      pretraining = {
+        pretrain_seconds: Number(result.seconds.toFixed(3)), pretrain_epochs: o.pretrainEpochs,
+        pretrain_monitors: result.monitorNames, pretrain_history: result.history, pretrain_pictures: pictures, pretrain_checkpoint: checkpoint,
+      };
+      return model;
+    },
+  });
+  return {
+    ...base,
+    async run(raw, runContext = {}) {
+      context = runContext;
+      pretraining = {};
+      const summary = await base.run(raw, runContext);
+      return { ...summary, ...pretraining, seconds: summary.seconds + ((pretraining.pretrain_seconds as number | undefined) ?? 0), finetune_seconds: summary.seconds };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Helpers for the command-line tests: a small IDX data set in MNIST's layout, and running
+// `node bin/nabla.js` as a user would, with one OpenMP thread (see test/single-thread.ts).
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMnist, writeIdx } from '../../src/data/index.js';
+import { NDArray } from '../../src/ndarray/index.js';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'nabla.js');
+const ENV = { ...process.env, OMP_NUM_THREADS: '1' };
+
+export interface CliResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs nabla with arguments and waits for it. */
+export function nabla(...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts nabla without waiting; `done` resolves when it exits. */
+export function startNabla(...args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
+  return { child, done };
+}
+
+/** The JSON object on the last line of standard output. */
+export function lastJson(result: CliResult): Record<string, unknown> {
+  const lines = result.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
+}
+
+/**
+ * A folder of MNIST-named IDX files (gzipped, as downloads are) holding the first `train` official
+ * training images and the first `test` test images.
+ */
+export function makeIdxFolder(train = 1200, test = 300): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nabla-idx-'));
+  const mnist = loadMnist({ validationSize: 0, limit: { train, test } });
+  const images = (x: NDArray) => x.reshape([x.shape[0], 28, 28]);
+  writeIdx(join(dir, 'train-images-idx3-ubyte.gz'), images(mnist.train.x), { scale: true });
+  writeIdx(join(dir, 'train-labels-idx1-ubyte.gz'), mnist.train.y);
+  writeIdx(join(dir, 't10k-images-idx3-ubyte.gz'), images(mnist.test.x), { scale: true });
+  writeIdx(join(dir, 't10k-labels-idx1-ubyte.gz'), mnist.test.y);
+  return dir;
+}
+
+/** A copy of a folder, to damage. */
+export function copyFolder(dir: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'nabla-bad-'));
+  cpSync(dir, copy, { recursive: true });
+  return copy;
+}
