@@ -22,10 +22,10 @@ constexpr int64_t kChunkElements = 1 << 18;
 
 // Buffers reused across calls: a fresh multi-megabyte allocation per call costs page faults
 // comparable to the convolution itself. thread_local gives each OpenMP thread its own.
-enum Slot { kColumns, kProduct, kPartial };
+enum Slot { kColumns, kProduct };
 template <class T>
 T* scratch(Slot slot, int64_t elements) {
-  thread_local std::vector<T> buffers[3];
+  thread_local std::vector<T> buffers[2];
   if (buffers[slot].size() < static_cast<size_t>(elements)) buffers[slot].resize(elements);
   return buffers[slot].data();
 }
@@ -61,25 +61,27 @@ void forEachChunk(const ConvShape& s, const Chunking& chunk, F body) {
   }
 }
 
-// Calls f(row of col, image row or null, dx, j0, j1) for every row of every tap of channel c:
-// the row's output columns [j0, j1) pair with image row elements j + dx, the rest with the zero
-// padding. im2col copies along these rows and col2im adds back along them.
-template <class Columns, class Image, class F>
-void forEachColumnRow(const ConvShape& s, Image image, int64_t c, Columns columns, int64_t width,
-                      F f) {
-  const int64_t oh = s.outH(), ow = s.outW();
+// Where tap (u, v) of the kernel reads the image: output pixel (i, j) pairs with image element
+// (i + dy, j + dx), which lies inside the image for rows [i0, i1) and columns [j0, j1) of the
+// output; everything else reads the zero padding.
+struct Tap {
+  int64_t dy, dx, i0, i1, j0, j1;
+
+  Tap(const ConvShape& s, int64_t u, int64_t v)
+      : dy(s.kh - 1 - u - s.padH()), dx(s.kw - 1 - v - s.padW()) {
+    i0 = std::clamp<int64_t>(-dy, 0, s.outH());
+    i1 = std::clamp<int64_t>(s.H - dy, i0, s.outH());
+    j0 = std::clamp<int64_t>(-dx, 0, s.outW());
+    j1 = std::clamp<int64_t>(s.W - dx, j0, s.outW());
+  }
+};
+
+// Calls f(tap, its oh×ow block of col for this image) for every tap of channel c.
+template <class Columns, class F>
+void forEachTap(const ConvShape& s, int64_t c, Columns columns, int64_t width, F f) {
   for (int64_t u = 0; u < s.kh; ++u) {
     for (int64_t v = 0; v < s.kw; ++v) {
-      Columns tap = columns + ((c * s.kh + u) * s.kw + v) * width;
-      const int64_t dy = s.kh - 1 - u - s.padH();
-      const int64_t dx = s.kw - 1 - v - s.padW();
-      const int64_t j0 = std::clamp<int64_t>(-dx, 0, ow);
-      const int64_t j1 = std::clamp<int64_t>(s.W - dx, j0, ow);
-      for (int64_t i = 0; i < oh; ++i) {
-        const int64_t y = i + dy;
-        const bool inside = y >= 0 && y < s.H;
-        f(tap + i * ow, inside ? image + (c * s.H + y) * s.W : nullptr, dx, j0, j1);
-      }
+      f(Tap(s, u, v), columns + ((c * s.kh + u) * s.kw + v) * width);
     }
   }
 }
@@ -92,20 +94,40 @@ void forEachPlane(int64_t count, int64_t channels, F f) {
   });
 }
 
+// Fills a tap's oh×ow block of col from the image plane. Rows are often only 8-24 long, so
+// the pointers are marked non-aliasing: no run-time overlap checks per row.
+template <class T>
+void fillTap(T* __restrict block, const T* __restrict plane, const Tap& t, int64_t oh, int64_t ow,
+             int64_t W) {
+  for (int64_t k = 0; k < t.i0 * ow; ++k) block[k] = T(0);
+  for (int64_t i = t.i0; i < t.i1; ++i) {
+    T* row = block + i * ow;
+    const T* source = plane + (i + t.dy) * W + t.dx;
+    for (int64_t j = 0; j < t.j0; ++j) row[j] = T(0);
+    for (int64_t j = t.j0; j < t.j1; ++j) row[j] = source[j];
+    for (int64_t j = t.j1; j < ow; ++j) row[j] = T(0);
+  }
+  for (int64_t k = t.i1 * ow; k < oh * ow; ++k) block[k] = T(0);
+}
+
+// Adds a tap's block back onto the image plane it was read from.
+template <class T>
+void addTap(T* __restrict plane, const T* __restrict block, const Tap& t, int64_t ow, int64_t W) {
+  for (int64_t i = t.i0; i < t.i1; ++i) {
+    T* target = plane + (i + t.dy) * W + t.dx;
+    const T* row = block + i * ow;
+    for (int64_t j = t.j0; j < t.j1; ++j) target[j] += row[j];
+  }
+}
+
 template <class T>
 void im2col(const ConvShape& s, const T* x, int64_t first, int64_t count, const Chunking& chunk,
             T* col) {
-  const int64_t ow = s.outW();
   forEachPlane(count, s.C, [&](int64_t b, int64_t c) {
-    const T* image = x + (first + b) * s.C * s.H * s.W;
-    forEachColumnRow(s, image, c, col + b * chunk.pixels, chunk.width(),
-                     [&](T* row, const T* source, int64_t dx, int64_t j0, int64_t j1) {
-                       // Plain loops, not fill/copy calls: rows are often only 8-24 long.
-                       if (!source) j0 = j1 = ow;
-                       for (int64_t j = 0; j < j0; ++j) row[j] = T(0);
-                       for (int64_t j = j0; j < j1; ++j) row[j] = source[j + dx];
-                       for (int64_t j = j1; j < ow; ++j) row[j] = T(0);
-                     });
+    const T* plane = x + ((first + b) * s.C + c) * s.H * s.W;
+    forEachTap(s, c, col + b * chunk.pixels, chunk.width(), [&](const Tap& t, T* block) {
+      fillTap(block, plane, t, s.outH(), s.outW(), s.W);
+    });
   });
 }
 
@@ -115,13 +137,10 @@ template <class T>
 void col2im(const ConvShape& s, const T* col, int64_t first, int64_t count, const Chunking& chunk,
             T* gx) {
   forEachPlane(count, s.C, [&](int64_t b, int64_t c) {
-    T* image = gx + (first + b) * s.C * s.H * s.W;
-    std::fill(image + c * s.H * s.W, image + (c + 1) * s.H * s.W, T(0));
-    forEachColumnRow(s, image, c, col + b * chunk.pixels, chunk.width(),
-                     [&](const T* row, T* target, int64_t dx, int64_t j0, int64_t j1) {
-                       if (!target) return;
-                       for (int64_t j = j0; j < j1; ++j) target[j + dx] += row[j];
-                     });
+    T* plane = gx + ((first + b) * s.C + c) * s.H * s.W;
+    std::fill(plane, plane + s.H * s.W, T(0));
+    forEachTap(s, c, col + b * chunk.pixels, chunk.width(),
+               [&](const Tap& t, const T* block) { addTap(plane, block, t, s.outW(), s.W); });
   });
 }
 
@@ -161,18 +180,19 @@ void conv2d(const ConvShape& s, const T* x, const T* w, T* out) {
   });
 }
 
-// gw[k, q] = Σ_b Σ_p gy[b, k, p] · col_b[q, p]. Each thread sums its chunks into its own partial
-// (gemm's beta = 1), and the partials are added at the end.
+// gw[k, q] = Σ_b Σ_p gy[b, k, p] · col_b[q, p]. Each thread sums a fixed share of the chunks
+// into its own partial (gemm's beta = 1); the partials are then added in thread order, so the
+// result is the same on every run with the same thread count.
 template <class T>
 void conv2dWeightGrad(const ConvShape& s, const T* x, const T* gy, T* gw) {
   const Chunking chunk(s);
   const int64_t size = s.K * chunk.taps;
-  std::fill(gw, gw + size, T(0));
-#pragma omp parallel if (chunk.perThread)
+  const int threads = chunk.perThread ? omp_get_max_threads() : 1;
+  std::vector<T> partials(threads * size, T(0));
+#pragma omp parallel num_threads(threads) if (chunk.perThread)
   {
-    T* partial = scratch<T>(kPartial, size);
-    std::fill(partial, partial + size, T(0));
-#pragma omp for schedule(dynamic)
+    T* partial = partials.data() + omp_get_thread_num() * size;
+#pragma omp for schedule(static)
     for (int64_t c = 0; c < chunk.count; ++c) {
       const int64_t first = c * chunk.images, count = std::min(chunk.images, s.B - first);
       T* col = scratch<T>(kColumns, chunk.taps * chunk.width());
@@ -182,8 +202,10 @@ void conv2dWeightGrad(const ConvShape& s, const T* x, const T* gy, T* gw) {
       gemm<T>(false, true, s.K, chunk.taps, count * chunk.pixels, T(1), grouped, chunk.width(),
               col, chunk.width(), T(1), partial, chunk.taps);
     }
-#pragma omp critical
-    for (int64_t i = 0; i < size; ++i) gw[i] += partial[i];
+  }
+  std::copy(partials.begin(), partials.begin() + size, gw);
+  for (int t = 1; t < threads; ++t) {
+    for (int64_t i = 0; i < size; ++i) gw[i] += partials[t * size + i];
   }
 }
 

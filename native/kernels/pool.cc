@@ -1,8 +1,12 @@
-// Both passes walk the same windows; the gradient finds the max again by comparing with y
-// rather than storing argmax indices, so the forward needs no side output.
+// Both passes work along whole image rows: a window row of every window in an output row at a
+// time, so the inner loops run over contiguous memory, and with the window width a compile-time
+// 2 (the common case) they vectorise. The gradient finds each window's max again by comparing
+// with y rather than storing argmax indices, so the forward needs no side output.
 #include "pool.h"
 
 #include <algorithm>
+#include <type_traits>
+#include <vector>
 
 #include "parallel.h"
 #include "scalar-ops.h"
@@ -12,56 +16,104 @@ namespace {
 
 constexpr int64_t kParallelMin = 1 << 15;
 
-// Calls f(plane, i, j, rowBegin, rowEnd, colBegin, colEnd) for every window of every plane.
+// Calls f(from, to) on slices of the B·C planes, in parallel when there is enough work.
 template <class F>
-void forEachWindow(const PoolShape& s, F f) {
-  const int64_t planes = s.B * s.C, oh = s.outH(), ow = s.outW();
-  parallelFor(planes, planes * s.H * s.W >= kParallelMin, [&](int64_t from, int64_t to) {
-    for (int64_t plane = from; plane < to; ++plane) {
-      for (int64_t i = 0; i < oh; ++i) {
-        const int64_t r0 = i * s.ph, r1 = std::min(r0 + s.ph, s.H);
-        for (int64_t j = 0; j < ow; ++j) {
-          const int64_t c0 = j * s.pw, c1 = std::min(c0 + s.pw, s.W);
-          f(plane, i * ow + j, r0, r1, c0, c1);
-        }
-      }
+void forPlanes(const PoolShape& s, F f) {
+  const int64_t planes = s.B * s.C;
+  parallelFor(planes, planes * s.H * s.W >= kParallelMin, f);
+}
+
+// Calls f(std::integral_constant<int, kWidth>) with kWidth = 2 when the window is 2 wide, else 0
+// (the loops then read the width from s.pw at run time).
+template <class F>
+void withWidth(const PoolShape& s, F f) {
+  if (s.pw == 2) {
+    f(std::integral_constant<int, 2>{});
+  } else {
+    f(std::integral_constant<int, 0>{});
+  }
+}
+
+// y[j] = max(y[j], row[j·pw .. (j+1)·pw)) for every window j of one window row; the last window
+// may be cut short by the image border.
+template <int kWidth, class T>
+void maxIntoRow(const PoolShape& s, const T* row, int64_t ow, T* y) {
+  const int64_t pw = kWidth > 0 ? kWidth : s.pw;
+  const int64_t full = std::min(ow, s.W / pw);
+  for (int64_t j = 0; j < full; ++j) {
+    T m = y[j];
+    for (int64_t c = 0; c < pw; ++c) m = scalar::maximum(m, row[j * pw + c]);
+    y[j] = m;
+  }
+  for (int64_t j = full; j < ow; ++j) {
+    for (int64_t c = j * pw; c < s.W; ++c) y[j] = scalar::maximum(y[j], row[c]);
+  }
+}
+
+// Writes one window row of the gradient: g[j] where x first equals the window's max m[j] (in
+// row-major window order: `taken[j]` remembers a match in an earlier window row), 0 elsewhere,
+// including columns beyond the last window. Branch-free, as where the max sits is random.
+template <int kWidth, class T>
+void routeRow(const PoolShape& s, const T* row, const T* m, const T* g, int64_t ow,
+              unsigned char* taken, T* grad) {
+  const int64_t pw = kWidth > 0 ? kWidth : s.pw;
+  for (int64_t j = 0; j < ow; ++j) {
+    const int64_t c0 = j * pw, c1 = std::min(c0 + pw, s.W);
+    bool done = taken[j];
+    for (int64_t c = c0; c < c1; ++c) {
+      const T v = row[c];
+      const bool hit = (!done) & ((v == m[j]) | ((v != v) & (m[j] != m[j])));
+      grad[c] = hit ? g[j] : T(0);
+      done |= hit;
     }
-  });
+    taken[j] = done;
+  }
+  std::fill(grad + std::min(ow * pw, s.W), grad + s.W, T(0));
 }
 
 }  // namespace
 
 template <class T>
 void maxPool2d(const PoolShape& s, const T* x, T* y) {
-  const int64_t planeIn = s.H * s.W, planeOut = s.outH() * s.outW();
-  forEachWindow(s, [&](int64_t plane, int64_t o, int64_t r0, int64_t r1, int64_t c0,
-                       int64_t c1) {
-    const T* image = x + plane * planeIn;
-    T m = image[r0 * s.W + c0];
-    for (int64_t r = r0; r < r1; ++r) {
-      for (int64_t c = c0; c < c1; ++c) m = scalar::maximum(m, image[r * s.W + c]);
-    }
-    y[plane * planeOut + o] = m;
+  const int64_t oh = s.outH(), ow = s.outW();
+  forPlanes(s, [&](int64_t from, int64_t to) {
+    withWidth(s, [&](auto width) {
+      for (int64_t plane = from; plane < to; ++plane) {
+        const T* image = x + plane * s.H * s.W;
+        for (int64_t i = 0; i < oh; ++i) {
+          T* out = y + (plane * oh + i) * ow;
+          const T* first = image + i * s.ph * s.W;
+          for (int64_t j = 0; j < ow; ++j) out[j] = first[j * s.pw];
+          for (int64_t r = i * s.ph; r < std::min((i + 1) * s.ph, s.H); ++r) {
+            maxIntoRow<width()>(s, image + r * s.W, ow, out);
+          }
+        }
+      }
+    });
   });
 }
 
 template <class T>
 void maxPool2dGrad(const PoolShape& s, const T* x, const T* y, const T* gy, T* gx) {
-  const int64_t planeIn = s.H * s.W, planeOut = s.outH() * s.outW();
-  std::fill(gx, gx + s.B * s.C * planeIn, T(0));
-  forEachWindow(s, [&](int64_t plane, int64_t o, int64_t r0, int64_t r1, int64_t c0,
-                       int64_t c1) {
-    const T* image = x + plane * planeIn;
-    const T m = y[plane * planeOut + o];
-    for (int64_t r = r0; r < r1; ++r) {
-      for (int64_t c = c0; c < c1; ++c) {
-        const T v = image[r * s.W + c];
-        if (v == m || (v != v && m != m)) {
-          gx[plane * planeIn + r * s.W + c] = gy[plane * planeOut + o];
-          return;
+  const int64_t oh = s.outH(), ow = s.outW();
+  forPlanes(s, [&](int64_t from, int64_t to) {
+    std::vector<unsigned char> taken(ow);
+    withWidth(s, [&](auto width) {
+      for (int64_t plane = from; plane < to; ++plane) {
+        const T* image = x + plane * s.H * s.W;
+        T* grad = gx + plane * s.H * s.W;
+        for (int64_t i = 0; i < oh; ++i) {
+          const T* m = y + (plane * oh + i) * ow;
+          const T* g = gy + (plane * oh + i) * ow;
+          std::fill(taken.begin(), taken.end(), 0);
+          for (int64_t r = i * s.ph; r < std::min((i + 1) * s.ph, s.H); ++r) {
+            routeRow<width()>(s, image + r * s.W, m, g, ow, taken.data(), grad + r * s.W);
+          }
         }
+        // Rows below the last window (ignoreBorder) get no gradient.
+        std::fill(grad + std::min(oh * s.ph, s.H) * s.W, grad + s.H * s.W, T(0));
       }
-    }
+    });
   });
 }
 

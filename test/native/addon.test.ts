@@ -365,6 +365,9 @@ describe('conv2d', () => {
       assertClose(gx.subarray(i * c * h * wd, (i + 1) * c * h * wd), gxOne, 1e-12, 1e-12, `input gradient of image ${i}`);
     }
     assertClose(gw, gwSum, 1e-11, 1e-11, 'weight gradient');
+    const again = new Float64Array(w.length);
+    native.conv2dWeightGrad(x, b, c, h, wd, gy, k, oh, oh, 5, 5, 0, again);
+    assert.deepEqual(again, gw, 'the threads\' partial sums are added in a fixed order');
   });
 
   it('rejects a kernel larger than a valid-mode input', () => {

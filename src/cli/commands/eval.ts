@@ -9,7 +9,7 @@ import { setBackend, type BackendName } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
 
 interface EvalOptions {
-  dataset: string;
+  dataset?: string;
   split: string;
   validationSize: string;
   limit?: string;
@@ -34,7 +34,7 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('error and confusion matrix of a saved model on a data set')
     .argument('<model>', 'a model file written by nabla train (model.nbm)')
-    .option('--dataset <mnist|dir>', "'mnist' or a folder of IDX files named as MNIST's", 'mnist')
+    .option('--dataset <mnist|dir>', "'mnist' or a folder of IDX files named as MNIST's (default: the model's training data)")
     .option('--split <name>', 'test, valid or train', 'test')
     .option('--validation-size <n>', 'examples at the end of the training files that form the validation split', '10000')
     .option('--limit <n|train,valid,test>', 'keep only the first examples of each split')
@@ -48,7 +48,8 @@ export function registerEval(program: Command): void {
       const validationSize = Number(options.validationSize);
       if (!Number.isInteger(validationSize) || validationSize < 0) throw new Error(`--validation-size: '${options.validationSize}' is not a whole number`);
       // Pixels scaled as in training (k/255 unless the model was trained with --pixel-scale 256).
-      const { name, data } = loadDataset(options.dataset, options.limit, validationSize, Number(model.meta.pixel_scale ?? 255));
+      const dataset = options.dataset ?? (typeof model.meta.dataset === 'string' ? model.meta.dataset : 'mnist');
+      const { name, data } = loadDataset(dataset, options.limit, validationSize, Number(model.meta.pixel_scale ?? 255));
       const [rows, cols] = model.config.imageShape;
       if (data.imageShape[0] !== rows || data.imageShape[1] !== cols) {
         throw new Error(`${modelPath}: the model reads ${rows}x${cols} images, but ${name} holds ${data.imageShape.join('x')} images`);

@@ -22,11 +22,17 @@ export interface PretrainingOptions {
   pretrainMomentum: number;
 }
 
+const count = (text: string, flag: string): number => {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 0) throw new Error(`--${flag}: '${text}' is not an integer ≥ 0`);
+  return v;
+};
+
 const PRETRAINING_OPTIONS: readonly OptionSpec[] = [
-  { flag: 'pretrain-epochs', value: '<n>', description: 'pre-training epochs per layer (0: none)', parse: parsers.nonNegative },
+  { flag: 'pretrain-epochs', value: '<n>', description: 'pre-training epochs per layer (0: none)', parse: count },
   { flag: 'pretrain-batch-size', value: '<n>', description: 'pre-training minibatch size', parse: parsers.positiveInt },
   { flag: 'pretrain-lr', value: '<x>', description: 'pre-training learning rate', parse: parsers.positive },
-  { flag: 'pretrain-momentum', value: '<mu>', description: 'pre-training momentum (0: plain SGD)', default: '0', parse: parsers.nonNegative },
+  { flag: 'pretrain-momentum', value: '<mu>', description: 'pre-training momentum (0: plain SGD)', parse: parsers.nonNegative },
 ];
 
 /** The pre-training pictures' names: a prefix keeps them apart from the fine-tuned net's. */
@@ -39,6 +45,8 @@ export interface DeepNetworkRecipeDefinition<O> {
   defaults: Record<string, string>;
   modelOptions: readonly OptionSpec[];
   build(options: CommonOptions & PretrainingOptions & O, data: ClassifierConfig): DeepNetwork;
+  /** Pre-training settings that depend on other options (the DNN's differ for autoencoders and RBMs). */
+  pretraining?(options: CommonOptions & PretrainingOptions & O): Partial<PretrainingOptions>;
   /** Pictures of the pre-trained model beyond filters and costs (a DBN's generated digits). */
   pictures?(model: DeepNetwork, out: string, data: MnistData, options: CommonOptions & PretrainingOptions & O): Record<string, string>;
 }
@@ -56,7 +64,8 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
     description: definition.description,
     defaults: definition.defaults,
     modelOptions: [...withDefaults(PRETRAINING_OPTIONS, definition.defaults), ...definition.modelOptions],
-    build(o, shape) {
+    build(parsed, shape) {
+      const o = { ...parsed, ...definition.pretraining?.(parsed) };
       const model = definition.build(o, shape);
       if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
       // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.

@@ -3,6 +3,11 @@ import type { Recipe } from './recipe.js';
 import { logregRecipe } from './logreg.js';
 import { mlpRecipe } from './mlp.js';
 import { lenetRecipe } from './lenet.js';
+import { daRecipe } from './da.js';
+import { sdaRecipe } from './sda.js';
+import { rbmRecipe } from './rbm.js';
+import { dbnRecipe } from './dbn.js';
+import { dnnRecipe } from './dnn.js';
 
 export type { Recipe, RunContext, RunSummary } from './recipe.js';
 export * from './options.js';
@@ -34,4 +39,4 @@ export function getRecipe(name: string): Recipe {
   return recipe;
 }
 
-for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe]) registerRecipe(recipe);
+for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe]) registerRecipe(recipe);
