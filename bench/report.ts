@@ -4,15 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 
-interface Row {
-  impl: string;
-  workload: string;
-  unit: string;
-  median: number;
-  min: number;
-  max: number;
-  extra?: Record<string, number>;
-}
+import type { BenchRow as Row } from '../src/cli/commands/bench.js';
 
 const args = ['bin/nabla.js', 'bench', '--json', '--peers', ...process.argv.slice(2)];
 const result = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

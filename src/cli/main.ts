@@ -4,6 +4,7 @@ import { registerBench } from './commands/bench.js';
 import { registerTrain } from './commands/train.js';
 import { registerEval } from './commands/eval.js';
 import { registerPredict } from './commands/predict.js';
+import { registerSample } from './commands/sample.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -15,6 +16,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerTrain(program);
   registerEval(program);
   registerPredict(program);
+  registerSample(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

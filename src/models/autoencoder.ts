@@ -8,8 +8,7 @@ import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { div, log, mean, sigmoid, sigmoidCrossentropyWithLogits, square, squaredError, sum } from '../ops/index.js';
 import { RandomStreams } from '../random/index.js';
-import { loadModelFile, saveModelFile, expectShapes } from './model-file.js';
-import { layerParams, layerTensors, mapRows, type LayerParams, type Objective, type UnsupervisedLayer } from './unsupervised-layer.js';
+import { layerParams, loadLayer, mapRows, saveLayer, type LayerParams, type Objective, type UnsupervisedLayer } from './unsupervised-layer.js';
 
 export type ReconstructionLoss = 'crossEntropy' | 'squaredError';
 
@@ -91,9 +90,13 @@ export class Autoencoder implements UnsupervisedLayer {
     return sigmoid(x.dot(this.W).add(this.hbias));
   }
 
-  /** The decoder's pre-sigmoid activation y Wᵀ + b' (the cross-entropy is computed from it, stably). */
+  /**
+   * The decoder's pre-sigmoid activation y Wᵀ + b' (the cross-entropy is computed from it, stably),
+   * written (W yᵀ)ᵀ: the gradient with respect to W then comes out as a [visible, hidden] product,
+   * where y·W.T's would be a [hidden, visible] one transposed by a copy of all of W at every step.
+   */
   decodeLogits(y: Variable): Variable {
-    return y.dot(this.W.T).add(this.vbias);
+    return this.W.dot(y.T).T.add(this.vbias);
   }
 
   decode(y: Variable): Variable {
@@ -127,7 +130,7 @@ export class Autoencoder implements UnsupervisedLayer {
     if (this.config.sparsity?.weight) cost = cost.add(this.sparsityPenalty(y));
     if (this.options.contraction > 0) cost = cost.add(this.contractionPenalty(y));
     const name = this.options.loss === 'crossEntropy' ? 'reconstruction cross-entropy' : 'reconstruction squared error';
-    return { cost, considerConstant: [], monitor: cost, monitorName: penalised ? `${name} + penalties` : name, higherIsBetter: false, updates: [] };
+    return { cost, considerConstant: [], monitor: cost, monitorName: penalised ? `${name} + penalties` : name, updates: [] };
   }
 
   /** Hidden codes of a whole data set. */
@@ -141,17 +144,10 @@ export class Autoencoder implements UnsupervisedLayer {
   }
 
   save(path: string, meta: Record<string, unknown> = {}): void {
-    saveModelFile(path, { kind: AUTOENCODER_KIND, config: { ...this.config }, tensors: layerTensors(this), meta });
+    saveLayer(path, AUTOENCODER_KIND, this.config, this, meta);
   }
 
   static load(path: string): Autoencoder {
-    const file = loadModelFile(path, AUTOENCODER_KIND);
-    const config = file.config as unknown as AutoencoderConfig;
-    expectShapes(path, file.tensors, { W: [config.visible, config.hidden], hbias: [config.hidden], vbias: [config.visible] });
-    const ae = new Autoencoder(config);
-    ae.W.set(file.tensors.W);
-    ae.hbias.set(file.tensors.hbias);
-    ae.vbias.set(file.tensors.vbias);
-    return ae;
+    return loadLayer(path, AUTOENCODER_KIND, (config: AutoencoderConfig) => new Autoencoder(config));
   }
 }

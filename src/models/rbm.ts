@@ -11,8 +11,7 @@ import { shared } from '../graph/constructors.js';
 import { floor, incSubtensor, mean, mod, sigmoid, sigmoidCrossentropyWithLogits, softplus, square, sum } from '../ops/index.js';
 import { RandomStreams } from '../random/index.js';
 import { fn, type CompiledFunction, type Update } from '../compile/index.js';
-import { expectShapes, loadModelFile, saveModelFile } from './model-file.js';
-import { layerParams, layerTensors, mapRows, type LayerParams, type Objective, type UnsupervisedLayer } from './unsupervised-layer.js';
+import { layerParams, loadLayer, mapRows, saveLayer, type LayerParams, type Objective, type UnsupervisedLayer } from './unsupervised-layer.js';
 
 export type VisibleUnits = 'binary' | 'gaussian';
 
@@ -142,9 +141,9 @@ export class Rbm implements UnsupervisedLayer {
     const base = { cost, considerConstant: [chainEnd] };
     if (persistent && !this.gaussian) {
       const pl = this.pseudoLikelihood(x);
-      return { ...base, monitor: pl.value, monitorName: 'pseudo-likelihood', higherIsBetter: true, updates: [...updates, pl.update] };
+      return { ...base, monitor: pl.value, monitorName: 'pseudo-likelihood', updates: [...updates, pl.update] };
     }
-    return { ...base, monitor: this.reconstructionCost(x, end.visible.preActivation), monitorName: this.reconstructionName, higherIsBetter: false, updates };
+    return { ...base, monitor: this.reconstructionCost(x, end.visible.preActivation), monitorName: this.reconstructionName, updates };
   }
 
   private get reconstructionName(): string {
@@ -210,17 +209,10 @@ export class Rbm implements UnsupervisedLayer {
   }
 
   save(path: string, meta: Record<string, unknown> = {}): void {
-    saveModelFile(path, { kind: RBM_KIND, config: { ...this.config }, tensors: layerTensors(this), meta });
+    saveLayer(path, RBM_KIND, this.config, this, meta);
   }
 
   static load(path: string): Rbm {
-    const file = loadModelFile(path, RBM_KIND);
-    const config = file.config as unknown as RbmConfig;
-    expectShapes(path, file.tensors, { W: [config.visible, config.hidden], hbias: [config.hidden], vbias: [config.visible] });
-    const rbm = new Rbm(config);
-    rbm.W.set(file.tensors.W);
-    rbm.hbias.set(file.tensors.hbias);
-    rbm.vbias.set(file.tensors.vbias);
-    return rbm;
+    return loadLayer(path, RBM_KIND, (config: RbmConfig) => new Rbm(config));
   }
 }

@@ -6,6 +6,7 @@ import { matrix, shared } from '../graph/constructors.js';
 import { RandomStreams } from '../random/index.js';
 import { fn, type Update } from '../compile/index.js';
 import { glorotBound, uniformWeights } from '../nn/index.js';
+import { expectShapes, loadModelFile, saveModelFile } from './model-file.js';
 
 /** One minibatch's objective: `cost` is differentiated, `monitor` is the figure printed each epoch. */
 export interface Objective {
@@ -15,8 +16,6 @@ export interface Objective {
   monitor: Variable;
   /** What `monitor` measures, for progress lines and plots ("reconstruction cross-entropy", ...). */
   monitorName: string;
-  /** Whether a larger monitor is better (an RBM's pseudo-likelihood) or worse (a reconstruction cost). */
-  higherIsBetter: boolean;
   /** State advanced besides the parameters: a persistent chain, the pseudo-likelihood's bit index. */
   updates: Update[];
 }
@@ -47,6 +46,21 @@ export interface LayerParams {
 /** The tensors a layer saves, by name: the same three for autoencoders and RBMs. */
 export function layerTensors(layer: UnsupervisedLayer, prefix = ''): Record<string, NDArray> {
   return { [`${prefix}W`]: layer.W.get(), [`${prefix}hbias`]: layer.hbias.get(), [`${prefix}vbias`]: layer.vbias.get() };
+}
+
+/** Saves a layer as a model file of `kind`: its configuration and W, hbias, vbias. */
+export function saveLayer(path: string, kind: string, config: object, layer: UnsupervisedLayer, meta: Record<string, unknown>): void {
+  saveModelFile(path, { kind, config: { ...config }, tensors: layerTensors(layer), meta });
+}
+
+/** Loads a layer saved by saveLayer, checking the kind and the tensors' shapes against the configuration. */
+export function loadLayer<C extends { visible: number; hidden: number }, L extends UnsupervisedLayer>(path: string, kind: string, build: (config: C) => L): L {
+  const file = loadModelFile(path, kind);
+  const config = file.config as unknown as C;
+  expectShapes(path, file.tensors, { W: [config.visible, config.hidden], hbias: [config.hidden], vbias: [config.visible] });
+  const layer = build(config);
+  for (const name of ['W', 'hbias', 'vbias'] as const) layer[name].set(file.tensors[name]);
+  return layer;
 }
 
 /** The parameters of a layer: given ones (shared with a deep network's sigmoid layer) or fresh ones. */

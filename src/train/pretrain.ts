@@ -43,7 +43,6 @@ export interface EpochReport {
 export class LayerTrainer {
   readonly layer: UnsupervisedLayer;
   readonly monitorName: string;
-  readonly higherIsBetter: boolean;
   readonly batches: number;
   /** Everything a step reads or changes besides the data, by key: what a checkpoint saves. */
   readonly state: Map<string, SharedVariable>;
@@ -62,7 +61,6 @@ export class LayerTrainer {
     const x = matrix('x');
     const objective = layer.objective(x, batchSize);
     this.monitorName = objective.monitorName;
-    this.higherIsBetter = objective.higherIsBetter;
     const grads = grad(objective.cost, layer.params, { considerConstant: objective.considerConstant });
     const rule: Update[] = options.momentum
       ? momentumRule(grads, layer.params, { learningRate, momentum: options.momentum })

@@ -2,6 +2,7 @@
 // with Gaussian noise learns too, the contractive penalty is the encoder's Jacobian norm as nb.grad
 // computes it, the sparsity penalty is the KL divergence and pulls activations toward the target,
 // and a saved autoencoder loads back.
+import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // RBMs: the CD gradient from the free energy equals the textbook statistics, PCD-15 raises the
 // pseudo-likelihood of held-out digits, CD-1 lowers the reconstruction cost, Gaussian units learn
 // standardized data, Gibbs chains give digit-like pictures, and a saved RBM loads back.
+import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

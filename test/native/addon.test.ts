@@ -248,31 +248,34 @@ describe('reduce', () => {
 // ---- softmax ----------------------------------------------------------------------------------
 
 describe('softmax and logSoftmax', () => {
+  // Long rows; many short rows (blocks of rows, on several threads); one-element rows.
+  const shapes = [[200, 257], [5000, 10], [3, 1]];
   for (const { name, Ctor } of dtypes) {
-    it(`match the definition row by row, stable at large logits (${name})`, () => {
-      const rows = 200, cols = 257;
-      const x = randomArray(Ctor, rows * cols, 41, -5, 5);
-      x[0] = 1000; // exp(1000) overflows without the max shift
-      x[cols] = -1000;
-      const expectedSoft: number[] = [], expectedLog: number[] = [];
-      for (let r = 0; r < rows; r++) {
-        const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
-        const m = Math.max(...row);
-        const logSum = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
-        for (const v of row) {
-          expectedSoft.push(Math.exp(v - m - logSum));
-          expectedLog.push(v - m - logSum);
+    for (const [rows, cols] of shapes) {
+      it(`match the definition row by row, stable at large logits, [${rows}, ${cols}] (${name})`, () => {
+        const x = randomArray(Ctor, rows * cols, 41 + cols, -5, 5);
+        x[0] = 1000; // exp(1000) overflows without the max shift
+        x[cols] = -1000;
+        const expectedSoft: number[] = [], expectedLog: number[] = [];
+        for (let r = 0; r < rows; r++) {
+          const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+          const m = Math.max(...row);
+          const logSum = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+          for (const v of row) {
+            expectedSoft.push(Math.exp(v - m - logSum));
+            expectedLog.push(v - m - logSum);
+          }
         }
-      }
-      const [rtol, atol] = name === 'float64' ? [1e-13, 1e-300] : [1e-5, 1e-30];
-      const soft = new Ctor(rows * cols), log = new Ctor(rows * cols);
-      native.softmax(x, rows, cols, soft);
-      native.logSoftmax(x, rows, cols, log);
-      assertClose(soft, expectedSoft, rtol, atol, 'softmax');
-      assertClose(log, expectedLog, rtol, 1e-5, 'logSoftmax');
-      native.logSoftmax(x, rows, cols, x); // in place
-      assertClose(x, log, 0, 0, 'logSoftmax in place');
-    });
+        const [rtol, atol] = name === 'float64' ? [1e-13, 1e-300] : [1e-5, 1e-30];
+        const soft = new Ctor(rows * cols), log = new Ctor(rows * cols);
+        native.softmax(x, rows, cols, soft);
+        native.logSoftmax(x, rows, cols, log);
+        assertClose(soft, expectedSoft, rtol, atol, 'softmax');
+        assertClose(log, expectedLog, rtol, 1e-5, 'logSoftmax');
+        native.logSoftmax(x, rows, cols, x); // in place
+        assertClose(x, log, 0, 0, 'logSoftmax in place');
+      });
+    }
   }
 });
 

@@ -1,6 +1,7 @@
 // Greedy layer-wise pre-training: each layer trains on codes computed once from the layer below (the
 // step graph of layer 2 never reads layer 1's weights), a run killed after a checkpoint resumes to
 // exactly the weights of an uninterrupted run, and a changed option refuses to resume.
+import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { getBackend, setBackend, type BackendName } from '../../backends/index.js';
 
-interface BenchRow {
+/** One line of `nabla bench --json`. */
+export interface BenchRow {
   impl: string;
   workload: string;
   unit: string;

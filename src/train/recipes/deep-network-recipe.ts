@@ -69,7 +69,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       const model = definition.build(o, shape);
       if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
       // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.
-      const { data } = loadDataset(o.dataset, o.limit);
+      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, Number(o.pixelScale));
       const out = o.out ?? join('runs', definition.name);
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);
@@ -80,7 +80,8 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       });
       const dir = join(out, PRETRAINED);
       mkdirSync(dir, { recursive: true });
-      const weights = model.pretrainingLayers.map((layer) => layer.W.value);
+      // The hidden layers hold the pre-trained weights now (a joined top RBM's label rows left out).
+      const weights = model.hiddenLayers.map((layer) => layer.W.value);
       const pictures = {
         ...Object.fromEntries(weights.map((_, i) => [`filters_layer${i + 1}`, writeFilters(dir, weights.slice(0, i + 1), data.imageShape)])),
         cost: writeCostCurves(dir, result.history, result.monitorNames, `${definition.name}: pre-training, per epoch`),

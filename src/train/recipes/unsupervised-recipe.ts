@@ -19,6 +19,8 @@ import { writeCostCurves, writeFilters } from './unsupervised-pictures.js';
 /** The options an unsupervised layer's training takes, once parsed. */
 export interface UnsupervisedOptions {
   dataset: string;
+  validationSize: number;
+  pixelScale: '255' | '256';
   limit?: string;
   epochs: number;
   batchSize: number;
@@ -30,7 +32,7 @@ export interface UnsupervisedOptions {
   resume?: boolean;
 }
 
-const SHARED_FLAGS = ['dataset', 'limit', 'epochs', 'batch-size', 'lr', 'seed', 'backend', 'out', 'resume'];
+const SHARED_FLAGS = ['dataset', 'validation-size', 'pixel-scale', 'limit', 'epochs', 'batch-size', 'lr', 'seed', 'backend', 'out', 'resume'];
 
 /** Momentum for unsupervised training: the tutorials use none, the book's autoencoder 0.99. */
 export const PRETRAIN_MOMENTUM: OptionSpec = { flag: 'momentum', value: '<mu>', description: 'classical momentum (0: plain SGD, as the tutorials)', default: '0', parse: parsers.nonNegative };
@@ -69,7 +71,7 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       const o = parseOptions(options, raw) as unknown as UnsupervisedOptions & O;
       if (o.backend) setBackend(o.backend);
       const log = progressLog(context.quiet);
-      const { name: dataset, data } = loadDataset(o.dataset, o.limit);
+      const { name: dataset, data } = loadDataset(o.dataset, o.limit, o.validationSize, Number(o.pixelScale));
       const out = o.out ?? join('runs', definition.name);
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, UNSUPERVISED_FILES.checkpoint);
@@ -83,7 +85,7 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       });
       const modelPath = join(out, UNSUPERVISED_FILES.model);
       const history = result.history[0];
-      layer.save(modelPath, { dataset, seed: o.seed, epochs: o.epochs, monitor: result.monitorNames[0], history });
+      layer.save(modelPath, { dataset, pixel_scale: Number(o.pixelScale), seed: o.seed, epochs: o.epochs, monitor: result.monitorNames[0], history });
       const pictures = {
         filters: filters(),
         cost: writeCostCurves(out, result.history, result.monitorNames, `${definition.name}: ${result.monitorNames[0]} per epoch`),

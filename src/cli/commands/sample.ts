@@ -1,0 +1,90 @@
+// nabla sample MODEL --out DIR: pictures drawn from a saved generative model. An RBM runs the
+// tutorial's persistent Gibbs chains from test digits (a row every --plot-every steps); a DBN whose
+// top RBM is joined to the labels draws digits of the chosen classes (a row per label).
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { setBackend, type BackendName } from '../../backends/index.js';
+import { loadModelFile } from '../../models/model-file.js';
+import { Rbm } from '../../models/rbm.js';
+import { Dbn } from '../../models/dbn.js';
+import { loadDataset } from '../../train/recipes/dataset.js';
+import { standardize } from '../../train/recipes/rbm.js';
+import { UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, writeSamples } from '../../train/recipes/unsupervised-pictures.js';
+
+interface SampleOptions {
+  out: string;
+  chains: string;
+  samples: string;
+  plotEvery: string;
+  label?: string;
+  gibbsSteps: string;
+  dataset?: string;
+  seed: string;
+  backend?: BackendName;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function count(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${flag}: '${text}' is not a positive integer`);
+  return v;
+}
+
+/** '3' or '0,1,2' (one chain each), or every class when absent. */
+function parseLabels(text: string | undefined, classes: number): number[] {
+  if (text === undefined) return Array.from({ length: classes }, (_, i) => i);
+  const labels = text.split(',').map((t) => Number(t.trim()));
+  const bad = labels.find((l) => !Number.isInteger(l) || l < 0 || l >= classes);
+  if (bad !== undefined) throw new Error(`--label: '${text}' holds ${bad}, not a class of this model (0 to ${classes - 1})`);
+  return labels;
+}
+
+/** Adds `nabla sample`. */
+export function registerSample(program: Command): void {
+  program
+    .command('sample')
+    .description('draw samples from a saved RBM (Gibbs chains from test digits) or DBN (digits of chosen classes)')
+    .argument('<model>', 'a model file written by nabla train rbm or nabla train dbn (model.nbm)')
+    .requiredOption('--out <dir>', 'folder for samples.png')
+    .option('--chains <n>', 'RBM: chains, started at consecutive test digits', '20')
+    .option('--samples <n>', 'pictures per chain (rows for an RBM, columns for a DBN)', '10')
+    .option('--plot-every <n>', 'RBM: Gibbs steps between rows', '1000')
+    .option('--label <classes>', 'DBN: the class of each row, comma-separated (default: every class)')
+    .option('--gibbs-steps <n>', 'DBN: Gibbs steps in the top RBM between columns', '20')
+    .option('--dataset <mnist|dir>', "RBM: where the test digits come from (default: the model's training data)")
+    .option('--seed <n>', 'seed of the chains (and of the test digits picked)', '123')
+    .option('--backend <name>', 'native or reference')
+    .option('--json', 'print one JSON object')
+    .option('--quiet', 'print no progress')
+    .action((modelPath: string, options: SampleOptions) => {
+      if (options.backend) setBackend(options.backend);
+      const file = loadModelFile(modelPath);
+      const seed = Number(options.seed);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed: '${options.seed}' is not an integer in [0, 2^32)`);
+      const samples = count(options.samples, 'samples');
+      const path = join(options.out, UNSUPERVISED_PICTURES.samples);
+      const log = options.quiet || options.json ? undefined : (line: string) => void process.stderr.write(`${line}\n`);
+      let rows: number;
+      if (file.kind === 'rbm') {
+        const rbm = Rbm.load(modelPath);
+        const dataset = options.dataset ?? (typeof file.meta?.dataset === 'string' ? file.meta.dataset : 'mnist');
+        const { data } = loadDataset(dataset, undefined, 10000, Number(file.meta?.pixel_scale ?? 255));
+        const digits = consecutiveRows(data.test.x, count(options.chains, 'chains'), seed);
+        const start = rbm.config.visibleUnits === 'gaussian' ? standardize(data.train.x, digits) : digits;
+        rows = samples;
+        writeSamples(path, gibbsRows(rbm, start, { rows, every: count(options.plotEvery, 'plot-every') }, log), rows, data.imageShape);
+      } else if (file.kind === 'dbn') {
+        const dbn = Dbn.fromModelFile(file, modelPath);
+        const labels = dbn.config.joinLabels ? parseLabels(options.label, dbn.config.classes) : undefined;
+        if (!labels && options.label !== undefined) throw new Error(`${modelPath}: this DBN's top RBM is not joined to the labels (trained with --join-labels false), so --label cannot be used`);
+        const digits = dbn.generate({ labels, chains: count(options.chains, 'chains'), samples, gibbsSteps: count(options.gibbsSteps, 'gibbs-steps'), seed });
+        rows = labels?.length ?? count(options.chains, 'chains');
+        writeSamples(path, digits, rows, dbn.config.imageShape, false);
+      } else {
+        throw new Error(`${modelPath}: holds a model of kind ${file.kind}; nabla sample draws from rbm and dbn models`);
+      }
+      const summary = { model: file.kind, model_path: modelPath, samples_path: path, rows, columns: file.kind === 'rbm' ? count(options.chains, 'chains') : samples };
+      console.log(options.json ? JSON.stringify(summary) : `${file.kind} samples: ${path} (${summary.rows} rows of ${summary.columns})`);
+    });
+}
