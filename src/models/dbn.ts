@@ -21,6 +21,12 @@ export interface DbnConfig extends DeepNetworkConfig {
   pretraining: 'rbm';
   /** Join the top RBM to one-hot label units (the digit model that generates a chosen class). */
   joinLabels: boolean;
+  /**
+   * Train the joined top RBM by persistent CD (the lower RBMs keep CD-k). CD-1 leaves the top RBM a
+   * poor sampler, drawing the same grey blob for every label; PCD's chains carve out its spurious modes
+   * (Tieleman 2008), and the clamped chains then draw digits. True unless set to false.
+   */
+  persistentTop?: boolean;
 }
 
 export interface GenerateOptions {
@@ -68,7 +74,7 @@ export class Dbn extends DeepNetwork<DbnConfig> {
     if (!this.config.joinLabels || i !== this.top) return super.pretrainingLayer(i, layer, seed);
     // The joined top RBM has its own weights: its visible layer is wider than the hidden layer's input.
     const [visible, hidden] = layer.W.value.shape;
-    return new Rbm({ visible: visible + this.config.classes, hidden, k: this.config.k, seed }, {}, i);
+    return new Rbm({ visible: visible + this.config.classes, hidden, k: this.config.k, persistent: this.config.persistentTop ?? true, seed }, {}, i);
   }
 
   override pretrainingInput(i: number, codes: NDArray, labels: NDArray): NDArray {
@@ -161,6 +167,6 @@ export class Dbn extends DeepNetwork<DbnConfig> {
   static override fromModelFile(file: ModelFile, path: string): Dbn {
     const config = DeepNetwork.readConfig(file, path);
     if (config.pretraining !== 'rbm') throw new Error(`${path}: a dbn model is pre-trained by RBMs, not ${config.pretraining}`);
-    return new Dbn({ ...config, pretraining: 'rbm', joinLabels: file.config.joinLabels === true }).restore(path, file.tensors);
+    return new Dbn({ ...config, pretraining: 'rbm', joinLabels: file.config.joinLabels === true, persistentTop: file.config.persistentTop !== false }).restore(path, file.tensors);
   }
 }

@@ -2,7 +2,7 @@
 // minibatch (selected by index through givens), NLL plus L1/L2 penalties on the weights, validation and
 // test errors as the mean over whole minibatches, and the run's files (best model, resume state,
 // metrics) kept under `out`.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatShape, type NDArray } from '../ndarray/index.js';
 import type { Variable } from '../graph/variable.js';
@@ -154,6 +154,7 @@ export function fitClassifier(model: Classifier, data: ClassifierData, options: 
       history = truncateMetrics(files.metrics, resume.iteration);
     }
   }
+  if (options.out) mkdirSync(options.out, { recursive: true });
   if (files && !resume) {
     rmSync(files.metrics, { force: true });
     rmSync(files.resume, { force: true });

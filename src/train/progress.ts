@@ -19,6 +19,8 @@ export interface ProgressOptions {
   label?: string;
 }
 
+const HEARTBEAT_MS = 30_000;
+
 const percent = (fraction: number) => `${(100 * fraction).toFixed(2)}%`;
 
 /** The tutorial's report of a validation, plus the train cost and the time. */
@@ -38,10 +40,20 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   let batches = 0;
   if (options.quiet) return { epochStart: () => {}, step: () => {}, validation: () => {}, finish: () => {} };
   if (!stream.isTTY) {
+    // A line per validation, and between validations one every HEARTBEAT_MS, so that slow epochs
+    // (the reference backend, big models) still show life in a log.
+    let epoch = 0;
+    let last = Date.now();
+    const write = (line: string) => {
+      stream.write(`${line}\n`);
+      last = Date.now();
+    };
     return {
-      epochStart: (_epoch, _max, total) => void (batches = total),
-      step: () => {},
-      validation: (r) => void stream.write(`${validationLine(label, r, batches)}\n`),
+      epochStart: (e, _max, total) => void ((epoch = e), (batches = total)),
+      step: (minibatch, cost) => {
+        if (Date.now() - last > HEARTBEAT_MS) write(`${label}epoch ${epoch}, minibatch ${minibatch}/${batches}, cost ${cost.toFixed(4)}`);
+      },
+      validation: (r) => write(validationLine(label, r, batches)),
       finish: () => {},
     };
   }

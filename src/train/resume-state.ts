@@ -64,9 +64,8 @@ export function loadResumeState(path: string): ResumeState | undefined {
 /** The options that differ between a saved run and this one, as "name: saved → now". */
 export function configDifferences(saved: Record<string, unknown>, now: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(saved), ...Object.keys(now)])];
-  return keys
-    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
-    .map((k) => `${k}: ${JSON.stringify(saved[k])} → ${JSON.stringify(now[k])}`);
+  const show = (v: unknown) => (v === undefined ? 'default' : JSON.stringify(v));
+  return keys.filter((k) => show(saved[k]) !== show(now[k])).map((k) => `${k}: ${show(saved[k])} → ${show(now[k])}`);
 }
 
 /** Restores tracked variables from a resume state, checking that every one is there with its shape. */

@@ -88,7 +88,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
         ...definition.pictures?.(model, dir, data, o),
       };
       pretraining = {
-        pretrain_seconds: Number(result.seconds.toFixed(3)), pretrain_epochs: o.pretrainEpochs,
+        pretrain_seconds: Number(result.seconds.toFixed(3)), pretrain_cpu_seconds: Number(result.cpuSeconds.toFixed(3)), pretrain_epochs: o.pretrainEpochs,
         pretrain_monitors: result.monitorNames, pretrain_history: result.history, pretrain_pictures: pictures, pretrain_checkpoint: checkpoint,
       };
       return model;
@@ -100,7 +100,12 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       context = runContext;
       pretraining = {};
       const summary = await base.run(raw, runContext);
-      return { ...summary, ...pretraining, seconds: summary.seconds + ((pretraining.pretrain_seconds as number | undefined) ?? 0), finetune_seconds: summary.seconds };
+      const pretrained = (key: string) => (pretraining[key] as number | undefined) ?? 0;
+      return {
+        ...summary, ...pretraining,
+        seconds: summary.seconds + pretrained('pretrain_seconds'), finetune_seconds: summary.seconds,
+        cpu_seconds: (summary.cpu_seconds as number) + pretrained('pretrain_cpu_seconds'), finetune_cpu_seconds: summary.cpu_seconds,
+      };
     },
   };
 }

@@ -95,7 +95,7 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       return {
         model: definition.name, dataset, epochs: o.epochs, best_valid_error: null, test_error: null,
         monitor: result.monitorNames[0], final_monitor: history[history.length - 1], history,
-        seconds: Number(result.seconds.toFixed(3)), backend: getBackend().name, seed: o.seed,
+        seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)), backend: getBackend().name, seed: o.seed,
         model_path: modelPath, checkpoint_path: checkpoint, pictures,
       } as unknown as RunSummary;
     },
