@@ -16,6 +16,8 @@ export interface FusedAttrs extends Record<string, unknown> {
   shape: StaticShape;
   /** The fused ops, for printing. */
   ops: string[];
+  /** For each input, the op and argument that read it ('add', 'a'), for run-time error messages. */
+  sites: [string, string][];
 }
 
 export const fusedElementwiseOp = defineOp({
@@ -46,32 +48,39 @@ function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | nul
   const program: number[] = [];
   const consts: number[] = [];
   const inputs: Variable[] = [];
-  const emit = (v: Variable): number => {
+  const sites: [string, string][] = [];
+  const addInput = (v: Variable, reader: Apply, position: number): number => {
+    const at = inputs.indexOf(v);
+    if (at >= 0) return at;
+    sites.push([reader.op.name, reader.op.inputs[position] ?? `input ${position}`]);
+    return inputs.push(v) - 1;
+  };
+  const emit = (v: Variable, reader: Apply, position: number): number => {
     const known = registers.get(v);
     if (known !== undefined) return known;
     let instr: number[];
     if (v.owner && members.has(v.owner)) {
       const name = v.owner.op.name;
-      if (name === 'broadcastLike' && !inputs.includes(v.owner.inputs[1])) inputs.push(v.owner.inputs[1]);
-      const args = (name === 'broadcastLike' ? v.owner.inputs.slice(0, 1) : v.owner.inputs).map(emit);
+      const owner = v.owner;
+      if (name === 'broadcastLike') addInput(owner.inputs[1], owner, 1);
+      const args = (name === 'broadcastLike' ? owner.inputs.slice(0, 1) : owner.inputs).map((u, k) => emit(u, owner, k));
       const truncates = name === 'cast' && v.dtype === 'int32' && v.owner.inputs[0].dtype !== 'int32';
       const code = truncates ? TRUNC : name === 'cast' || name === 'broadcastLike' ? COPY : OPCODES[name as ElementwiseName];
       instr = [code, registers.size, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0];
     } else if (v instanceof Constant && v.value.size === 1) {
       instr = [CONST, registers.size, consts.push(v.value.data[0]) - 1, 0, 0];
     } else {
-      const at = inputs.indexOf(v);
-      instr = [INPUT, registers.size, at >= 0 ? at : inputs.push(v) - 1, 0, 0];
+      instr = [INPUT, registers.size, addInput(v, reader, position), 0, 0];
     }
     registers.set(v, registers.size);
     program.push(...instr);
     return instr[1];
   };
-  emit(root.outputs[0]);
+  emit(root.outputs[0], root, 0);
   if (registers.size > REGISTERS) return null;
   const out = root.outputs[0].type;
   const ops = [...members].map((m) => m.op.name);
-  return { attrs: { program, consts, dtype: out.dtype, shape: out.shape, ops }, inputs };
+  return { attrs: { program, consts, dtype: out.dtype, shape: out.shape, ops, sites }, inputs };
 }
 
 /** Grows a cluster from `root` through producers used only by the cluster; returns members in growth order. */

@@ -16,8 +16,11 @@ type FloatArray = Float32Array | Float64Array;
 /** Runs a register program over inputs broadcast to their common shape. */
 function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], node: Apply, allocate: Allocate): NDArray {
   const shape = broadcastShapes(...inputs.map((x) => x.shape));
+  const sites = (node.attrs as Partial<FusedAttrs>).sites;
   inputs.forEach((x, k) => {
-    if (!sameShape(x.shape, shape)) checkBroadcast(node.op.name, node.op.inputs[k] ?? `input ${k}`, node.inputs[k].type, x.shape, shape);
+    if (sameShape(x.shape, shape)) return;
+    const [op, name] = sites?.[k] ?? [node.op.name, node.op.inputs[k] ?? `input ${k}`];
+    checkBroadcast(op, name, node.inputs[k].type, x.shape, shape);
   });
   const out = allocate(node.outputs[0].type.dtype, shape);
   const strides = new Int32Array(inputs.length * shape.length);
