@@ -33,7 +33,7 @@ void philoxUniform(uint32_t seed, uint32_t stream, uint32_t counter, T* out, int
            counter, 0},
           seed, stream);
       for (int64_t w = 0; w < 4 && block * 4 + w < n; ++w) {
-        out[block * 4 + w] = static_cast<T>(((words[w] >> 8) + 0.5) * 0x1p-24);
+        out[block * 4 + w] = static_cast<T>(((words[w] >> 9) + 0.5) * 0x1p-23);
       }
     }
   });

@@ -4,7 +4,6 @@ import type { Op } from '../graph/op.js';
 import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
 import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
-import { at, slice } from './indexing.js';
 
 export type ConvMode = 'valid' | 'full';
 
@@ -30,12 +29,21 @@ export const conv2dOp: Op<{ mode: ConvMode }, 'conv2d'> = defineOp({
   },
   grad: ([x, w], _y, [gy], { mode }): (Variable | null)[] => {
     if (!gy) return [null, null];
-    // The input gradient is a convolution of gy with the filters' channels swapped and flipped, in the
-    // opposite mode; the filter gradient has its own kernel.
-    const flipped = at(w.dimshuffle([1, 0, 2, 3]), ':', ':', slice(null, null, -1), slice(null, null, -1));
-    const gx: Variable = apply1(conv2dOp, [gy, flipped], { mode: mode === 'valid' ? 'full' : 'valid' });
+    // The input gradient equals a convolution of gy with the filters' channels swapped and flipped, in
+    // the opposite mode; its own primitive skips the zero padding that form would multiply.
+    const gx: Variable = apply1(conv2dInputGradOp, [gy, w], { mode });
     const gw = apply1(conv2dWeightGradOp, [x, gy], { mode, filterShape: [w.type.shape[2], w.type.shape[3]] });
     return [gx, gw];
+  },
+});
+
+export const conv2dInputGradOp = defineOp({
+  name: 'conv2dInputGrad',
+  inputs: ['gy', 'filters'],
+  type: ([gy, w], { mode }: { mode: ConvMode }) => {
+    // Image sizes follow from the output's: valid shrank them by k - 1, full grew them by k - 1.
+    const back = (n: number | null, k: number | null) => (n === null || k === null ? null : mode === 'valid' ? n + k - 1 : n - k + 1);
+    return [new TensorType(gy.dtype, [gy.shape[0], w.shape[1], back(gy.shape[2], w.shape[2]), back(gy.shape[3], w.shape[3])])];
   },
 });
 

@@ -6,7 +6,7 @@ import { arangeOp, broadcastLikeOp, concatenateOp, dimshuffleOp, makeVectorOp, r
 import { dotOp } from './linalg.js';
 import { advancedIncSubtensorOp, advancedSubtensorOp, incSubtensorOp, subtensorOp } from './indexing.js';
 import { logSoftmaxOp, softmaxOp } from './nnet.js';
-import { conv2dOp, conv2dWeightGradOp, maxPool2dGradOp, maxPool2dOp } from './conv.js';
+import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, maxPool2dGradOp, maxPool2dOp } from './conv.js';
 import { randomUniformOp } from './random.js';
 
 /** Every primitive op, by name: backends must give a kernel for each (KernelTable is keyed by these). */
@@ -30,6 +30,7 @@ export const allOps = {
   softmax: softmaxOp,
   logSoftmax: logSoftmaxOp,
   conv2d: conv2dOp,
+  conv2dInputGrad: conv2dInputGradOp,
   conv2dWeightGrad: conv2dWeightGradOp,
   maxPool2d: maxPool2dOp,
   maxPool2dGrad: maxPool2dGradOp,

@@ -14,6 +14,7 @@ import { momentum as momentumRule, sgd } from '../optim/index.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { DeepNetwork } from '../models/deep-network.js';
 import { layerTensors, mapRows, type UnsupervisedLayer } from '../models/unsupervised-layer.js';
+import type { PretrainProgress } from './pretrain-progress.js';
 import { configDifferences, restoreVariables, trainingState } from './resume-state.js';
 
 export interface LayerTrainingOptions {
@@ -76,15 +77,19 @@ export class LayerTrainer {
     this.state = trainingState(objective.monitor, updates, [dataset]);
   }
 
-  /** One pass over the minibatches; returns the mean monitor. */
-  runEpoch(): number {
+  /** One pass over the minibatches; returns the mean monitor. `onStep` sees each minibatch's. */
+  runEpoch(onStep?: (minibatch: number, monitor: number) => void): number {
     let total = 0;
-    for (let i = 0; i < this.batches; i++) total += this.step(i) as number;
+    for (let i = 0; i < this.batches; i++) {
+      const monitor = this.step(i) as number;
+      total += monitor;
+      onStep?.(i + 1, monitor);
+    }
     return total / this.batches;
   }
 }
 
-/** Formats a progress line: "layer 2/3 epoch 4/15: reconstruction cross-entropy 72.3120 (41.2 s)". */
+/** A progress line: "pre-training layer 2/3, epoch 4/15: reconstruction cross-entropy 72.3120 (41.2 s)". */
 function progressLine(trainer: LayerTrainer, layerCount: number, report: EpochReport, epochs: number): string {
   const where = layerCount > 1 ? `pre-training layer ${report.layer + 1}/${layerCount}, ` : '';
   return `${where}epoch ${report.epoch}/${epochs}: ${trainer.monitorName} ${report.monitor.toFixed(4)} (${report.seconds.toFixed(1)} s)`;
@@ -98,6 +103,8 @@ export interface PretrainOptions extends LayerTrainingOptions {
   layerInput?: (layer: number, representation: NDArray) => NDArray;
   /** Called after every epoch (pictures, metrics). */
   onEpoch?: (report: EpochReport) => void;
+  /** Live progress within epochs (a bar on a terminal). */
+  progress?: PretrainProgress;
   /** A checkpoint file written after every epoch; with `resume`, read first if it exists. */
   checkpoint?: string;
   resume?: boolean;
@@ -188,7 +195,12 @@ export function pretrain(layers: readonly UnsupervisedLayer[], data: NDArray, op
       if (i === progress.layer && restored) restoreVariables(options.checkpoint!, trainer.state, restored);
       for (let epoch = i === progress.layer ? progress.epochsDone + 1 : 1; epoch <= options.epochs; epoch++) {
         const t0 = performance.now();
-        const monitor = trainer.runEpoch();
+        options.progress?.epochStart(`${layers.length > 1 ? `layer ${i + 1}/${layers.length} ` : ''}epoch ${epoch}/${options.epochs}`, trainer.batches);
+        const monitor = trainer.runEpoch(options.progress?.step);
+        options.progress?.epochEnd();
+        if (!Number.isFinite(monitor)) {
+          throw new Error(`pre-training diverged: layer ${i + 1}'s ${trainer.monitorName} is ${monitor} in epoch ${epoch}; try a smaller learning rate`);
+        }
         const report: EpochReport = { layer: i, epoch, monitor, seconds: (performance.now() - t0) / 1000 };
         progress = { ...progress, layer: i, epochsDone: epoch, seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted };
         progress.history[i].push(monitor);

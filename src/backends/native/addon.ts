@@ -14,6 +14,7 @@ export interface NativeAddon {
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number, mode: number, out: FloatArray): void;
+  conv2dInputGrad(gy: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, gx: FloatArray): void;
   conv2dWeightGrad(x: FloatArray, B: number, C: number, H: number, W: number, gy: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, out: FloatArray): void;
   maxPool2d(x: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean, out: FloatArray): void;
   maxPool2dGrad(x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean, gx: FloatArray): void;

@@ -166,6 +166,15 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
       addon.conv2d(x.data as FloatArray, B, C, H, W, w.data as FloatArray, K, kh, kw, mode === 'valid' ? 0 : 1, out.data as FloatArray);
       return [out];
     },
+    conv2dInputGrad: ([gy, w], attrs, _node, allocate) => {
+      const [B, K, oh, ow] = gy.shape;
+      const [, C, kh, kw] = w.shape;
+      const grow = attrs.mode === 'valid' ? 1 : -1;
+      const [H, W] = [oh + grow * (kh - 1), ow + grow * (kw - 1)];
+      const gx = allocate(gy.dtype, [B, C, H, W]);
+      addon.conv2dInputGrad(gy.data as FloatArray, B, C, H, W, w.data as FloatArray, K, oh, ow, kh, kw, attrs.mode === 'valid' ? 0 : 1, gx.data as FloatArray);
+      return [gx];
+    },
     conv2dWeightGrad: ([x, gy], attrs, _node, allocate) => {
       const [kh, kw] = attrs.filterShape as number[];
       const [B, C, H, W] = x.shape;

@@ -4,8 +4,8 @@ import type { ConvMode, PoolAttrs } from '../../ops/index.js';
 import type { Kernel } from '../backend.js';
 
 /** Calls visit(b, k, c, i, j, u, v) for every term x[b,c,i-u',j-v'] · w[k,c,u,v] of a convolution. */
-function convTerms(x: NDArray, kernelRows: number, kernelCols: number, outShape: readonly number[], mode: ConvMode, visit: (xi: number, wi: number, oi: number) => void): void {
-  const [B, C, H, W] = x.shape;
+function convTerms(xShape: readonly number[], kernelRows: number, kernelCols: number, outShape: readonly number[], mode: ConvMode, visit: (xi: number, wi: number, oi: number) => void): void {
+  const [B, C, H, W] = xShape;
   const [, K, OH, OW] = outShape;
   // valid: out[i] = Σ_u x[i + u] w[kh-1-u]; full: out[i] = Σ_u x[i - u] w[u] (zero outside x).
   for (let b = 0; b < B; b++)
@@ -29,8 +29,20 @@ function convShape(x: readonly number[], w: readonly number[], mode: ConvMode): 
 export const conv2dKernel: Kernel = ([x, w], attrs) => {
   const shape = convShape(x.shape, w.shape, attrs.mode as ConvMode);
   const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  convTerms(x, w.shape[2], w.shape[3], shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[oi] += x.data[xi] * w.data[wi]));
+  convTerms(x.shape, w.shape[2], w.shape[3], shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[oi] += x.data[xi] * w.data[wi]));
   const out = new NDArray(x.dtype, shape);
+  out.data.set(acc);
+  return [out];
+};
+
+export const conv2dInputGradKernel: Kernel = ([gy, w], attrs) => {
+  const mode = attrs.mode as ConvMode;
+  const [, , kh, kw] = w.shape;
+  const grow = mode === 'valid' ? 1 : -1;
+  const shape = [gy.shape[0], w.shape[1], gy.shape[2] + grow * (kh - 1), gy.shape[3] + grow * (kw - 1)];
+  const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  convTerms(shape, kh, kw, gy.shape, mode, (xi, wi, oi) => (acc[xi] += w.data[wi] * gy.data[oi]));
+  const out = new NDArray(gy.dtype, shape);
   out.data.set(acc);
   return [out];
 };
@@ -39,7 +51,7 @@ export const conv2dWeightGradKernel: Kernel = ([x, gy], attrs) => {
   const [kh, kw] = attrs.filterShape as number[];
   const shape = [gy.shape[1], x.shape[1], kh, kw];
   const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  convTerms(x, kh, kw, gy.shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[wi] += x.data[xi] * gy.data[oi]));
+  convTerms(x.shape, kh, kw, gy.shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[wi] += x.data[xi] * gy.data[oi]));
   const out = new NDArray(x.dtype, shape);
   out.data.set(acc);
   return [out];

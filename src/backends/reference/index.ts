@@ -10,7 +10,7 @@ import { arangeKernel, broadcastLikeKernel, concatenateKernel, dimshuffleKernel,
 import { dotKernel } from './linalg.js';
 import { advancedIncSubtensorKernel, advancedSubtensorKernel, incSubtensorKernel, subtensorKernel } from './indexing.js';
 import { logSoftmaxKernel, softmaxKernel } from './nnet.js';
-import { conv2dKernel, conv2dWeightGradKernel, maxPool2dGradKernel, maxPool2dKernel } from './conv.js';
+import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel, maxPool2dGradKernel, maxPool2dKernel } from './conv.js';
 
 const randomUniformKernel: Kernel = ([counter, shape], attrs) => {
   const { seed, stream, dtype } = attrs as RandomUniformAttrs;
@@ -39,6 +39,7 @@ export const referenceKernels: KernelTable = {
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
   conv2d: conv2dKernel,
+  conv2dInputGrad: conv2dInputGradKernel,
   conv2dWeightGrad: conv2dWeightGradKernel,
   maxPool2d: maxPool2dKernel,
   maxPool2dGrad: maxPool2dGradKernel,

@@ -8,6 +8,7 @@ import type { ClassifierConfig } from '../../models/classifier.js';
 import type { DeepNetwork } from '../../models/deep-network.js';
 import type { MnistData } from '../../data/index.js';
 import { pretrainNetwork } from '../pretrain.js';
+import { pretrainProgressBar } from '../pretrain-progress.js';
 import { classifierRecipe, type CommonOptions } from './classifier-recipe.js';
 import { loadDataset } from './dataset.js';
 import { parsers, withDefaults, type OptionSpec } from './options.js';
@@ -76,7 +77,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       if (!o.resume) rmSync(checkpoint, { force: true });
       const result = pretrainNetwork(model, data.train, {
         epochs: o.pretrainEpochs, batchSize: o.pretrainBatchSize, learningRate: o.pretrainLr, momentum: o.pretrainMomentum,
-        checkpoint, resume: o.resume, log: progressLog(context.quiet),
+        checkpoint, resume: o.resume, log: progressLog(context.quiet), progress: pretrainProgressBar(context.quiet),
       });
       const dir = join(out, PRETRAINED);
       mkdirSync(dir, { recursive: true });

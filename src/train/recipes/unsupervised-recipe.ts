@@ -10,6 +10,7 @@ import type { Autoencoder } from '../../models/autoencoder.js';
 import type { Rbm } from '../../models/rbm.js';
 import type { MnistData } from '../../data/index.js';
 import { trainLayer } from '../pretrain.js';
+import { pretrainProgressBar } from '../pretrain-progress.js';
 import { COMMON_OPTIONS } from './common-options.js';
 import { loadDataset } from './dataset.js';
 import { parseOptions, parsers, withDefaults, type OptionSpec } from './options.js';
@@ -79,7 +80,7 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       const layer = definition.build(o, data.train.x.shape[1]);
       const filters = () => writeFilters(out, [layer.W.value], data.imageShape);
       const result = trainLayer(layer, definition.trainingData?.(o, data) ?? data.train.x, {
-        epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, momentum: o.momentum, checkpoint, resume: o.resume, log,
+        epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, momentum: o.momentum, checkpoint, resume: o.resume, log, progress: pretrainProgressBar(context.quiet),
         // The tutorial draws the filters after every epoch; a long run shows its progress this way.
         onEpoch: () => void filters(),
       });
