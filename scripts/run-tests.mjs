@@ -16,8 +16,12 @@ function findTests(dir) {
   });
 }
 
+// Two test files run at once on a 2-core machine: one OpenMP thread each, or their threads would wait
+// on each other's time slices (timing is for `nabla bench`, not tests).
+const THREADS = { OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
+
 function run(files, env) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, ...THREADS, ...env } });
   return result.status ?? 1;
 }
 
