@@ -13,8 +13,19 @@ import type { Apply } from '../../graph/variable.js';
 
 type FloatArray = Float32Array | Float64Array;
 
-/** Runs a register program over inputs broadcast to their common shape. */
-function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], node: Apply, allocate: Allocate): NDArray {
+/** The loop layout for one set of input shapes: the output shape and each input's strides along it. */
+interface Layout {
+  inputShapes: (readonly number[])[];
+  shape: number[];
+  strides: Int32Array;
+  offsets: Int32Array;
+  outShape: Int32Array;
+}
+
+/** The layout for `inputs`, checked against Theano's broadcasting rule; reused while shapes repeat. */
+function layoutFor(inputs: readonly NDArray[], node: Apply, cache: WeakMap<Apply, Layout>): Layout {
+  const last = cache.get(node);
+  if (last && last.inputShapes.length === inputs.length && inputs.every((x, k) => sameShape(x.shape, last.inputShapes[k]))) return last;
   const shape = broadcastShapes(...inputs.map((x) => x.shape));
   const sites = (node.attrs as Partial<FusedAttrs>).sites;
   inputs.forEach((x, k) => {
@@ -22,10 +33,20 @@ function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Arra
     const [op, name] = sites?.[k] ?? [node.op.name, node.op.inputs[k] ?? `input ${k}`];
     checkBroadcast(op, name, node.inputs[k].type, x.shape, shape);
   });
-  const out = allocate(node.outputs[0].type.dtype, shape);
   const strides = new Int32Array(inputs.length * shape.length);
   inputs.forEach((x, i) => strides.set(broadcastStrides(x.shape, shape), i * shape.length));
-  addon.elementwise(program, consts, inputs.map((x) => x.data), strides, new Int32Array(inputs.length), Int32Array.from(shape), out.data);
+  const layout = { inputShapes: inputs.map((x) => x.shape), shape, strides, offsets: new Int32Array(inputs.length), outShape: Int32Array.from(shape) };
+  cache.set(node, layout);
+  return layout;
+}
+
+const layouts = new WeakMap<Apply, Layout>();
+
+/** Runs a register program over inputs broadcast to their common shape. */
+function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], node: Apply, allocate: Allocate): NDArray {
+  const layout = layoutFor(inputs, node, layouts);
+  const out = allocate(node.outputs[0].type.dtype, layout.shape);
+  addon.elementwise(program, consts, inputs.map((x) => x.data), layout.strides, layout.offsets, layout.outShape, out.data);
   return out;
 }
 
