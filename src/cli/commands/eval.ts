@@ -68,8 +68,9 @@ export function registerEval(program: Command): void {
         console.log(JSON.stringify({ model: modelPath, kind: model.kind, dataset: name, split: options.split, examples: predicted.size, error, confusion: confusion.toArray(), picture }));
         return;
       }
-      console.log(`${model.kind} ${modelPath} on the ${name} ${options.split} set: ${(100 * error).toFixed(2)}% error (${wrong} of ${predicted.size})`);
-      console.log(formatConfusion(confusion));
-      if (picture) console.log(`confusion matrix: ${picture}`);
+      // One write, so that a reader that stops early (| head) gets whole lines.
+      const lines = [`${model.kind} ${modelPath} on the ${name} ${options.split} set: ${(100 * error).toFixed(2)}% error (${wrong} of ${predicted.size})`, formatConfusion(confusion)];
+      if (picture) lines.push(`confusion matrix: ${picture}`);
+      console.log(lines.join('\n'));
     });
 }

@@ -34,9 +34,10 @@ export function registerPredict(program: Command): void {
         console.log(JSON.stringify({ model: modelPath, input, predictions }));
         return;
       }
-      for (const { index, class: label, probabilities: p } of predictions) {
-        const top = p.map((v, c) => `${c}: ${v.toFixed(4)}`).join('  ');
-        console.log(`${predictions.length > 1 ? `image ${index}: ` : ''}class ${label} (p = ${p[label].toFixed(4)})  [${top}]`);
-      }
+      const lines = predictions.map(({ index, class: label, probabilities: p }) => {
+        const all = p.map((v, c) => `${c}: ${v.toFixed(4)}`).join('  ');
+        return `${predictions.length > 1 ? `image ${index}: ` : ''}class ${label} (p = ${p[label].toFixed(4)})  [${all}]`;
+      });
+      console.log(lines.join('\n'));
     });
 }
