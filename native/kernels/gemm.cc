@@ -1,11 +1,14 @@
-// Thin over cblas so the JS call costs no more than the BLAS call itself. binding.gyp links the
-// OpenMP build of OpenBLAS, so BLAS shares our OpenMP threads instead of running a second pool
-// that competes with them for the same cores (which made alternating kernels several times
-// slower), and a gemm called inside one of our parallel regions runs single-threaded.
+// Thin over cblas so the JS call costs no more than the BLAS call itself; products with a narrow
+// right operand go to skinny-gemm.cc instead. binding.gyp links the OpenMP build of OpenBLAS, so
+// BLAS shares our OpenMP threads instead of running a second pool that competes with them for the
+// same cores (which made alternating kernels several times slower), and a gemm called inside one
+// of our parallel regions runs single-threaded.
 #include "gemm.h"
 
 #include <cblas.h>
 #include <omp.h>
+
+#include "skinny-gemm.h"
 
 namespace nabla {
 namespace {
@@ -17,6 +20,7 @@ CBLAS_TRANSPOSE op(bool transposed) { return transposed ? CblasTrans : CblasNoTr
 template <>
 void gemm<float>(bool transA, bool transB, int M, int N, int K, float alpha, const float* A,
                  int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+  if (skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
   cblas_sgemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C,
               ldc);
 }
@@ -24,6 +28,7 @@ void gemm<float>(bool transA, bool transB, int M, int N, int K, float alpha, con
 template <>
 void gemm<double>(bool transA, bool transB, int M, int N, int K, double alpha, const double* A,
                   int lda, const double* B, int ldb, double beta, double* C, int ldc) {
+  if (skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
   cblas_dgemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C,
               ldc);
 }

@@ -14,8 +14,8 @@ import {
 describe('gemm', () => {
   for (const { name, Ctor, rtol, atol } of dtypes) {
     it(`matches a triple loop for every transpose, padded leading dimensions, alpha and beta (${name})`, () => {
-      const M = 7, N = 5, K = 9;
-      for (const transA of [false, true]) {
+      // N ≤ 8 and N ≤ 16 with a partial row block take the skinny kernels unless B is transposed; N = 21 is OpenBLAS's.
+      for (const [M, N, K] of [[7, 5, 9], [37, 13, 50], [9, 21, 6]]) for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const lda = (transA ? M : K) + 2, ldb = (transB ? K : N) + 1, ldc = N + 3;
           const A = randomArray(Ctor, (transA ? K : M) * lda, 1);
@@ -32,11 +32,19 @@ describe('gemm', () => {
             }
           }
           native.gemm(transA, transB, M, N, K, 1.5, A, lda, B, ldb, -0.5, C, ldc);
-          assertClose(C, expected, rtol, atol * 10, `gemm transA=${transA} transB=${transB}`);
+          assertClose(C, expected, rtol, atol * 10, `gemm ${M}x${N}x${K} transA=${transA} transB=${transB}`);
         }
       }
     });
   }
+
+  it('ignores what C holds when beta is 0, NaN included, on both the skinny and the BLAS path', () => {
+    for (const N of [3, 40]) {
+      const C = new Float32Array(2 * N).fill(NaN);
+      native.gemm(false, false, 2, N, 1, 1, Float32Array.of(1, 2), 1, new Float32Array(N).fill(1), N, 0, C, N);
+      assert.deepEqual(Array.from(C), [...Array(N).fill(1), ...Array(N).fill(2)]);
+    }
+  });
 
   it('reads typed arrays in place at their byteOffset', () => {
     const buffer = new Float64Array(10);
