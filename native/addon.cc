@@ -167,6 +167,57 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Checks that every label indexes a column: the kernels write and read z[i, y[i]] unchecked.
+void checkLabels(const Args& args, const ArrayArg& y, int64_t rows, int64_t cols) {
+  const int32_t* labels = y.as<int32_t>();
+  for (int64_t i = 0; i < rows; ++i) {
+    if (labels[i] < 0 || labels[i] >= cols) {
+      args.fail("label " + std::to_string(labels[i]) + " of row " + std::to_string(i) +
+                    " is outside [0, " + std::to_string(cols) + ")",
+                true);
+    }
+  }
+}
+
+// softmaxCrossentropy(z, y, rows, cols, loss)
+Napi::Value SoftmaxCrossentropy(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxCrossentropy", 5);
+  const ArrayArg z = args.floatArray(0, "z"), y = args.typed(1, "y", DType::I32);
+  const int64_t rows = args.count(2, "rows"), cols = args.count(3, "cols");
+  const ArrayArg loss = args.floatArray(4, "loss");
+  args.sameType(z, "z", loss, "loss");
+  args.needs(z, "z", static_cast<double>(rows) * cols);
+  args.needs(y, "y", static_cast<double>(rows));
+  args.needs(loss, "loss", static_cast<double>(rows));
+  checkLabels(args, y, rows, cols);
+  withFloat(z.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    softmaxCrossentropy<T>(z.as<T>(), y.as<int32_t>(), rows, cols, loss.as<T>());
+  });
+  return info.Env().Undefined();
+}
+
+// softmaxCrossentropyGrad(g, z, y, rows, cols, dz)
+Napi::Value SoftmaxCrossentropyGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxCrossentropyGrad", 6);
+  const ArrayArg g = args.floatArray(0, "g"), z = args.floatArray(1, "z");
+  const ArrayArg y = args.typed(2, "y", DType::I32);
+  const int64_t rows = args.count(3, "rows"), cols = args.count(4, "cols");
+  const ArrayArg dz = args.floatArray(5, "dz");
+  args.sameType(g, "g", dz, "dz");
+  args.sameType(z, "z", dz, "dz");
+  args.needs(g, "g", static_cast<double>(rows));
+  args.needs(z, "z", static_cast<double>(rows) * cols);
+  args.needs(y, "y", static_cast<double>(rows));
+  args.needs(dz, "dz", static_cast<double>(rows) * cols);
+  checkLabels(args, y, rows, cols);
+  withFloat(z.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    softmaxCrossentropyGrad<T>(g.as<T>(), z.as<T>(), y.as<int32_t>(), rows, cols, dz.as<T>());
+  });
+  return info.Env().Undefined();
+}
+
 ConvShape convShape(const Args& args, size_t firstDim, size_t kernelDims, size_t modeArg) {
   ConvShape s;
   s.B = args.count(firstDim, "B");
@@ -364,6 +415,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("softmax", Napi::Function::New(env, Softmax<false>, "softmax"));
   exports.Set("logSoftmax", Napi::Function::New(env, Softmax<true>, "logSoftmax"));
+  exports.Set("softmaxCrossentropy",
+              Napi::Function::New(env, SoftmaxCrossentropy, "softmaxCrossentropy"));
+  exports.Set("softmaxCrossentropyGrad",
+              Napi::Function::New(env, SoftmaxCrossentropyGrad, "softmaxCrossentropyGrad"));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
   exports.Set("conv2dWeightGrad", Napi::Function::New(env, Conv2dWeightGrad, "conv2dWeightGrad"));
   exports.Set("conv2dInputGrad", Napi::Function::New(env, Conv2dInputGrad, "conv2dInputGrad"));

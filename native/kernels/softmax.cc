@@ -81,9 +81,39 @@ void logSoftmax(const T* x, int64_t rows, int64_t cols, T* out) {
   });
 }
 
-template void softmax<float>(const float*, int64_t, int64_t, float*);
-template void softmax<double>(const double*, int64_t, int64_t, double*);
-template void logSoftmax<float>(const float*, int64_t, int64_t, float*);
-template void logSoftmax<double>(const double*, int64_t, int64_t, double*);
+template <class T>
+void softmaxCrossentropy(const T* z, const int32_t* y, int64_t rows, int64_t cols, T* loss) {
+  forEachRowBlock<T>(rows, cols, [&](int64_t from, int64_t to, T* e, T* max) {
+    shiftedExp(z, from, to, cols, e, max);
+    for (int64_t i = from; i < to; ++i) {
+      const double logSum = std::log(rowSum(e + (i - from) * cols, cols));
+      loss[i] = static_cast<T>(logSum - (z[i * cols + y[i]] - max[i - from]));
+    }
+  });
+}
+
+template <class T>
+void softmaxCrossentropyGrad(const T* g, const T* z, const int32_t* y, int64_t rows, int64_t cols,
+                             T* dz) {
+  forEachRowBlock<T>(rows, cols, [&](int64_t from, int64_t to, T* e, T* max) {
+    shiftedExp(z, from, to, cols, e, max);
+    for (int64_t i = from; i < to; ++i) {
+      const T* terms = e + (i - from) * cols;
+      const T scale = static_cast<T>(g[i] / rowSum(terms, cols));
+      T* row = dz + i * cols;
+      for (int64_t j = 0; j < cols; ++j) row[j] = terms[j] * scale;
+      row[y[i]] -= g[i];
+    }
+  });
+}
+
+#define NABLA_SOFTMAX_INSTANCES(T)                                                          \
+  template void softmax<T>(const T*, int64_t, int64_t, T*);                                 \
+  template void logSoftmax<T>(const T*, int64_t, int64_t, T*);                              \
+  template void softmaxCrossentropy<T>(const T*, const int32_t*, int64_t, int64_t, T*);     \
+  template void softmaxCrossentropyGrad<T>(const T*, const T*, const int32_t*, int64_t,     \
+                                           int64_t, T*);
+NABLA_SOFTMAX_INSTANCES(float)
+NABLA_SOFTMAX_INSTANCES(double)
 
 }  // namespace nabla

@@ -5,7 +5,7 @@ import { reduceOps } from './reduce.js';
 import { arangeOp, broadcastLikeOp, concatenateOp, dimshuffleOp, makeVectorOp, reshapeOp, shapeOp, splitOp } from './shape.js';
 import { dotOp } from './linalg.js';
 import { advancedIncSubtensorOp, advancedSubtensorOp, incSubtensorOp, subtensorOp } from './indexing.js';
-import { logSoftmaxOp, softmaxOp } from './nnet.js';
+import { logSoftmaxOp, softmaxCrossentropyGradOp, softmaxCrossentropyOp, softmaxOp } from './nnet.js';
 import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, maxPool2dGradOp, maxPool2dOp } from './conv.js';
 import { randomUniformOp } from './random.js';
 
@@ -29,6 +29,8 @@ export const allOps = {
   advancedIncSubtensor: advancedIncSubtensorOp,
   softmax: softmaxOp,
   logSoftmax: logSoftmaxOp,
+  softmaxCrossentropy: softmaxCrossentropyOp,
+  softmaxCrossentropyGrad: softmaxCrossentropyGradOp,
   conv2d: conv2dOp,
   conv2dInputGrad: conv2dInputGradOp,
   conv2dWeightGrad: conv2dWeightGradOp,

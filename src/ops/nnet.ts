@@ -1,10 +1,12 @@
 // Neural-network ops: softmax and log-softmax (primitives the stabilising rewrites recognise) and the
 // losses and penalties built from them.
+import type { Attrs, Op } from '../graph/op.js';
+import { TensorType, type StaticShape } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
 import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
-import { abs, add, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
+import { abs, add, broadcastTypes, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
-import { arange, shape } from './shape.js';
+import { arange, onesLike, shape } from './shape.js';
 import { at } from './indexing.js';
 
 function lastAxisFloat(name: string) {
@@ -29,6 +31,47 @@ export const logSoftmaxOp = defineOp({
   // dx = dy - softmax(x) * sum(dy, last axis)
   grad: ([x], [y], [gy]) => [gy && sub(gy, mul(exp(y), sum(gy, x.ndim - 1, true)))],
 });
+
+/** z a float matrix of logits and y an int32 vector of labels, one per row. */
+function logitsAndLabels(name: string, z: TensorType, y: TensorType): StaticShape {
+  if (z.rank !== 2 || z.dtype === 'int32') throw typeError(name, ['z', 'y'], [z, y], 'z must be a float matrix of logits');
+  if (y.rank !== 1 || y.dtype !== 'int32') throw typeError(name, ['z', 'y'], [z, y], 'y must be an int32 vector of labels');
+  return broadcastTypes(name, ['rows of z', 'y'], [new TensorType('int32', [z.shape[0]]), y]);
+}
+
+// Theano's crossentropy_softmax_1hot: one pass over the logits forward and one backward, instead
+// of log-softmax, an indexed pick and its scatter (the stabilising rewrites form it from nll).
+export const softmaxCrossentropyOp = defineOp({
+  name: 'softmaxCrossentropy',
+  inputs: ['z', 'y'],
+  type: ([z, y]) => [new TensorType(z.dtype, logitsAndLabels('softmaxCrossentropy', z, y))],
+  grad: ([z, y], _loss, [g]) => [g && apply1(softmaxCrossentropyGradOp, [g, z, y], {}), null],
+});
+
+/** dz = g[:, None] * (softmax(z) - onehot(y)). */
+export const softmaxCrossentropyGradOp: Op<Attrs, 'softmaxCrossentropyGrad'> = defineOp({
+  name: 'softmaxCrossentropyGrad',
+  inputs: ['g', 'z', 'y'],
+  type: ([g, z, y]) => {
+    broadcastTypes('softmaxCrossentropyGrad', ['g', 'y'], [g, new TensorType('int32', logitsAndLabels('softmaxCrossentropyGrad', z, y))]);
+    return [z];
+  },
+  grad: ([g, z, y], _dz, [h]) => {
+    if (!h) return [null, null, null];
+    // With s = softmax(z): d/dg = sum(h * (s - onehot)); d/dz = s * (hg - sum(hg * s)) for hg = h * g[:, None].
+    const deviation = apply1(softmaxCrossentropyGradOp, [onesLike(g), z, y], {});
+    const hg = mul(h, g.dimshuffle([0, 'x']));
+    const s = softmax(z);
+    return [sum(mul(h, deviation), 1), mul(s, sub(hg, sum(mul(hg, s), 1, true))), null];
+  },
+});
+
+/**
+ * Per-row -log softmax(z)[i, y[i]] from logits z and int labels y, without forming the softmax:
+ * what nll(softmax(z), y) averages. @example nb.softmaxCrossentropyWithLogits(h.dot(W), y).mean()
+ */
+export const softmaxCrossentropyWithLogits = (z: TensorLike, y: TensorLike): Variable =>
+  apply1(softmaxCrossentropyOp, [asVariable(z), asVariable(y, 'int32')], {});
 
 /** exp(x) / sum(exp(x)) along the last axis. @example nb.softmax(x.dot(W).add(b)) */
 export const softmax = (x: TensorLike): Variable => apply1(softmaxOp, [asVariable(x)], {});

@@ -287,6 +287,41 @@ describe('softmax and logSoftmax', () => {
   }
 });
 
+describe('softmaxCrossentropy and its gradient', () => {
+  for (const { name, Ctor } of dtypes) {
+    for (const [rows, cols] of [[7, 10], [5000, 10]]) {
+      it(`match log-sum-exp minus the label's logit and g·(softmax - onehot), [${rows}, ${cols}] (${name})`, () => {
+        const z = randomArray(Ctor, rows * cols, 61, -5, 5);
+        z[0] = 1000;
+        const y = Int32Array.from({ length: rows }, (_, i) => (i * 7) % cols);
+        const g = randomArray(Ctor, rows, 62);
+        const expectedLoss: number[] = [], expectedGrad: number[] = [];
+        for (let r = 0; r < rows; r++) {
+          const row = Array.from(z.subarray(r * cols, (r + 1) * cols));
+          const m = Math.max(...row);
+          const logSum = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0)) + m;
+          expectedLoss.push(logSum - row[y[r]]);
+          row.forEach((v, j) => expectedGrad.push(g[r] * (Math.exp(v - logSum) - (j === y[r] ? 1 : 0))));
+        }
+        const [rtol, atol] = name === 'float64' ? [1e-12, 1e-14] : [1e-5, 1e-6];
+        const loss = new Ctor(rows), dz = new Ctor(rows * cols);
+        native.softmaxCrossentropy(z, y, rows, cols, loss);
+        native.softmaxCrossentropyGrad(g, z, y, rows, cols, dz);
+        assertClose(loss, expectedLoss, rtol, atol, 'loss');
+        assertClose(dz, expectedGrad, rtol, atol, 'gradient');
+      });
+    }
+  }
+
+  it('rejects a label outside the columns with a RangeError naming the row', () => {
+    const z = new Float32Array(6);
+    assert.throws(() => native.softmaxCrossentropy(z, Int32Array.of(0, 3), 2, 3, new Float32Array(2)),
+      { name: 'RangeError', message: 'softmaxCrossentropy: label 3 of row 1 is outside [0, 3)' });
+    assert.throws(() => native.softmaxCrossentropyGrad(new Float32Array(2), z, Int32Array.of(-1, 0), 2, 3, new Float32Array(6)),
+      { name: 'RangeError', message: 'softmaxCrossentropyGrad: label -1 of row 0 is outside [0, 3)' });
+  });
+});
+
 // ---- conv2d -----------------------------------------------------------------------------------
 
 describe('conv2d', () => {

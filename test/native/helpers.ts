@@ -15,6 +15,8 @@ export interface Native {
     outShape: Int32Array, out: AnyArray): void;
   reduce(op: number, x: AnyArray, outer: number, n: number, inner: number, out: AnyArray): void;
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  softmaxCrossentropy(z: FloatArray, y: Int32Array, rows: number, cols: number, loss: FloatArray): void;
+  softmaxCrossentropyGrad(g: FloatArray, z: FloatArray, y: Int32Array, rows: number, cols: number, dz: FloatArray): void;
   logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number,
     mode: number, out: FloatArray): void;

@@ -526,6 +526,30 @@ const nnetRows: OpRow[] = [
     build: ([z, y]) => nb.categoricalCrossentropy(nb.softmax(z), y),
     ref: ([z, y]) => P.map(pick(P.softmax(z, true), y), (v) => -v),
   },
+  {
+    name: 'softmaxCrossentropyWithLogits',
+    fn: 'softmaxCrossentropyWithLogits',
+    inputs: [float('z', ['n', 4], 'wide'), int('y', ['n'], 0, 3)],
+    build: ([z, y]) => nb.softmaxCrossentropyWithLogits(z, y),
+    ref: ([z, y]) => P.map(pick(P.softmax(z, true), y), (v) => -v),
+    errors: [
+      fails('logits as a vector', () => nb.softmaxCrossentropyWithLogits(nb.vector('z'), nb.ivector('y')), 'softmaxCrossentropy', 'z is float32[?]', 'z must be a float matrix of logits'),
+      fails('labels as a matrix', () => nb.softmaxCrossentropyWithLogits(nb.matrix('z'), nb.imatrix('y')), 'softmaxCrossentropy', 'y is int32[?, ?]', 'y must be an int32 vector of labels'),
+      fails('a label out of range', () => nb.fn([], nb.softmaxCrossentropyWithLogits([[1, 2, 3]], [3]))(), 'softmaxCrossentropy', 'label 3 of row 0 is outside [0, 3)'),
+      fails('fewer labels than rows', () => nb.fn([], nb.softmaxCrossentropyWithLogits([[1, 2], [3, 4]], [1]))(), 'softmaxCrossentropy', 'z has 2 rows but y has 1 labels'),
+    ],
+  },
+  {
+    // Its gradient differentiated again: h-weighted rows of softmax(z) - onehot(y), against finite differences.
+    name: 'softmaxCrossentropyWithLogits gradient',
+    fn: 'softmaxCrossentropyWithLogits',
+    inputs: [float('z', ['n', 4], 'wide'), float('w', ['n']), int('y', ['n'], 0, 3)],
+    build: ([z, w, y]) => nb.grad(nb.softmaxCrossentropyWithLogits(z, y).mul(w).sum(), [z])[0],
+    ref: ([z, w, y]) => {
+      const s = P.softmax(z);
+      return P.tabulate(z.shape, ([i, j]) => w.data[i] * (P.get(s, [i, j]) - bool(j === y.data[i])));
+    },
+  },
   binary('squaredError', 'squaredError', nb.squaredError, (a, b) => (a - b) ** 2, float('a', ['n', 'm']), float('b', [1, 'm'])),
   over('l1', 'l1', float('x', ['n', 'm'], 'nonzero'), nb.l1, (x) => P.scalar(P.total(x.data.map(Math.abs)))),
   over('l2Sqr', 'l2Sqr', float('x', ['n', 'm']), nb.l2Sqr, (x) => P.scalar(P.total(x.data.map((v) => v * v)))),
@@ -610,7 +634,7 @@ export const opTable: readonly OpRow[] = [...elementwiseRows, ...reduceRows, ...
 
 /** Composites and variants users call, each of which must have a row (checked by op-values.test.ts). */
 export const requiredFunctions = [
-  'mean', 'variance', 'nll', 'binaryCrossentropy', 'categoricalCrossentropy', 'squaredError', 'l1', 'l2Sqr', 'l2Norm', 'outer',
+  'mean', 'variance', 'nll', 'softmaxCrossentropyWithLogits', 'binaryCrossentropy', 'categoricalCrossentropy', 'squaredError', 'l1', 'l2Sqr', 'l2Norm', 'outer',
   'stack', 'flatten', 'take', 'transpose', 'clip', 'where', 'relu', 'softplus', 'logSoftmax', 'conv2d', 'maxPool2d', 'at',
   'incSubtensor', 'concatenate', 'reshape', 'dimshuffle', 'cast', 'dot', 'uniform', 'normal', 'binomial',
 ];

@@ -13,6 +13,8 @@ export interface NativeAddon {
   reduce(op: number, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  softmaxCrossentropy(z: FloatArray, y: Int32Array, rows: number, cols: number, loss: FloatArray): void;
+  softmaxCrossentropyGrad(g: FloatArray, z: FloatArray, y: Int32Array, rows: number, cols: number, dz: FloatArray): void;
   conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number, mode: number, out: FloatArray): void;
   conv2dInputGrad(gy: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, gx: FloatArray): void;
   conv2dWeightGrad(x: FloatArray, B: number, C: number, H: number, W: number, gy: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, out: FloatArray): void;

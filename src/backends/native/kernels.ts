@@ -5,6 +5,7 @@ import type { ConvMode, DotAttrs, ElementwiseName, IndexEntry, OpName, PoolAttrs
 import { allocateFresh, type Allocate, type Kernel, type KernelTable } from '../backend.js';
 import { referenceKernels } from '../reference/index.js';
 import { basicView } from '../reference/indexing.js';
+import { checkLabelRows } from '../reference/nnet.js';
 import type { NativeAddon } from './addon.js';
 import type { FusedAttrs } from './fuse.js';
 import { COPY, INPUT, OPCODES, TRUNC } from './opcodes.js';
@@ -177,6 +178,18 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
       const out = allocate(x.dtype, x.shape);
       addon.logSoftmax(x.data as FloatArray, ...(rows(x) as [number, number]), out.data as FloatArray);
       return [out];
+    },
+    softmaxCrossentropy: ([z, y], _attrs, _node, allocate) => {
+      checkLabelRows('softmaxCrossentropy', z, y);
+      const loss = allocate(z.dtype, [z.shape[0]]);
+      addon.softmaxCrossentropy(z.data as FloatArray, y.data as Int32Array, z.shape[0], z.shape[1], loss.data as FloatArray);
+      return [loss];
+    },
+    softmaxCrossentropyGrad: ([g, z, y], _attrs, _node, allocate) => {
+      checkLabelRows('softmaxCrossentropyGrad', z, y, g);
+      const dz = allocate(z.dtype, z.shape);
+      addon.softmaxCrossentropyGrad(g.data as FloatArray, z.data as FloatArray, y.data as Int32Array, z.shape[0], z.shape[1], dz.data as FloatArray);
+      return [dz];
     },
     conv2d: ([x, w], attrs, _node, allocate) => {
       const mode = attrs.mode as ConvMode;

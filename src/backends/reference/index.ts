@@ -9,7 +9,7 @@ import { reduceKernels } from './reduce.js';
 import { arangeKernel, broadcastLikeKernel, concatenateKernel, dimshuffleKernel, makeVectorKernel, reshapeKernel, shapeKernel, splitKernel } from './shape.js';
 import { dotKernel } from './linalg.js';
 import { advancedIncSubtensorKernel, advancedSubtensorKernel, incSubtensorKernel, subtensorKernel } from './indexing.js';
-import { logSoftmaxKernel, softmaxKernel } from './nnet.js';
+import { logSoftmaxKernel, softmaxCrossentropyGradKernel, softmaxCrossentropyKernel, softmaxKernel } from './nnet.js';
 import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel, maxPool2dGradKernel, maxPool2dKernel } from './conv.js';
 
 const randomUniformKernel: Kernel = ([counter, shape], attrs) => {
@@ -38,6 +38,8 @@ export const referenceKernels: KernelTable = {
   advancedIncSubtensor: advancedIncSubtensorKernel,
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
+  softmaxCrossentropy: softmaxCrossentropyKernel,
+  softmaxCrossentropyGrad: softmaxCrossentropyGradKernel,
   conv2d: conv2dKernel,
   conv2dInputGrad: conv2dInputGradKernel,
   conv2dWeightGrad: conv2dWeightGradKernel,

@@ -1,4 +1,5 @@
-// Softmax and log-softmax along the last axis, max-subtracted so that large inputs stay finite.
+// Softmax, log-softmax and softmax cross-entropy along the last axis, max-subtracted so that large
+// inputs stay finite.
 import { NDArray } from '../../ndarray/index.js';
 import type { Kernel } from '../backend.js';
 
@@ -26,3 +27,50 @@ function rowwise(log: boolean): Kernel {
 
 export const softmaxKernel = rowwise(false);
 export const logSoftmaxKernel = rowwise(true);
+
+/** Checks that y (and g, for the gradient) hold one entry per row of the [rows, cols] matrix z. */
+export function checkLabelRows(op: string, z: NDArray, y: NDArray, g?: NDArray): void {
+  if (y.size !== z.shape[0]) throw new Error(`${op}: z has ${z.shape[0]} rows but y has ${y.size} labels`);
+  if (g && g.size !== z.shape[0]) throw new Error(`${op}: z has ${z.shape[0]} rows but g has ${g.size} entries`);
+}
+
+/** The labels of `y` as column indices of z, checked: the kernels index with them. */
+function labelsOf(op: string, z: NDArray, y: NDArray, g?: NDArray): { rows: number; cols: number } {
+  checkLabelRows(op, z, y, g);
+  const [rows, cols] = z.shape;
+  y.data.forEach((label, i) => {
+    if (!(label >= 0 && label < cols)) throw new RangeError(`${op}: label ${label} of row ${i} is outside [0, ${cols})`);
+  });
+  return { rows, cols };
+}
+
+/** Calls visit(i, row, max, total) for each row of z, with total = sum exp(row - max). */
+function forEachRow(z: NDArray, rows: number, cols: number, visit: (i: number, base: number, max: number, total: number) => void): void {
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) max = Math.max(max, z.data[base + j]);
+    let total = 0;
+    for (let j = 0; j < cols; j++) total += Math.exp(z.data[base + j] - max);
+    visit(i, base, max, total);
+  }
+}
+
+export const softmaxCrossentropyKernel: Kernel = ([z, y]) => {
+  const { rows, cols } = labelsOf('softmaxCrossentropy', z, y);
+  const loss = new NDArray(z.dtype, [rows]);
+  forEachRow(z, rows, cols, (i, base, max, total) => {
+    loss.data[i] = Math.log(total) - (z.data[base + y.data[i]] - max);
+  });
+  return [loss];
+};
+
+export const softmaxCrossentropyGradKernel: Kernel = ([g, z, y]) => {
+  const { rows, cols } = labelsOf('softmaxCrossentropyGrad', z, y, g);
+  const dz = new NDArray(z.dtype, z.shape);
+  forEachRow(z, rows, cols, (i, base, max, total) => {
+    for (let j = 0; j < cols; j++) dz.data[base + j] = (g.data[i] * Math.exp(z.data[base + j] - max)) / total;
+    dz.data[base + y.data[i]] -= g.data[i];
+  });
+  return [dz];
+};
