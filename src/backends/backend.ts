@@ -30,4 +30,6 @@ export interface Backend {
   readonly extraKernels?: Readonly<Record<string, Kernel>>;
   /** Compile phases this backend adds after the common ones (element-wise fusion). */
   readonly phases?: readonly Phase[];
+  /** Runs before each call of a compiled function (the native backend adapts its thread count). */
+  readonly beginCall?: () => void;
 }

@@ -39,3 +39,14 @@ export function setBackend(name: BackendName): Backend {
   current = resolve(name, true);
   return current;
 }
+
+/**
+ * Threads for the native kernels: a fixed count, or 'auto' (the default, unless OMP_NUM_THREADS is set)
+ * to use the cores other processes leave free, re-checked about once a second. Returns the count in use.
+ * @example nb.setThreads(1)
+ */
+export function setThreads(n: number | 'auto'): number {
+  const { threads } = loadNativeBackend();
+  threads?.set(n);
+  return threads?.count ?? 1;
+}

@@ -131,6 +131,7 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
     if (args.length !== inputs.length) {
       throw new Error(`${options.name ?? 'compiled function'}: expected ${inputs.length} arguments (${inputs.join(', ')}), got ${args.length}`);
     }
+    backend.beginCall?.();
     const values = plan.run(args.map((a, i) => toArgument(inputs[i], a, i)));
     const results = finalOuts.map((v) => {
       const value = values.get(v)!;

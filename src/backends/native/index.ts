@@ -4,11 +4,13 @@ import type { Backend } from '../backend.js';
 import { loadAddon } from './addon.js';
 import { fusionPhase } from './fuse.js';
 import { fusedKernel, nativeKernelTable } from './kernels.js';
+import { ThreadGovernor } from './threads.js';
 
 export { referenceFallbacks } from './kernels.js';
 
 export interface NativeLoad {
   backend?: Backend;
+  threads?: ThreadGovernor;
   reason?: string;
 }
 
@@ -18,9 +20,13 @@ let loaded: NativeLoad | undefined;
 export function loadNativeBackend(): NativeLoad {
   if (!loaded) {
     const { addon, reason } = loadAddon();
-    loaded = addon
-      ? { backend: { name: 'native', kernels: nativeKernelTable(addon), extraKernels: { fusedElementwise: fusedKernel(addon) }, phases: [fusionPhase] } }
-      : { reason };
+    if (addon) {
+      const threads = new ThreadGovernor(addon);
+      const kernels = nativeKernelTable(addon);
+      loaded = { threads, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon) }, phases: [fusionPhase], beginCall: () => threads.tick() } };
+    } else {
+      loaded = { reason };
+    }
   }
   return loaded;
 }
