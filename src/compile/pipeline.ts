@@ -4,13 +4,14 @@ import { rebuild, type Phase } from '../graph/rewrite.js';
 import type { Variable } from '../graph/variable.js';
 import { stabilizingRewrites } from '../grad/index.js';
 import { canonicalRewrites } from './rewrites/canonicalize.js';
-import { specializingRewrites } from './rewrites/specialize.js';
+import { specializingRewrites, transposedProducts } from './rewrites/specialize.js';
 import { debugPrint } from '../graph/print.js';
 
 export const phases: readonly Phase[] = [
   { name: 'canonicalize', rewrites: canonicalRewrites },
   { name: 'stabilize', rewrites: stabilizingRewrites },
   { name: 'specialize', rewrites: specializingRewrites },
+  transposedProducts,
 ];
 
 /** The outputs after every phase, then the backend's own; merging of equal sub-graphs runs in each. */

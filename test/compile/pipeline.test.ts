@@ -64,6 +64,17 @@ test('binary cross-entropy of sigmoid(z) is finite for z = ±1000 (softplus form
   assert.ok(!opsOf(nb.fn([z, t], nb.binaryCrossentropy(nb.sigmoid(z), t), onReference)).includes('log'));
 });
 
+test('a transposed product becomes one product of the swapped operands, unless the product is used untransposed too', () => {
+  const [a, b] = [nb.matrix('a', 'float64'), nb.matrix('b', 'float64')];
+  const f = nb.fn([a, b], a.T.dot(b).T, onReference);
+  assert.deepEqual(opsOf(f), ['dot']);
+  assert.deepEqual(f.nodes[0].attrs, { transA: true, transB: false });
+  assert.deepEqual(f.nodes[0].inputs, [b, a]);
+  assert.deepEqual((f([[1, 2], [3, 4]], [[1, 0, 2], [1, 1, 0]]) as NDArray).toArray(), [[4, 6], [3, 4], [2, 4]]);
+  const both = nb.fn([a, b], [a.dot(b), a.dot(b).T], onReference);
+  assert.deepEqual(opsOf(both).sort(), ['dimshuffle', 'dot']);
+});
+
 test('a transposed operand is absorbed into dot instead of copied', () => {
   const [a, b] = [nb.matrix('a', 'float64'), nb.matrix('b', 'float64')];
   const f = nb.fn([a, b], a.T.dot(b), onReference);

@@ -1,5 +1,6 @@
 // Specialising rewrites: forms that run faster on every backend.
-import type { LocalRewrite } from '../../graph/rewrite.js';
+import { rebuild, type LocalRewrite, type Phase } from '../../graph/rewrite.js';
+import { topoSort } from '../../graph/traverse.js';
 import { applyOp, type Apply, type Variable } from '../../graph/variable.js';
 import type { DotAttrs } from '../../ops/index.js';
 
@@ -23,3 +24,33 @@ export const dotAbsorbsTranspose: LocalRewrite = (node: Apply) => {
 };
 
 export const specializingRewrites: readonly LocalRewrite[] = [dotAbsorbsTranspose];
+
+/** How many times each variable is used as an input or an output of the graph. */
+function useCounts(outputs: readonly Variable[]): Map<Variable, number> {
+  const uses = new Map<Variable, number>();
+  const use = (v: Variable) => uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const node of topoSort(outputs)) node.inputs.forEach(use);
+  outputs.forEach(use);
+  return uses;
+}
+
+/**
+ * (A·B)ᵀ -> Bᵀ·Aᵀ, one gemm with its operands swapped instead of a product and a transposed copy
+ * (the gradient of a tied weight used as Wᵀ has this form). Only where the product has no other use,
+ * which a local rewrite cannot see: hence a pass over the whole graph.
+ */
+export const transposedProducts: Phase = {
+  name: 'transposed products',
+  run(outputs) {
+    const uses = useCounts(outputs);
+    const swap: LocalRewrite = (node) => {
+      const product = node.inputs[0];
+      if (!isMatrixTranspose(node.outputs[0]) || product.owner?.op.name !== 'dot' || uses.get(product) !== 1) return null;
+      const [a, b] = product.owner.inputs;
+      if (a.ndim !== 2 || b.ndim !== 2) return null;
+      const { transA, transB } = product.owner.attrs as DotAttrs;
+      return applyOp(product.owner.op, [b, a], { transA: !transB, transB: !transA }).outputs;
+    };
+    return rebuild(outputs, { rewrites: [swap] }).outputs;
+  },
+};
