@@ -5,10 +5,9 @@
 //     + β Σ_j KL(ρ ‖ ρ̂_j),  ρ̂_j = mean over the batch of y_j     (sparse)
 //     + λ ‖∂y/∂x̃‖²_F = λ Σ_j (y_j (1 − y_j))² Σ_i W_ij²           (contractive, Rifai et al. 2011)
 import type { NDArray } from '../ndarray/index.js';
-import type { SharedVariable, Variable } from '../graph/variable.js';
+import type { Variable } from '../graph/variable.js';
 import { div, log, mean, sigmoid, sigmoidCrossentropyWithLogits, square, squaredError, sum } from '../ops/index.js';
-import { RandomStreams } from '../random/index.js';
-import { layerParams, loadLayer, mapRows, saveLayer, type LayerParams, type Objective, type UnsupervisedLayer } from './unsupervised-layer.js';
+import { UnsupervisedLayer, loadLayer, mapRows, type LayerParams, type Objective } from './unsupervised-layer.js';
 
 export type ReconstructionLoss = 'crossEntropy' | 'squaredError';
 
@@ -29,7 +28,7 @@ export interface AutoencoderConfig {
   seed?: number;
 }
 
-export const AUTOENCODER_KIND = 'autoencoder';
+export const AUTOENCODER_KIND = 'autoencoder' as const;
 
 function checkConfig(c: AutoencoderConfig): Required<Pick<AutoencoderConfig, 'loss' | 'corruption' | 'gaussianNoise' | 'contraction' | 'seed'>> {
   const where = `autoencoder ${c.visible}→${c.hidden}`;
@@ -52,30 +51,17 @@ function checkConfig(c: AutoencoderConfig): Required<Pick<AutoencoderConfig, 'lo
  * @example const da = new Autoencoder({ visible: 784, hidden: 500, corruption: 0.3 });
  * const codes = da.transform(train.x); // float32[50000, 500]
  */
-export class Autoencoder implements UnsupervisedLayer {
-  readonly kind = 'autoencoder';
+export class Autoencoder extends UnsupervisedLayer {
+  readonly kind = AUTOENCODER_KIND;
   readonly config: AutoencoderConfig;
-  readonly visible: number;
-  readonly hidden: number;
-  readonly W: SharedVariable;
-  readonly hbias: SharedVariable;
-  readonly vbias: SharedVariable;
-  readonly params: SharedVariable[];
   private readonly options: ReturnType<typeof checkConfig>;
-  private readonly rng: RandomStreams;
 
-  /**
-   * `shared` lets a deep network's sigmoid layer and this autoencoder hold the same W and hbias;
-   * `index`, the layer's position in a stack, gives each layer its own random numbers.
-   */
+  /** `shared` and `index` as for every UnsupervisedLayer: W and hbias of a deep network, the position in its stack. */
   constructor(config: AutoencoderConfig, shared: Partial<LayerParams> = {}, index = 0) {
-    this.options = checkConfig(config);
-    this.config = { ...config, ...this.options };
-    this.visible = config.visible;
-    this.hidden = config.hidden;
-    ({ W: this.W, hbias: this.hbias, vbias: this.vbias } = layerParams(config.visible, config.hidden, this.options.seed + index, shared));
-    this.params = [this.W, this.hbias, this.vbias];
-    this.rng = new RandomStreams((this.options.seed + 7919 * (index + 1)) >>> 0);
+    const options = checkConfig(config);
+    super(config.visible, config.hidden, options.seed, shared, index);
+    this.options = options;
+    this.config = { ...config, ...options };
   }
 
   /** x̃ ~ q(x̃ | x): the mask keeps each input with probability 1 − corruption; then the Gaussian noise. */
@@ -133,18 +119,9 @@ export class Autoencoder implements UnsupervisedLayer {
     return { cost, considerConstant: [], monitor: cost, monitorName: penalised ? `${name} + penalties` : name, updates: [] };
   }
 
-  /** Hidden codes of a whole data set. */
-  transform(data: NDArray): NDArray {
-    return mapRows((x) => this.encode(x))(data);
-  }
-
   /** Reconstructions z of clean inputs (no corruption), as pictures of what the code keeps. */
   reconstruct(data: NDArray): NDArray {
     return mapRows((x) => this.decode(this.encode(x)))(data);
-  }
-
-  save(path: string, meta: Record<string, unknown> = {}): void {
-    saveLayer(path, AUTOENCODER_KIND, this.config, this, meta);
   }
 
   static load(path: string): Autoencoder {

@@ -4,8 +4,10 @@ import { NDArray, formatShape } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { matrix } from '../graph/constructors.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
+import { TUTORIAL_EARLY_STOPPING, type EarlyStoppingOptions, type LoopResult, type ValidationRecord } from '../optim/index.js';
 import type { Layer, Mode } from '../nn/index.js';
-import { expectShapes, saveModelFile, type ModelFile } from './model-file.js';
+import { ClassifierTraining, type FitDefaults, type LabelledSet, type TrainingOptions } from './classifier-training.js';
+import { expectShapes, loadModelFile, saveModelFile, type ModelFile } from './model-file.js';
 
 /** Settings every classifier has: the image size it reads (flattened, row-major) and the class count. */
 export interface ClassifierConfig {
@@ -13,11 +15,30 @@ export interface ClassifierConfig {
   classes: number;
 }
 
+export interface ClassifierFitOptions extends Partial<TrainingOptions> {
+  /** At most this many epochs. */
+  epochs?: number;
+  /** A held-out set: with it, the tutorials' early stopping, and the model ends with its best parameters. */
+  validation?: LabelledSet;
+  /** Patience and the rest; the model's tutorial settings by default. */
+  earlyStopping?: Partial<EarlyStoppingOptions>;
+  /** Called after each validation (progress lines). */
+  onValidation?(record: ValidationRecord): void;
+}
+
+export interface ClassifierFitResult extends LoopResult {
+  /** Every validation, in order (none without a validation set). */
+  history: ValidationRecord[];
+}
+
+/** Settings of models that have no tutorial of their own. */
+const GENERIC_FIT: FitDefaults = { batchSize: 20, learningRate: 0.01, epochs: 100, patience: 10000 };
+
 const PREDICT_CHUNK = 1000; // rows per call: bounds memory for the conv layers' intermediate maps
 
 /**
  * A classifier of flattened images ([n, rows * cols] float32 in [0, 1]) into `classes` labels.
- * Subclasses build `layers`; training lives in train/ (fitClassifier), which reads `params` and `weights`.
+ * Subclasses build `layers`; `fit` trains them (train/fitClassifier adds a run's files and resuming).
  */
 export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> {
   /** The model family, as written in model files and named on the command line. */
@@ -26,6 +47,8 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
   /** Facts saved with the model (training run, pixel scale); filled in by loadClassifier. */
   meta: Record<string, unknown> = {};
   protected abstract readonly layers: readonly Layer[];
+  /** What fit uses where its options are silent: the tutorial's settings for the tutorial models. */
+  readonly fitDefaults: FitDefaults = GENERIC_FIT;
   private predictFn: CompiledFunction | undefined;
 
   constructor(config: C) {
@@ -62,6 +85,31 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
    */
   probabilities(x: Variable, mode: Mode): Variable {
     return this.layers.reduce((h, layer) => layer.forward(h, mode), this.prepare(x));
+  }
+
+  /**
+   * Trains on images x (float32 [n, rows * cols]) and labels y (int32 [n]) by minibatch SGD or another
+   * update rule. With a validation set: the tutorials' early stopping, ending with the best parameters.
+   * @example const result = model.fit(train.x, train.y, { validation: valid, epochs: 50 });
+   * result.bestValidError // 0.0815
+   */
+  fit(x: NDArray, y: NDArray, options: ClassifierFitOptions = {}): ClassifierFitResult {
+    const { epochs = this.fitDefaults.epochs, validation, earlyStopping, onValidation, ...training } = options;
+    const trainer = new ClassifierTraining(this, { x, y }, { ...this.fitDefaults, ...training });
+    const history: ValidationRecord[] = [];
+    const result = trainer.run({
+      maxEpochs: epochs,
+      validate: validation && trainer.errorOn(validation, 'validation').measure,
+      earlyStopping: { ...TUTORIAL_EARLY_STOPPING, patience: this.fitDefaults.patience, ...earlyStopping },
+      hooks: {
+        validation: (record) => {
+          history.push(record);
+          onValidation?.(record);
+        },
+      },
+    });
+    trainer.restoreBest();
+    return { ...result, history };
   }
 
   /**
@@ -116,6 +164,17 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
    */
   save(path: string, meta: Record<string, unknown> = {}): void {
     saveModelFile(path, this.toModelFile(meta));
+  }
+
+  /**
+   * Reads a model file of `kind` back through `build` (a subclass's fromModelFile), with the facts saved with it.
+   * @example static load(path: string): Mlp { return Classifier.loadAs(path, 'mlp', Mlp.fromModelFile); }
+   */
+  protected static loadAs<M extends Classifier>(path: string, kind: string, build: (file: ModelFile, path: string) => M): M {
+    const file = loadModelFile(path, kind);
+    const model = build(file, path);
+    model.meta = file.meta ?? {};
+    return model;
   }
 
   /** Sets every parameter from `tensors`, after checking that the names and shapes are this architecture's. */

@@ -54,7 +54,7 @@ export function appendOneHot(codes: NDArray, labels: NDArray, classes: number): 
 }
 
 /**
- * A DBN: pre-train with pretrainNetwork (train/pretrain.ts), fine-tune with fitClassifier, draw digits
+ * A DBN: pre-train with pretrainNetwork (train/pretrain.ts), fine-tune with fit, draw digits
  * with generate.
  * @example const dbn = new Dbn({ imageShape: [28, 28], classes: 10, hidden: [1000, 1000, 1000], pretraining: 'rbm', corruption: [0], k: 1, joinLabels: true });
  */

@@ -7,6 +7,7 @@ import { ACTIVATIONS, ConvPoolLayer, Flatten, convPoolOutputShape, type Activati
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
 import { denseStack } from './dense-stack.js';
+import type { FitDefaults } from './classifier-training.js';
 import type { ModelFile } from './model-file.js';
 
 export interface LenetConfig extends ClassifierConfig {
@@ -20,6 +21,9 @@ export interface LenetConfig extends ClassifierConfig {
   activation: Activation;
 }
 
+/** The tutorial's settings: lr 0.1, minibatches of 500, at most 200 epochs, patience 10000. */
+export const LENET_TUTORIAL: FitDefaults = { learningRate: 0.1, batchSize: 500, epochs: 200, patience: 10000 };
+
 /**
  * LeNet; `seed` draws the initial weights.
  * @example new Lenet({ imageShape: [28, 28], classes: 10, kernels: [20, 50], filter: [5, 5], pool: [2, 2], hidden: [500], activation: 'tanh' })
@@ -27,6 +31,7 @@ export interface LenetConfig extends ClassifierConfig {
 export class Lenet extends Classifier<LenetConfig> {
   readonly kind = 'lenet';
   protected readonly layers: Layer[];
+  override readonly fitDefaults = LENET_TUTORIAL;
 
   constructor(config: LenetConfig, seed = 23455) {
     super(config);
@@ -56,5 +61,10 @@ export class Lenet extends Classifier<LenetConfig> {
       activation: read.oneOf('activation', ACTIVATIONS),
     };
     return new Lenet(config).loadTensors(path, file.tensors);
+  }
+
+  /** Loads a model saved by `save`. */
+  static load(path: string): Lenet {
+    return Classifier.loadAs(path, 'lenet', Lenet.fromModelFile);
   }
 }

@@ -3,18 +3,23 @@
 import { LogisticLayer, type Layer } from '../nn/index.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
+import type { FitDefaults } from './classifier-training.js';
 import type { ModelFile } from './model-file.js';
 
 export type LogisticRegressionConfig = ClassifierConfig;
 
+/** The tutorial's settings: lr 0.13, minibatches of 600, at most 1000 epochs, patience 5000. */
+export const LOGISTIC_REGRESSION_TUTORIAL: FitDefaults = { learningRate: 0.13, batchSize: 600, epochs: 1000, patience: 5000 };
+
 /**
- * Logistic regression; train it with fitClassifier (train/) or `nabla train logreg`.
+ * Logistic regression; train it with fit, or `nabla train logreg`.
  * @example const model = new LogisticRegression({ imageShape: [28, 28], classes: 10 });
- * const labels = model.predict(test.x);
+ * model.fit(train.x, train.y, { validation: valid }); const labels = model.predict(test.x);
  */
 export class LogisticRegression extends Classifier<LogisticRegressionConfig> {
   readonly kind = 'logreg';
   protected readonly layers: Layer[];
+  override readonly fitDefaults = LOGISTIC_REGRESSION_TUTORIAL;
 
   constructor(config: LogisticRegressionConfig) {
     super(config);
@@ -25,5 +30,10 @@ export class LogisticRegression extends Classifier<LogisticRegressionConfig> {
   static fromModelFile(file: ModelFile, path: string): LogisticRegression {
     const read = configReader(path, file.config);
     return new LogisticRegression({ imageShape: read.pair('imageShape'), classes: read.int('classes') }).loadTensors(path, file.tensors);
+  }
+
+  /** Loads a model saved by `save`. */
+  static load(path: string): LogisticRegression {
+    return Classifier.loadAs(path, 'logreg', LogisticRegression.fromModelFile);
   }
 }

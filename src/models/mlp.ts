@@ -6,6 +6,7 @@ import { ACTIVATIONS, type Activation, type Layer } from '../nn/index.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
 import { denseStack } from './dense-stack.js';
+import type { FitDefaults } from './classifier-training.js';
 import type { ModelFile } from './model-file.js';
 
 export interface MlpConfig extends ClassifierConfig {
@@ -16,6 +17,9 @@ export interface MlpConfig extends ClassifierConfig {
   keep: number[];
 }
 
+/** The tutorial's settings: lr 0.01, L2 1e-4, minibatches of 20, at most 1000 epochs, patience 10000. */
+export const MLP_TUTORIAL: FitDefaults = { learningRate: 0.01, l2: 0.0001, batchSize: 20, epochs: 1000, patience: 10000 };
+
 /**
  * An MLP; `seed` draws the initial weights and the dropout masks.
  * @example const model = new Mlp({ imageShape: [28, 28], classes: 10, hidden: [500], activation: 'tanh', keep: [] }, 1234);
@@ -23,6 +27,7 @@ export interface MlpConfig extends ClassifierConfig {
 export class Mlp extends Classifier<MlpConfig> {
   readonly kind = 'mlp';
   protected readonly layers: Layer[];
+  override readonly fitDefaults = MLP_TUTORIAL;
 
   constructor(config: MlpConfig, seed = 1234) {
     super(config);
@@ -40,5 +45,10 @@ export class Mlp extends Classifier<MlpConfig> {
       keep: read.probabilities('keep'),
     };
     return new Mlp(config).loadTensors(path, file.tensors);
+  }
+
+  /** Loads a model saved by `save`. */
+  static load(path: string): Mlp {
+    return Classifier.loadAs(path, 'mlp', Mlp.fromModelFile);
   }
 }

@@ -6,12 +6,11 @@
 //   ∂(−log p(v))/∂θ ≈ ∂F(v)/∂θ − ∂F(ṽ)/∂θ,  ṽ the end of a k-step Gibbs chain held constant (eq. 9.5)
 // Here b' is `vbias` and c is `hbias`; the hidden units are binary in both cases.
 import { NDArray, array } from '../ndarray/index.js';
-import type { SharedVariable, Variable } from '../graph/variable.js';
+import type { Variable } from '../graph/variable.js';
 import { shared } from '../graph/constructors.js';
 import { floor, incSubtensor, mean, mod, sigmoid, sigmoidCrossentropyWithLogits, softplus, square, sum } from '../ops/index.js';
-import { RandomStreams } from '../random/index.js';
 import { fn, type CompiledFunction, type Update } from '../compile/index.js';
-import { layerParams, loadLayer, mapRows, saveLayer, type LayerParams, type Objective, type UnsupervisedLayer } from './unsupervised-layer.js';
+import { UnsupervisedLayer, loadLayer, mapRows, type LayerParams, type Objective } from './unsupervised-layer.js';
 
 export type VisibleUnits = 'binary' | 'gaussian';
 
@@ -29,7 +28,7 @@ export interface RbmConfig {
   seed?: number;
 }
 
-export const RBM_KIND = 'rbm';
+export const RBM_KIND = 'rbm' as const;
 
 /** A layer of units: the pre-activation, the mean (probability or Gaussian mean) and a sample. */
 export interface UnitState {
@@ -54,28 +53,15 @@ function resolve(c: RbmConfig): Required<RbmConfig> {
  * @example const rbm = new Rbm({ visible: 784, hidden: 500, k: 15, persistent: true });
  * const features = rbm.transform(test.x); // p(h = 1 | v), float32[10000, 500]
  */
-export class Rbm implements UnsupervisedLayer {
-  readonly kind = 'rbm';
+export class Rbm extends UnsupervisedLayer {
+  readonly kind = RBM_KIND;
   readonly config: Required<RbmConfig>;
-  readonly visible: number;
-  readonly hidden: number;
-  readonly W: SharedVariable;
-  readonly hbias: SharedVariable;
-  readonly vbias: SharedVariable;
-  readonly params: SharedVariable[];
-  readonly rng: RandomStreams;
 
-  /**
-   * `shared` lets a deep network's sigmoid layer and this RBM hold the same W and hbias;
-   * `index`, the layer's position in a stack, gives each layer its own random numbers.
-   */
+  /** `shared` and `index` as for every UnsupervisedLayer: W and hbias of a deep network, the position in its stack. */
   constructor(config: RbmConfig, shared: Partial<LayerParams> = {}, index = 0) {
-    this.config = resolve(config);
-    this.visible = config.visible;
-    this.hidden = config.hidden;
-    ({ W: this.W, hbias: this.hbias, vbias: this.vbias } = layerParams(config.visible, config.hidden, this.config.seed + index, shared));
-    this.params = [this.W, this.hbias, this.vbias];
-    this.rng = new RandomStreams((this.config.seed + 7919 * (index + 1)) >>> 0);
+    const resolved = resolve(config);
+    super(config.visible, config.hidden, resolved.seed, shared, index);
+    this.config = resolved;
   }
 
   private get gaussian(): boolean {
@@ -171,11 +157,6 @@ export class Rbm implements UnsupervisedLayer {
     return { value, update: [bit, mod(bit.add(1), this.visible)] };
   }
 
-  /** p(h = 1 | v) for a whole data set: the features a deep network's next layer sees. */
-  transform(data: NDArray): NDArray {
-    return mapRows((v) => this.encode(v))(data);
-  }
-
   /** Mean-field reconstructions: E[v | h = p(h | x)]. */
   reconstruct(data: NDArray): NDArray {
     return mapRows((v) => this.sampleVisible(this.encode(v)).mean)(data);
@@ -206,10 +187,6 @@ export class Rbm implements UnsupervisedLayer {
       for (let i = 0; i < steps % unroll; i++) out = (one ??= compile(1))() as NDArray;
       return out!;
     };
-  }
-
-  save(path: string, meta: Record<string, unknown> = {}): void {
-    saveLayer(path, RBM_KIND, this.config, this, meta);
   }
 
   static load(path: string): Rbm {

@@ -1,11 +1,13 @@
-// What the greedy layer-wise loop needs from a layer it pre-trains: the tied parameters (W, hbias,
-// vbias) that a denoising autoencoder and an RBM both have, an encoder, and a training objective.
+// What a denoising autoencoder and an RBM share, and what the greedy layer-wise loop needs from a
+// layer it pre-trains: the tied parameters (W, hbias, vbias), an encoder, a training objective, and
+// fit / transform / save on top of them.
 import { NDArray, formatShape } from '../ndarray/index.js';
 import { SharedVariable, type Variable } from '../graph/variable.js';
 import { matrix, shared } from '../graph/constructors.js';
 import { RandomStreams } from '../random/index.js';
 import { fn, type Update } from '../compile/index.js';
 import { glorotBound, uniformWeights } from '../nn/index.js';
+import { fitLayer, type LayerFitOptions, type LayerFitResult } from './layer-trainer.js';
 import { expectShapes, loadModelFile, saveModelFile } from './model-file.js';
 
 /** One minibatch's objective: `cost` is differentiated, `monitor` is the figure printed each epoch. */
@@ -20,8 +22,18 @@ export interface Objective {
   updates: Update[];
 }
 
-export interface UnsupervisedLayer {
-  readonly kind: 'autoencoder' | 'rbm';
+/** A layer's parameters; a deep network passes its sigmoid layer's W and b as W and hbias to share them. */
+export interface LayerParams {
+  W: SharedVariable;
+  hbias: SharedVariable;
+  vbias: SharedVariable;
+}
+
+/** A layer of `visible` inputs and `hidden` sigmoid units with tied weights: an autoencoder or an RBM. */
+export abstract class UnsupervisedLayer {
+  abstract readonly kind: 'autoencoder' | 'rbm';
+  /** Everything needed to rebuild the layer; saved with it. */
+  abstract readonly config: { visible: number; hidden: number };
   readonly visible: number;
   readonly hidden: number;
   /** [visible, hidden]; shared with the sigmoid layer of a deep network built on this layer. */
@@ -30,17 +42,47 @@ export interface UnsupervisedLayer {
   readonly vbias: SharedVariable;
   /** The parameters the layer's own training changes. */
   readonly params: SharedVariable[];
-  /** The hidden units' mean activation, p(h = 1 | x) or s(xW + b): the next layer's input. */
-  encode(x: Variable): Variable;
-  /** The training objective for a minibatch of `batchSize` rows (a persistent chain needs the size). */
-  objective(x: Variable, batchSize: number): Objective;
-}
+  /** The layer's own random numbers (corruption, Gibbs sampling). */
+  readonly rng: RandomStreams;
 
-/** A layer's parameters; a deep network passes its sigmoid layer's W and b as W and hbias to share them. */
-export interface LayerParams {
-  W: SharedVariable;
-  hbias: SharedVariable;
-  vbias: SharedVariable;
+  /**
+   * `shared` lets a deep network's sigmoid layer and this layer hold the same W and hbias;
+   * `index`, the layer's position in a stack, gives each layer its own random numbers.
+   */
+  constructor(visible: number, hidden: number, seed: number, shared: Partial<LayerParams> = {}, index = 0) {
+    this.visible = visible;
+    this.hidden = hidden;
+    ({ W: this.W, hbias: this.hbias, vbias: this.vbias } = layerParams(visible, hidden, seed + index, shared));
+    this.params = [this.W, this.hbias, this.vbias];
+    this.rng = new RandomStreams((seed + 7919 * (index + 1)) >>> 0);
+  }
+
+  /** The hidden units' mean activation, p(h = 1 | x) or s(xW + b): the next layer's input. */
+  abstract encode(x: Variable): Variable;
+  /** The training objective for a minibatch of `batchSize` rows (a persistent chain needs the size). */
+  abstract objective(x: Variable, batchSize: number): Objective;
+
+  /**
+   * Trains the layer on data [n, visible] (the tutorials' 15 epochs, minibatches of 20, lr 0.1, unless
+   * given); returns the mean monitor of each epoch.
+   * @example rbm.fit(train.x, { epochs: 5 }).history // pseudo-likelihood per epoch (PCD)
+   */
+  fit(data: NDArray, options: LayerFitOptions = {}): LayerFitResult {
+    return fitLayer(this, data, options);
+  }
+
+  /**
+   * The hidden units' mean activations for a whole data set: the features a deep network's next layer sees.
+   * @example da.transform(test.x).shape // [10000, 500]
+   */
+  transform(data: NDArray): NDArray {
+    return mapRows((x) => this.encode(x))(data);
+  }
+
+  /** Saves the layer (atomically) as a model file of its kind: the configuration and W, hbias, vbias. */
+  save(path: string, meta: Record<string, unknown> = {}): void {
+    saveModelFile(path, { kind: this.kind, config: { ...this.config }, tensors: layerTensors(this), meta });
+  }
 }
 
 /** The tensors a layer saves, by name: the same three for autoencoders and RBMs. */
@@ -48,12 +90,7 @@ export function layerTensors(layer: UnsupervisedLayer, prefix = ''): Record<stri
   return { [`${prefix}W`]: layer.W.get(), [`${prefix}hbias`]: layer.hbias.get(), [`${prefix}vbias`]: layer.vbias.get() };
 }
 
-/** Saves a layer as a model file of `kind`: its configuration and W, hbias, vbias. */
-export function saveLayer(path: string, kind: string, config: object, layer: UnsupervisedLayer, meta: Record<string, unknown>): void {
-  saveModelFile(path, { kind, config: { ...config }, tensors: layerTensors(layer), meta });
-}
-
-/** Loads a layer saved by saveLayer, checking the kind and the tensors' shapes against the configuration. */
+/** Loads a layer saved by its `save`, checking the kind and the tensors' shapes against the configuration. */
 export function loadLayer<C extends { visible: number; hidden: number }, L extends UnsupervisedLayer>(path: string, kind: string, build: (config: C) => L): L {
   const file = loadModelFile(path, kind);
   const config = file.config as unknown as C;

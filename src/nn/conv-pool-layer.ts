@@ -1,12 +1,12 @@
 // LeNet's convolution + max-pooling layer (tutorial chapter 6.8): s(maxpool(conv(x, W)) + b), one bias
 // per feature map. Adding b after pooling is the tutorial's order; max commutes with a per-map shift.
 import { zeros, type NDArray } from '../ndarray/index.js';
-import { SharedVariable, type Variable } from '../graph/variable.js';
+import type { Variable } from '../graph/variable.js';
 import { conv2d, maxPool2d } from '../ops/index.js';
 import type { RandomStreams } from '../random/index.js';
 import { activate } from './activation.js';
 import { uniformWeights, type Activation } from './init.js';
-import type { Layer } from './layer.js';
+import { WeightedLayer } from './layer.js';
 
 export interface ConvPoolLayerOptions {
   /** [rows, cols] of the max-pooling window; [2, 2] by default. */
@@ -21,34 +21,24 @@ export interface ConvPoolLayerOptions {
  * Convolution with `filterShape` [maps out, maps in, rows, cols], max-pooling, bias, activation.
  * @example const conv0 = new ConvPoolLayer(rng, [20, 1, 5, 5]); conv0.forward(x.reshape([-1, 1, 28, 28]))
  */
-export class ConvPoolLayer implements Layer {
-  readonly W: SharedVariable;
-  readonly b: SharedVariable;
+export class ConvPoolLayer extends WeightedLayer {
   readonly pool: [number, number];
   readonly activation: Activation;
 
   constructor(rng: RandomStreams | null, filterShape: readonly [number, number, number, number], options: ConvPoolLayerOptions = {}) {
     const name = options.name ?? 'conv';
-    this.pool = options.pool ?? [2, 2];
-    this.activation = options.activation ?? 'tanh';
+    const pool = options.pool ?? [2, 2];
     const [maps, inputs, rows, cols] = filterShape;
     // Each unit sees inputs·rows·cols values; each input value feeds maps·rows·cols units, of which
     // pooling keeps one in pool[0]·pool[1].
     const fanIn = inputs * rows * cols;
-    const fanOut = (maps * rows * cols) / (this.pool[0] * this.pool[1]);
+    const fanOut = (maps * rows * cols) / (pool[0] * pool[1]);
     const bound = Math.sqrt(6 / (fanIn + fanOut));
     const W = options.W ?? (rng ? uniformWeights(rng, filterShape, bound) : undefined);
     if (!W) throw new Error(`ConvPoolLayer ${name}: needs a random stream or initial filters W`);
-    this.W = new SharedVariable(W, `${name}.W`);
-    this.b = new SharedVariable(options.b ?? zeros([maps]), `${name}.b`);
-  }
-
-  get params(): SharedVariable[] {
-    return [this.W, this.b];
-  }
-
-  get weights(): SharedVariable[] {
-    return [this.W];
+    super(W, options.b ?? zeros([maps]), name);
+    this.pool = pool;
+    this.activation = options.activation ?? 'tanh';
   }
 
   forward(input: Variable): Variable {

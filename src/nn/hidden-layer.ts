@@ -1,10 +1,10 @@
 // A fully connected layer h = s(x W + b) (tutorial chapter 5.2), W uniform in ±glorotBound, b zero.
 import { zeros, type NDArray } from '../ndarray/index.js';
-import { SharedVariable, type Variable } from '../graph/variable.js';
+import type { Variable } from '../graph/variable.js';
 import type { RandomStreams } from '../random/index.js';
 import { activate } from './activation.js';
 import { glorotBound, uniformWeights, type Activation } from './init.js';
-import type { Layer } from './layer.js';
+import { WeightedLayer } from './layer.js';
 
 export interface HiddenLayerOptions {
   activation?: Activation;
@@ -19,26 +19,16 @@ export interface HiddenLayerOptions {
  * A fully connected layer with the tutorial's initialisation for its activation.
  * @example const hidden = new HiddenLayer(rng, 784, 500); const h = hidden.forward(x, 'train');
  */
-export class HiddenLayer implements Layer {
-  readonly W: SharedVariable;
-  readonly b: SharedVariable;
+export class HiddenLayer extends WeightedLayer {
   readonly activation: Activation;
 
   constructor(rng: RandomStreams | null, nIn: number, nOut: number, options: HiddenLayerOptions = {}) {
     const name = options.name ?? 'hidden';
-    this.activation = options.activation ?? 'tanh';
-    const W = options.W ?? (rng ? uniformWeights(rng, [nIn, nOut], glorotBound(nIn, nOut, this.activation)) : undefined);
+    const activation = options.activation ?? 'tanh';
+    const W = options.W ?? (rng ? uniformWeights(rng, [nIn, nOut], glorotBound(nIn, nOut, activation)) : undefined);
     if (!W) throw new Error(`HiddenLayer ${name}: needs a random stream or initial weights W`);
-    this.W = new SharedVariable(W, `${name}.W`);
-    this.b = new SharedVariable(options.b ?? zeros([nOut]), `${name}.b`);
-  }
-
-  get params(): SharedVariable[] {
-    return [this.W, this.b];
-  }
-
-  get weights(): SharedVariable[] {
-    return [this.W];
+    super(W, options.b ?? zeros([nOut]), name);
+    this.activation = activation;
   }
 
   forward(input: Variable): Variable {

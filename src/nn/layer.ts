@@ -1,6 +1,7 @@
 // What every layer offers: its parameters, which of them are weights (penalised by L1/L2, as the
 // tutorials penalise W and not b), and a forward pass that may differ between training and testing.
-import type { SharedVariable, Variable } from '../graph/variable.js';
+import type { NDArray } from '../ndarray/index.js';
+import { SharedVariable, type Variable } from '../graph/variable.js';
 
 /** Training draws noise (dropout masks); testing uses the expected value of that noise. */
 export type Mode = 'train' | 'test';
@@ -12,4 +13,25 @@ export interface Layer {
   readonly weights: readonly SharedVariable[];
   /** The symbolic output for a symbolic input. */
   forward(input: Variable, mode: Mode): Variable;
+}
+
+/** A layer with weights W and biases b (hidden, softmax, conv-pool), named `${name}.W` and `${name}.b`. */
+export abstract class WeightedLayer implements Layer {
+  readonly W: SharedVariable;
+  readonly b: SharedVariable;
+
+  constructor(W: NDArray, b: NDArray, name: string) {
+    this.W = new SharedVariable(W, `${name}.W`);
+    this.b = new SharedVariable(b, `${name}.b`);
+  }
+
+  get params(): SharedVariable[] {
+    return [this.W, this.b];
+  }
+
+  get weights(): SharedVariable[] {
+    return [this.W];
+  }
+
+  abstract forward(input: Variable, mode: Mode): Variable;
 }

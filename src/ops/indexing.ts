@@ -48,21 +48,32 @@ export const subtensorOp = defineOp({
   grad: ([x, ...bounds], _y, [gy], attrs) => [gy && apply1(incSubtensorOp, [zerosLike(x), gy, ...bounds], { ...attrs, set: false }), ...bounds.map(() => null)],
 });
 
+/** The type rule of x[region] += y (or = y): y must broadcast to the region; the result has x's type. */
+function incrementType(name: string, x: TensorType, y: TensorType, regionShape: StaticShape): TensorType[] {
+  const region = new TensorType(x.dtype, regionShape);
+  if (y.rank > region.rank) throw typeError(name, ['region', 'y'], [region, y], 'y has more axes than the region');
+  broadcastTypes(name, ['region', 'y'], [region, y]);
+  return [x];
+}
+
+/**
+ * The gradient of x[region] += y, or of x[region] = y when `set` (which cuts x's gradient in the region):
+ * `zeroRegion(gy)` is gy with the region zeroed, `region(gy)` the region of gy.
+ */
+function incrementGrad(x: Variable, y: Variable, gy: Variable | null, set: boolean, zeroRegion: (gy: Variable) => Variable, region: (gy: Variable) => Variable) {
+  if (!gy) return [null, null];
+  const gx = set ? zeroRegion(gy) : gy;
+  return [x.dtype === 'int32' ? null : gx, y.dtype === 'int32' ? null : sumToType(region(gy), y.type)];
+}
+
 export const incSubtensorOp: Op<{ entries: IndexEntry[]; set: boolean }, 'incSubtensor'> = defineOp({
   name: 'incSubtensor',
   inputs: ['x', 'y', 'bounds'],
-  type: ([x, y], { entries }: { entries: IndexEntry[]; set: boolean }) => {
-    const region = new TensorType(x.dtype, subtensorShape('incSubtensor', x, entries));
-    if (y.rank > region.rank) throw typeError('incSubtensor', ['region', 'y'], [region, y], 'y has more axes than the region');
-    broadcastTypes('incSubtensor', ['region', 'y'], [region, y]);
-    return [x];
-  },
-  grad: ([x, y, ...bounds], _out, [gy], attrs) => {
-    if (!gy) return [null, null, ...bounds.map(() => null)];
-    const gx: Variable = attrs.set ? apply1(incSubtensorOp, [gy, zerosLike(y), ...bounds], attrs) : gy;
-    const gyPart = sumToType(apply1(subtensorOp, [gy, ...bounds], { entries: attrs.entries }), y.type);
-    return [x.dtype === 'int32' ? null : gx, y.dtype === 'int32' ? null : gyPart, ...bounds.map(() => null)];
-  },
+  type: ([x, y], { entries }: { entries: IndexEntry[]; set: boolean }) => incrementType('incSubtensor', x, y, subtensorShape('incSubtensor', x, entries)),
+  grad: ([x, y, ...bounds], _out, [gy], attrs) => [
+    ...incrementGrad(x, y, gy, attrs.set, (g) => apply1(incSubtensorOp, [g, zerosLike(y), ...bounds], attrs), (g) => apply1(subtensorOp, [g, ...bounds], { entries: attrs.entries })),
+    ...bounds.map(() => null),
+  ],
 });
 
 function advancedShape(name: string, x: TensorType, indices: readonly TensorType[]): StaticShape {
@@ -83,18 +94,11 @@ export const advancedSubtensorOp = defineOp({
 export const advancedIncSubtensorOp: Op<{ set: boolean }, 'advancedIncSubtensor'> = defineOp({
   name: 'advancedIncSubtensor',
   inputs: ['x', 'y', 'indices'],
-  type: ([x, y, ...indices], _attrs: { set: boolean }) => {
-    const region = new TensorType(x.dtype, advancedShape('advancedIncSubtensor', x, indices));
-    if (y.rank > region.rank) throw typeError('advancedIncSubtensor', ['region', 'y'], [region, y], 'y has more axes than the region');
-    broadcastTypes('advancedIncSubtensor', ['region', 'y'], [region, y]);
-    return [x];
-  },
-  grad: ([x, y, ...indices], _out, [gy], attrs) => {
-    if (!gy) return [null, null, ...indices.map(() => null)];
-    const gx: Variable = attrs.set ? apply1(advancedIncSubtensorOp, [gy, zerosLike(y), ...indices], attrs) : gy;
-    const gyPart = sumToType(apply1(advancedSubtensorOp, [gy, ...indices], {}), y.type);
-    return [x.dtype === 'int32' ? null : gx, y.dtype === 'int32' ? null : gyPart, ...indices.map(() => null)];
-  },
+  type: ([x, y, ...indices], _attrs: { set: boolean }) => incrementType('advancedIncSubtensor', x, y, advancedShape('advancedIncSubtensor', x, indices)),
+  grad: ([x, y, ...indices], _out, [gy], attrs) => [
+    ...incrementGrad(x, y, gy, attrs.set, (g) => apply1(advancedIncSubtensorOp, [g, zerosLike(y), ...indices], attrs), (g) => apply1(advancedSubtensorOp, [g, ...indices], {})),
+    ...indices.map(() => null),
+  ],
 });
 
 /** One entry of an index: an integer, ':' (everything), a slice, or an int array (advanced). */

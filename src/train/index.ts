@@ -1,8 +1,8 @@
-// train/: the minibatch loop with early stopping, checkpoints and resume states, progress, metrics.
-export * from './early-stopping.js';
-export * from './loop.js';
-export * from './optimizer.js';
+// train/: training runs that keep their files: checkpoints and resume states, metrics, progress, and
+// the classifier and pre-training runs built on them.
 export * from './metrics.js';
 export * from './progress.js';
 export * from './resume-state.js';
 export * from './fit-classifier.js';
+export * from './pretrain.js';
+export * from './pretrain-progress.js';

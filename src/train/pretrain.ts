@@ -1,31 +1,16 @@
-// Unsupervised training of one layer (a dA or an RBM) and greedy layer-wise pre-training of a stack
-// (Deep Learning Tutorial, ch. 8.4 and 10.6): each layer trains on the representation the layers below
-// give of the training set, computed once per layer rather than once per minibatch. A checkpoint
-// after every epoch holds everything that changes (parameters, velocities, persistent chains, random
-// counters), so a killed run resumes where it stopped.
+// Unsupervised training runs of one layer (a dA or an RBM, trained by models/layer-trainer.ts) and
+// greedy layer-wise pre-training of a stack (Deep Learning Tutorial, ch. 8.4 and 10.6): each layer
+// trains on the representation the layers below give of the training set, computed once per layer
+// rather than once per minibatch. A checkpoint after every epoch holds everything that changes
+// (parameters, velocities, persistent chains, random counters), so a killed run resumes where it stopped.
 import { existsSync } from 'node:fs';
-import { NDArray, formatShape } from '../ndarray/index.js';
-import type { SharedVariable } from '../graph/variable.js';
-import { iscalar, matrix, shared } from '../graph/constructors.js';
-import { slice } from '../ops/index.js';
-import { grad } from '../grad/index.js';
-import { fn, type CompiledFunction, type Update } from '../compile/index.js';
-import { momentum as momentumRule, sgd } from '../optim/index.js';
+import type { NDArray } from '../ndarray/index.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { DeepNetwork } from '../models/deep-network.js';
+import { LayerTrainer, type LayerTrainingOptions } from '../models/layer-trainer.js';
 import { layerTensors, mapRows, type UnsupervisedLayer } from '../models/unsupervised-layer.js';
 import type { PretrainProgress } from './pretrain-progress.js';
-import { configDifferences, restoreVariables, trainingState } from './resume-state.js';
-
-export interface LayerTrainingOptions {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** Classical momentum (the book's μ = 0.99); 0, the tutorials' plain SGD, by default. */
-  momentum?: number;
-  /** Where progress lines go (one per epoch). */
-  log?: (line: string) => void;
-}
+import { configDifferences, restoreVariables } from './resume-state.js';
 
 export interface EpochReport {
   /** 0-based layer index in the stack (0 for a single layer). */
@@ -37,58 +22,6 @@ export interface EpochReport {
   seconds: number;
 }
 
-/**
- * One layer's compiled training step over a data set held in a shared variable, as the tutorials'
- * train functions with givens: the step takes a minibatch index.
- */
-export class LayerTrainer {
-  readonly layer: UnsupervisedLayer;
-  readonly monitorName: string;
-  readonly batches: number;
-  /** Everything a step reads or changes besides the data, by key: what a checkpoint saves. */
-  readonly state: Map<string, SharedVariable>;
-  /** The compiled step (its `nodes` show what a step computes). */
-  readonly step: CompiledFunction;
-
-  constructor(layer: UnsupervisedLayer, data: NDArray, options: LayerTrainingOptions) {
-    const { batchSize, learningRate } = options;
-    if (data.rank !== 2 || data.shape[1] !== layer.visible) {
-      throw new Error(`pretrain: the data for a ${layer.kind} with ${layer.visible} visible units is ${data.dtype}${formatShape(data.shape)}`);
-    }
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`pretrain: batch size ${batchSize} must be a positive integer`);
-    this.batches = Math.floor(data.shape[0] / batchSize);
-    if (this.batches < 1) throw new Error(`pretrain: ${data.shape[0]} examples make no minibatch of ${batchSize}`);
-    this.layer = layer;
-    const x = matrix('x');
-    const objective = layer.objective(x, batchSize);
-    this.monitorName = objective.monitorName;
-    const grads = grad(objective.cost, layer.params, { considerConstant: objective.considerConstant });
-    const rule: Update[] = options.momentum
-      ? momentumRule(grads, layer.params, { learningRate, momentum: options.momentum })
-      : sgd(grads, layer.params, { learningRate });
-    const updates = [...rule, ...objective.updates];
-    const dataset = shared(data, 'pretrain.data');
-    const index = iscalar('index');
-    this.step = fn([index], objective.monitor, {
-      updates,
-      givens: [[x, dataset.at(slice(index.mul(batchSize), index.add(1).mul(batchSize)))]],
-      name: `train ${layer.kind}`,
-    });
-    this.state = trainingState(objective.monitor, updates, [dataset]);
-  }
-
-  /** One pass over the minibatches; returns the mean monitor. `onStep` sees each minibatch's. */
-  runEpoch(onStep?: (minibatch: number, monitor: number) => void): number {
-    let total = 0;
-    for (let i = 0; i < this.batches; i++) {
-      const monitor = this.step(i) as number;
-      total += monitor;
-      onStep?.(i + 1, monitor);
-    }
-    return total / this.batches;
-  }
-}
-
 /** A progress line: "pre-training layer 2/3, epoch 4/15: reconstruction cross-entropy 72.3120 (41.2 s)". */
 function progressLine(trainer: LayerTrainer, layerCount: number, report: EpochReport, epochs: number): string {
   const where = layerCount > 1 ? `pre-training layer ${report.layer + 1}/${layerCount}, ` : '';
@@ -96,6 +29,8 @@ function progressLine(trainer: LayerTrainer, layerCount: number, report: EpochRe
 }
 
 export interface PretrainOptions extends LayerTrainingOptions {
+  /** Where progress lines go (one per epoch). */
+  log?: (line: string) => void;
   /**
    * The data layer i trains on, given the representation from below (the raw data for layer 0);
    * a DBN whose top RBM sees the labels appends them here. Identity by default.
@@ -190,24 +125,23 @@ export function pretrain(layers: readonly UnsupervisedLayer[], data: NDArray, op
   for (let i = 0; i < layers.length && !finished(layers.length - 1); i++) {
     const input = options.layerInput ? options.layerInput(i, representation) : representation;
     if (!finished(i)) {
-      const trainer = new LayerTrainer(layers[i], input, options);
+      const trainer = new LayerTrainer(layers[i], input, options, `layer ${i + 1}`);
       progress.monitorNames[i] = trainer.monitorName;
       if (i === progress.layer && restored) restoreVariables(options.checkpoint!, trainer.state, restored);
-      for (let epoch = i === progress.layer ? progress.epochsDone + 1 : 1; epoch <= options.epochs; epoch++) {
-        const t0 = performance.now();
-        options.progress?.epochStart(`${layers.length > 1 ? `layer ${i + 1}/${layers.length} ` : ''}epoch ${epoch}/${options.epochs}`, trainer.batches);
-        const monitor = trainer.runEpoch(options.progress?.step);
-        options.progress?.epochEnd();
-        if (!Number.isFinite(monitor)) {
-          throw new Error(`pre-training diverged: layer ${i + 1}'s ${trainer.monitorName} is ${monitor} in epoch ${epoch}; try a smaller learning rate`);
-        }
-        const report: EpochReport = { layer: i, epoch, monitor, seconds: (performance.now() - t0) / 1000 };
-        progress = { ...progress, layer: i, epochsDone: epoch, seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted };
-        progress.history[i].push(monitor);
-        if (options.checkpoint) saveCheckpoint(options.checkpoint, layers, trainer, progress, config);
-        log(progressLine(trainer, layers.length, report, options.epochs));
-        options.onEpoch?.(report);
-      }
+      const where = layers.length > 1 ? `layer ${i + 1}/${layers.length} ` : '';
+      trainer.train(i === progress.layer ? progress.epochsDone + 1 : 1, options.epochs, {
+        epochStart: (epoch) => options.progress?.epochStart(`${where}epoch ${epoch}/${options.epochs}`, trainer.batches),
+        step: options.progress?.step,
+        epochEnd: (epoch, monitor, seconds) => {
+          options.progress?.epochEnd();
+          const report: EpochReport = { layer: i, epoch, monitor, seconds };
+          progress = { ...progress, layer: i, epochsDone: epoch, seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted };
+          progress.history[i].push(monitor);
+          if (options.checkpoint) saveCheckpoint(options.checkpoint, layers, trainer, progress, config);
+          log(progressLine(trainer, layers.length, report, options.epochs));
+          options.onEpoch?.(report);
+        },
+      });
     }
     // The next layer's data: this layer's code for every example, computed once.
     if (i + 1 < layers.length) representation = mapRows((x) => layers[i].encode(x))(input);

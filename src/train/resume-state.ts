@@ -4,11 +4,9 @@
 // run's configuration, in one model file written atomically at each validation.
 import { existsSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
-import { graphLeaves } from '../graph/traverse.js';
-import { SharedVariable, Variable } from '../graph/variable.js';
-import type { Update } from '../compile/index.js';
+import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
-import type { LoopResult, LoopState } from './loop.js';
+import type { LoopResult, LoopState } from '../optim/index.js';
 
 export const RESUME_KIND = 'resume-state';
 
@@ -22,24 +20,6 @@ export interface ResumeState {
   variables: Record<string, NDArray>;
   /** The best parameters so far, by parameter name. */
   best: Record<string, NDArray>;
-}
-
-/**
- * The shared variables a training step depends on or updates, minus the data, keyed by position and
- * name (the graph is rebuilt identically on resume, so positions match).
- * @example const tracked = trainingState(cost, updates, [trainX, trainY]);
- */
-export function trainingState(cost: Variable, updates: readonly Update[], data: readonly SharedVariable[]): Map<string, SharedVariable> {
-  const found: SharedVariable[] = [];
-  const add = (v: Variable) => {
-    if (v instanceof SharedVariable && !data.includes(v) && !found.includes(v)) found.push(v);
-  };
-  for (const [target] of updates) add(target);
-  const values = updates.map(([, v]) => v).filter((v): v is Variable => v instanceof Variable);
-  for (const leaf of graphLeaves([cost, ...values])) add(leaf);
-  // Random streams advance by default updates, so their counters and whatever those read count too.
-  for (const v of [...found]) if (v.defaultUpdate) for (const leaf of graphLeaves([v.defaultUpdate])) add(leaf);
-  return new Map(found.map((v, i) => [`${i}:${v.name ?? 'shared'}`, v]));
 }
 
 /** Writes a resume state atomically. */

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { loadClassifier } from '../../models/index.js';
-import { loadDataset } from '../../train/recipes/dataset.js';
+import { loadDataset } from '../recipes/dataset.js';
 import { confusionMatrix, writeConfusionPng } from '../../viz/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';

@@ -7,9 +7,9 @@ import { setBackend, type BackendName } from '../../backends/index.js';
 import { loadModelFile } from '../../models/model-file.js';
 import { Rbm } from '../../models/rbm.js';
 import { Dbn } from '../../models/dbn.js';
-import { loadDataset } from '../../train/recipes/dataset.js';
-import { standardize } from '../../train/recipes/rbm.js';
-import { UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, writeSamples } from '../../train/recipes/unsupervised-pictures.js';
+import { loadDataset } from '../recipes/dataset.js';
+import { standardize } from '../recipes/rbm.js';
+import { UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, writeSamples } from '../recipes/unsupervised-pictures.js';
 
 interface SampleOptions {
   out: string;

@@ -1,7 +1,7 @@
 // nabla train NAME: one subcommand per registered recipe, each with the recipe's options and defaults.
 // Progress goes to standard error; with --json the last line on standard output is the run's summary.
 import { Command, Option } from 'commander';
-import { listRecipes, type Recipe, type RawOptions, type RunSummary } from '../../train/recipes/index.js';
+import { listRecipes, type Recipe, type RawOptions, type RunSummary } from '../recipes/index.js';
 
 const percent = (fraction: unknown) => (typeof fraction === 'number' ? `${(100 * fraction).toFixed(3)}%` : '-');
 

@@ -4,7 +4,7 @@
 // Published: 1.3% test error (1.39% validation) after 585 + 444 minutes on the tutorial's CPU.
 import { StackedAutoencoder } from '../../models/stacked-autoencoder.js';
 import { deepNetworkRecipe } from './deep-network-recipe.js';
-import { parsers } from './options.js';
+import { hiddenSizesOption } from './common-options.js';
 
 interface SdaOptions {
   hidden: number[];
@@ -25,7 +25,7 @@ export const sdaRecipe = deepNetworkRecipe<SdaOptions>({
     'pretrain-epochs': '15', 'pretrain-batch-size': '1', 'pretrain-lr': '0.001', 'pretrain-momentum': '0',
   },
   modelOptions: [
-    { flag: 'hidden', value: '<sizes>', description: 'units per hidden layer, comma-separated', default: '1000,1000,1000', parse: parsers.intList },
+    hiddenSizesOption('1000,1000,1000'),
     { flag: 'corruption', value: '<levels>', description: 'corruption level of each layer (or one for all), comma-separated', default: '0.1,0.2,0.3', parse: levels },
   ],
   build: (o, shape) => new StackedAutoencoder({ ...shape, hidden: o.hidden, pretraining: 'autoencoder', corruption: o.corruption, k: 1 }, o.seed),

@@ -65,6 +65,8 @@ export const parsers = {
     if (!values.every((v) => v > 0 && v <= 1)) throw bad(flag, text, 'comma-separated probabilities in (0, 1]');
     return values;
   },
+  /** 'true' or 'false' */
+  boolean: (text: string, flag: string): boolean => parsers.choice(['true', 'false'] as const)(text, flag) === 'true',
   choice:
     <T extends string>(choices: readonly T[]) =>
     (text: string, flag: string): T => {

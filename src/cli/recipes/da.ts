@@ -8,7 +8,6 @@ import { consecutiveRows, writeReconstructions } from './unsupervised-pictures.j
 import { unsupervisedRecipe } from './unsupervised-recipe.js';
 
 interface DaOptions {
-  hidden: number;
   corruption: number;
   gaussianNoise: number;
   loss: ReconstructionLoss;
@@ -20,9 +19,7 @@ interface DaOptions {
 export const daRecipe = unsupervisedRecipe<DaOptions>({
   name: 'da',
   description: 'denoising autoencoder (tutorial chapter 7): filters with and without corruption; sparse and contractive variants',
-  defaults: { epochs: '15', 'batch-size': '20', lr: '0.1', seed: '123' },
   modelOptions: [
-    { flag: 'hidden', value: '<n>', description: 'hidden units', default: '500', parse: parsers.positiveInt },
     { flag: 'corruption', value: '<level>', description: 'fraction of the inputs zeroed at random (0: a plain autoencoder)', default: '0.3', parse: parsers.nonNegative },
     { flag: 'gaussian-noise', value: '<std>', description: 'standard deviation of Gaussian noise added to the inputs', default: '0', parse: parsers.nonNegative },
     { flag: 'loss', value: '<name>', description: 'reconstruction loss: crossEntropy or squaredError', default: 'crossEntropy', parse: parsers.choice(['crossEntropy', 'squaredError'] as const) },

@@ -10,7 +10,6 @@ import { UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, writeSamples } from 
 import { unsupervisedRecipe } from './unsupervised-recipe.js';
 
 interface RbmOptions {
-  hidden: number;
   k: number;
   persistent: boolean;
   visibleUnits: VisibleUnits;
@@ -31,16 +30,12 @@ export function standardize(train: NDArray, x: NDArray): NDArray {
   return out;
 }
 
-const bool = (text: string, flag: string) => parsers.choice(['true', 'false'] as const)(text, flag) === 'true';
-
 export const rbmRecipe = unsupervisedRecipe<RbmOptions>({
   name: 'rbm',
   description: 'restricted Boltzmann machine (tutorial chapter 9): PCD-15 filters and samples from 20 persistent chains',
-  defaults: { epochs: '15', 'batch-size': '20', lr: '0.1', seed: '123' },
   modelOptions: [
-    { flag: 'hidden', value: '<n>', description: 'hidden units', default: '500', parse: parsers.positiveInt },
     { flag: 'k', value: '<n>', description: 'Gibbs steps per update (CD-k or PCD-k)', default: '15', parse: parsers.positiveInt },
-    { flag: 'persistent', value: '<true|false>', description: 'persistent CD (the chain survives between updates) rather than CD', default: 'true', parse: bool },
+    { flag: 'persistent', value: '<true|false>', description: 'persistent CD (the chain survives between updates) rather than CD', default: 'true', parse: parsers.boolean },
     { flag: 'visible-units', value: '<kind>', description: 'binary, or gaussian (pixels standardized)', default: 'binary', parse: parsers.choice(['binary', 'gaussian'] as const) },
     { flag: 'chains', value: '<n>', description: 'Gibbs chains sampled after training, started at consecutive test digits', default: '20', parse: parsers.positiveInt },
     { flag: 'samples', value: '<n>', description: 'rows of samples to draw from the chains', default: '10', parse: parsers.positiveInt },

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getRecipe, listRecipes } from '../../src/train/recipes/index.js';
+import { getRecipe, listRecipes } from '../../src/cli/recipes/index.js';
 import { readMetrics } from '../../src/train/index.js';
 import { loadClassifier } from '../../src/models/index.js';
 

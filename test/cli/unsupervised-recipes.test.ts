@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getRecipe } from '../../src/train/recipes/index.js';
+import { getRecipe } from '../../src/cli/recipes/index.js';
 import { loadModelFile } from '../../src/models/model-file.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nabla-unsupervised-'));

@@ -1,8 +1,9 @@
 // `nabla train lenet`: the tutorial's LeNet (chapter 6): kernels [20, 50] of 5x5, 2x2 max-pooling, a tanh
 // layer of 500 units, lr 0.1, minibatches of 500, at most 200 epochs, patience 10000. Published: 0.92%.
-import { ACTIVATIONS, type Activation } from '../../nn/index.js';
-import { Lenet } from '../../models/lenet.js';
-import { classifierRecipe } from './classifier-recipe.js';
+import type { Activation } from '../../nn/index.js';
+import { LENET_TUTORIAL, Lenet } from '../../models/lenet.js';
+import { classifierRecipe, tutorialDefaults } from './classifier-recipe.js';
+import { activationOption, hiddenSizesOption } from './common-options.js';
 import { parsers } from './options.js';
 
 interface LenetOptions {
@@ -16,13 +17,13 @@ interface LenetOptions {
 export const lenetRecipe = classifierRecipe<LenetOptions>({
   name: 'lenet',
   description: 'LeNet convolutional network (tutorial chapter 6; published 0.92% test error on MNIST)',
-  defaults: { lr: '0.1', 'batch-size': '500', epochs: '200', patience: '10000', seed: '23455' },
+  defaults: { ...tutorialDefaults(LENET_TUTORIAL), seed: '23455' },
   modelOptions: [
     { flag: 'kernels', value: '<maps>', description: 'feature maps per convolutional layer, comma-separated', default: '20,50', parse: parsers.intList },
     { flag: 'filter', value: '<RxC>', description: 'filter size of every convolutional layer', default: '5x5', parse: parsers.pair },
     { flag: 'pool', value: '<RxC>', description: 'max-pooling window of every convolutional layer', default: '2x2', parse: parsers.pair },
-    { flag: 'hidden', value: '<sizes>', description: 'units per fully connected hidden layer, comma-separated', default: '500', parse: parsers.intList },
-    { flag: 'activation', value: '<name>', description: `activation of every layer: ${ACTIVATIONS.join(', ')}`, default: 'tanh', parse: parsers.choice(ACTIVATIONS) },
+    hiddenSizesOption('500', 'units per fully connected hidden layer, comma-separated'),
+    activationOption('activation of every layer'),
   ],
   build: (o, shape) => new Lenet({ ...shape, kernels: o.kernels, filter: o.filter, pool: o.pool, hidden: o.hidden, activation: o.activation }, o.seed),
 });

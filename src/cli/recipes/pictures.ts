@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NDArray } from '../../ndarray/index.js';
 import { tileConvFilters, tileRasterImages, writeConfusionPng, writeLinePlot, writePng } from '../../viz/index.js';
 import type { Classifier } from '../../models/classifier.js';
-import type { MetricsRow } from '../metrics.js';
+import type { MetricsRow } from '../../train/metrics.js';
 
 export const PICTURES = { cost: 'curves-cost.png', errors: 'curves-error.png', filters: 'filters.png', confusion: 'confusion.png' } as const;
 

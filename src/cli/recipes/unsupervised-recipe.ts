@@ -4,36 +4,29 @@
 // builder and pictures.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { getBackend, setBackend, type BackendName } from '../../backends/index.js';
+import { getBackend } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
+import { LAYER_TUTORIAL } from '../../models/layer-trainer.js';
 import type { Rbm } from '../../models/rbm.js';
 import type { MnistData } from '../../data/index.js';
-import { trainLayer } from '../pretrain.js';
-import { pretrainProgressBar } from '../pretrain-progress.js';
-import { COMMON_OPTIONS } from './common-options.js';
-import { loadDataset } from './dataset.js';
-import { parseOptions, parsers, withDefaults, type OptionSpec } from './options.js';
+import { trainLayer } from '../../train/pretrain.js';
+import { pretrainProgressBar } from '../../train/pretrain-progress.js';
+import { COMMON_OPTIONS, RUN_FLAGS, type RunOptions } from './common-options.js';
+import { parsers, withDefaults, type OptionSpec } from './options.js';
 import type { Recipe, RunSummary } from './recipe.js';
+import { startRun } from './start-run.js';
 import { writeCostCurves, writeFilters } from './unsupervised-pictures.js';
 
 /** The options an unsupervised layer's training takes, once parsed. */
-export interface UnsupervisedOptions {
-  dataset: string;
-  validationSize: number;
-  pixelScale: '255' | '256';
-  limit?: string;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  momentum: number;
-  seed: number;
-  backend?: BackendName;
-  out?: string;
-  resume?: boolean;
+export interface UnsupervisedOptions extends RunOptions {
+  hidden: number;
 }
 
-const SHARED_FLAGS = ['dataset', 'validation-size', 'pixel-scale', 'limit', 'epochs', 'batch-size', 'lr', 'seed', 'backend', 'out', 'resume'];
+/** The tutorials' settings for a dA and an RBM, and their seed. */
+const LAYER_DEFAULTS = { epochs: String(LAYER_TUTORIAL.epochs), 'batch-size': String(LAYER_TUTORIAL.batchSize), lr: String(LAYER_TUTORIAL.learningRate), seed: '123' };
+
+const HIDDEN_UNITS: OptionSpec = { flag: 'hidden', value: '<n>', description: 'hidden units', default: '500', parse: parsers.positiveInt };
 
 /** Momentum for unsupervised training: the tutorials use none, the book's autoencoder 0.99. */
 export const PRETRAIN_MOMENTUM: OptionSpec = { flag: 'momentum', value: '<mu>', description: 'classical momentum (0: plain SGD, as the tutorials)', default: '0', parse: parsers.nonNegative };
@@ -47,8 +40,8 @@ export const progressLog = (quiet?: boolean) => (quiet ? () => {} : (line: strin
 export interface UnsupervisedRecipeDefinition<O> {
   name: string;
   description: string;
-  /** The tutorial's values of epochs, batch-size, lr and seed. */
-  defaults: Record<string, string>;
+  /** Option defaults other than the tutorials' (15 epochs of minibatches of 20 at lr 0.1, seed 123, 500 hidden units). */
+  defaults?: Record<string, string>;
   modelOptions: readonly OptionSpec[];
   build(options: UnsupervisedOptions & O, inputs: number): Autoencoder | Rbm;
   /** What the layer trains on (the images, or standardized images for Gaussian units). */
@@ -62,17 +55,15 @@ export interface UnsupervisedRecipeDefinition<O> {
  * @example export const daRecipe = unsupervisedRecipe({ name: 'da', defaults: { epochs: '15', ... }, ... });
  */
 export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O>): Recipe {
-  const shared = COMMON_OPTIONS.filter((s) => SHARED_FLAGS.includes(s.flag));
-  const options = [...withDefaults([...shared, PRETRAIN_MOMENTUM], definition.defaults), ...definition.modelOptions];
+  const shared = COMMON_OPTIONS.filter((s) => RUN_FLAGS.includes(s.flag));
+  const options = withDefaults([...shared, PRETRAIN_MOMENTUM, HIDDEN_UNITS, ...definition.modelOptions], { ...LAYER_DEFAULTS, ...definition.defaults });
   return {
     name: definition.name,
     description: definition.description,
     options,
     async run(raw, context = {}) {
-      const o = parseOptions(options, raw) as unknown as UnsupervisedOptions & O;
-      if (o.backend) setBackend(o.backend);
+      const { options: o, dataset: { name: dataset, data } } = startRun<UnsupervisedOptions & O>(options, raw);
       const log = progressLog(context.quiet);
-      const { name: dataset, data } = loadDataset(o.dataset, o.limit, o.validationSize, Number(o.pixelScale));
       const out = o.out ?? join('runs', definition.name);
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, UNSUPERVISED_FILES.checkpoint);

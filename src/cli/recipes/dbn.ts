@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { Dbn } from '../../models/dbn.js';
 import { deepNetworkRecipe } from './deep-network-recipe.js';
+import { hiddenSizesOption } from './common-options.js';
 import { parsers } from './options.js';
 import { UNSUPERVISED_PICTURES, writeSamples } from './unsupervised-pictures.js';
 
@@ -17,8 +18,6 @@ interface DbnOptions {
   persistentTop: boolean;
 }
 
-const bool = (text: string, flag: string) => parsers.choice(['true', 'false'] as const)(text, flag) === 'true';
-
 export const dbnRecipe = deepNetworkRecipe<DbnOptions>({
   name: 'dbn',
   description: 'deep belief network (tutorial chapter 10; published 1.34% test error on MNIST), generating digits of a chosen class',
@@ -27,10 +26,10 @@ export const dbnRecipe = deepNetworkRecipe<DbnOptions>({
     'pretrain-epochs': '100', 'pretrain-batch-size': '10', 'pretrain-lr': '0.01', 'pretrain-momentum': '0',
   },
   modelOptions: [
-    { flag: 'hidden', value: '<sizes>', description: 'units per hidden layer, comma-separated', default: '1000,1000,1000', parse: parsers.intList },
+    hiddenSizesOption('1000,1000,1000'),
     { flag: 'k', value: '<n>', description: 'Gibbs steps per CD-k update', default: '1', parse: parsers.positiveInt },
-    { flag: 'join-labels', value: '<true|false>', description: 'join the top RBM to the label units, to generate digits of a chosen class', default: 'true', parse: bool },
-    { flag: 'persistent-top', value: '<true|false>', description: 'train the joined top RBM by persistent CD-k (better samples) rather than CD-k', default: 'true', parse: bool },
+    { flag: 'join-labels', value: '<true|false>', description: 'join the top RBM to the label units, to generate digits of a chosen class', default: 'true', parse: parsers.boolean },
+    { flag: 'persistent-top', value: '<true|false>', description: 'train the joined top RBM by persistent CD-k (better samples) rather than CD-k', default: 'true', parse: parsers.boolean },
   ],
   build: (o, shape) => new Dbn({ ...shape, hidden: o.hidden, pretraining: 'rbm', corruption: [0], k: o.k, joinLabels: o.joinLabels, persistentTop: o.persistentTop }, o.seed),
   pictures: (model, out, data, o): Record<string, string> => {

@@ -1,6 +1,7 @@
 // The minibatch loop of the tutorials: epochs of minibatch steps, validation every `frequency` steps,
-// the test error measured whenever validation finds a new best, early stopping by patience. Hooks let
-// callers checkpoint, log and report; a LoopState taken at a validation resumes the loop exactly there.
+// the test error measured whenever validation finds a new best, early stopping by patience (without a
+// validation set, every epoch runs). Hooks let callers checkpoint, log and report; a LoopState taken at
+// a validation resumes the loop exactly there.
 import { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
 
 /** Everything the loop needs to continue from a validation point. */
@@ -50,9 +51,10 @@ export interface LoopOptions {
   maxEpochs: number;
   /** Trains on minibatch `index` and returns its cost. */
   step(index: number): number;
-  /** The error on the validation set, and on the test set. */
-  validate(): number;
-  test(): number;
+  /** The error on the validation set; without one the loop runs every epoch, without early stopping. */
+  validate?(): number;
+  /** The error on the test set, measured at each new best validation error. */
+  test?(): number;
   earlyStopping: EarlyStoppingOptions;
   hooks?: LoopHooks;
   /** Continue from a snapshot taken at a validation. */
@@ -113,10 +115,10 @@ export function runLoop(options: LoopOptions): LoopResult {
       costCount++;
       const current = iteration++;
       hooks.step?.(epoch, minibatch + 1, cost);
-      if (stopping.isValidationPoint(current)) {
+      if (options.validate && stopping.isValidationPoint(current)) {
         const validError = options.validate();
         const improved = stopping.observe(current, validError);
-        if (improved) testError = options.test();
+        if (improved) testError = options.test?.() ?? NaN;
         const record: ValidationRecord = {
           epoch, iteration: current + 1, minibatch: minibatch + 1, trainCost: costSum / costCount, validError,
           bestValidError: stopping.state.bestLoss!, testError: testError!, improved, seconds: clock() - started,
@@ -130,7 +132,7 @@ export function runLoop(options: LoopOptions): LoopResult {
         stoppedBy = 'interrupted';
         break epochs;
       }
-      if (stopping.shouldStop(current)) {
+      if (options.validate && stopping.shouldStop(current)) {
         stoppedBy = 'patience';
         break epochs;
       }

@@ -1,7 +1,8 @@
 // Update rules and learning-rate schedules chosen by name, as command lines and recipes give them.
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import type { Update } from '../compile/index.js';
-import { adadelta, adagrad, adam, constant, exponentialDecay, inverseDecay, momentum, nesterov, rmsprop, sgd, stepDecay, type Schedule } from '../optim/index.js';
+import { adadelta, adagrad, adam, momentum, nesterov, rmsprop, sgd } from './updates.js';
+import { constant, exponentialDecay, inverseDecay, stepDecay, type Schedule } from './schedules.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adadelta', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

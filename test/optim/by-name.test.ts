@@ -3,7 +3,7 @@ import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
-import { OPTIMIZERS, buildUpdates, parseSchedule } from '../../src/train/index.js';
+import { OPTIMIZERS, buildUpdates, parseSchedule } from '../../src/optim/index.js';
 
 test('parseSchedule reads constant, step, inverse and exponential, and names the forms it accepts', () => {
   assert.equal(parseSchedule('constant', 0.1)(50), 0.1);

@@ -6,6 +6,7 @@
 // here that is a far smaller step, and lr 0.01 with momentum 0.9 measured best; its RBM used lr 0.1.
 import { DeepNetwork, PRETRAININGS, type Pretraining } from '../../models/deep-network.js';
 import { deepNetworkRecipe } from './deep-network-recipe.js';
+import { hiddenSizesOption } from './common-options.js';
 import { parsers } from './options.js';
 
 interface DnnOptions {
@@ -23,7 +24,7 @@ export const dnnRecipe = deepNetworkRecipe<DnnOptions>({
     'pretrain-epochs': '1', 'pretrain-batch-size': '100',
   },
   modelOptions: [
-    { flag: 'hidden', value: '<sizes>', description: 'units per hidden layer, comma-separated', default: '1000,750,500', parse: parsers.intList },
+    hiddenSizesOption('1000,750,500'),
     { flag: 'pretraining', value: '<kind>', description: `greedy pre-training: ${PRETRAININGS.join(', ')}`, default: 'autoencoder', parse: parsers.choice(PRETRAININGS) },
     { flag: 'corruption', value: '<level>', description: 'autoencoders: corruption level of every layer (the book: 0)', default: '0', parse: parsers.nonNegative },
     { flag: 'k', value: '<n>', description: 'RBMs: Gibbs steps per CD-k update', default: '1', parse: parsers.positiveInt },

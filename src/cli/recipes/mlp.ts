@@ -1,8 +1,9 @@
 // `nabla train mlp`: the tutorial's multilayer perceptron (chapter 5): one tanh layer of 500 units,
 // lr 0.01, L1 0, L2 1e-4, minibatches of 20, at most 1000 epochs, patience 10000. Published: 1.65%.
-import { ACTIVATIONS, type Activation } from '../../nn/index.js';
-import { Mlp } from '../../models/mlp.js';
-import { classifierRecipe } from './classifier-recipe.js';
+import type { Activation } from '../../nn/index.js';
+import { MLP_TUTORIAL, Mlp } from '../../models/mlp.js';
+import { classifierRecipe, tutorialDefaults } from './classifier-recipe.js';
+import { activationOption, hiddenSizesOption } from './common-options.js';
 import { parsers } from './options.js';
 
 interface MlpOptions {
@@ -14,10 +15,10 @@ interface MlpOptions {
 export const mlpRecipe = classifierRecipe<MlpOptions>({
   name: 'mlp',
   description: 'multilayer perceptron (tutorial chapter 5; published 1.65% test error on MNIST)',
-  defaults: { lr: '0.01', 'batch-size': '20', epochs: '1000', patience: '10000', l1: '0', l2: '0.0001', seed: '1234' },
+  defaults: { ...tutorialDefaults(MLP_TUTORIAL), seed: '1234' },
   modelOptions: [
-    { flag: 'hidden', value: '<sizes>', description: 'units per hidden layer, comma-separated', default: '500', parse: parsers.intList },
-    { flag: 'activation', value: '<name>', description: `hidden activation: ${ACTIVATIONS.join(', ')}`, default: 'tanh', parse: parsers.choice(ACTIVATIONS) },
+    hiddenSizesOption('500'),
+    activationOption('hidden activation'),
     { flag: 'dropout', value: '<input,hidden>', description: 'dropout keep probabilities for the inputs and the hidden units, e.g. 0.8,0.5', parse: parsers.probabilities },
   ],
   build: (o, shape) => {

@@ -1,7 +1,50 @@
 // The options every training recipe takes: data, run length, optimisation, regularisation, early
 // stopping, backend and output. A recipe copies them with its own defaults (withDefaults).
-import { OPTIMIZERS, parseSchedule } from '../optimizer.js';
+import type { BackendName } from '../../backends/index.js';
+import { OPTIMIZERS, parseSchedule, type OptimizerName } from '../../optim/index.js';
+import { ACTIVATIONS } from '../../nn/index.js';
 import { parsers, type OptionSpec } from './options.js';
+
+/** The options of every recipe, supervised or not (RUN_FLAGS), once parsed. */
+export interface RunOptions {
+  dataset: string;
+  validationSize: number;
+  pixelScale: '255' | '256';
+  limit?: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  seed: number;
+  backend?: BackendName;
+  out?: string;
+  resume?: boolean;
+}
+
+/** The common options once parsed: a supervised recipe's, whose training has early stopping. */
+export interface CommonOptions extends RunOptions {
+  optimizer: OptimizerName;
+  schedule: string;
+  l1: number;
+  l2: number;
+  patience: number;
+  patienceIncrease: number;
+  improvementThreshold: number;
+  validationFrequency?: number;
+}
+
+/** The flags of RunOptions but momentum, whose meaning differs (see PRETRAIN_MOMENTUM). */
+export const RUN_FLAGS = ['dataset', 'validation-size', 'pixel-scale', 'limit', 'epochs', 'batch-size', 'lr', 'seed', 'backend', 'out', 'resume'];
+
+/** --hidden: units per hidden layer (a list), with a recipe's default. */
+export const hiddenSizesOption = (sizes: string, description = 'units per hidden layer, comma-separated'): OptionSpec => ({
+  flag: 'hidden', value: '<sizes>', description, default: sizes, parse: parsers.intList,
+});
+
+/** --activation of the hidden layers, tanh by default as in the tutorials. */
+export const activationOption = (description: string): OptionSpec => ({
+  flag: 'activation', value: '<name>', description: `${description}: ${ACTIVATIONS.join(', ')}`, default: 'tanh', parse: parsers.choice(ACTIVATIONS),
+});
 
 /** The spec itself, once parseSchedule accepts it (the learning rate is applied later). */
 function checkedSchedule(text: string, flag: string): string {

@@ -2,41 +2,31 @@
 // fit it with early stopping, draw the pictures, summarise. Each model's file gives only its defaults,
 // its own options and how to build it.
 import { join } from 'node:path';
-import { getBackend, setBackend, type BackendName } from '../../backends/index.js';
+import { getBackend } from '../../backends/index.js';
 import type { Classifier, ClassifierConfig } from '../../models/classifier.js';
+import type { FitDefaults } from '../../models/classifier-training.js';
 import { confusionMatrix } from '../../viz/index.js';
-import { TUTORIAL_EARLY_STOPPING } from '../early-stopping.js';
-import { fitClassifier } from '../fit-classifier.js';
-import type { OptimizerName } from '../optimizer.js';
-import { createProgress } from '../progress.js';
-import { COMMON_OPTIONS } from './common-options.js';
-import { loadDataset } from './dataset.js';
-import { parseOptions, withDefaults, type OptionSpec } from './options.js';
+import { TUTORIAL_EARLY_STOPPING } from '../../optim/index.js';
+import { fitClassifier } from '../../train/fit-classifier.js';
+import { createProgress } from '../../train/progress.js';
+import { COMMON_OPTIONS, type CommonOptions } from './common-options.js';
+
+export type { CommonOptions } from './common-options.js';
+import { withDefaults, type OptionSpec } from './options.js';
 import { writeClassifierPictures } from './pictures.js';
 import type { Recipe, RunSummary } from './recipe.js';
+import { startRun } from './start-run.js';
 
-/** The common options once parsed. */
-export interface CommonOptions {
-  dataset: string;
-  validationSize: number;
-  pixelScale: '255' | '256';
-  limit?: string;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: OptimizerName;
-  momentum: number;
-  schedule: string;
-  l1: number;
-  l2: number;
-  patience: number;
-  patienceIncrease: number;
-  improvementThreshold: number;
-  validationFrequency?: number;
-  seed: number;
-  backend?: BackendName;
-  out?: string;
-  resume?: boolean;
+/**
+ * A model's tutorial settings (what its fit uses by default) as a recipe's option defaults, so the
+ * command line and the TypeScript API train alike.
+ * @example tutorialDefaults(LOGISTIC_REGRESSION_TUTORIAL) // { lr: '0.13', 'batch-size': '600', epochs: '1000', patience: '5000' }
+ */
+export function tutorialDefaults(settings: FitDefaults): Record<string, string> {
+  const defaults: Record<string, string> = { lr: String(settings.learningRate), 'batch-size': String(settings.batchSize), epochs: String(settings.epochs), patience: String(settings.patience) };
+  if (settings.l1 !== undefined) defaults.l1 = String(settings.l1);
+  if (settings.l2 !== undefined) defaults.l2 = String(settings.l2);
+  return defaults;
 }
 
 export interface ClassifierRecipeDefinition<O> {
@@ -60,9 +50,7 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
     description: definition.description,
     options,
     async run(raw, context = {}) {
-      const o = parseOptions(options, raw) as unknown as CommonOptions & O;
-      if (o.backend) setBackend(o.backend);
-      const { name: dataset, data, classes } = loadDataset(o.dataset, o.limit, o.validationSize, Number(o.pixelScale));
+      const { options: o, dataset: { name: dataset, data, classes } } = startRun<CommonOptions & O>(options, raw);
       const model = definition.build(o, { imageShape: data.imageShape, classes });
       const out = o.out ?? join('runs', definition.name);
       const usesMomentum = o.optimizer === 'momentum' || o.optimizer === 'nesterov';

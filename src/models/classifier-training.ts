@@ -1,0 +1,157 @@
+// Training a classifier as the tutorials do: the data in shared variables, one compiled step per
+// minibatch (selected by index through givens), NLL plus L1/L2 penalties on the weights, errors as the
+// mean over whole minibatches, and the loop with early stopping keeping the best parameters seen.
+// Classifier.fit runs it in memory; train/fit-classifier.ts adds a run's files (checkpoints, metrics).
+import { formatShape, type NDArray } from '../ndarray/index.js';
+import type { SharedVariable, Variable } from '../graph/variable.js';
+import { iscalar, ivector, matrix, shared } from '../graph/constructors.js';
+import { argmax, l1, l2Sqr, mean, neq, nll, slice } from '../ops/index.js';
+import { fn, type Update } from '../compile/index.js';
+import { ScheduledRate, buildUpdates, parseSchedule, runLoop, trainingState, type LoopOptions, type LoopResult, type OptimizerName } from '../optim/index.js';
+import type { Classifier } from './classifier.js';
+
+export interface LabelledSet {
+  /** float32 [n, rows * cols] */
+  x: NDArray;
+  /** int32 [n] */
+  y: NDArray;
+}
+
+export interface TrainingOptions {
+  batchSize: number;
+  learningRate: number;
+  /** Weights of the L1 and squared-L2 penalties on the weights (not the biases). */
+  l1?: number;
+  l2?: number;
+  optimizer?: OptimizerName;
+  /** μ for momentum and nesterov. */
+  momentum?: number;
+  /** A schedule spec (see parseSchedule); constant by default. */
+  schedule?: string;
+}
+
+/** What fit uses where its options are silent: each tutorial model's published settings. */
+export interface FitDefaults extends TrainingOptions {
+  /** At most this many epochs. */
+  epochs: number;
+  /** Early stopping: minibatches to look at regardless. */
+  patience: number;
+}
+
+/** An error measured on a data set: the mean over its whole minibatches, as the tutorials count it. */
+export interface ErrorMeasure {
+  /** The examples it counts (whole minibatches only). */
+  examples: number;
+  measure(): number;
+}
+
+/** The loop's settings beyond the step: how long, when to stop, what to measure, where to resume. */
+export type ClassifierLoopOptions = Omit<LoopOptions, 'trainBatches' | 'step'>;
+
+/**
+ * A classifier's compiled training step over a training set, its error measures and its loop.
+ * @example const training = new ClassifierTraining(model, train, { batchSize: 600, learningRate: 0.13 });
+ * const result = training.run({ maxEpochs: 100, earlyStopping, validate: training.errorOn(valid, 'validation').measure });
+ * training.restoreBest();
+ */
+export class ClassifierTraining {
+  readonly model: Classifier;
+  readonly trainBatches: number;
+  /** Everything the step reads or changes besides the data, by key: what a resume state saves. */
+  readonly state: Map<string, SharedVariable>;
+  /** The best parameters so far, by name (empty before the first validation). */
+  best: Record<string, NDArray> = {};
+  private readonly x = matrix('x');
+  private readonly y = ivector('y');
+  private readonly errors: Variable;
+  private readonly rate: ScheduledRate;
+  private readonly batchSize: number;
+  private readonly stepFn: (index: number) => number;
+
+  constructor(model: Classifier, train: LabelledSet, options: TrainingOptions) {
+    const { batchSize } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size ${batchSize} must be a positive integer`);
+    this.model = model;
+    this.batchSize = batchSize;
+    this.trainBatches = this.checkSet(train, 'training');
+    let cost = nll(model.probabilities(this.x, 'train'), this.y);
+    for (const W of model.weights) {
+      if (options.l1) cost = cost.add(l1(W).mul(options.l1));
+      if (options.l2) cost = cost.add(l2Sqr(W).mul(options.l2));
+    }
+    this.errors = mean(neq(argmax(model.probabilities(this.x, 'test'), 1), this.y));
+    this.rate = new ScheduledRate(parseSchedule(options.schedule ?? 'constant', options.learningRate));
+    const updates = buildUpdates(options.optimizer ?? 'sgd', cost, model.params, { learningRate: this.rate.rate, momentum: options.momentum });
+    this.stepFn = this.minibatchFunction(train, cost, updates);
+    // The data sit in shared variables reached through givens only, so no graph here reads them.
+    this.state = trainingState(cost, updates, []);
+  }
+
+  /** The error on `set` (named in messages: 'validation', 'test'), compiled once. */
+  errorOn(set: LabelledSet, name: string): ErrorMeasure {
+    const batches = this.checkSet(set, name);
+    const f = this.minibatchFunction(set, this.errors);
+    return {
+      examples: batches * this.batchSize,
+      measure: () => {
+        let total = 0;
+        for (let i = 0; i < batches; i++) total += f(i);
+        return total / batches;
+      },
+    };
+  }
+
+  /** Runs the minibatch loop, stepping the learning-rate schedule each epoch and keeping the best parameters. */
+  run(options: ClassifierLoopOptions): LoopResult {
+    const hooks = options.hooks ?? {};
+    return runLoop({
+      ...options,
+      trainBatches: this.trainBatches,
+      step: this.stepFn,
+      hooks: {
+        ...hooks,
+        epochStart: (epoch) => {
+          this.rate.step(epoch - 1);
+          hooks.epochStart?.(epoch);
+        },
+        newBest: (record) => {
+          this.best = Object.fromEntries(this.model.params.map((p) => [p.name!, p.get()]));
+          hooks.newBest?.(record);
+        },
+      },
+    });
+  }
+
+  /** Gives the model the best parameters seen, if any validation happened. */
+  restoreBest(): void {
+    if (Object.keys(this.best).length) this.model.loadTensors('best parameters', this.best);
+  }
+
+  /** Checks a set against the model and returns its number of whole minibatches. */
+  private checkSet(set: LabelledSet, name: string): number {
+    const { model, batchSize } = this;
+    const { x, y } = set;
+    if (x.rank !== 2 || x.dtype !== 'float32' || x.shape[1] !== model.inputSize) {
+      throw new Error(`${name} images are ${x.dtype}${formatShape(x.shape)}, but the ${model.kind} model reads float32[n, ${model.inputSize}]`);
+    }
+    if (y.rank !== 1 || y.dtype !== 'int32' || y.shape[0] !== x.shape[0]) {
+      throw new Error(`${name} labels are ${y.dtype}${formatShape(y.shape)}; expected int32[${x.shape[0]}], one per image`);
+    }
+    const k = model.config.classes;
+    const bad = y.data.findIndex((label) => label < 0 || label >= k);
+    if (bad >= 0) throw new Error(`${name} label ${y.data[bad]} at index ${bad} is outside the model's ${k} classes`);
+    const batches = Math.floor(x.shape[0] / batchSize);
+    if (batches < 1) throw new Error(`the ${name} set has ${x.shape[0]} examples, fewer than one minibatch of ${batchSize}`);
+    return batches;
+  }
+
+  /** A compiled function of a minibatch index over a data set held in shared variables. */
+  private minibatchFunction(set: LabelledSet, output: Variable, updates?: Update[]): (index: number) => number {
+    const X = shared(set.x, 'data.x');
+    const Y = shared(set.y, 'data.y');
+    const index = iscalar('index');
+    const rows = slice(index.mul(this.batchSize), index.add(1).mul(this.batchSize));
+    const f = fn([index], output, { updates, givens: [[this.x, X.at(rows)], [this.y, Y.at(rows)]] });
+    return (i) => f(i) as number;
+  }
+}
