@@ -87,7 +87,11 @@ function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | nul
 function growCluster(root: Apply, uses: ReadonlyMap<Variable, number>, taken: ReadonlySet<Apply>): Apply[] {
   const members = [root];
   for (let i = 0; i < members.length; i++) {
-    for (const v of members[i].inputs) {
+    // A broadcastLike's template is read for its shape only: it stays an input computed outside the
+    // loop, so its producer must not join (it would be left out of the rebuilt graph, and the
+    // original graph behind it kept alive as a duplicate).
+    const computed = members[i].op.name === 'broadcastLike' ? members[i].inputs.slice(0, 1) : members[i].inputs;
+    for (const v of computed) {
       const p = v.owner;
       if (p && fusable(p) && uses.get(v) === 1 && !taken.has(p) && !members.includes(p) && sameArithmetic(p, root)) members.push(p);
     }
