@@ -32,6 +32,13 @@ const lines = [
     return `| ${w} | ${ours?.unit ?? peer?.unit} | ${cell(ours)}${gflops} | ${cell(peer)} | ${ratio} |`;
   }),
   '',
+  'Reading the table: on the 2-vCPU machine these figures were taken on, whole processes ran in a fast or a',
+  'slow mode (back-to-back runs of the same mlp_step_b20 gave 0.45 or 0.97 ms, with one thread or two), so',
+  'compare the ratio column of one run and repeat a run before trusting a change of less than 2x. The gemm',
+  'rows time `nb.fn([A, B], A.dot(B))`, which returns a new array each call (outputs belong to the caller):',
+  'OpenBLAS itself, called from C or from the addon into a reused buffer, ran n = 1024 at 257–261 GFLOP/s on',
+  'the same machine, and the rest is the cost of allocating and zeroing the 4 MiB result.',
+  '',
 ];
 writeFileSync('docs/benchmarks.md', lines.join('\n'));
 console.log(lines.join('\n'));
