@@ -12,6 +12,7 @@
         "native/kernels/pool.cc",
         "native/kernels/reduce.cc",
         "native/kernels/skinny-gemm.cc",
+        "native/kernels/unpacked-gemm.cc",
         "native/kernels/softmax.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

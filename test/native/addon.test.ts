@@ -14,8 +14,9 @@ import {
 describe('gemm', () => {
   for (const { name, Ctor, rtol, atol } of dtypes) {
     it(`matches a triple loop for every transpose, padded leading dimensions, alpha and beta (${name})`, () => {
-      // N ≤ 8 and N ≤ 16 with a partial row block take the skinny kernels unless B is transposed; N = 21 is OpenBLAS's.
-      for (const [M, N, K] of [[7, 5, 9], [37, 13, 50], [9, 21, 6]]) for (const transA of [false, true]) {
+      // Unless B is transposed (OpenBLAS's): N ≤ 8 and N ≤ 16 with a partial row block take the skinny
+      // kernels; N = 21 and 70 the unpacked one (row blocks of 8, 4 and 1, full and partial panels).
+      for (const [M, N, K] of [[7, 5, 9], [37, 13, 50], [9, 21, 6], [13, 70, 33]]) for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const lda = (transA ? M : K) + 2, ldb = (transB ? K : N) + 1, ldc = N + 3;
           const A = randomArray(Ctor, (transA ? K : M) * lda, 1);
@@ -38,10 +39,23 @@ describe('gemm', () => {
     });
   }
 
-  it('ignores what C holds when beta is 0, NaN included, on both the skinny and the BLAS path', () => {
-    for (const N of [3, 40]) {
+  it('hands a product whose A exceeds 8 MiB to OpenBLAS, with the same result', () => {
+    const [M, N, K] = [2049, 17, 1025];
+    const A = randomArray(Float32Array, M * K, 7), B = randomArray(Float32Array, K * N, 8), C = new Float32Array(M * N);
+    native.gemm(false, false, M, N, K, 1, A, K, B, N, 0, C, N);
+    for (const i of [0, 1000, M - 1]) {
+      for (const j of [0, N - 1]) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += A[i * K + k] * B[k * N + j];
+        assert.ok(Math.abs(C[i * N + j] - s) <= 1e-4 * Math.abs(s) + 1e-4, `C[${i}, ${j}] = ${C[i * N + j]}, expected ${s}`);
+      }
+    }
+  });
+
+  it('ignores what C holds when beta is 0, NaN included, on the skinny, unpacked and BLAS paths', () => {
+    for (const [N, transB] of [[3, false], [40, false], [40, true]] as const) {
       const C = new Float32Array(2 * N).fill(NaN);
-      native.gemm(false, false, 2, N, 1, 1, Float32Array.of(1, 2), 1, new Float32Array(N).fill(1), N, 0, C, N);
+      native.gemm(false, transB, 2, N, 1, 1, Float32Array.of(1, 2), 1, new Float32Array(N).fill(1), transB ? 1 : N, 0, C, N);
       assert.deepEqual(Array.from(C), [...Array(N).fill(1), ...Array(N).fill(2)]);
     }
   });

@@ -1,0 +1,87 @@
+#include "unpacked-gemm.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "parallel.h"
+
+namespace nabla {
+namespace {
+
+constexpr int64_t kParallelFlops = 1 << 18;
+constexpr double kMaxBytesOfA = 8 << 20;  // beyond this, A is re-read from memory for every panel
+constexpr int kRows = 8;          // rows of C per register block: 16 AVX-512 accumulators for floats
+constexpr int kPanelBytes = 128;  // columns of B per panel, in bytes of one row: two AVX-512 registers
+
+// A block of R rows and W columns of C: sum over k of op(A)[i, k]·B[k, j], where element (r, k) of the
+// rows is a[r·rowStride + k·kStride] and row k of the panel starts at b + k·ldb.
+template <class T, int R, int W>
+void registerBlock(const T* a, int64_t rowStride, int64_t kStride, const T* b, int64_t ldb, int K,
+                   int width, T alpha, T beta, T* c, int ldc) {
+  T acc[R][W] = {};
+  for (int k = 0; k < K; ++k) {
+    const T* row = b + k * ldb;
+    for (int r = 0; r < R; ++r) {
+      const T x = a[r * rowStride + k * kStride];
+#pragma omp simd
+      for (int j = 0; j < W; ++j) acc[r][j] += x * row[j];
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    T* out = c + int64_t{r} * ldc;
+    // beta = 0 must not read C: it may hold anything, NaN included.
+    for (int j = 0; j < width; ++j) out[j] = alpha * acc[r][j] + (beta == T(0) ? T(0) : beta * out[j]);
+  }
+}
+
+// All M rows of C for one panel of W columns (the last panel may be narrower: B is then read from a
+// zero-padded copy, so the register block keeps its fixed width).
+template <class T, int W>
+void panel(const T* A, int64_t rowStride, int64_t kStride, int M, int K, const T* B, int64_t ldb,
+           int width, T alpha, T beta, T* C, int ldc) {
+  std::vector<T> padded;
+  if (width < W) {
+    padded.assign(static_cast<size_t>(K) * W, T(0));
+    for (int k = 0; k < K; ++k) std::copy(B + k * ldb, B + k * ldb + width, padded.data() + int64_t{k} * W);
+    B = padded.data();
+    ldb = W;
+  }
+  const auto rows = [&](auto count, int& i) {
+    constexpr int R = decltype(count)::value;
+    for (; i + R <= M; i += R) {
+      registerBlock<T, R, W>(A + i * rowStride, rowStride, kStride, B, ldb, K, width, alpha, beta, C + int64_t{i} * ldc, ldc);
+    }
+  };
+  int i = 0;
+  rows(std::integral_constant<int, kRows>{}, i);
+  rows(std::integral_constant<int, kRows / 2>{}, i);
+  rows(std::integral_constant<int, 1>{}, i);
+}
+
+}  // namespace
+
+template <class T>
+bool unpackedGemm(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
+                  const T* B, int ldb, T beta, T* C, int ldc) {
+  if (transB || M == 0 || N == 0 || K == 0 || double(M) * K * sizeof(T) > kMaxBytesOfA) return false;
+  constexpr int W = kPanelBytes / sizeof(T);
+  const int64_t rowStride = transA ? 1 : lda, kStride = transA ? lda : 1;
+  const int64_t panels = (int64_t{N} + W - 1) / W;
+  parallelFor(panels, 2.0 * M * N * K >= kParallelFlops, [&](int64_t first, int64_t last) {
+    for (int64_t p = first; p < last; ++p) {
+      const int64_t j = p * W;
+      const int width = static_cast<int>(std::min<int64_t>(W, N - j));
+      panel<T, W>(A, rowStride, kStride, M, K, B + j, ldb, width, alpha, beta, C + j, ldc);
+    }
+  });
+  return true;
+}
+
+template bool unpackedGemm<float>(bool, bool, int, int, int, float, const float*, int,
+                                  const float*, int, float, float*, int);
+template bool unpackedGemm<double>(bool, bool, int, int, int, double, const double*, int,
+                                   const double*, int, double, double*, int);
+
+}  // namespace nabla
