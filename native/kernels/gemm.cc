@@ -1,5 +1,5 @@
 // Thin over cblas so the JS call costs no more than the BLAS call itself. Products with a narrow
-// right operand go to skinny-gemm.cc, and others with an untransposed B that fit the caches to
+// right operand go to skinny-gemm.cc, and others whose left operand fits the caches to
 // unpacked-gemm.cc: both are faster here than OpenBLAS's AVX2 kernels. binding.gyp links the
 // OpenMP build of OpenBLAS, so BLAS shares our OpenMP threads instead of running a second pool that
 // competes with them for the same cores (which made alternating kernels several times slower), and

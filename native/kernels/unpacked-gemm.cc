@@ -36,18 +36,25 @@ void registerBlock(const T* a, int64_t rowStride, int64_t kStride, const T* b, i
   }
 }
 
-// All M rows of C for one panel of W columns (the last panel may be narrower: B is then read from a
-// zero-padded copy, so the register block keeps its fixed width).
+// All M rows of C for one panel of W columns of op(B), starting at column j. B is read in place when
+// it is not transposed and the panel is whole; otherwise from a copy laid out as K rows of W values,
+// zero beyond the panel's width, so the register block keeps its fixed width and reads rows.
 template <class T, int W>
 void panel(const T* A, int64_t rowStride, int64_t kStride, int M, int K, const T* B, int64_t ldb,
-           int width, T alpha, T beta, T* C, int ldc) {
-  std::vector<T> padded;
-  if (width < W) {
-    padded.assign(static_cast<size_t>(K) * W, T(0));
-    for (int k = 0; k < K; ++k) std::copy(B + k * ldb, B + k * ldb + width, padded.data() + int64_t{k} * W);
-    B = padded.data();
+           bool transB, int64_t j, int width, T alpha, T beta, T* C, int ldc) {
+  std::vector<T> copy;
+  if (transB || width < W) {
+    copy.assign(static_cast<size_t>(K) * W, T(0));
+    for (int k = 0; k < K; ++k) {
+      T* row = copy.data() + int64_t{k} * W;
+      for (int c = 0; c < width; ++c) row[c] = transB ? B[(j + c) * ldb + k] : B[k * ldb + j + c];
+    }
+    B = copy.data();
     ldb = W;
+  } else {
+    B += j;
   }
+  C += j;
   const auto rows = [&](auto count, int& i) {
     constexpr int R = decltype(count)::value;
     for (; i + R <= M; i += R) {
@@ -65,7 +72,7 @@ void panel(const T* A, int64_t rowStride, int64_t kStride, int M, int K, const T
 template <class T>
 bool unpackedGemm(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
                   const T* B, int ldb, T beta, T* C, int ldc) {
-  if (transB || M == 0 || N == 0 || K == 0 || double(M) * K * sizeof(T) > kMaxBytesOfA) return false;
+  if (M == 0 || N == 0 || K == 0 || double(M) * K * sizeof(T) > kMaxBytesOfA) return false;
   constexpr int W = kPanelBytes / sizeof(T);
   const int64_t rowStride = transA ? 1 : lda, kStride = transA ? lda : 1;
   const int64_t panels = (int64_t{N} + W - 1) / W;
@@ -73,7 +80,7 @@ bool unpackedGemm(bool transA, bool transB, int M, int N, int K, T alpha, const 
     for (int64_t p = first; p < last; ++p) {
       const int64_t j = p * W;
       const int width = static_cast<int>(std::min<int64_t>(W, N - j));
-      panel<T, W>(A, rowStride, kStride, M, K, B + j, ldb, width, alpha, beta, C + j, ldc);
+      panel<T, W>(A, rowStride, kStride, M, K, B, ldb, transB, j, width, alpha, beta, C, ldc);
     }
   });
   return true;

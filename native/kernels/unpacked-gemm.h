@@ -1,5 +1,5 @@
-// Products with B not transposed and A of a few MiB at most: every dense layer's x·W, from a minibatch
-// of 20 to one of 600. OpenBLAS packs both operands into panels before computing; with the AVX2
+// Products whose A is a few MiB at most: every dense layer's x·W and x·Wᵀ, from a minibatch of 20 to
+// one of 600. OpenBLAS packs both operands into panels before computing; with the AVX2
 // kernels it runs here (OPENBLAS_CORETYPE=Haswell on this machine), that reached 100 GFLOP/s for a
 // minibatch of 20 and 250 at n = 1024. These loops read A and B in place, one L2-sized panel of B's
 // columns at a time, and compile for the build machine's widest vectors (AVX-512 here): 300 and
@@ -9,7 +9,8 @@
 
 namespace nabla {
 
-// C = alpha·op(A)·B + beta·C for row-major A (M×K, or K×M when transA), B (K×N) and C (M×N).
+// C = alpha·op(A)·op(B) + beta·C for row-major A (M×K, or K×M when transA), B (K×N, or N×K when
+// transB) and C (M×N).
 // Returns false, doing nothing, when the shape is not one this kernel handles.
 template <class T>
 bool unpackedGemm(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
