@@ -1,5 +1,5 @@
-// Writes docs/benchmarks.md: runs `nabla bench --json --peers` (nabla and NumPy in one run) and tables
-// the medians side by side with the ratio. Run: npx tsx bench/report.ts [workload ...]
+// Writes docs/benchmarks.md: runs `nabla bench --json --peers` (nabla, NumPy and OpenBLAS in one run) and
+// tables the medians side by side with the ratios. Run: npx tsx bench/report.ts [workload ...]
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -19,25 +19,26 @@ const lines = [
   '',
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version},`,
   `one run of \`npx tsx bench/report.ts\` (\`nabla bench --json --peers\`: nabla on the native backend, then the NumPy`,
-  'peer `bench/peers/numpy_bench.py` on the same workloads). Medians of at least 5 timed repetitions after warm-up,',
-  'min–max in brackets; lower is better. The environment is the machine\'s own (OPENBLAS_CORETYPE and',
-  'OPENBLAS_L2_SIZE as set there, for both).',
+  'peer `bench/peers/numpy_bench.py` on the same workloads, and for gemm OpenBLAS itself, `cblas_sgemm` called from C',
+  'on the library the addon links, `bench/peers/openblas_gemm.c`). Medians of at least 5 timed repetitions after',
+  "warm-up, min–max in brackets; lower is better; a ratio above 1 means nabla is faster. The environment is the",
+  "machine's own (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE as set there, for all).",
   '',
-  '| workload | unit | nabla | NumPy | NumPy / nabla |',
-  '| --- | --- | --- | --- | --- |',
+  '| workload | unit | nabla | NumPy | NumPy / nabla | OpenBLAS (C) | OpenBLAS / nabla |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
   ...workloads.map((w) => {
-    const [ours, peer] = [find('nabla', w), find('numpy', w)];
-    const ratio = ours && peer ? (peer.median / ours.median).toFixed(2) : '—';
+    const [ours, numpy, openblas] = [find('nabla', w), find('numpy', w), find('openblas', w)];
+    const ratio = (peer?: Row) => (ours && peer ? (peer.median / ours.median).toFixed(2) : '—');
     const gflops = ours?.extra?.gflops ? ` (${ours.extra.gflops.toFixed(0)} GFLOP/s)` : '';
-    return `| ${w} | ${ours?.unit ?? peer?.unit} | ${cell(ours)}${gflops} | ${cell(peer)} | ${ratio} |`;
+    return `| ${w} | ${ours?.unit ?? numpy?.unit} | ${cell(ours)}${gflops} | ${cell(numpy)} | ${ratio(numpy)} | ${cell(openblas)} | ${ratio(openblas)} |`;
   }),
   '',
-  'Reading the table: on the 2-vCPU machine these figures were taken on, whole processes ran in a fast or a',
+  'Reading the table: on the 2-vCPU machine these figures were taken on, whole processes sometimes ran in a',
   'slow mode (back-to-back runs of the same mlp_step_b20 gave 0.45 or 0.97 ms, with one thread or two), so',
-  'compare the ratio column of one run and repeat a run before trusting a change of less than 2x. The gemm',
-  'rows time `nb.fn([A, B], A.dot(B))`, which returns a new array each call (outputs belong to the caller):',
-  'OpenBLAS itself, called from C or from the addon into a reused buffer, ran n = 1024 at 257–261 GFLOP/s on',
-  'the same machine, and the rest is the cost of allocating and zeroing the 4 MiB result.',
+  'compare the ratios of one run and repeat a run before trusting a change of less than 2x. The gemm rows time',
+  '`nb.fn([A, B], A.dot(B))`, which returns a new array each call (outputs belong to the caller); the C peer',
+  'writes into one output allocated once. Products whose left operand fits the caches run our own kernels',
+  '(`native/kernels/unpacked-gemm.cc`, `skinny-gemm.cc`), larger ones OpenBLAS.',
   '',
 ];
 writeFileSync('docs/benchmarks.md', lines.join('\n'));

@@ -1,6 +1,9 @@
 // nabla bench: times the BENCH.md workloads on the current backend; --peers runs the NumPy peer too,
-// in the same process run, so ratios hold on a noisy machine.
+// and OpenBLAS called from C for the gemm rows, in the same run, so ratios hold on a noisy machine.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { getBackend, setBackend, type BackendName } from '../../backends/index.js';
@@ -17,16 +20,37 @@ export interface BenchRow {
 }
 
 const PEER_SCRIPT = fileURLToPath(new URL('../../../bench/peers/numpy_bench.py', import.meta.url));
+const OPENBLAS_PEER = fileURLToPath(new URL('../../../bench/peers/openblas_gemm.c', import.meta.url));
+// The OpenMP build of OpenBLAS that binding.gyp links the addon against.
+const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
 function formatRow(row: BenchRow): string {
   const extra = row.extra ? Object.entries(row.extra).map(([k, v]) => ` ${k} ${v.toFixed(1)}`).join('') : '';
   return `${row.impl.padEnd(8)} ${row.workload.padEnd(16)} median ${row.median.toFixed(3)} ${row.unit} (min ${row.min.toFixed(3)}, max ${row.max.toFixed(3)})${extra}`;
 }
 
-function runPeers(names: readonly string[], reps: number): BenchRow[] {
-  const result = spawnSync('python3', [PEER_SCRIPT, ...names, '--reps', String(reps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.status !== 0) throw new Error(`the NumPy peer (${PEER_SCRIPT}) failed with exit code ${result.status}`);
+/** Runs a peer program and parses its JSON lines, or fails naming it. */
+function peerRows(what: string, command: string, args: readonly string[]): BenchRow[] {
+  const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${what} failed with exit code ${result.status}`);
   return result.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as BenchRow);
+}
+
+/** OpenBLAS's own gemm speed: bench/peers/openblas_gemm.c, compiled here against the addon's library. */
+function runOpenblasPeer(names: readonly string[], reps: number): BenchRow[] {
+  const sizes = names.filter((n) => n.startsWith('gemm_')).map((n) => n.slice('gemm_'.length));
+  if (sizes.length === 0) return [];
+  const binary = join(mkdtempSync(join(tmpdir(), 'nabla-bench-')), 'openblas_gemm');
+  const compile = spawnSync('cc', ['-O2', '-o', binary, OPENBLAS_PEER, `-L${OPENBLAS_DIR}`, `-Wl,-rpath,${OPENBLAS_DIR}`, '-lopenblas'], { stdio: 'inherit' });
+  if (compile.status !== 0) throw new Error(`compiling the OpenBLAS peer (${OPENBLAS_PEER}) failed with exit code ${compile.status}`);
+  return peerRows(`the OpenBLAS peer (${binary})`, binary, [String(reps), ...sizes]);
+}
+
+function runPeers(names: readonly string[], reps: number): BenchRow[] {
+  return [
+    ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, '--reps', String(reps)]),
+    ...runOpenblasPeer(names, reps),
+  ];
 }
 
 export function registerBench(program: Command): void {
@@ -35,7 +59,7 @@ export function registerBench(program: Command): void {
     .description('time the BENCH.md workloads (training steps and gemm) on this machine')
     .argument('[workloads...]', 'workloads to run (default: all)')
     .option('--json', 'print one JSON object per line')
-    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads')
+    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
     .option('--backend <name>', 'native or reference')
     .action(async (requested: string[], options: { json?: boolean; peers?: boolean; reps: string; backend?: BackendName }) => {
