@@ -66,9 +66,11 @@ void checkReach(const Args& args, const ArrayArg& input, size_t i, const int32_t
   }
 }
 
-// elementwise(program, consts, inputs, strides, offsets, outShape, out)
+// elementwise(program, consts, inputs, strides, offsets, outShape, out), and elementwiseSum with the
+// same arguments, writing the sum of those results to out[0]
+template <bool kSum>
 Napi::Value Elementwise(const Napi::CallbackInfo& info) {
-  Args args(info, "elementwise", 7);
+  Args args(info, kSum ? "elementwiseSum" : "elementwise", 7);
   const ArrayArg program = args.typed(0, "program", DType::I32);
   const ArrayArg consts = args.typed(1, "consts", DType::F64);
   const std::vector<ArrayArg> inputs = args.arrayList(2, "inputs");
@@ -98,7 +100,7 @@ Napi::Value Elementwise(const Napi::CallbackInfo& info) {
     if (shape.as<int32_t>()[d] < 0) args.fail("outShape has a negative extent", true);
     size *= shape.as<int32_t>()[d];
   }
-  args.needs(out, "out", size);
+  args.needs(out, "out", kSum ? 1 : size);
   std::vector<ElementwiseInput> sources;
   for (int i = 0; i < inputCount; ++i) {
     if (size > 0) {
@@ -107,9 +109,14 @@ Napi::Value Elementwise(const Napi::CallbackInfo& info) {
     }
     sources.push_back({inputs[i].data, inputs[i].dtype});
   }
-  elementwise({program.as<int32_t>(), instructions, consts.as<double>(), sources.data(),
-               inputCount, strides.as<int32_t>(), offsets.as<int32_t>(), shape.as<int32_t>(), rank,
-               out.data, out.dtype});
+  const ElementwiseCall call{program.as<int32_t>(), instructions, consts.as<double>(), sources.data(),
+                            inputCount, strides.as<int32_t>(), offsets.as<int32_t>(), shape.as<int32_t>(),
+                            rank, out.data, out.dtype};
+  if constexpr (kSum) {
+    elementwiseSum(call);
+  } else {
+    elementwise(call);
+  }
   return info.Env().Undefined();
 }
 
@@ -411,7 +418,8 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace nabla;
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
-  exports.Set("elementwise", Napi::Function::New(env, Elementwise, "elementwise"));
+  exports.Set("elementwise", Napi::Function::New(env, Elementwise<false>, "elementwise"));
+  exports.Set("elementwiseSum", Napi::Function::New(env, Elementwise<true>, "elementwiseSum"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("softmax", Napi::Function::New(env, Softmax<false>, "softmax"));
   exports.Set("logSoftmax", Napi::Function::New(env, Softmax<true>, "logSoftmax"));

@@ -205,6 +205,29 @@ void run(const Plan<T>& plan, D* out) {
   });
 }
 
+// The sum of the program's results: each block's in double, then the blocks' in order, so the
+// total is the same whatever the number of threads.
+template <class T, class D>
+void sum(const Plan<T>& plan, D* out) {
+  std::vector<double> partial(plan.blocking.count);
+  parallelFor(plan.blocking.count, plan.layout.size >= kParallelMin, [&](int64_t from, int64_t to) {
+    Workspace<T> w(plan);
+    for (int64_t b = from; b < to; ++b) {
+      int64_t start;
+      int len;
+      plan.blocking.range(b, plan.layout, start, len);
+      const T* result = runBlock(plan, w, start, len, static_cast<T*>(nullptr));
+      double s = 0;
+#pragma omp simd reduction(+ : s)
+      for (int i = 0; i < len; ++i) s += result[i];
+      partial[b] = s;
+    }
+  });
+  double total = 0;
+  for (const double p : partial) total += p;
+  *out = storeAs<D>(total);
+}
+
 }  // namespace
 
 std::string checkProgram(const int32_t* program, int instructions, int inputCount,
@@ -234,6 +257,24 @@ std::string checkProgram(const int32_t* program, int instructions, int inputCoun
     written[w[1]] = true;
   }
   return "";
+}
+
+void elementwiseSum(const ElementwiseCall& call) {
+  for (int d = 0; d < call.rank; ++d) {
+    if (call.shape[d] == 0) {
+      if (call.outType == DType::F32) *static_cast<float*>(call.out) = 0;
+      else if (call.outType == DType::F64) *static_cast<double*>(call.out) = 0;
+      else *static_cast<int32_t*>(call.out) = 0;
+      return;
+    }
+  }
+  if (call.outType == DType::F32) {
+    sum(Plan<float>(call), static_cast<float*>(call.out));
+  } else if (call.outType == DType::F64) {
+    sum(Plan<double>(call), static_cast<double*>(call.out));
+  } else {
+    sum(Plan<double>(call), static_cast<int32_t*>(call.out));
+  }
 }
 
 void elementwise(const ElementwiseCall& call) {

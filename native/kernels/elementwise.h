@@ -42,4 +42,8 @@ std::string checkProgram(const int32_t* program, int instructions, int inputCoun
 // Assumes checkProgram passed and the strides stay inside each input.
 void elementwise(const ElementwiseCall& call);
 
+// The sum over all elements of what `elementwise` would write, stored in out[0] (the shape is the
+// loop's, not the output's): a reduction fused with the element-wise chain that feeds it.
+void elementwiseSum(const ElementwiseCall& call);
+
 }  // namespace nabla

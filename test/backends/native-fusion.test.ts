@@ -38,3 +38,17 @@ test('a value read only for its shape (the template of a mean\'s gradient) is no
   assert.equal(count(native, 'dot'), count(nb.referenceBackend, 'dot'));
   assert.equal(count(native, 'randomUniform'), 4);
 });
+
+test('a chain summed over every axis is one loop that keeps only the total, added in double', () => {
+  const [W, b] = [nb.matrix('W'), nb.vector('b')];
+  const penalty = nb.l2Sqr(W).add(W.add(b).abs().sum());
+  const f = nb.fn([W, b], penalty, { backend: native });
+  assert.deepEqual(opsOf(f).filter((o) => o !== 'fusedElementwise'), ['fusedElementwiseSum', 'fusedElementwiseSum']);
+  const w = nb.array(Float32Array.from({ length: 300 * 70 }, (_, i) => Math.sin(i)), 'float32', [300, 70]);
+  const bias = nb.array(Float32Array.from({ length: 70 }, (_, i) => i / 70 - 0.5), 'float32', [70]);
+  let expected = 0;
+  w.data.forEach((v, i) => (expected += v * v + Math.abs(v + bias.data[i % 70])));
+  assert.ok(Math.abs((f(w, bias) as number) - expected) < 1e-6 * expected, `${f(w, bias)} vs ${expected}`);
+  const kept = nb.fn([W], [W.square().sum(), W.square()], { backend: native });
+  assert.ok(!opsOf(kept).includes('fusedElementwiseSum'), 'a chain whose values are also returned is stored, then summed');
+});

@@ -10,6 +10,8 @@ type FloatArray = Float32Array | Float64Array;
 export interface NativeAddon {
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void;
   elementwise(program: Int32Array, consts: Float64Array, inputs: TypedArray[], strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray): void;
+  /** The same loop, writing the total of its results to out[0]. */
+  elementwiseSum(program: Int32Array, consts: Float64Array, inputs: TypedArray[], strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray): void;
   reduce(op: number, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;

@@ -1,11 +1,12 @@
 // Element-wise fusion: each maximal tree of element-wise nodes whose intermediate results have no other
-// use becomes one fusedElementwise node, a register program the native loop runs in one pass over memory.
+// use becomes one fusedElementwise node, a register program the native loop runs in one pass over memory;
+// a tree summed over every axis becomes one fusedElementwiseSum, which stores only the total.
 import type { DType } from '../../ndarray/index.js';
 import type { Phase } from '../../graph/rewrite.js';
 import { topoSort } from '../../graph/traverse.js';
 import { TensorType, type StaticShape } from '../../graph/type.js';
 import { Apply, applyOp, Constant, type Variable } from '../../graph/variable.js';
-import { defineOp, type ElementwiseName } from '../../ops/index.js';
+import { defineOp, type ElementwiseName, type ReduceAttrs } from '../../ops/index.js';
 import { CONST, COPY, INPUT, OPCODES, REGISTERS, TRUNC } from './opcodes.js';
 
 export interface FusedAttrs extends Record<string, unknown> {
@@ -26,6 +27,19 @@ export const fusedElementwiseOp = defineOp({
   type: (_inputs, { dtype, shape }: FusedAttrs) => [new TensorType(dtype, shape)],
 });
 
+/** A chain's total: the loop adds up its results instead of storing them (sum(square(W)) for L2). */
+export const fusedElementwiseSumOp = defineOp({
+  name: 'fusedElementwiseSum',
+  inputs: ['inputs'],
+  type: (_inputs, { dtype }: FusedAttrs) => [new TensorType(dtype, [])],
+});
+
+/** A sum over every axis down to a scalar. */
+function isTotal(node: Apply): boolean {
+  const { axes, keepdims } = node.attrs as Partial<ReduceAttrs>;
+  return node.op.name === 'sum' && !keepdims && axes?.length === node.inputs[0].ndim && node.outputs[0].dtype === node.inputs[0].dtype;
+}
+
 // broadcastLike fuses as a copy whose template joins the loop's inputs for its shape only.
 const fusable = (node: Apply) => node.outputs.length === 1 && (node.op.elementwise === true || node.op.name === 'cast' || node.op.name === 'broadcastLike');
 
@@ -41,6 +55,8 @@ function sameArithmetic(member: Apply, root: Apply): boolean {
 interface Program {
   attrs: FusedAttrs;
   inputs: Variable[];
+  /** The program feeds a total (the node it replaces is that sum). */
+  sum?: boolean;
 }
 
 function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | null {
@@ -109,7 +125,10 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
   const taken = new Set<Apply>();
   const programs = new Map<Apply, Program>();
   for (let i = nodes.length - 1; i >= 0; i--) {
-    const root = nodes[i];
+    const node = nodes[i];
+    // A total whose chain is used by nothing else takes the chain in as its own loop.
+    const chain = isTotal(node) ? node.inputs[0].owner : null;
+    const root = chain && fusable(chain) && uses.get(node.inputs[0]) === 1 && !taken.has(chain) ? chain : node;
     if (!fusable(root) || taken.has(root)) continue;
     const grown = growCluster(root, uses, taken);
     // Drop the last-grown members until the program fits the register file.
@@ -118,7 +137,7 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
       const program = compileProgram(root, members);
       if (!program) continue;
       members.forEach((m) => taken.add(m));
-      programs.set(root, program);
+      programs.set(node, { ...program, sum: root !== node });
       break;
     }
   }
@@ -128,7 +147,8 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
   for (const node of nodes) {
     const program = programs.get(node);
     if (program) {
-      mapped.set(node.outputs[0], applyOp(fusedElementwiseOp, program.inputs.map(resolve), program.attrs).outputs[0]);
+      const op = program.sum ? fusedElementwiseSumOp : fusedElementwiseOp;
+      mapped.set(node.outputs[0], applyOp(op, program.inputs.map(resolve), program.attrs).outputs[0]);
     } else if (!taken.has(node)) {
       const inputs = node.inputs.map(resolve);
       const same = inputs.every((v, k) => v === node.inputs[k]);

@@ -43,11 +43,12 @@ function layoutFor(inputs: readonly NDArray[], node: Apply, cache: WeakMap<Apply
 
 const layouts = new WeakMap<Apply, Layout>();
 
-/** Runs a register program over inputs broadcast to their common shape. */
-function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], node: Apply, allocate: Allocate): NDArray {
+/** Runs a register program over inputs broadcast to their common shape; with `sum`, returns only the total. */
+function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], node: Apply, allocate: Allocate, sum = false): NDArray {
   const layout = layoutFor(inputs, node, layouts);
-  const out = allocate(node.outputs[0].type.dtype, layout.shape);
-  addon.elementwise(program, consts, inputs.map((x) => x.data), layout.strides, layout.offsets, layout.outShape, out.data);
+  const out = allocate(node.outputs[0].type.dtype, sum ? [] : layout.shape);
+  const run = sum ? addon.elementwiseSum : addon.elementwise;
+  run(program, consts, inputs.map((x) => x.data), layout.strides, layout.offsets, layout.outShape, out.data);
   return out;
 }
 
@@ -262,7 +263,8 @@ export function nativeKernelTable(addon: NativeAddon): KernelTable {
   return { ...fallbacks, ...own } as KernelTable;
 }
 
-export function fusedKernel(addon: NativeAddon): Kernel {
+/** The kernel of fusedElementwise nodes, or with `sum` of fusedElementwiseSum nodes. */
+export function fusedKernel(addon: NativeAddon, sum = false): Kernel {
   const programs = new WeakMap<object, { program: Int32Array; consts: Float64Array }>();
   return (inputs, attrs, node, allocate) => {
     let compiled = programs.get(attrs);
@@ -271,7 +273,7 @@ export function fusedKernel(addon: NativeAddon): Kernel {
       compiled = { program: Int32Array.from(a.program), consts: Float64Array.from(a.consts) };
       programs.set(attrs, compiled);
     }
-    return [runProgram(addon, compiled.program, compiled.consts, inputs, node, allocate)];
+    return [runProgram(addon, compiled.program, compiled.consts, inputs, node, allocate, sum)];
   };
 }
 

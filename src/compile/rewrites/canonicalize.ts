@@ -1,6 +1,6 @@
 // Canonicalising rewrites: compute at compile time what does not depend on inputs or state.
 import type { LocalRewrite } from '../../graph/rewrite.js';
-import { Constant, type Apply } from '../../graph/variable.js';
+import { applyOp, Constant, type Apply, type Variable } from '../../graph/variable.js';
 import { NDArray } from '../../ndarray/index.js';
 import { referenceKernels } from '../../backends/reference/index.js';
 import { allocateFresh } from '../../backends/backend.js';
@@ -25,4 +25,23 @@ export const knownShape: LocalRewrite = (node: Apply) => {
   return [new Constant(new NDArray('int32', [dims.length], Int32Array.from(dims as number[])))];
 };
 
-export const canonicalRewrites: readonly LocalRewrite[] = [knownShape, constantFolding];
+/** The earliest value with v's shape along a chain of one-input element-wise ops (square(W) -> W). */
+function sameShapeSource(v: Variable): Variable {
+  let source = v;
+  while (source.owner && source.owner.inputs.length === 1 && (source.owner.op.elementwise || source.owner.op.name === 'cast')) source = source.owner.inputs[0];
+  return source;
+}
+
+/**
+ * An input read only for its shape is read from the earliest value of that shape, so the gradient of
+ * sum(square(W)), which broadcasts to square(W)'s shape, does not keep square(W) alive beside the loop
+ * that sums it.
+ */
+export const shapeFromSource: LocalRewrite = (node: Apply) => {
+  const shapeOnly = node.op.shapeOnlyInputs;
+  if (!shapeOnly) return null;
+  const inputs = node.inputs.map((v, i) => (shapeOnly.includes(i) ? sameShapeSource(v) : v));
+  return inputs.every((v, i) => v === node.inputs[i]) ? null : applyOp(node.op, inputs, node.attrs).outputs;
+};
+
+export const canonicalRewrites: readonly LocalRewrite[] = [knownShape, constantFolding, shapeFromSource];
