@@ -12,6 +12,7 @@ import { concatenate, slice } from '../ops/index.js';
 import { RandomStreams } from '../random/index.js';
 import { fn } from '../compile/index.js';
 import type { HiddenLayer } from '../nn/index.js';
+import { Classifier } from './classifier.js';
 import { DeepNetwork, type DeepNetworkConfig } from './deep-network.js';
 import type { ModelFile } from './model-file.js';
 import { Rbm } from './rbm.js';
@@ -168,5 +169,10 @@ export class Dbn extends DeepNetwork<DbnConfig> {
     const config = DeepNetwork.readConfig(file, path);
     if (config.pretraining !== 'rbm') throw new Error(`${path}: a dbn model is pre-trained by RBMs, not ${config.pretraining}`);
     return new Dbn({ ...config, pretraining: 'rbm', joinLabels: file.config.joinLabels === true, persistentTop: file.config.persistentTop !== false }).restore(path, file.tensors);
+  }
+
+  /** A saved dbn model. @example const model = Dbn.load('runs/dbn/model.nbm'); */
+  static override load(path: string): Dbn {
+    return Classifier.loadAs(path, 'dbn', Dbn.fromModelFile);
   }
 }

@@ -120,4 +120,9 @@ export class DeepNetwork<C extends DeepNetworkConfig = DeepNetworkConfig> extend
   static fromModelFile(file: ModelFile, path: string): DeepNetwork {
     return new DeepNetwork(DeepNetwork.readConfig(file, path)).restore(path, file.tensors);
   }
+
+  /** A saved dnn model. @example const model = DeepNetwork.load('runs/dnn/model.nbm'); */
+  static load(path: string): DeepNetwork {
+    return Classifier.loadAs(path, 'dnn', DeepNetwork.fromModelFile);
+  }
 }

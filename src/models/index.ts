@@ -1,9 +1,12 @@
 // models/: one file per model family; loadClassifier reads any supervised model file back.
 import type { Classifier } from './classifier.js';
+import { Dbn } from './dbn.js';
+import { DeepNetwork } from './deep-network.js';
 import { Lenet } from './lenet.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { Mlp } from './mlp.js';
 import { loadModelFile, type ModelFile } from './model-file.js';
+import { StackedAutoencoder } from './stacked-autoencoder.js';
 
 export * from './model-file.js';
 export * from './classifier.js';
@@ -23,10 +26,14 @@ const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier>
   logreg: LogisticRegression.fromModelFile,
   mlp: Mlp.fromModelFile,
   lenet: Lenet.fromModelFile,
+  dnn: DeepNetwork.fromModelFile,
+  sda: StackedAutoencoder.fromModelFile,
+  dbn: Dbn.fromModelFile,
 };
 
 /**
- * Loads a saved classifier (logreg, mlp or lenet), with an error naming the file if it holds anything else.
+ * Loads a saved classifier (logreg, mlp, lenet, or a pre-trained dnn, sda or dbn), with an error naming the
+ * file if it holds anything else.
  * @example const model = loadClassifier('runs/mlp/model.nbm'); model.predict(test.x);
  */
 export function loadClassifier(path: string): Classifier {

@@ -2,6 +2,7 @@
 // sigmoid network whose layers are pre-trained, greedily, as denoising autoencoders, each one on the
 // codes of the layer below, then fine-tuned with a logistic layer on top. Published on MNIST with
 // three layers of 1000 units, corruption 0.1, 0.2, 0.3: 1.3% test error (1.39% validation).
+import { Classifier } from './classifier.js';
 import { DeepNetwork, type DeepNetworkConfig } from './deep-network.js';
 import type { ModelFile } from './model-file.js';
 
@@ -18,5 +19,10 @@ export class StackedAutoencoder extends DeepNetwork<StackedAutoencoderConfig> {
     const config = DeepNetwork.readConfig(file, path);
     if (config.pretraining !== 'autoencoder') throw new Error(`${path}: an sda model is pre-trained by autoencoders, not ${config.pretraining}`);
     return new StackedAutoencoder({ ...config, pretraining: 'autoencoder' }).restore(path, file.tensors);
+  }
+
+  /** A saved sda model. @example const model = StackedAutoencoder.load('runs/sda/model.nbm'); */
+  static override load(path: string): StackedAutoencoder {
+    return Classifier.loadAs(path, 'sda', StackedAutoencoder.fromModelFile);
   }
 }

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { loadMnist } from '../../src/data/index.js';
 import { DeepNetwork, type Pretraining } from '../../src/models/deep-network.js';
 import { StackedAutoencoder } from '../../src/models/stacked-autoencoder.js';
+import { Dbn } from '../../src/models/dbn.js';
+import { loadClassifier } from '../../src/models/index.js';
 import { loadModelFile } from '../../src/models/model-file.js';
 import { fitClassifier } from '../../src/train/fit-classifier.js';
 import { pretrainNetwork } from '../../src/train/pretrain.js';
@@ -56,6 +58,12 @@ test('a saved SdA loads back with its configuration, weights and visible biases;
     const loaded = StackedAutoencoder.fromModelFile(file, path);
     assert.deepEqual(loaded.config, sda.config);
     assert.deepEqual(loaded.predictProba(data.test.x).data, sda.predictProba(data.test.x).data);
+    // What nabla eval and predict use: any supervised kind, by the kind the file names.
+    for (const again of [StackedAutoencoder.load(path), loadClassifier(path)]) {
+      assert.equal(again.kind, 'sda');
+      assert.deepEqual(again.predict(data.test.x).data, sda.predict(data.test.x).data);
+    }
+    assert.throws(() => Dbn.load(path), /sda\.nbm.*sda.*dbn|dbn.*sda/);
     assert.deepEqual(loaded.pretrainingLayers[1].vbias.get().data, sda.pretrainingLayers[1].vbias.get().data);
     file.config.pretraining = 'rbm';
     assert.throws(() => StackedAutoencoder.fromModelFile(file, path), /sda\.nbm: an sda model is pre-trained by autoencoders, not rbm/);
