@@ -39,7 +39,7 @@ const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier>
 export function loadClassifier(path: string): Classifier {
   const file = loadModelFile(path);
   const load = CLASSIFIERS[file.kind];
-  if (!load) throw new Error(`${path}: holds a ${file.kind} model, not a classifier (${Object.keys(CLASSIFIERS).join(', ')})`);
+  if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not a classifier (${Object.keys(CLASSIFIERS).join(', ')})`);
   const model = load(file, path);
   model.meta = file.meta ?? {};
   return model;

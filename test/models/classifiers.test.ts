@@ -68,7 +68,7 @@ test('a model file from another architecture gives an error naming the file and 
   saveModelFile(path, { ...models.logreg().toModelFile(), kind: 'mlp', config: file.config });
   assert.throws(() => loadClassifier(path), new RegExp(`${path}: has no tensor hidden0.W; it was saved from another architecture`));
   saveModelFile(path, { kind: 'rbm', config: {}, tensors: {} });
-  assert.throws(() => loadClassifier(path), new RegExp(`${path}: holds a rbm model, not a classifier \\(logreg, mlp, lenet\\)`));
+  assert.throws(() => loadClassifier(path), new RegExp(`${path}: holds a model of kind rbm, not a classifier \\(logreg, mlp, lenet, dnn, sda, dbn\\)`));
   const withExtra = models.logreg().toModelFile();
   saveModelFile(path, { ...withExtra, tensors: { ...withExtra.tensors, 'hidden9.W': nb.zeros([2]) } });
   assert.throws(() => loadClassifier(path), /holds tensor hidden9.W, which this logreg architecture lacks/);
