@@ -186,21 +186,29 @@ const T* runBlock(const Plan<T>& plan, Workspace<T>& w, int64_t start, int len, 
   return w.reg[plan.program[last].dst];
 }
 
-template <class T, class D>
-void run(const Plan<T>& plan, D* out) {
+// Calls f(workspace, block, start, len) for every block of the loop, the blocks spread over threads.
+template <class T, class F>
+void forEachBlock(const Plan<T>& plan, F f) {
   parallelFor(plan.blocking.count, plan.layout.size >= kParallelMin, [&](int64_t from, int64_t to) {
     Workspace<T> w(plan);
     for (int64_t b = from; b < to; ++b) {
       int64_t start;
       int len;
       plan.blocking.range(b, plan.layout, start, len);
-      D* target = out + start;
-      T* direct = nullptr;
-      if constexpr (std::is_same_v<T, D>) direct = target;
-      const T* result = runBlock(plan, w, start, len, direct);
-      if (result != direct) {
-        for (int i = 0; i < len; ++i) target[i] = storeAs<D>(result[i]);
-      }
+      f(w, b, start, len);
+    }
+  });
+}
+
+template <class T, class D>
+void run(const Plan<T>& plan, D* out) {
+  forEachBlock(plan, [&](Workspace<T>& w, int64_t, int64_t start, int len) {
+    D* target = out + start;
+    T* direct = nullptr;
+    if constexpr (std::is_same_v<T, D>) direct = target;
+    const T* result = runBlock(plan, w, start, len, direct);
+    if (result != direct) {
+      for (int i = 0; i < len; ++i) target[i] = storeAs<D>(result[i]);
     }
   });
 }
@@ -210,22 +218,32 @@ void run(const Plan<T>& plan, D* out) {
 template <class T, class D>
 void sum(const Plan<T>& plan, D* out) {
   std::vector<double> partial(plan.blocking.count);
-  parallelFor(plan.blocking.count, plan.layout.size >= kParallelMin, [&](int64_t from, int64_t to) {
-    Workspace<T> w(plan);
-    for (int64_t b = from; b < to; ++b) {
-      int64_t start;
-      int len;
-      plan.blocking.range(b, plan.layout, start, len);
-      const T* result = runBlock(plan, w, start, len, static_cast<T*>(nullptr));
-      double s = 0;
+  forEachBlock(plan, [&](Workspace<T>& w, int64_t block, int64_t start, int len) {
+    const T* result = runBlock(plan, w, start, len, static_cast<T*>(nullptr));
+    double s = 0;
 #pragma omp simd reduction(+ : s)
-      for (int i = 0; i < len; ++i) s += result[i];
-      partial[b] = s;
-    }
+    for (int i = 0; i < len; ++i) s += result[i];
+    partial[block] = s;
   });
   double total = 0;
   for (const double p : partial) total += p;
   *out = storeAs<D>(total);
+}
+
+bool isEmpty(const ElementwiseCall& call) {
+  return std::any_of(call.shape, call.shape + call.rank, [](int32_t extent) { return extent == 0; });
+}
+
+// Calls f(plan, out) with a plan computing in the output's float type (double for int32 outputs).
+template <class F>
+void withPlan(const ElementwiseCall& call, F f) {
+  if (call.outType == DType::F32) {
+    f(Plan<float>(call), static_cast<float*>(call.out));
+  } else if (call.outType == DType::F64) {
+    f(Plan<double>(call), static_cast<double*>(call.out));
+  } else {
+    f(Plan<double>(call), static_cast<int32_t*>(call.out));
+  }
 }
 
 }  // namespace
@@ -260,34 +278,17 @@ std::string checkProgram(const int32_t* program, int instructions, int inputCoun
 }
 
 void elementwiseSum(const ElementwiseCall& call) {
-  for (int d = 0; d < call.rank; ++d) {
-    if (call.shape[d] == 0) {
-      if (call.outType == DType::F32) *static_cast<float*>(call.out) = 0;
-      else if (call.outType == DType::F64) *static_cast<double*>(call.out) = 0;
-      else *static_cast<int32_t*>(call.out) = 0;
-      return;
-    }
+  if (isEmpty(call)) {
+    if (call.outType == DType::F32) *static_cast<float*>(call.out) = 0;
+    else if (call.outType == DType::F64) *static_cast<double*>(call.out) = 0;
+    else *static_cast<int32_t*>(call.out) = 0;
+    return;
   }
-  if (call.outType == DType::F32) {
-    sum(Plan<float>(call), static_cast<float*>(call.out));
-  } else if (call.outType == DType::F64) {
-    sum(Plan<double>(call), static_cast<double*>(call.out));
-  } else {
-    sum(Plan<double>(call), static_cast<int32_t*>(call.out));
-  }
+  withPlan(call, [](const auto& plan, auto* out) { sum(plan, out); });
 }
 
 void elementwise(const ElementwiseCall& call) {
-  for (int d = 0; d < call.rank; ++d) {
-    if (call.shape[d] == 0) return;
-  }
-  if (call.outType == DType::F32) {
-    run(Plan<float>(call), static_cast<float*>(call.out));
-  } else if (call.outType == DType::F64) {
-    run(Plan<double>(call), static_cast<double*>(call.out));
-  } else {
-    run(Plan<double>(call), static_cast<int32_t*>(call.out));
-  }
+  if (!isEmpty(call)) withPlan(call, [](const auto& plan, auto* out) { run(plan, out); });
 }
 
 }  // namespace nabla

@@ -267,6 +267,19 @@ describe('reduce', () => {
   });
 });
 
+describe('elementwiseSum', () => {
+  it('adds up the program over a broadcast loop in double, and gives 0 for an empty loop', () => {
+    const square = Int32Array.from([0, 0, 0, 0, 0, 42, 1, 0, 0, 0]); // load x; r1 = r0 · r0 (opcode 42 is mul)
+    const x = Float32Array.from({ length: 6 }, (_, i) => i + 0.5);
+    const out = new Float32Array(1);
+    // x as a [2, 3] loop read twice along a broadcast axis: [3, 2, 3] with stride 0 on the first.
+    native.elementwiseSum(square, new Float64Array(0), [x], Int32Array.of(0, 3, 1), Int32Array.of(0), Int32Array.of(3, 2, 3), out);
+    assert.equal(out[0], 3 * x.reduce((s, v) => s + v * v, 0));
+    native.elementwiseSum(square, new Float64Array(0), [x], Int32Array.of(1), Int32Array.of(0), Int32Array.of(0), out);
+    assert.equal(out[0], 0);
+  });
+});
+
 // ---- softmax ----------------------------------------------------------------------------------
 
 describe('softmax and logSoftmax', () => {
