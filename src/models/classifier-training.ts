@@ -10,6 +10,9 @@ import { fn, type Update } from '../compile/index.js';
 import { ScheduledRate, buildUpdates, parseSchedule, runLoop, trainingState, type LoopOptions, type LoopResult, type OptimizerName } from '../optim/index.js';
 import type { Classifier } from './classifier.js';
 
+/** Rows evaluated per call when measuring an error: whole minibatches, in products large enough to run fast. */
+const EVALUATION_ROWS = 1000;
+
 export interface LabelledSet {
   /** float32 [n, rows * cols] */
   x: NDArray;
@@ -79,23 +82,33 @@ export class ClassifierTraining {
       if (options.l1) cost = cost.add(l1(W).mul(options.l1));
       if (options.l2) cost = cost.add(l2Sqr(W).mul(options.l2));
     }
-    this.errors = mean(neq(argmax(model.probabilities(this.x, 'test'), 1), this.y));
+    // One error per minibatch of the rows given: the tutorials' per-minibatch means, several at a time.
+    const mistakes = neq(argmax(model.probabilities(this.x, 'test'), 1), this.y);
+    this.errors = mean(mistakes.reshape([-1, batchSize]), 1);
     this.rate = new ScheduledRate(parseSchedule(options.schedule ?? 'constant', options.learningRate));
     const updates = buildUpdates(options.optimizer ?? 'sgd', cost, model.params, { learningRate: this.rate.rate, momentum: options.momentum });
-    this.stepFn = this.minibatchFunction(train, cost, updates);
+    const step = this.minibatchFunction(train, cost, updates);
+    this.stepFn = (i) => step(i, 1) as number;
     // The data sit in shared variables reached through givens only, so no graph here reads them.
     this.state = trainingState(cost, updates, []);
   }
 
-  /** The error on `set` (named in messages: 'validation', 'test'), compiled once. */
+  /**
+   * The error on `set` (named in messages: 'validation', 'test'), compiled once: the mean of the
+   * per-minibatch errors, as the tutorials count it, computed for about EVALUATION_ROWS rows a call.
+   */
   errorOn(set: LabelledSet, name: string): ErrorMeasure {
     const batches = this.checkSet(set, name);
+    const perCall = Math.max(1, Math.min(batches, Math.floor(EVALUATION_ROWS / this.batchSize)));
     const f = this.minibatchFunction(set, this.errors);
     return {
       examples: batches * this.batchSize,
       measure: () => {
         let total = 0;
-        for (let i = 0; i < batches; i++) total += f(i);
+        for (let first = 0; first < batches; first += perCall) {
+          const errors = f(first, Math.min(perCall, batches - first)) as NDArray;
+          for (const e of errors.data) total += e;
+        }
         return total / batches;
       },
     };
@@ -145,13 +158,13 @@ export class ClassifierTraining {
     return batches;
   }
 
-  /** A compiled function of a minibatch index over a data set held in shared variables. */
-  private minibatchFunction(set: LabelledSet, output: Variable, updates?: Update[]): (index: number) => number {
+  /** A compiled function of a minibatch index and a count of minibatches over a data set held in shared variables. */
+  private minibatchFunction(set: LabelledSet, output: Variable, updates?: Update[]): (index: number, count: number) => number | NDArray {
     const X = shared(set.x, 'data.x');
     const Y = shared(set.y, 'data.y');
-    const index = iscalar('index');
-    const rows = slice(index.mul(this.batchSize), index.add(1).mul(this.batchSize));
-    const f = fn([index], output, { updates, givens: [[this.x, X.at(rows)], [this.y, Y.at(rows)]] });
-    return (i) => f(i) as number;
+    const [index, count] = [iscalar('index'), iscalar('count')];
+    const rows = slice(index.mul(this.batchSize), index.add(count).mul(this.batchSize));
+    const f = fn([index, count], output, { updates, givens: [[this.x, X.at(rows)], [this.y, Y.at(rows)]] });
+    return (i, n) => f(i, n) as number | NDArray;
   }
 }

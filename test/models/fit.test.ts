@@ -90,3 +90,20 @@ for (const [kind, make, load] of [
     assert.deepEqual(load(path).transform(mnist.test.x).data, codes.data);
   });
 }
+
+test('an error is the mean of per-minibatch errors over whole minibatches, however many a call evaluates', () => {
+  const model = new nb.Mlp({ imageShape: [28, 28], classes: 10, hidden: [16], activation: 'tanh', keep: [] });
+  // 1,990 examples in minibatches of 20: 99 whole ones, evaluated 50 to a call (50, then 49); the last 10 are left out.
+  const n = 1990;
+  const set = { x: nb.array(mnist.train.x.data.subarray(0, n * 784), 'float32', [n, 784]), y: nb.array(mnist.train.y.data.subarray(0, n), 'int32', [n]) };
+  const measure = new nb.ClassifierTraining(model, mnist.train, { batchSize: 20, learningRate: 0.1 }).errorOn(set, 'validation');
+  assert.equal(measure.examples, 1980);
+  const predicted = model.predict(set.x);
+  let total = 0;
+  for (let b = 0; b < 99; b++) {
+    let wrong = 0;
+    for (let i = b * 20; i < (b + 1) * 20; i++) wrong += predicted.data[i] === set.y.data[i] ? 0 : 1;
+    total += Math.fround(wrong / 20);
+  }
+  assert.equal(measure.measure(), total / 99);
+});
