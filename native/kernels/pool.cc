@@ -1,6 +1,6 @@
-// Both passes work along whole image rows: a window row of every window in an output row at a
-// time, so the inner loops run over contiguous memory, and with the window width a compile-time
-// 2 (the common case) they vectorise. The gradient finds each window's max again by comparing
+// 2×2 windows over images with even sides take a direct path (below). Otherwise both passes work
+// along whole image rows: a window row of every window in an output row at a time, so the inner
+// loops run over contiguous memory, and with the window width a compile-time 2 they vectorise. The gradient finds each window's max again by comparing
 // with y rather than storing argmax indices, so the forward needs no side output.
 #include "pool.h"
 
@@ -71,10 +71,59 @@ void routeRow(const PoolShape& s, const T* row, const T* m, const T* g, int64_t 
   std::fill(grad + std::min(ow * pw, s.W), grad + s.W, T(0));
 }
 
+// Whole 2×2 windows of images with even sides (LeNet's 24×24 and 8×8), the common case: each
+// window's four values at once, with no state carried between window rows.
+bool evenTwoByTwo(const PoolShape& s) { return s.ph == 2 && s.pw == 2 && s.H % 2 == 0 && s.W % 2 == 0; }
+
+template <class T>
+void maxPoolTwoByTwo(const PoolShape& s, const T* x, T* y) {
+  const int64_t oh = s.H / 2, ow = s.W / 2;
+  forPlanes(s, [&](int64_t from, int64_t to) {
+    for (int64_t row = from * oh; row < to * oh; ++row) {
+      const T* top = x + row * 2 * s.W;
+      const T* bottom = top + s.W;
+      T* out = y + row * ow;
+      for (int64_t j = 0; j < ow; ++j) {
+        out[j] = scalar::maximum(scalar::maximum(top[2 * j], top[2 * j + 1]),
+                                 scalar::maximum(bottom[2 * j], bottom[2 * j + 1]));
+      }
+    }
+  });
+}
+
+template <class T>
+void maxPoolTwoByTwoGrad(const PoolShape& s, const T* x, const T* y, const T* gy, T* gx) {
+  const int64_t oh = s.H / 2, ow = s.W / 2;
+  forPlanes(s, [&](int64_t from, int64_t to) {
+    for (int64_t row = from * oh; row < to * oh; ++row) {
+      const T* top = x + row * 2 * s.W;
+      const T* bottom = top + s.W;
+      T* gTop = gx + row * 2 * s.W;
+      T* gBottom = gTop + s.W;
+      const T* m = y + row * ow;
+      const T* g = gy + row * ow;
+      for (int64_t j = 0; j < ow; ++j) {
+        const T mj = m[j];
+        // The first of the four (row-major) equal to the max; NaN matches NaN.
+        const auto is = [mj](T v) { return (v == mj) | ((v != v) & (mj != mj)); };
+        const bool a = is(top[2 * j]);
+        const bool b = !a && is(top[2 * j + 1]);
+        const bool c = !(a || b) && is(bottom[2 * j]);
+        const bool d = !(a || b || c) && is(bottom[2 * j + 1]);
+        gTop[2 * j] = a ? g[j] : T(0);
+        gTop[2 * j + 1] = b ? g[j] : T(0);
+        gBottom[2 * j] = c ? g[j] : T(0);
+        gBottom[2 * j + 1] = d ? g[j] : T(0);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 template <class T>
 void maxPool2d(const PoolShape& s, const T* x, T* y) {
+  if (evenTwoByTwo(s)) return maxPoolTwoByTwo(s, x, y);
   const int64_t oh = s.outH(), ow = s.outW();
   forPlanes(s, [&](int64_t from, int64_t to) {
     withWidth(s, [&](auto width) {
@@ -95,6 +144,7 @@ void maxPool2d(const PoolShape& s, const T* x, T* y) {
 
 template <class T>
 void maxPool2dGrad(const PoolShape& s, const T* x, const T* y, const T* gy, T* gx) {
+  if (evenTwoByTwo(s)) return maxPoolTwoByTwoGrad(s, x, y, gy, gx);
   const int64_t oh = s.outH(), ow = s.outW();
   forPlanes(s, [&](int64_t from, int64_t to) {
     std::vector<unsigned char> taken(ow);

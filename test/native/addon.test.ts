@@ -452,9 +452,9 @@ describe('conv2d', () => {
 // ---- max pooling ------------------------------------------------------------------------------
 
 describe('maxPool2d', () => {
-  const B = 2, C = 3, H = 7, W = 8, ph = 2, pw = 3;
-  for (const ignoreBorder of [true, false]) {
-    it(`pools and routes gradients like finite differences (ignoreBorder ${ignoreBorder})`, () => {
+  // 2×3 windows over a 7×8 image run the general loops; 2×2 over 6×8 the direct path.
+  for (const [B, C, H, W, ph, pw] of [[2, 3, 7, 8, 2, 3], [2, 3, 6, 8, 2, 2]]) for (const ignoreBorder of [true, false]) {
+    it(`pools and routes gradients like finite differences (${ph}x${pw} windows, ignoreBorder ${ignoreBorder})`, () => {
       const x = randomArray(Float64Array, B * C * H * W, 81);
       const { out: expected, oh, ow } = referencePool(x, [B, C, H, W], ph, pw, ignoreBorder);
       const y = new Float64Array(expected.length);
@@ -479,11 +479,13 @@ describe('maxPool2d', () => {
     });
   }
 
-  it('sends a tied window gradient to the first maximum in row-major order', () => {
-    const x = Float64Array.from([1, 5, 5, 5]), y = new Float64Array(1), gx = new Float64Array(4);
-    native.maxPool2d(x, 1, 1, 2, 2, 2, 2, true, y);
-    native.maxPool2dGrad(x, y, Float64Array.from([3]), 1, 1, 2, 2, 2, 2, true, gx);
-    assert.deepEqual([...gx], [0, 3, 0, 0]);
+  it('sends a tied window gradient to the first maximum in row-major order, NaN being the maximum where present', () => {
+    for (const [values, routed] of [[[1, 5, 5, 5], [0, 3, 0, 0]], [[1, 2, NaN, NaN], [0, 0, 3, 0]]]) {
+      const x = Float64Array.from(values), y = new Float64Array(1), gx = new Float64Array(4);
+      native.maxPool2d(x, 1, 1, 2, 2, 2, 2, true, y);
+      native.maxPool2dGrad(x, y, Float64Array.from([3]), 1, 1, 2, 2, 2, 2, true, gx);
+      assert.deepEqual([...gx], routed);
+    }
   });
 });
 
