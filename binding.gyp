@@ -4,6 +4,7 @@
       "target_name": "nabla_native",
       "sources": [
         "native/addon.cc",
+        "native/addon-network.cc",
         "native/kernels/broadcast-layout.cc",
         "native/kernels/conv.cc",
         "native/kernels/elementwise.cc",
