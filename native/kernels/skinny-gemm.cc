@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "parallel.h"
+#include "register-block.h"
 
 namespace nabla {
 namespace {
@@ -20,27 +21,6 @@ std::vector<T> padColumns(const T* B, int K, int N, int ldb) {
   return padded;
 }
 
-// Rows [i, i + R) of C from R rows of op(A), where element (r, k) of the block is
-// a[r·rowStride + k·kStride]: (lda, 1) for A itself, (1, lda) for its transpose.
-template <class T, int W, int R>
-void narrowBlock(const T* a, int64_t rowStride, int64_t kStride, const T* padded, int K, int N,
-                 T alpha, T beta, T* c, int ldc) {
-  T acc[R][W] = {};
-  for (int k = 0; k < K; ++k) {
-    const T* b = padded + int64_t{k} * W;
-    for (int r = 0; r < R; ++r) {
-      const T x = a[r * rowStride + k * kStride];
-#pragma omp simd
-      for (int j = 0; j < W; ++j) acc[r][j] += x * b[j];
-    }
-  }
-  for (int r = 0; r < R; ++r) {
-    T* row = c + int64_t{r} * ldc;
-    // beta = 0 must not read C: it may hold anything, NaN included.
-    for (int j = 0; j < N; ++j) row[j] = alpha * acc[r][j] + (beta == T(0) ? T(0) : beta * row[j]);
-  }
-}
-
 template <class T, int W>
 void narrowProduct(bool transA, int M, int N, int K, T alpha, const T* A, int lda, const T* B,
                    int ldb, T beta, T* C, int ldc) {
@@ -53,10 +33,10 @@ void narrowProduct(bool transA, int M, int N, int K, T alpha, const T* A, int ld
     const int64_t end = std::min<int64_t>(M, last * R);
     int64_t i = first * R;
     for (; i + R <= end; i += R) {
-      narrowBlock<T, W, R>(A + i * rowStride, rowStride, kStride, padded.data(), K, N, alpha, beta, C + i * ldc, ldc);
+      registerBlock<T, R, W>(A + i * rowStride, rowStride, kStride, padded.data(), W, K, N, alpha, beta, C + i * ldc, ldc);
     }
     for (; i < end; ++i) {
-      narrowBlock<T, W, 1>(A + i * rowStride, rowStride, kStride, padded.data(), K, N, alpha, beta, C + i * ldc, ldc);
+      registerBlock<T, 1, W>(A + i * rowStride, rowStride, kStride, padded.data(), W, K, N, alpha, beta, C + i * ldc, ldc);
     }
   });
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "parallel.h"
+#include "register-block.h"
 
 namespace nabla {
 namespace {
@@ -14,27 +15,6 @@ constexpr int64_t kParallelFlops = 1 << 18;
 constexpr double kMaxBytesOfA = 8 << 20;  // beyond this, A is re-read from memory for every panel
 constexpr int kRows = 8;          // rows of C per register block: 16 AVX-512 accumulators for floats
 constexpr int kPanelBytes = 128;  // columns of B per panel, in bytes of one row: two AVX-512 registers
-
-// A block of R rows and W columns of C: sum over k of op(A)[i, k]·B[k, j], where element (r, k) of the
-// rows is a[r·rowStride + k·kStride] and row k of the panel starts at b + k·ldb.
-template <class T, int R, int W>
-void registerBlock(const T* a, int64_t rowStride, int64_t kStride, const T* b, int64_t ldb, int K,
-                   int width, T alpha, T beta, T* c, int ldc) {
-  T acc[R][W] = {};
-  for (int k = 0; k < K; ++k) {
-    const T* row = b + k * ldb;
-    for (int r = 0; r < R; ++r) {
-      const T x = a[r * rowStride + k * kStride];
-#pragma omp simd
-      for (int j = 0; j < W; ++j) acc[r][j] += x * row[j];
-    }
-  }
-  for (int r = 0; r < R; ++r) {
-    T* out = c + int64_t{r} * ldc;
-    // beta = 0 must not read C: it may hold anything, NaN included.
-    for (int j = 0; j < width; ++j) out[j] = alpha * acc[r][j] + (beta == T(0) ? T(0) : beta * out[j]);
-  }
-}
 
 // All M rows of C for one panel of W columns of op(B), starting at column j. B is read in place when
 // it is not transposed and the panel is whole; otherwise from a copy laid out as K rows of W values,
