@@ -7,10 +7,11 @@
 // output is computed, as in Theano.
 import { array, formatShape, NDArray, sameShape, sizeOf, type Nested, type TypedArray } from '../ndarray/index.js';
 import { rebuild } from '../graph/rewrite.js';
-import { graphLeaves, topoSort } from '../graph/traverse.js';
+import { graphLeaves, topoSort, useCounts } from '../graph/traverse.js';
 import { Constant, isInput, SharedVariable, Variable, type Apply } from '../graph/variable.js';
 import { asVariable, type TensorLike } from '../ops/index.js';
 import { getBackend, type Allocate, type Backend, type Kernel } from '../backends/index.js';
+import { inPlaceUpdates, runInPlaceLast } from './in-place.js';
 import { optimize } from './pipeline.js';
 import { profiled } from './profile.js';
 
@@ -124,8 +125,9 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
   // Outputs go to the caller, and a value assigned to two shared variables would alias them.
   const escaping = new Set<Variable>(finalOuts);
   finalUpdates.forEach((v, i) => finalUpdates.indexOf(v) !== i && escaping.add(v));
-  const plan = schedule(optimized, inputs, backend, escaping);
   const targets = updates.map(([t]) => t);
+  const inPlace = inPlaceUpdates(targets.map((t, i) => [t, finalUpdates[i]] as const), finalOuts, useCounts(optimized));
+  const plan = schedule(optimized, inputs, backend, escaping, inPlace);
 
   const call = (...args: Argument[]): Result | Result[] | undefined => {
     if (args.length !== inputs.length) {
@@ -157,17 +159,22 @@ interface Schedule {
 
 /**
  * The nodes computing `outputs`, in order. Each node output keeps its buffer from call to call unless
- * it escapes to the caller (`escaping`); an update swaps buffers with its shared variable instead.
+ * it escapes to the caller (`escaping`); an update swaps buffers with its shared variable instead, and
+ * a node in `inPlace` writes into its shared variable's storage.
  */
-function schedule(outputs: readonly Variable[], inputs: readonly Variable[], backend: Backend, escaping: ReadonlySet<Variable>): Schedule {
-  const nodes = topoSort(outputs);
+function schedule(outputs: readonly Variable[], inputs: readonly Variable[], backend: Backend, escaping: ReadonlySet<Variable>, inPlace: ReadonlyMap<Apply, SharedVariable>): Schedule {
+  const nodes = runInPlaceLast(topoSort(outputs), inPlace);
   const kernels = nodes.map((node) => {
     const k = (backend.extraKernels?.[node.op.name] ?? (backend.kernels as Record<string, Kernel | undefined>)[node.op.name]);
     if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
     return process.env.NABLA_PROFILE ? profiled(k, node) : k;
   });
   const pools = new Map<Variable, NDArray>();
+  let values = new Map<Variable, NDArray>();
   const allocators: Allocate[] = nodes.map((node) => (dtype, shape, output = 0) => {
+    const target = inPlace.get(node);
+    const storage = target && values.get(target);
+    if (storage && storage.dtype === dtype && sameShape(storage.shape, shape)) return storage;
     const v = node.outputs[output];
     const pooled = pools.get(v);
     if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
@@ -178,7 +185,7 @@ function schedule(outputs: readonly Variable[], inputs: readonly Variable[], bac
   const leaves = graphLeaves(outputs);
   return {
     run(args) {
-      const values = new Map<Variable, NDArray>();
+      values = new Map<Variable, NDArray>();
       inputs.forEach((v, i) => values.set(v, args[i]));
       for (const leaf of leaves) {
         if (leaf instanceof Constant) values.set(leaf, leaf.value);

@@ -5,6 +5,7 @@ import type { Variable } from '../graph/variable.js';
 import { stabilizingRewrites } from '../grad/index.js';
 import { canonicalRewrites } from './rewrites/canonicalize.js';
 import { specializingRewrites, transposedProducts } from './rewrites/specialize.js';
+import { productsIntoGemm } from './rewrites/gemm.js';
 import { debugPrint } from '../graph/print.js';
 
 export const phases: readonly Phase[] = [
@@ -12,6 +13,7 @@ export const phases: readonly Phase[] = [
   { name: 'stabilize', rewrites: stabilizingRewrites },
   { name: 'specialize', rewrites: specializingRewrites },
   transposedProducts,
+  productsIntoGemm,
 ];
 
 /** The outputs after every phase, then the backend's own; merging of equal sub-graphs runs in each. */

@@ -20,6 +20,11 @@ export interface Op<A extends Attrs = Attrs, N extends string = string> {
   readonly random?: boolean;
   /** Computes each output element from the same-position input elements (fusable). */
   readonly elementwise?: boolean;
+  /**
+   * An input the kernel may overwrite with its output (same type and shape) when the compiled function
+   * hands it that input's storage: Theano's destroy_map, used for in-place updates (compile/in-place.ts).
+   */
+  readonly inPlaceInput?: number;
   /** Indices of inputs whose values the kernel never reads (only their shapes). */
   readonly shapeOnlyInputs?: readonly number[];
 }

@@ -35,3 +35,12 @@ export function graphLeaves(outputs: readonly Variable[]): Variable[] {
   for (const node of topoSort(outputs)) for (const v of node.inputs) if (!v.owner) leaves.add(v);
   return [...leaves];
 }
+
+/** How many times each variable is used as an input of a node or as one of `outputs`. */
+export function useCounts(outputs: readonly Variable[]): Map<Variable, number> {
+  const uses = new Map<Variable, number>();
+  const use = (v: Variable) => uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const node of topoSort(outputs)) node.inputs.forEach(use);
+  outputs.forEach(use);
+  return uses;
+}

@@ -3,7 +3,7 @@ import './methods.js';
 import { elementwiseOps, castOp } from './elementwise.js';
 import { reduceOps } from './reduce.js';
 import { arangeOp, broadcastLikeOp, concatenateOp, dimshuffleOp, makeVectorOp, reshapeOp, shapeOp, splitOp } from './shape.js';
-import { dotOp } from './linalg.js';
+import { dotOp, gemmOp } from './linalg.js';
 import { advancedIncSubtensorOp, advancedSubtensorOp, incSubtensorOp, subtensorOp } from './indexing.js';
 import { logSoftmaxOp, softmaxCrossentropyGradOp, softmaxCrossentropyOp, softmaxOp } from './nnet.js';
 import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, maxPool2dGradOp, maxPool2dOp } from './conv.js';
@@ -23,6 +23,7 @@ export const allOps = {
   concatenate: concatenateOp,
   split: splitOp,
   dot: dotOp,
+  gemm: gemmOp,
   subtensor: subtensorOp,
   incSubtensor: incSubtensorOp,
   advancedSubtensor: advancedSubtensorOp,

@@ -1,8 +1,9 @@
-// Matrix products: dot (matrix·matrix, matrix·vector, vector·matrix, vector·vector) and outer.
+// Matrix products: dot (matrix·matrix, matrix·vector, vector·matrix, vector·vector), outer, and gemm
+// (β·C + α·A·B, which the compiler forms from updates such as W − lr·xᵀg, as Theano's gemm).
 import { upcast } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
 import { cast } from './elementwise.js';
 
 export interface DotAttrs extends Record<string, unknown> {
@@ -57,4 +58,41 @@ export function outer(a: TensorLike, b: TensorLike): Variable {
   const [va, vb] = asVariables([a, b]);
   if (va.ndim !== 1 || vb.ndim !== 1) throw typeError('outer', ['a', 'b'], [va.type, vb.type], 'outer takes two vectors');
   return va.dimshuffle([0, 'x']).mul(vb.dimshuffle(['x', 0]));
+}
+
+const GEMM_INPUTS = ['c', 'alpha', 'a', 'b', 'beta'];
+
+export const gemmOp = defineOp({
+  name: 'gemm',
+  inputs: GEMM_INPUTS,
+  inPlaceInput: 0,
+  type: (types, { transA, transB }: DotAttrs) => {
+    const [c, alpha, a, b, beta] = types;
+    const fail = (reason: string) => typeError('gemm', GEMM_INPUTS, types, reason);
+    if (c.rank !== 2 || a.rank !== 2 || b.rank !== 2) throw fail('c, a and b must be matrices');
+    if (alpha.rank !== 0 || beta.rank !== 0) throw fail('alpha and beta must be scalars');
+    if ([c, alpha, a, b, beta].some((t) => t.dtype === 'int32') || a.dtype !== c.dtype || b.dtype !== c.dtype) throw fail('c, a and b need one float dtype');
+    const [m, k] = oriented(a, transA);
+    const [k2, n] = oriented(b, transB);
+    const agree = (p: number | null, q: number | null) => p === null || q === null || p === q;
+    if (!agree(k, k2)) throw fail(`inner dimensions differ (${k} vs ${k2})`);
+    if (!agree(c.shape[0], m) || !agree(c.shape[1], n)) throw fail(`the product is [${m ?? '?'}, ${n ?? '?'}], not c's shape`);
+    return [new TensorType(c.dtype, [c.shape[0] ?? m, c.shape[1] ?? n])];
+  },
+  grad: ([c, alpha, a, b, beta], _y, [gy], { transA, transB }) => {
+    if (!gy) return [null, null, null, null, null];
+    if (transA || transB) throw new Error('gemm: gradients are taken before transposes are absorbed (internal)');
+    return [gy.mul(beta), gy.mul(dot(a, b)).sum().astype(alpha.dtype), dot(gy, b.T).mul(alpha), dot(a.T, gy).mul(alpha), gy.mul(c).sum().astype(beta.dtype)];
+  },
+});
+
+/**
+ * β·C + α·A·B in one pass over C. The compiler forms it from sums of products and scaled matrices (an
+ * SGD update W − lr·(xᵀg + λW) becomes gemm(W, −lr, xᵀ, g, 1 − lr·λ)); it is exported for tests.
+ * @example gemm(W, -0.01, x.T, g, 1) // W − 0.01·xᵀg
+ */
+export function gemm(c: TensorLike, alpha: TensorLike, a: TensorLike, b: TensorLike, beta: TensorLike): Variable {
+  const [vc, va, vb] = asVariables([c, a, b]);
+  const scalar = (s: TensorLike) => asVariable(s, vc.dtype);
+  return apply1(gemmOp, [vc, scalar(alpha), va, vb, scalar(beta)], { transA: false, transB: false });
 }

@@ -341,6 +341,20 @@ const linalgRows: OpRow[] = [
   pair('dot of transposes (absorbed into the product)', 'dot', float('a', ['k', 'n']), float('b', ['m', 'k']), (a, b) => a.T.dot(b.T), (a, b) =>
     P.dot(P.permute(a, [1, 0]), P.permute(b, [1, 0])),
   ),
+  {
+    name: 'gemm: beta·c + alpha·a·b',
+    fn: 'gemm',
+    inputs: [float('c', ['n', 'm']), float('alpha', []), float('a', ['n', 'k']), float('b', ['k', 'm']), float('beta', [])],
+    build: ([c, alpha, a, b, beta]) => nb.gemm(c, alpha, a, b, beta),
+    ref: ([c, alpha, a, b, beta]) => {
+      const product = P.dot(a, b);
+      return P.tabulate(c.shape, (i) => beta.data[0] * P.get(c, i) + alpha.data[0] * P.get(product, i));
+    },
+    errors: [
+      fails('gemm with a product of another shape', () => nb.gemm(tensor('float32', [3, 4], 'c'), 1, tensor('float32', [3, 2], 'a'), tensor('float32', [2, 5], 'b'), 1), 'gemm', 'c is float32[3, 4]', "the product is [3, 5], not c's shape"),
+      fails('gemm of vectors', () => nb.gemm(nb.matrix('c'), 1, nb.vector('a'), nb.matrix('b'), 1), 'gemm', 'a is float32[?]', 'c, a and b must be matrices'),
+    ],
+  },
   binary('outer', 'outer', nb.outer, (a, b) => a * b, float('a', ['n']), float('b', ['m']), {
     ref: ([a, b]) => P.tabulate([a.shape[0], b.shape[0]], ([i, j]) => a.data[i] * b.data[j]),
     errors: [fails('outer of a matrix', () => nb.outer(nb.matrix('a'), nb.vector('b')), 'outer', 'a is float32[?, ?]', 'outer takes two vectors')],

@@ -155,6 +155,32 @@ function dotKernel(addon: NativeAddon): Kernel {
   };
 }
 
+/**
+ * β·C + α·op(A)·op(B) by one BLAS-style call accumulating into the output. The output is C's own
+ * storage when the compiled function lets it overwrite C (an update W ← βW + α·xᵀg, see fn.ts);
+ * otherwise C is copied into it first.
+ */
+function gemmKernel(addon: NativeAddon): Kernel {
+  return ([c, alpha, a, b, beta], attrs, node, allocate) => {
+    const { transA, transB } = attrs as DotAttrs;
+    const dtype = node.outputs[0].type.dtype;
+    const [m, k] = transA ? [a.shape[1], a.shape[0]] : a.shape;
+    const [k2, n] = transB ? [b.shape[1], b.shape[0]] : b.shape;
+    if (k !== k2 || m !== c.shape[0] || n !== c.shape[1]) {
+      throw new Error(`gemm: c has shape [${c.shape.join(', ')}], a [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]; the product does not fit c`);
+    }
+    const [al, be] = [alpha.data[0], beta.data[0]];
+    const out = allocate(dtype, c.shape);
+    if (out.data !== c.data && be !== 0) out.data.set(c.data);
+    if (k === 0 || m === 0 || n === 0) {
+      for (let i = 0; i < out.size; i++) out.data[i] = be === 0 ? 0 : be * out.data[i];
+    } else {
+      addon.gemm(transA, transB, m, n, k, al, a.data as FloatArray, a.shape[1], b.data as FloatArray, b.shape[1], be, out.data as FloatArray, n);
+    }
+    return [out];
+  };
+}
+
 function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
   const rows = (x: NDArray) => {
     const cols = x.shape[x.rank - 1];
@@ -170,6 +196,7 @@ function nativeKernels(addon: NativeAddon): Partial<KernelTable> {
     argmax: reduceKernel(addon, 'argmax'),
     argmin: reduceKernel(addon, 'argmin'),
     dot: dotKernel(addon),
+    gemm: gemmKernel(addon),
     softmax: ([x], _attrs, _node, allocate) => {
       const out = allocate(x.dtype, x.shape);
       addon.softmax(x.data as FloatArray, ...(rows(x) as [number, number]), out.data as FloatArray);

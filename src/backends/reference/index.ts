@@ -7,7 +7,7 @@ import type { Backend, Kernel, KernelTable } from '../backend.js';
 import { castKernel, elementwiseKernels } from './elementwise.js';
 import { reduceKernels } from './reduce.js';
 import { arangeKernel, broadcastLikeKernel, concatenateKernel, dimshuffleKernel, makeVectorKernel, reshapeKernel, shapeKernel, splitKernel } from './shape.js';
-import { dotKernel } from './linalg.js';
+import { dotKernel, gemmKernel } from './linalg.js';
 import { advancedIncSubtensorKernel, advancedSubtensorKernel, incSubtensorKernel, subtensorKernel } from './indexing.js';
 import { logSoftmaxKernel, softmaxCrossentropyGradKernel, softmaxCrossentropyKernel, softmaxKernel } from './nnet.js';
 import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel, maxPool2dGradKernel, maxPool2dKernel } from './conv.js';
@@ -32,6 +32,7 @@ export const referenceKernels: KernelTable = {
   concatenate: concatenateKernel,
   split: splitKernel,
   dot: dotKernel,
+  gemm: gemmKernel,
   subtensor: subtensorKernel,
   incSubtensor: incSubtensorKernel,
   advancedSubtensor: advancedSubtensorKernel,

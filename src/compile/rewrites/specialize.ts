@@ -1,6 +1,6 @@
 // Specialising rewrites: forms that run faster on every backend.
 import { rebuild, type LocalRewrite, type Phase } from '../../graph/rewrite.js';
-import { topoSort } from '../../graph/traverse.js';
+import { useCounts } from '../../graph/traverse.js';
 import { applyOp, type Apply, type Variable } from '../../graph/variable.js';
 import type { DotAttrs } from '../../ops/index.js';
 
@@ -24,15 +24,6 @@ export const dotAbsorbsTranspose: LocalRewrite = (node: Apply) => {
 };
 
 export const specializingRewrites: readonly LocalRewrite[] = [dotAbsorbsTranspose];
-
-/** How many times each variable is used as an input or an output of the graph. */
-function useCounts(outputs: readonly Variable[]): Map<Variable, number> {
-  const uses = new Map<Variable, number>();
-  const use = (v: Variable) => uses.set(v, (uses.get(v) ?? 0) + 1);
-  for (const node of topoSort(outputs)) node.inputs.forEach(use);
-  outputs.forEach(use);
-  return uses;
-}
 
 /**
  * (A·B)ᵀ -> Bᵀ·Aᵀ, one gemm with its operands swapped instead of a product and a transposed copy
