@@ -99,3 +99,17 @@ test('a sum of two products with the variable (an autoencoder\'s tied-weight gra
   const xty = matmul(transpose(X), G);
   assertNear(W.value, W0.flatMap((row, i) => row.map((w, j) => w - 0.5 * xty[i][j])), 'W');
 });
+
+test('a learning rate held in a shared variable, and a division by the batch size, become the gemm\'s scalars', () => {
+  const W = nb.shared(nb.array(W0), 'W');
+  const lr = nb.shared(nb.array(0.5), 'lr');
+  const x = nb.matrix('x');
+  const g = nb.matrix('g');
+  const step = nb.fn([x, g], null, { updates: [[W, W.sub(x.T.dot(g).div(2).mul(lr))]] });
+  assert.ok(opsOf(step).includes('gemm'));
+  step(X, G);
+  lr.set(nb.array(1));
+  step(X, G);
+  const xtg = matmul(transpose(X), G);
+  assertNear(W.value, W0.flatMap((row, i) => row.map((w, j) => w - 0.75 * xtg[i][j])), 'W after steps at lr 0.5 and 1');
+});

@@ -4,7 +4,8 @@
 // read back, and fn.ts lets the gemm write straight into W's storage (in-place.ts).
 import { topoSort, useCounts } from '../../graph/traverse.js';
 import { rebuild, type LocalRewrite, type Phase } from '../../graph/rewrite.js';
-import { applyOp, Constant, type Variable } from '../../graph/variable.js';
+import { applyOp, Constant, type Apply, type Variable } from '../../graph/variable.js';
+import type { DType } from '../../ndarray/index.js';
 import { asVariable, cast, div, gemmOp, mul, add, type DotAttrs } from '../../ops/index.js';
 
 /** A scalar factor: a plain number where it is a constant, else a 0-d variable. */
@@ -30,45 +31,61 @@ function scalarOf(v: Variable): Coefficient | null {
 /** Whether `v` has every element of `root` itself, rather than broadcasting along an axis. */
 const fills = (v: Variable, root: Variable) => v.ndim === root.ndim && v.type.shape.every((d, i) => d !== 1 || root.type.shape[i] === 1);
 
+/** Scalar arithmetic on coefficients: in JS where both are numbers, else as graph nodes of `dtype`. */
+function coefficientMath(dtype: DType) {
+  const asScalar = (c: Coefficient) => (typeof c === 'number' ? asVariable(c, dtype) : c.dtype === dtype ? c : cast(c, dtype));
+  // Numbers combine in JS; anything else becomes a scalar node.
+  const combine = (f: (x: number, y: number) => number, node: (x: Variable, y: Variable) => Variable) => (c: Coefficient, s: Coefficient) =>
+    typeof c === 'number' && typeof s === 'number' ? f(c, s) : node(asScalar(c), asScalar(s));
+  const product = combine((x, y) => x * y, mul);
+  return {
+    asScalar,
+    times: (c: Coefficient, s: Coefficient) => (c === 1 ? s : s === 1 ? c : product(c, s)),
+    over: combine((x, y) => x / y, div),
+    plus: combine((x, y) => x + y, add),
+  };
+}
+type CoefficientMath = ReturnType<typeof coefficientMath>;
+
+/** The operands of a linear node with their coefficients, or null where it is not linear in full-size operands. */
+function linearParts(node: Apply, coefficient: Coefficient, root: Variable, math: CoefficientMath): [Variable, Coefficient][] | null {
+  const [a, b] = node.inputs;
+  const both = () => fills(a, root) && fills(b, root);
+  switch (node.op.name) {
+    case 'add': return both() ? [[a, coefficient], [b, coefficient]] : null;
+    case 'sub': return both() ? [[a, coefficient], [b, math.times(coefficient, -1)]] : null;
+    case 'neg': return [[a, math.times(coefficient, -1)]];
+    case 'mul': {
+      const [sa, sb] = [scalarOf(a), scalarOf(b)];
+      if (sa !== null && fills(b, root)) return [[b, math.times(coefficient, sa)]];
+      return sb !== null && fills(a, root) ? [[a, math.times(coefficient, sb)]] : null;
+    }
+    case 'div': {
+      const sb = scalarOf(b);
+      return sb !== null && fills(a, root) ? [[a, math.over(coefficient, sb)]] : null;
+    }
+    default: return null;
+  }
+}
+
 /**
  * `root` as Σ coefficient·value, descending through add, sub, neg and scaling by scalars into values
  * used only there; `interior` collects the values descended into.
  */
 function linearTerms(root: Variable, uses: ReadonlyMap<Variable, number>, interior: Set<Variable>): Term[] {
-  const { dtype } = root;
-  const asScalar = (c: Coefficient) => (typeof c === 'number' ? asVariable(c, dtype) : c.dtype === dtype ? c : cast(c, dtype));
-  const times = (c: Coefficient, s: Coefficient) => (typeof c === 'number' && typeof s === 'number' ? c * s : c === 1 ? s : s === 1 ? c : mul(asScalar(c), asScalar(s)));
-  const over = (c: Coefficient, s: Coefficient) => (typeof c === 'number' && typeof s === 'number' ? c / s : div(asScalar(c), asScalar(s)));
+  const math = coefficientMath(root.dtype);
   const terms: Term[] = [];
   const visit = (v: Variable, coefficient: Coefficient): void => {
     const node = v.owner;
-    const open = node && LINEAR_OPS.has(node.op.name) && v.dtype === dtype && (v === root || uses.get(v) === 1);
-    if (open) {
-      const [a, b] = node.inputs;
-      const parts = ((): [Variable, Coefficient][] | null => {
-        switch (node.op.name) {
-          case 'add': return fills(a, root) && fills(b, root) ? [[a, coefficient], [b, coefficient]] : null;
-          case 'sub': return fills(a, root) && fills(b, root) ? [[a, coefficient], [b, times(coefficient, -1)]] : null;
-          case 'neg': return [[a, times(coefficient, -1)]];
-          case 'mul': {
-            const [sa, sb] = [scalarOf(a), scalarOf(b)];
-            if (sa !== null && fills(b, root)) return [[b, times(coefficient, sa)]];
-            return sb !== null && fills(a, root) ? [[a, times(coefficient, sb)]] : null;
-          }
-          default: {
-            const sb = scalarOf(b);
-            return sb !== null && fills(a, root) ? [[a, over(coefficient, sb)]] : null;
-          }
-        }
-      })();
-      if (parts) {
-        interior.add(v);
-        for (const [part, c] of parts) visit(part, c);
-        return;
-      }
+    const open = node && v.dtype === root.dtype && (v === root || uses.get(v) === 1);
+    const parts = open ? linearParts(node, coefficient, root, math) : null;
+    if (parts) {
+      interior.add(v);
+      for (const [part, c] of parts) visit(part, c);
+      return;
     }
     const same = terms.find((t) => t.value === v);
-    if (same) same.coefficient = typeof same.coefficient === 'number' && typeof coefficient === 'number' ? same.coefficient + coefficient : add(asScalar(same.coefficient), asScalar(coefficient));
+    if (same) same.coefficient = math.plus(same.coefficient, coefficient);
     else terms.push({ value: v, coefficient });
   };
   visit(root, 1);
@@ -85,7 +102,7 @@ function asGemm(root: Variable, terms: readonly Term[], uses: ReadonlyMap<Variab
   const products = terms.filter((t) => isLoneProduct(t.value, uses));
   const rest = terms.filter((t) => !products.includes(t));
   if (products.length === 0 || rest.length > 1 || (rest.length === 0 && products.length === 1)) return null;
-  const scalar = (c: Coefficient) => (typeof c === 'number' ? asVariable(c, root.dtype) : c.dtype === root.dtype ? c : cast(c, root.dtype));
+  const scalar = coefficientMath(root.dtype).asScalar;
   // C is the one other term, else the first product itself (β·A·B computed by a plain dot).
   const [first, ...others] = rest.length === 1 ? [rest[0], ...products] : products;
   let result = first.value;
