@@ -3,6 +3,7 @@
 // whose new value is this output, or flows into it through a chain of such nodes, each output used
 // only by the next. The chain then runs after every other node, so nothing reads the variable's old
 // value once it is overwritten. An SGD step W ← βW + α·xᵀg is then one gemm into W's own buffer.
+// Kernels never return views of their inputs (reshape copies), so only the variable itself aliases it.
 import type { Apply, SharedVariable, Variable } from '../graph/variable.js';
 
 /** The nodes of the chain that overwrites `target` with `value`, first to last, or null. */
