@@ -75,6 +75,23 @@ test('a transposed product becomes one product of the swapped operands, unless t
   assert.deepEqual(opsOf(both).sort(), ['dimshuffle', 'dot']);
 });
 
+test('transposed products below a swapped one are swapped too (a tied-weight autoencoder step copies no transpose)', () => {
+  const W = nb.shared(nb.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], 'float64'), 'W');
+  const x = nb.matrix('x', 'float64');
+  const y = nb.sigmoid(x.dot(W));
+  const z = nb.sigmoid(W.dot(y.T).T);
+  const cost = nb.binaryCrossentropy(z, x).sum();
+  const [gW] = nb.grad(cost, [W]);
+  const f = nb.fn([x], gW, onReference);
+  const transposes = f.nodes.filter((n) => n.op.name === 'dimshuffle' && JSON.stringify(n.attrs.pattern) === '[1,0]');
+  assert.equal(transposes.length, 0);
+  // The same cost written with y·Wᵀ has the same gradient.
+  const [gPlain] = nb.grad(nb.binaryCrossentropy(nb.sigmoid(y.dot(W.T)), x).sum(), [W]);
+  const input = [[0.2, 0.9], [1, 0], [0.5, 0.5]];
+  const [got, want] = [f(input), nb.fn([x], gPlain, onReference)(input)].map((r) => Array.from((r as NDArray).data));
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-12, `${v} vs ${want[i]}`));
+});
+
 test('a transposed operand is absorbed into dot instead of copied', () => {
   const [a, b] = [nb.matrix('a', 'float64'), nb.matrix('b', 'float64')];
   const f = nb.fn([a, b], a.T.dot(b), onReference);

@@ -33,15 +33,22 @@ export const specializingRewrites: readonly LocalRewrite[] = [dotAbsorbsTranspos
 export const transposedProducts: Phase = {
   name: 'transposed products',
   run(outputs) {
-    const uses = useCounts(outputs);
-    const swap: LocalRewrite = (node) => {
-      const product = node.inputs[0];
-      if (!isMatrixTranspose(node.outputs[0]) || product.owner?.op.name !== 'dot' || uses.get(product) !== 1) return null;
-      const [a, b] = product.owner.inputs;
-      if (a.ndim !== 2 || b.ndim !== 2) return null;
-      const { transA, transB } = product.owner.attrs as DotAttrs;
-      return applyOp(product.owner.op, [b, a], { transA: !transB, transB: !transA }).outputs;
-    };
-    return rebuild(outputs, { rewrites: [swap] }).outputs;
+    let current = [...outputs];
+    // A swap rebuilds every node below it, whose use counts the pass then no longer knows: pass again.
+    for (let pass = 0; pass < 8; pass++) {
+      const uses = useCounts(current);
+      const swap: LocalRewrite = (node) => {
+        const product = node.inputs[0];
+        if (!isMatrixTranspose(node.outputs[0]) || product.owner?.op.name !== 'dot' || uses.get(product) !== 1) return null;
+        const [a, b] = product.owner.inputs;
+        if (a.ndim !== 2 || b.ndim !== 2) return null;
+        const { transA, transB } = product.owner.attrs as DotAttrs;
+        return applyOp(product.owner.op, [b, a], { transA: !transB, transB: !transA }).outputs;
+      };
+      const result = rebuild(current, { rewrites: [swap] });
+      current = result.outputs;
+      if (!result.changed) break;
+    }
+    return current;
   },
 };
