@@ -171,16 +171,18 @@ function schedule(outputs: readonly Variable[], inputs: readonly Variable[], bac
   });
   const pools = new Map<Variable, NDArray>();
   let values = new Map<Variable, NDArray>();
-  const allocators: Allocate[] = nodes.map((node) => (dtype, shape, output = 0) => {
+  const allocators: Allocate[] = nodes.map((node) => {
     const target = inPlace.get(node);
-    const storage = target && values.get(target);
-    if (storage && storage.dtype === dtype && sameShape(storage.shape, shape)) return storage;
-    const v = node.outputs[output];
-    const pooled = pools.get(v);
-    if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
-    const fresh = new NDArray(dtype, shape);
-    if (!escaping.has(v)) pools.set(v, fresh);
-    return fresh;
+    return (dtype, shape, output = 0) => {
+      const storage = target && values.get(target);
+      if (storage && storage.dtype === dtype && sameShape(storage.shape, shape)) return storage;
+      const v = node.outputs[output];
+      const pooled = pools.get(v);
+      if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
+      const fresh = new NDArray(dtype, shape);
+      if (!escaping.has(v)) pools.set(v, fresh);
+      return fresh;
+    };
   });
   const leaves = graphLeaves(outputs);
   return {

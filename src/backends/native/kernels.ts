@@ -136,6 +136,9 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
   };
 }
 
+/** The [rows, cols] of a matrix operand as the product reads it. */
+const oriented = ([rows, cols]: readonly number[], transposed: boolean): [number, number] => (transposed ? [cols, rows] : [rows, cols]);
+
 function dotKernel(addon: NativeAddon): Kernel {
   return ([a, b], attrs, node, allocate) => {
     const { transA, transB } = attrs as DotAttrs;
@@ -144,8 +147,8 @@ function dotKernel(addon: NativeAddon): Kernel {
     // Vectors act as a 1×k row on the left and a k×1 column on the right.
     const [ar, ac] = A.rank === 2 ? A.shape : [1, A.shape[0]];
     const [br, bc] = B.rank === 2 ? B.shape : [B.shape[0], 1];
-    const [m, k] = transA ? [ac, ar] : [ar, ac];
-    const [k2, n] = transB ? [bc, br] : [br, bc];
+    const [m, k] = oriented([ar, ac], transA);
+    const [k2, n] = oriented([br, bc], transB);
     if (k !== k2) throw new Error(`dot: a has shape [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]; inner dimensions differ (${k} vs ${k2})`);
     const shape = [...(a.rank === 2 ? [m] : []), ...(b.rank === 2 ? [n] : [])];
     const out = allocate(dtype, shape);
@@ -164,8 +167,8 @@ function gemmKernel(addon: NativeAddon): Kernel {
   return ([c, alpha, a, b, beta], attrs, node, allocate) => {
     const { transA, transB } = attrs as DotAttrs;
     const dtype = node.outputs[0].type.dtype;
-    const [m, k] = transA ? [a.shape[1], a.shape[0]] : a.shape;
-    const [k2, n] = transB ? [b.shape[1], b.shape[0]] : b.shape;
+    const [m, k] = oriented(a.shape, transA);
+    const [k2, n] = oriented(b.shape, transB);
     if (k !== k2 || m !== c.shape[0] || n !== c.shape[1]) {
       throw new Error(`gemm: c has shape [${c.shape.join(', ')}], a [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]; the product does not fit c`);
     }
