@@ -6,15 +6,11 @@
 // clamping a label and Gibbs sampling there, then a top-down pass, draws digits of that class.
 // Published on MNIST with three layers of 1000 units: 1.34% test error (1.27% validation).
 import { NDArray } from '../ndarray/index.js';
-import type { Variable } from '../graph/variable.js';
-import { shared } from '../graph/constructors.js';
-import { concatenate, slice } from '../ops/index.js';
-import { RandomStreams } from '../random/index.js';
-import { fn } from '../compile/index.js';
 import type { HiddenLayer } from '../nn/index.js';
 import { Classifier } from './classifier.js';
 import { DeepNetwork, type DeepNetworkConfig } from './deep-network.js';
 import type { ModelFile } from './model-file.js';
+import { GenerativeDbn, type GenerateOptions, type GenerativeDbnConfig } from './generative-dbn.js';
 import { Rbm } from './rbm.js';
 import type { UnsupervisedLayer } from './unsupervised-layer.js';
 
@@ -28,19 +24,12 @@ export interface DbnConfig extends DeepNetworkConfig {
    * (Tieleman 2008), and the clamped chains then draw digits. True unless set to false.
    */
   persistentTop?: boolean;
+  /**
+   * The joined label units form one softmax unit, so the top RBM's own states hold exactly one label
+   * (Hinton et al. 2006). True unless set to false; models saved before it existed have binary units.
+   */
+  softmaxLabels?: boolean;
 }
-
-export interface GenerateOptions {
-  /** One chain per entry, clamped to that label (needs joinLabels); or the number of free chains. */
-  labels?: readonly number[];
-  chains?: number;
-  /** Pictures per chain: the first from the initial state, then one after every `gibbsSteps` steps. */
-  samples?: number;
-  gibbsSteps?: number;
-  seed?: number;
-}
-
-const generativeName = (i: number, param: string) => `generative${i}.${param}`;
 
 /** codes with the one-hot labels appended as extra columns: the joined top RBM's visible units. */
 export function appendOneHot(codes: NDArray, labels: NDArray, classes: number): NDArray {
@@ -62,10 +51,14 @@ export function appendOneHot(codes: NDArray, labels: NDArray, classes: number): 
 export class Dbn extends DeepNetwork<DbnConfig> {
   override readonly kind = 'dbn';
   /**
-   * The RBMs' parameters as pre-training left them: the generative model. Fine-tuning changes the
-   * weights the RBMs share with the classifier, so generation reads this copy.
+   * The generative model: the RBMs as pre-training left them (fine-tuning changes the weights they share
+   * with the classifier), with recognition weights of their own once up-down fine-tuning unties them.
    */
-  private generative: Record<string, NDArray> | undefined;
+  private generativeModel: GenerativeDbn | undefined;
+
+  constructor(config: DbnConfig, seed?: number) {
+    super({ ...config, softmaxLabels: config.softmaxLabels ?? true }, seed);
+  }
 
   private get top(): number {
     return this.config.hidden.length - 1;
@@ -75,7 +68,8 @@ export class Dbn extends DeepNetwork<DbnConfig> {
     if (!this.config.joinLabels || i !== this.top) return super.pretrainingLayer(i, layer, seed);
     // The joined top RBM has its own weights: its visible layer is wider than the hidden layer's input.
     const [visible, hidden] = layer.W.value.shape;
-    return new Rbm({ visible: visible + this.config.classes, hidden, k: this.config.k, persistent: this.config.persistentTop ?? true, seed }, {}, i);
+    const { classes, k, persistentTop, softmaxLabels } = this.config;
+    return new Rbm({ visible: visible + classes, hidden, k, persistent: persistentTop ?? true, softmaxUnits: softmaxLabels ? classes : 0, seed }, {}, i);
   }
 
   override pretrainingInput(i: number, codes: NDArray, labels: NDArray): NDArray {
@@ -99,76 +93,45 @@ export class Dbn extends DeepNetwork<DbnConfig> {
       layer.W.set(new NDArray('float32', [inputs, units], W.data.slice(0, inputs * units) as Float32Array));
       layer.b.set(b);
     }
-    this.generative = {};
-    this.pretrainingLayers.forEach((rbm, i) => {
-      for (const param of ['W', 'hbias', 'vbias'] as const) this.generative![generativeName(i, param)] = rbm[param].get();
-    });
+    this.generativeModel = GenerativeDbn.fromRbms(this.pretrainingLayers as Rbm[], this.generativeConfig());
+  }
+
+  private generativeConfig(): GenerativeDbnConfig {
+    const { joinLabels, classes, softmaxLabels, hidden } = this.config;
+    return { sizes: [this.inputSize, ...hidden], classes: joinLabels ? classes : 0, softmaxLabels: softmaxLabels === true, seed: 1234 };
+  }
+
+  /** The generative model (for up-down fine-tuning and sampling); there once pre-training is done. */
+  get generative(): GenerativeDbn {
+    if (!this.generativeModel) throw new Error('this DBN has not been pre-trained, so it has no generative model');
+    return this.generativeModel;
   }
 
   override toModelFile(meta: Record<string, unknown> = {}): ModelFile {
     const file = super.toModelFile(meta);
-    Object.assign(file.tensors, this.generative ?? {});
+    Object.assign(file.tensors, this.generativeModel?.tensors() ?? {});
     return file;
   }
 
   protected override restoreExtras(path: string, tensors: Record<string, NDArray>): void {
-    const names = this.pretrainingLayers.flatMap((_, i) => ['W', 'hbias', 'vbias'].map((p) => generativeName(i, p)));
-    const present = names.filter((n) => n in tensors);
-    if (present.length && present.length !== names.length) throw new Error(`${path}: has only ${present.length} of the ${names.length} generative tensors`);
-    this.generative = present.length ? Object.fromEntries(names.map((n) => [n, tensors[n]])) : undefined;
+    const { required, optional } = GenerativeDbn.tensorNames(this.pretrainingLayers.length);
+    const present = required.filter((n) => n in tensors);
+    if (present.length && present.length !== required.length) throw new Error(`${path}: has only ${present.length} of the ${required.length} generative tensors`);
+    this.generativeModel = present.length ? GenerativeDbn.fromTensors(tensors, this.generativeConfig(), path) : undefined;
+    const names = [...required, ...optional];
     super.restoreExtras(path, Object.fromEntries(Object.entries(tensors).filter(([n]) => !names.includes(n))));
   }
 
-  /**
-   * Digits drawn from the generative model, as the slides' Figure 9: each chain starts from an up-pass
-   * of a random binary image (pixels on with probability 1/2); picture 0 is the top-down pass of that
-   * state, each further one follows `gibbsSteps` steps of Gibbs sampling in the top RBM with the
-   * label units clamped. Returns the pictures' pixel means, chain by chain: [chains · samples, pixels].
-   * @example const digits = dbn.generate({ labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], samples: 10, gibbsSteps: 20 });
-   */
+  /** Digits of the chosen labels drawn from the generative model (see GenerativeDbn.generate). */
   generate(options: GenerateOptions = {}): NDArray {
-    if (!this.generative) throw new Error('generate: this DBN has not been pre-trained (no generative weights)');
-    const { labels, samples = 10, gibbsSteps = 20, seed = 1234 } = options;
-    if (labels && !this.config.joinLabels) throw new Error('generate: this DBN\'s top RBM is not joined to the labels, so no label can be clamped; train it with --join-labels');
-    if (this.config.joinLabels && !labels) throw new Error('generate: this DBN generates a chosen class; give the labels to clamp');
-    const chains = labels?.length ?? options.chains ?? 10;
-    const bad = labels?.find((l) => !Number.isInteger(l) || l < 0 || l >= this.config.classes);
-    if (bad !== undefined) throw new Error(`generate: label ${bad} is not one of the ${this.config.classes} classes`);
-
-    const rbms = this.pretrainingLayers.map((layer, i) => {
-      const params = { W: shared(this.generative![generativeName(i, 'W')]), hbias: shared(this.generative![generativeName(i, 'hbias')]), vbias: shared(this.generative![generativeName(i, 'vbias')]) };
-      return new Rbm({ visible: layer.visible, hidden: layer.hidden, k: 1, seed: seed + i }, params, i);
-    });
-    const top = rbms[this.top];
-    const codeSize = this.top === 0 ? this.inputSize : this.config.hidden[this.top - 1];
-    const clamped = labels ? shared(new NDArray('float32', [chains, this.config.classes], Float32Array.from({ length: chains * this.config.classes }, (_, k) => (labels[Math.floor(k / this.config.classes)] === k % this.config.classes ? 1 : 0)))) : undefined;
-    const topVisible = (codes: Variable) => (clamped ? concatenate([codes, clamped], 1) : codes);
-    const codePart = (v: Variable) => (clamped ? v.at(':', slice(0, codeSize)) : v);
-    const down = (codes: Variable) => rbms.slice(0, this.top).reduceRight((h, rbm) => rbm.sampleVisible(h).mean, codes);
-
-    // The initial state: an up-pass (mean activations) from random binary images, sampled at the top.
-    const rng = new RandomStreams(seed);
-    const image = rng.binomial([chains, this.inputSize], 1, 0.5);
-    const up = rbms.slice(0, this.top).reduce((h, rbm) => rbm.encode(h), image);
-    const state = shared(fn([], rng.binomial(up.shape, 1, up))() as NDArray, 'dbnTopState');
-    const picture = fn([], down(state));
-    let visible: Variable = state;
-    for (let s = 0; s < gibbsSteps; s++) visible = codePart(top.sampleVisible(top.sampleHidden(topVisible(visible)).sample).sample);
-    const advance = fn([], [], { updates: [[state, visible]] });
-
-    const out = new NDArray('float32', [chains * samples, this.inputSize]);
-    for (let s = 0; s < samples; s++) {
-      if (s > 0) advance();
-      const pixels = picture() as NDArray;
-      for (let c = 0; c < chains; c++) out.data.set(pixels.data.subarray(c * this.inputSize, (c + 1) * this.inputSize), (c * samples + s) * this.inputSize);
-    }
-    return out;
+    if (!this.generativeModel) throw new Error('generate: this DBN has not been pre-trained (no generative weights)');
+    return this.generativeModel.generate(options);
   }
 
   static override fromModelFile(file: ModelFile, path: string): Dbn {
     const config = DeepNetwork.readConfig(file, path);
     if (config.pretraining !== 'rbm') throw new Error(`${path}: a dbn model is pre-trained by RBMs, not ${config.pretraining}`);
-    return new Dbn({ ...config, pretraining: 'rbm', joinLabels: file.config.joinLabels === true, persistentTop: file.config.persistentTop !== false }).restore(path, file.tensors);
+    return new Dbn({ ...config, pretraining: 'rbm', joinLabels: file.config.joinLabels === true, persistentTop: file.config.persistentTop !== false, softmaxLabels: file.config.softmaxLabels === true }).restore(path, file.tensors);
   }
 
   /** A saved dbn model. @example const model = Dbn.load('runs/dbn/model.nbm'); */

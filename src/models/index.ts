@@ -21,6 +21,7 @@ export * from './rbm.js';
 export * from './deep-network.js';
 export * from './stacked-autoencoder.js';
 export * from './dbn.js';
+export * from './generative-dbn.js';
 
 const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
   logreg: LogisticRegression.fromModelFile,

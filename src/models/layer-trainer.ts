@@ -2,13 +2,13 @@
 // train functions with givens do: the step takes a minibatch index into data held in a shared variable.
 // Autoencoder.fit and Rbm.fit run it in memory; train/pretrain.ts adds stacks, checkpoints and resume.
 import { formatShape, type NDArray } from '../ndarray/index.js';
-import type { SharedVariable } from '../graph/variable.js';
+import type { SharedVariable, Variable } from '../graph/variable.js';
 import { iscalar, matrix, shared } from '../graph/constructors.js';
 import { slice } from '../ops/index.js';
 import { grad } from '../grad/index.js';
 import { fn, type CompiledFunction, type Update } from '../compile/index.js';
 import { momentum as momentumRule, sgd, trainingState } from '../optim/index.js';
-import type { UnsupervisedLayer } from './unsupervised-layer.js';
+import type { Objective, UnsupervisedLayer } from './unsupervised-layer.js';
 
 export interface LayerTrainingOptions {
   epochs: number;
@@ -16,6 +16,17 @@ export interface LayerTrainingOptions {
   learningRate: number;
   /** Classical momentum (the book's μ = 0.99); 0, the tutorials' plain SGD, by default. */
   momentum?: number;
+}
+
+/**
+ * What the trainer needs of a model: an objective over rows of `visible` columns and the parameters
+ * it trains. A dA or an RBM, or a DBN's generative model under up-down fine-tuning.
+ */
+export interface TrainableLayer {
+  readonly kind: string;
+  readonly visible: number;
+  readonly params: SharedVariable[];
+  objective(x: Variable, batchSize: number): Objective;
 }
 
 export interface EpochHooks {
@@ -33,7 +44,7 @@ export interface EpochHooks {
  * const monitors = trainer.train(1, 15); // one mean monitor per epoch
  */
 export class LayerTrainer {
-  readonly layer: UnsupervisedLayer;
+  readonly layer: TrainableLayer;
   readonly monitorName: string;
   readonly batches: number;
   /** Everything a step reads or changes besides the data, by key: what a checkpoint saves. */
@@ -44,10 +55,10 @@ export class LayerTrainer {
   /** How errors name the layer: 'the rbm', or 'layer 2' in a stack. */
   private readonly label: string;
 
-  constructor(layer: UnsupervisedLayer, data: NDArray, options: Omit<LayerTrainingOptions, 'epochs'>, label = `the ${layer.kind}`) {
+  constructor(layer: TrainableLayer, data: NDArray, options: Omit<LayerTrainingOptions, 'epochs'>, label = `the ${layer.kind}`) {
     const { batchSize, learningRate } = options;
     if (data.rank !== 2 || data.shape[1] !== layer.visible) {
-      throw new Error(`pretrain: the data for a ${layer.kind} with ${layer.visible} visible units is ${data.dtype}${formatShape(data.shape)}`);
+      throw new Error(`pretrain: the data for a ${layer.kind} with ${layer.visible} visible units (columns) is ${data.dtype}${formatShape(data.shape)}`);
     }
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`pretrain: batch size ${batchSize} must be a positive integer`);
     this.batches = Math.floor(data.shape[0] / batchSize);

@@ -8,7 +8,7 @@
 import { NDArray, array } from '../ndarray/index.js';
 import type { Variable } from '../graph/variable.js';
 import { shared } from '../graph/constructors.js';
-import { floor, incSubtensor, mean, mod, sigmoid, sigmoidCrossentropyWithLogits, softplus, square, sum } from '../ops/index.js';
+import { cast, concatenate, eq, floor, incSubtensor, log, max, mean, mod, sigmoid, sigmoidCrossentropyWithLogits, slice, softmax, softplus, square, sum } from '../ops/index.js';
 import { fn, type CompiledFunction, type Update } from '../compile/index.js';
 import { UnsupervisedLayer, loadLayer, mapRows, type LayerParams, type Objective } from './unsupervised-layer.js';
 
@@ -21,6 +21,11 @@ export interface RbmConfig {
   visibleUnits?: VisibleUnits;
   /** The Gaussian visible units' standard deviation (fixed, not learned). */
   sigma?: number;
+  /**
+   * The last `softmaxUnits` visible units form one softmax unit (a one-hot label, Hinton et al. 2006's
+   * label units joined to a DBN's top RBM): the model's visible states then hold exactly one label.
+   */
+  softmaxUnits?: number;
   /** Gibbs steps per update: CD-k, or PCD-k when `persistent`. */
   k?: number;
   /** Keep the negative chain between updates (Tieleman 2008) instead of restarting it at the data. */
@@ -42,8 +47,12 @@ function resolve(c: RbmConfig): Required<RbmConfig> {
   for (const [name, v] of [['visible', c.visible], ['hidden', c.hidden], ['k', c.k ?? 1]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, not ${v}`);
   }
-  const r = { visibleUnits: 'binary' as VisibleUnits, sigma: 1, k: 1, persistent: false, seed: 123, ...c };
+  const r = { visibleUnits: 'binary' as VisibleUnits, sigma: 1, softmaxUnits: 0, k: 1, persistent: false, seed: 123, ...c };
   if (r.visibleUnits !== 'binary' && r.visibleUnits !== 'gaussian') throw new Error(`${where}: visibleUnits ${String(r.visibleUnits)} is not binary or gaussian`);
+  if (!Number.isInteger(r.softmaxUnits) || r.softmaxUnits < 0 || r.softmaxUnits === 1 || r.softmaxUnits >= r.visible) {
+    throw new Error(`${where}: softmaxUnits ${r.softmaxUnits} must be 0 or an integer from 2 to ${r.visible - 1}`);
+  }
+  if (r.softmaxUnits && r.visibleUnits !== 'binary') throw new Error(`${where}: a softmax group needs binary visible units`);
   if (!(r.sigma > 0)) throw new Error(`${where}: sigma ${r.sigma} must be positive`);
   return r;
 }
@@ -98,8 +107,25 @@ export class Rbm extends UnsupervisedLayer {
       return { preActivation: m, mean: m, sample: m.add(this.rng.normal(m.shape, 0, this.config.sigma)) };
     }
     const preActivation = down.add(this.vbias);
-    const m = sigmoid(preActivation);
-    return { preActivation, mean: m, sample: this.rng.binomial(m.shape, 1, m) };
+    const group = this.config.softmaxUnits;
+    if (!group) {
+      const m = sigmoid(preActivation);
+      return { preActivation, mean: m, sample: this.rng.binomial(m.shape, 1, m) };
+    }
+    const bits = sigmoid(preActivation.at(':', slice(0, this.visible - group)));
+    const choice = this.sampleOneHot(preActivation.at(':', slice(this.visible - group, null)));
+    return {
+      preActivation,
+      mean: concatenate([bits, choice.mean], 1),
+      sample: concatenate([this.rng.binomial(bits.shape, 1, bits), choice.sample], 1),
+    };
+  }
+
+  /** A softmax unit: its probabilities and a one-hot draw from them (the Gumbel-max trick). */
+  private sampleOneHot(logits: Variable): { mean: Variable; sample: Variable } {
+    const u = this.rng.uniform(logits.shape);
+    const perturbed = logits.sub(log(log(u).neg()));
+    return { mean: softmax(logits), sample: cast(eq(perturbed, max(perturbed, 1, true)), 'float32') };
   }
 
   /** `steps` steps of block Gibbs sampling from the hidden units: h → v → h. */

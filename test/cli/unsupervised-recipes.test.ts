@@ -35,7 +35,7 @@ test('quick da and rbm: the cost falls (the pseudo-likelihood is reported), mode
 for (const { name, options, bound } of [
   // Measured: sda 17.8%, dbn 21.0% after one epoch; dnn 44.6% after one epoch of 30 minibatches of 100.
   { name: 'sda', options: { hidden: '200,200', corruption: '0.1,0.2', pretrainEpochs: '2', pretrainBatchSize: '20', pretrainLr: '0.1', batchSize: '20' }, bound: 0.25 },
-  { name: 'dbn', options: { hidden: '200,200', pretrainEpochs: '2', pretrainLr: '0.05', batchSize: '20' }, bound: 0.3 },
+  { name: 'dbn', options: { hidden: '200,200', pretrainEpochs: '2', pretrainLr: '0.05', batchSize: '20', upDownEpochs: '2' }, bound: 0.3 },
   { name: 'dnn', options: { hidden: '200,150' }, bound: 0.55 },
 ]) {
   test(`quick ${name}: pre-training then one fine-tuning epoch, validation error below ${100 * bound}% on 3,000 digits`, async () => {
@@ -46,7 +46,12 @@ for (const { name, options, bound } of [
     assert.ok((summary.pretrain_seconds as number) > 0 && summary.seconds > (summary.finetune_seconds as number));
     const pictures = summary.pretrain_pictures as Record<string, string>;
     assert.deepEqual(Object.keys(pictures).slice(0, 3), ['filters_layer1', 'filters_layer2', 'cost']);
-    if (name === 'dbn') assert.ok(pictures.samples.endsWith(join('pretrained', 'samples.png')));
+    if (name === 'dbn') {
+      assert.ok(pictures.samples.endsWith(join('pretrained', 'samples.png')));
+      const upDown = summary.after_pretraining as { up_down_history: number[]; up_down_cost_curve: string; seconds: number };
+      assert.equal(upDown.up_down_history.length, 2);
+      assert.ok(existsSync(upDown.up_down_cost_curve) && upDown.seconds > 0);
+    }
     assertPictures(pictures);
     assertPictures(summary.pictures);
   });

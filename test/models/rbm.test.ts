@@ -158,3 +158,28 @@ test('Gibbs chains started at test digits give [20, 784] mean-field pictures in 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a softmax group of visible units draws one-hot rows with the softmax\'s frequencies', () => {
+  // 3 binary units and a group of 4; hidden units off, so the group's logits are its visible biases.
+  const rbm = new Rbm({ visible: 7, hidden: 2, softmaxUnits: 4, seed: 3 });
+  rbm.vbias.set(nb.array([0, 0, 0, 1, 0, -1, 2], 'float32'));
+  const n = 20000;
+  const { mean, sample } = rbm.sampleVisible(nb.shared(new nb.NDArray('float32', [n, 2])));
+  const [m, s] = nb.fn([], [mean, sample])() as nb.NDArray[];
+  const logits = [1, 0, -1, 2];
+  const z = logits.reduce((a, l) => a + Math.exp(l), 0);
+  const counts = [0, 0, 0, 0];
+  for (let r = 0; r < n; r++) {
+    const group = Array.from(s.data.subarray(r * 7 + 3, r * 7 + 7));
+    assert.equal(group.reduce((a, b) => a + b, 0), 1, `row ${r}: ${group}`);
+    counts[group.indexOf(1)] += 1;
+  }
+  logits.forEach((l, j) => {
+    const p = Math.exp(l) / z;
+    assert.ok(Math.abs(m.data[3 + j] - p) < 1e-6, `mean of unit ${j}: ${m.data[3 + j]} vs ${p}`);
+    assert.ok(Math.abs(counts[j] / n - p) < 4 * Math.sqrt((p * (1 - p)) / n), `frequency of unit ${j}: ${counts[j] / n} vs ${p}`);
+  });
+  assert.ok(Math.abs(m.data[0] - 0.5) < 1e-6, 'the units outside the group stay sigmoid units');
+  assert.throws(() => new Rbm({ visible: 7, hidden: 2, softmaxUnits: 7 }), /softmaxUnits 7 must be 0 or an integer from 2 to 6/);
+  assert.throws(() => new Rbm({ visible: 7, hidden: 2, softmaxUnits: 3, visibleUnits: 'gaussian' }), /needs binary visible units/);
+});

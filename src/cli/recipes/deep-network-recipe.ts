@@ -23,14 +23,8 @@ export interface PretrainingOptions {
   pretrainMomentum: number;
 }
 
-const count = (text: string, flag: string): number => {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < 0) throw new Error(`--${flag}: '${text}' is not an integer ≥ 0`);
-  return v;
-};
-
 const PRETRAINING_OPTIONS: readonly OptionSpec[] = [
-  { flag: 'pretrain-epochs', value: '<n>', description: 'pre-training epochs per layer (0: none)', parse: count },
+  { flag: 'pretrain-epochs', value: '<n>', description: 'pre-training epochs per layer (0: none)', parse: parsers.nonNegativeInt },
   { flag: 'pretrain-batch-size', value: '<n>', description: 'pre-training minibatch size', parse: parsers.positiveInt },
   { flag: 'pretrain-lr', value: '<x>', description: 'pre-training learning rate', parse: parsers.positive },
   { flag: 'pretrain-momentum', value: '<mu>', description: 'pre-training momentum (0: plain SGD)', parse: parsers.nonNegative },
@@ -38,6 +32,17 @@ const PRETRAINING_OPTIONS: readonly OptionSpec[] = [
 
 /** The pre-training pictures' names: a prefix keeps them apart from the fine-tuned net's. */
 const PRETRAINED = 'pretrained';
+
+/** What a step after pre-training gets: the data, the options, where to write, how to report. */
+export interface FollowUpStep<O> {
+  data: MnistData;
+  options: O;
+  /** The run's --out folder, and the pre-trained model's picture folder in it. */
+  out: string;
+  pictures: string;
+  log: (line: string) => void;
+  progress: ReturnType<typeof pretrainProgressBar>;
+}
 
 export interface DeepNetworkRecipeDefinition<O> {
   name: string;
@@ -48,6 +53,11 @@ export interface DeepNetworkRecipeDefinition<O> {
   build(options: CommonOptions & PretrainingOptions & O, data: ClassifierConfig): DeepNetwork;
   /** Pre-training settings that depend on other options (the DNN's differ for autoencoders and RBMs). */
   pretraining?(options: CommonOptions & PretrainingOptions & O): Partial<PretrainingOptions>;
+  /**
+   * Training of the pre-trained model before its pictures and fine-tuning (a DBN's up-down fine-tuning);
+   * returns figures for the summary, `seconds` and `cpu_seconds` among them.
+   */
+  afterPretraining?(model: DeepNetwork, step: FollowUpStep<CommonOptions & PretrainingOptions & O>): Record<string, unknown> & { seconds: number; cpu_seconds: number };
   /** Pictures of the pre-trained model beyond filters and costs (a DBN's generated digits). */
   pictures?(model: DeepNetwork, out: string, data: MnistData, options: CommonOptions & PretrainingOptions & O): Record<string, string>;
 }
@@ -75,12 +85,14 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);
       if (!o.resume) rmSync(checkpoint, { force: true });
+      const [log, progress] = [progressLog(context.quiet), pretrainProgressBar(context.quiet)];
       const result = pretrainNetwork(model, data.train, {
         epochs: o.pretrainEpochs, batchSize: o.pretrainBatchSize, learningRate: o.pretrainLr, momentum: o.pretrainMomentum,
-        checkpoint, resume: o.resume, log: progressLog(context.quiet), progress: pretrainProgressBar(context.quiet),
+        checkpoint, resume: o.resume, log, progress,
       });
       const dir = join(out, PRETRAINED);
       mkdirSync(dir, { recursive: true });
+      const followUp = definition.afterPretraining?.(model, { data, options: o, out, pictures: dir, log, progress });
       // The hidden layers hold the pre-trained weights now (a joined top RBM's label rows left out).
       const weights = model.hiddenLayers.map((layer) => layer.W.value);
       const pictures = {
@@ -91,6 +103,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       pretraining = {
         pretrain_seconds: Number(result.seconds.toFixed(3)), pretrain_cpu_seconds: Number(result.cpuSeconds.toFixed(3)), pretrain_epochs: o.pretrainEpochs,
         pretrain_monitors: result.monitorNames, pretrain_history: result.history, pretrain_pictures: pictures, pretrain_checkpoint: checkpoint,
+        ...(followUp && { after_pretraining: followUp }),
       };
       return model;
     },
@@ -101,11 +114,12 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       context = runContext;
       pretraining = {};
       const summary = await base.run(raw, runContext);
-      const pretrained = (key: string) => (pretraining[key] as number | undefined) ?? 0;
+      const followUp = pretraining.after_pretraining as { seconds: number; cpu_seconds: number } | undefined;
+      const before = (key: 'seconds' | 'cpu_seconds') => ((pretraining[`pretrain_${key}`] as number | undefined) ?? 0) + (followUp?.[key] ?? 0);
       return {
         ...summary, ...pretraining,
-        seconds: summary.seconds + pretrained('pretrain_seconds'), finetune_seconds: summary.seconds,
-        cpu_seconds: (summary.cpu_seconds as number) + pretrained('pretrain_cpu_seconds'), finetune_cpu_seconds: summary.cpu_seconds,
+        seconds: summary.seconds + before('seconds'), finetune_seconds: summary.seconds,
+        cpu_seconds: (summary.cpu_seconds as number) + before('cpu_seconds'), finetune_cpu_seconds: summary.cpu_seconds,
       };
     },
   };

@@ -41,6 +41,11 @@ export const parsers = {
     if (!Number.isInteger(v) || v < 1) throw bad(flag, text, 'a positive integer');
     return v;
   },
+  nonNegativeInt: (text: string, flag: string): number => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isInteger(v) || v < 0) throw bad(flag, text, 'an integer ≥ 0');
+    return v;
+  },
   seed: (text: string, flag: string): number => {
     const v = Number(text);
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw bad(flag, text, 'an integer in [0, 2^32)');

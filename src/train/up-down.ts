@@ -1,0 +1,78 @@
+// Up-down fine-tuning of a pre-trained DBN's generative model (Hinton et al. 2006), epoch by epoch
+// over the training images joined to their labels, with a checkpoint after every epoch so a killed
+// run resumes where it stopped.
+import { existsSync } from 'node:fs';
+import type { NDArray } from '../ndarray/index.js';
+import { appendOneHot } from '../models/dbn.js';
+import type { GenerativeDbn } from '../models/generative-dbn.js';
+import { LayerTrainer, type LayerTrainingOptions } from '../models/layer-trainer.js';
+import { loadModelFile, saveModelFile } from '../models/model-file.js';
+import type { PretrainProgress } from './pretrain-progress.js';
+import { configDifferences, restoreVariables } from './resume-state.js';
+
+export interface UpDownOptions extends LayerTrainingOptions {
+  /** Gibbs steps in the top RBM per update (the paper's CD-3, later 6 and 10). */
+  k: number;
+  log?: (line: string) => void;
+  progress?: PretrainProgress;
+  checkpoint?: string;
+  resume?: boolean;
+}
+
+export interface UpDownResult {
+  /** The mean wake reconstruction cross-entropy of each epoch, earlier sessions' included. */
+  history: number[];
+  monitorName: string;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+const CHECKPOINT_KIND = 'up-down-checkpoint';
+
+interface Progress {
+  history: number[];
+  seconds: number;
+  cpuSeconds: number;
+}
+
+const cpuClock = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/**
+ * Trains `model` by up-down for `epochs` epochs on the images and labels of `train`.
+ * @example upDown(dbn.generative, data.train, { epochs: 30, batchSize: 100, learningRate: 0.01, k: 3 })
+ */
+export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, options: UpDownOptions): UpDownResult {
+  const log = options.log ?? (() => {});
+  const rows = model.config.classes ? appendOneHot(train.x, train.y, model.config.classes) : train.x;
+  const trainer = new LayerTrainer(model.upDown(options.k), rows, options, 'up-down');
+  // Not the epoch count: a resumed run may go on for more epochs.
+  const config = { sizes: model.config.sizes, classes: model.config.classes, k: options.k, batch_size: options.batchSize, learning_rate: options.learningRate, momentum: options.momentum ?? 0 };
+  let progress: Progress = { history: [], seconds: 0, cpuSeconds: 0 };
+  if (options.resume && options.checkpoint && existsSync(options.checkpoint)) {
+    const file = loadModelFile(options.checkpoint, CHECKPOINT_KIND);
+    const differences = configDifferences(file.config, config);
+    if (differences.length) throw new Error(`${options.checkpoint}: was written by an up-down run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
+    restoreVariables(options.checkpoint, trainer.state, file.tensors);
+    progress = file.meta as unknown as Progress;
+    log(`resuming up-down fine-tuning from ${options.checkpoint}: ${progress.history.length}/${options.epochs} epochs done`);
+  }
+  const started = performance.now() / 1000 - progress.seconds;
+  const cpuStarted = cpuClock() - progress.cpuSeconds;
+  trainer.train(progress.history.length + 1, options.epochs, {
+    epochStart: (epoch) => options.progress?.epochStart(`up-down epoch ${epoch}/${options.epochs}`, trainer.batches),
+    step: options.progress?.step,
+    epochEnd: (epoch, monitor, seconds) => {
+      options.progress?.epochEnd();
+      progress = { history: [...progress.history, monitor], seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted };
+      if (options.checkpoint) {
+        const tensors = Object.fromEntries([...trainer.state].map(([key, v]) => [key, v.value]));
+        saveModelFile(options.checkpoint, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress } });
+      }
+      log(`up-down epoch ${epoch}/${options.epochs}: ${trainer.monitorName} ${monitor.toFixed(4)} (${seconds.toFixed(1)} s)`);
+    },
+  });
+  return { ...progress, monitorName: trainer.monitorName };
+}
