@@ -10,6 +10,8 @@ import { PNG } from 'pngjs';
 import { loadMnist } from '../../src/data/index.js';
 import { Autoencoder } from '../../src/models/autoencoder.js';
 import { Dbn } from '../../src/models/dbn.js';
+import { LogisticRegression } from '../../src/models/logistic-regression.js';
+import { NDArray } from '../../src/ndarray/index.js';
 import { Rbm } from '../../src/models/rbm.js';
 import { pretrainNetwork, trainLayer } from '../../src/train/pretrain.js';
 import { lastJson, nabla } from './fixtures.js';
@@ -44,6 +46,15 @@ test('nabla sample on a DBN with its top RBM joined to the labels draws one row 
   const summary = lastJson(result);
   assert.deepEqual([summary.rows, summary.columns], [2, 5]);
   assert.deepEqual(size(summary.samples_path as string), [144, 57]);
+
+  // A judge that calls every picture a 3: the 3s agree, the 7s do not; the first column is not judged.
+  const alwaysThree = new LogisticRegression({ imageShape: [28, 28], classes: 10 });
+  alwaysThree.params[1].set(new NDArray('float32', [10], Float32Array.from({ length: 10 }, (_, c) => (c === 3 ? 10 : 0))));
+  alwaysThree.save(join(out, 'three.nbm'));
+  const judged = nabla('sample', join(out, 'dbn.nbm'), '--out', join(out, 'dbn'), '--label', '3,7,3', '--samples', '5', '--gibbs-steps', '4', '--judge', join(out, 'three.nbm'), '--json');
+  assert.equal(judged.status, 0, judged.stderr);
+  const verdict = lastJson(judged).judged as { agree: number; total: number; per_label: Record<string, { agree: number; total: number }> };
+  assert.deepEqual([verdict.agree, verdict.total, verdict.per_label], [8, 12, { 3: { agree: 8, total: 8 }, 7: { agree: 0, total: 4 } }]);
 
   const bad = nabla('sample', join(out, 'dbn.nbm'), '--out', join(out, 'dbn'), '--label', '12');
   assert.equal(bad.status, 1);

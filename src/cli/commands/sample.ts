@@ -1,12 +1,15 @@
 // nabla sample MODEL --out DIR: pictures drawn from a saved generative model. An RBM runs the
 // tutorial's persistent Gibbs chains from test digits (a row every --plot-every steps); a DBN whose
-// top RBM is joined to the labels draws digits of the chosen classes (a row per label).
+// top RBM is joined to the labels draws digits of the chosen classes (a row per label); --judge has a
+// saved classifier say how many of them show the class they were drawn for.
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import { loadModelFile } from '../../models/model-file.js';
 import { Rbm } from '../../models/rbm.js';
 import { Dbn } from '../../models/dbn.js';
+import { loadClassifier } from '../../models/index.js';
+import { NDArray } from '../../ndarray/index.js';
 import { loadDataset } from '../recipes/dataset.js';
 import { standardize } from '../recipes/rbm.js';
 import { UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, writeSamples } from '../recipes/unsupervised-pictures.js';
@@ -18,6 +21,7 @@ interface SampleOptions {
   plotEvery: string;
   label?: string;
   gibbsSteps: string;
+  judge?: string;
   dataset?: string;
   seed: string;
   backend?: BackendName;
@@ -40,6 +44,26 @@ function parseLabels(text: string | undefined, classes: number): number[] {
   return labels;
 }
 
+/**
+ * How many of a DBN's pictures (chain by chain, `samples` each; the first of each chain, drawn before
+ * any Gibbs step, left out) a classifier assigns to the label clamped on their chain.
+ */
+function judge(classifierPath: string, digits: NDArray, labels: readonly number[], samples: number) {
+  const pixels = digits.shape[1];
+  const judged = new NDArray('float32', [labels.length * (samples - 1), pixels]);
+  labels.forEach((_, c) => judged.data.set(digits.data.subarray((c * samples + 1) * pixels, (c + 1) * samples * pixels), c * (samples - 1) * pixels));
+  const predicted = loadClassifier(classifierPath).predict(judged).data;
+  const perLabel = new Map<number, { agree: number; total: number }>();
+  labels.forEach((label, c) => {
+    const tally = perLabel.get(label) ?? { agree: 0, total: 0 };
+    for (let s = 0; s < samples - 1; s++) tally.agree += predicted[c * (samples - 1) + s] === label ? 1 : 0;
+    tally.total += samples - 1;
+    perLabel.set(label, tally);
+  });
+  const agree = [...perLabel.values()].reduce((a, t) => a + t.agree, 0);
+  return { classifier: classifierPath, agree, total: judged.shape[0], per_label: Object.fromEntries([...perLabel].sort(([a], [b]) => a - b)) };
+}
+
 /** Adds `nabla sample`. */
 export function registerSample(program: Command): void {
   program
@@ -52,6 +76,7 @@ export function registerSample(program: Command): void {
     .option('--plot-every <n>', 'RBM: Gibbs steps between rows', '1000')
     .option('--label <classes>', 'DBN: the class of each row, comma-separated (default: every class)')
     .option('--gibbs-steps <n>', 'DBN: Gibbs steps in the top RBM between columns', '20')
+    .option('--judge <classifier>', 'DBN: a saved classifier (nabla train lenet, mlp, ...) that counts the pictures showing their label')
     .option('--dataset <mnist|dir>', "RBM: where the test digits come from (default: the model's training data)")
     .option('--seed <n>', 'seed of the chains (and of the test digits picked)', '123')
     .option('--backend <name>', 'native or reference')
@@ -60,12 +85,14 @@ export function registerSample(program: Command): void {
     .action((modelPath: string, options: SampleOptions) => {
       if (options.backend) setBackend(options.backend);
       const file = loadModelFile(modelPath);
+      if (options.judge !== undefined && file.kind !== 'dbn') throw new Error(`--judge: checks the labels of a DBN's samples; ${modelPath} holds a model of kind ${file.kind}`);
       const seed = Number(options.seed);
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed: '${options.seed}' is not an integer in [0, 2^32)`);
       const samples = count(options.samples, 'samples');
       const path = join(options.out, UNSUPERVISED_PICTURES.samples);
       const log = options.quiet || options.json ? undefined : (line: string) => void process.stderr.write(`${line}\n`);
       let rows: number;
+      let judged: ReturnType<typeof judge> | undefined;
       if (file.kind === 'rbm') {
         const rbm = Rbm.load(modelPath);
         const dataset = options.dataset ?? (typeof file.meta?.dataset === 'string' ? file.meta.dataset : 'mnist');
@@ -81,10 +108,16 @@ export function registerSample(program: Command): void {
         const digits = dbn.generate({ labels, chains: count(options.chains, 'chains'), samples, gibbsSteps: count(options.gibbsSteps, 'gibbs-steps'), seed });
         rows = labels?.length ?? count(options.chains, 'chains');
         writeSamples(path, digits, rows, dbn.config.imageShape, false);
+        if (options.judge !== undefined) {
+          if (!labels) throw new Error(`--judge: this DBN draws no chosen labels to check (its top RBM is not joined to the labels)`);
+          if (samples < 2) throw new Error('--judge: needs --samples 2 or more (the first picture of each chain comes before any Gibbs step)');
+          judged = judge(options.judge, digits, labels, samples);
+        }
       } else {
         throw new Error(`${modelPath}: holds a model of kind ${file.kind}; nabla sample draws from rbm and dbn models`);
       }
-      const summary = { model: file.kind, model_path: modelPath, samples_path: path, rows, columns: file.kind === 'rbm' ? count(options.chains, 'chains') : samples };
-      console.log(options.json ? JSON.stringify(summary) : `${file.kind} samples: ${path} (${summary.rows} rows of ${summary.columns})`);
+      const summary = { model: file.kind, model_path: modelPath, samples_path: path, rows, columns: file.kind === 'rbm' ? count(options.chains, 'chains') : samples, ...(judged && { judged }) };
+      const verdict = judged ? `; ${judged.agree} of ${judged.total} after Gibbs sampling show their label to ${judged.classifier}` : '';
+      console.log(options.json ? JSON.stringify(summary) : `${file.kind} samples: ${path} (${summary.rows} rows of ${summary.columns})${verdict}`);
     });
 }
