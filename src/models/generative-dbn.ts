@@ -65,14 +65,12 @@ export class GenerativeDbn {
   readonly rbms: Rbm[];
   readonly recognition: Recognition[];
   readonly params: SharedVariable[];
-  private readonly rng: RandomStreams;
 
   private constructor(config: GenerativeDbnConfig, rbms: Rbm[], recognition: Recognition[]) {
     this.config = config;
     this.rbms = rbms;
     this.recognition = recognition;
     this.params = [...rbms.flatMap((r, i) => (i === this.top ? [r.W, r.hbias, r.vbias] : [r.W, r.vbias])), ...recognition.flatMap((r) => [r.W, r.hbias])];
-    this.rng = new RandomStreams((config.seed + 104729) >>> 0);
   }
 
   private get top(): number {
@@ -152,32 +150,47 @@ export class GenerativeDbn {
     return this.config.classes ? topVisible.at(':', slice(0, this.config.sizes[this.top])) : topVisible;
   }
 
+  /** What up-down fine-tuning reports each epoch: the wake phase's reconstruction of the images. */
+  get upDownMonitorName(): string {
+    return this.top > 0 ? 'wake reconstruction cross-entropy' : 'free-energy gap';
+  }
+
   /**
    * Up-down fine-tuning as a layer to train (models/layer-trainer.ts) on rows of [image, one-hot label],
    * with `k` Gibbs steps in the top RBM per update.
    */
-  upDown(k: number): TrainableLayer {
+  upDown(k: number, stage = 0): TrainableLayer {
     if (!Number.isInteger(k) || k < 1) throw new Error(`up-down: k ${k} must be a positive integer`);
-    return { kind: 'up-down', visible: this.visible, params: this.params, objective: (data) => this.upDownObjective(data, k) };
+    return { kind: 'up-down', visible: this.visible, params: this.params, objective: (data) => this.upDownObjective(data, k, this.config.seed + 104729 * (stage + 1)) };
+  }
+
+  /**
+   * The RBMs again, sharing their parameters but drawing random numbers of their own from `seed`: each
+   * compiled step (a stage of up-down, a sampling run) has its own streams, whatever was built before.
+   */
+  private samplers(seed: number): Rbm[] {
+    return this.rbms.map((rbm, i) => new Rbm({ ...rbm.config, seed: seed + i }, { W: rbm.W, hbias: rbm.hbias, vbias: rbm.vbias }, i));
   }
 
   /**
    * One up-down update's cost (Hinton et al. 2006, appendix B); the monitor is the wake phase's
    * reconstruction cross-entropy of the images.
    */
-  private upDownObjective(data: Variable, k: number): Objective {
+  private upDownObjective(data: Variable, k: number, seed: number): Objective {
     const { classes } = this.config;
     const images = classes ? data.at(':', slice(0, this.imageSize)) : data;
     const labels = classes ? data.at(':', slice(this.imageSize, null)) : undefined;
-    const top = this.rbms[this.top];
+    const rng = new RandomStreams(seed);
+    const rbms = this.samplers(seed);
+    const top = rbms[this.top];
 
     // Wake: a stochastic up-pass; the generative weights learn to reconstruct each layer from the next.
     const wake: Variable[] = [images];
     for (let i = 0; i < this.top; i++) {
       const p = this.up(i, wake[i]);
-      wake.push(this.rng.binomial(p.shape, 1, p));
+      wake.push(rng.binomial(p.shape, 1, p));
     }
-    const reconstructions = wake.slice(0, this.top).map((below, i) => crossEntropy(this.rbms[i].sampleVisible(wake[i + 1]).preActivation, below));
+    const reconstructions = wake.slice(0, this.top).map((below, i) => crossEntropy(rbms[i].sampleVisible(wake[i + 1]).preActivation, below));
 
     // The associative memory: CD-k from the wake code joined to the true label.
     const positive = this.joinLabel(wake[this.top], labels);
@@ -188,7 +201,7 @@ export class GenerativeDbn {
     // paper's); the recognition weights learn to recover each layer from the one below.
     const dream: Variable[] = [this.codePart(negative)];
     for (let i = this.top - 1; i >= 0; i--) {
-      const p = this.rbms[i].sampleVisible(dream[0]);
+      const p = rbms[i].sampleVisible(dream[0]);
       dream.unshift(i > 0 ? p.sample : p.mean);
     }
     const recognitions = dream.slice(0, this.top).map((below, i) => crossEntropy(below.dot(this.recognition[i].W).add(this.recognition[i].hbias), dream[i + 1]));
@@ -198,7 +211,7 @@ export class GenerativeDbn {
       cost,
       considerConstant: [...wake.slice(1), negative, ...dream],
       monitor: reconstructions[0] ?? topCost,
-      monitorName: reconstructions.length ? 'wake reconstruction cross-entropy' : 'free-energy gap',
+      monitorName: this.upDownMonitorName,
       updates: [],
     };
   }
@@ -220,9 +233,7 @@ export class GenerativeDbn {
     if (bad !== undefined) throw new Error(`generate: label ${bad} is not one of the ${classes} classes`);
 
     const rng = new RandomStreams(seed);
-    // The top RBM again, drawing its own random numbers from `seed`.
-    const trained = this.rbms[this.top];
-    const top = new Rbm({ ...trained.config, seed: seed + this.top }, { W: trained.W, hbias: trained.hbias, vbias: trained.vbias }, this.top);
+    const top = this.samplers(seed)[this.top];
     const clamped = labels ? shared(new NDArray('float32', [chains, classes], Float32Array.from({ length: chains * classes }, (_, k) => (labels[Math.floor(k / classes)] === k % classes ? 1 : 0)))) : undefined;
     const down = (code: Variable) => this.rbms.slice(0, this.top).reduceRight((h, rbm) => rbm.sampleVisible(h).mean, code);
 

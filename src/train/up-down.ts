@@ -11,8 +11,11 @@ import type { PretrainProgress } from './pretrain-progress.js';
 import { configDifferences, restoreVariables } from './resume-state.js';
 
 export interface UpDownOptions extends LayerTrainingOptions {
-  /** Gibbs steps in the top RBM per update (the paper's CD-3, later 6 and 10). */
-  k: number;
+  /**
+   * Gibbs steps in the top RBM per update: one count, or a schedule run in equal stages over the
+   * epochs (the paper's [3, 6, 10]: CD-3 for the first third, then CD-6, then CD-10).
+   */
+  k: number | readonly number[];
   log?: (line: string) => void;
   progress?: PretrainProgress;
   checkpoint?: string;
@@ -33,6 +36,8 @@ interface Progress {
   history: number[];
   seconds: number;
   cpuSeconds: number;
+  /** The stage of the schedule whose step state the checkpoint holds. */
+  stage: number;
 }
 
 const cpuClock = () => {
@@ -46,33 +51,54 @@ const cpuClock = () => {
  */
 export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, options: UpDownOptions): UpDownResult {
   const log = options.log ?? (() => {});
+  const schedule = typeof options.k === 'number' ? [options.k] : [...options.k];
+  if (!schedule.length) throw new Error('up-down: k is an empty schedule');
+  const stageOf = (epoch: number) => Math.min(schedule.length - 1, Math.floor(((epoch - 1) * schedule.length) / options.epochs));
   const rows = model.config.classes ? appendOneHot(train.x, train.y, model.config.classes) : train.x;
-  const trainer = new LayerTrainer(model.upDown(options.k), rows, options, 'up-down');
-  // Not the epoch count: a resumed run may go on for more epochs.
-  const config = { sizes: model.config.sizes, classes: model.config.classes, k: options.k, batch_size: options.batchSize, learning_rate: options.learningRate, momentum: options.momentum ?? 0 };
-  let progress: Progress = { history: [], seconds: 0, cpuSeconds: 0 };
+  // The epoch count only where stages depend on it: a one-stage run may be resumed for more epochs.
+  const config = {
+    sizes: model.config.sizes, classes: model.config.classes, k: schedule, ...(schedule.length > 1 && { epochs: options.epochs }),
+    batch_size: options.batchSize, learning_rate: options.learningRate, momentum: options.momentum ?? 0,
+  };
+  let progress: Progress = { history: [], seconds: 0, cpuSeconds: 0, stage: 0 };
+  let restored: Record<string, NDArray> | undefined;
   if (options.resume && options.checkpoint && existsSync(options.checkpoint)) {
     const file = loadModelFile(options.checkpoint, CHECKPOINT_KIND);
     const differences = configDifferences(file.config, config);
     if (differences.length) throw new Error(`${options.checkpoint}: was written by an up-down run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
-    restoreVariables(options.checkpoint, trainer.state, file.tensors);
+    restored = file.tensors;
     progress = file.meta as unknown as Progress;
     log(`resuming up-down fine-tuning from ${options.checkpoint}: ${progress.history.length}/${options.epochs} epochs done`);
   }
   const started = performance.now() / 1000 - progress.seconds;
   const cpuStarted = cpuClock() - progress.cpuSeconds;
-  trainer.train(progress.history.length + 1, options.epochs, {
-    epochStart: (epoch) => options.progress?.epochStart(`up-down epoch ${epoch}/${options.epochs}`, trainer.batches),
-    step: options.progress?.step,
-    epochEnd: (epoch, monitor, seconds) => {
-      options.progress?.epochEnd();
-      progress = { history: [...progress.history, monitor], seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted };
-      if (options.checkpoint) {
-        const tensors = Object.fromEntries([...trainer.state].map(([key, v]) => [key, v.value]));
-        saveModelFile(options.checkpoint, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress } });
-      }
-      log(`up-down epoch ${epoch}/${options.epochs}: ${trainer.monitorName} ${monitor.toFixed(4)} (${seconds.toFixed(1)} s)`);
-    },
-  });
-  return { ...progress, monitorName: trainer.monitorName };
+  for (let first = progress.history.length + 1; first <= options.epochs; ) {
+    const stage = stageOf(first);
+    let last = first;
+    while (last < options.epochs && stageOf(last + 1) === stage) last++;
+    // Each stage compiles its own step, with its own random streams and momentum (reset, as a
+    // resumed run starting a stage would find them).
+    const trainer = new LayerTrainer(model.upDown(schedule[stage], stage), rows, options, 'up-down');
+    if (restored) {
+      if (stage === progress.stage) restoreVariables(options.checkpoint!, trainer.state, restored);
+      else model.params.forEach((p, i) => p.set(restored![`param/${i}`]));
+      restored = undefined;
+    }
+    trainer.train(first, last, {
+      epochStart: (epoch) => options.progress?.epochStart(`up-down epoch ${epoch}/${options.epochs}`, trainer.batches),
+      step: options.progress?.step,
+      epochEnd: (epoch, monitor, seconds) => {
+        options.progress?.epochEnd();
+        progress = { history: [...progress.history, monitor], seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted, stage };
+        if (options.checkpoint) {
+          // The stage's whole state, and the parameters by themselves for a resume that starts the next stage.
+          const tensors = Object.fromEntries([...[...trainer.state].map(([key, v]) => [key, v.value]), ...model.params.map((p, i) => [`param/${i}`, p.value])]);
+          saveModelFile(options.checkpoint, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress } });
+        }
+        log(`up-down epoch ${epoch}/${options.epochs} (CD-${schedule[stage]} at the top): ${trainer.monitorName} ${monitor.toFixed(4)} (${seconds.toFixed(1)} s)`);
+      },
+    });
+    first = last + 1;
+  }
+  return { history: progress.history, seconds: progress.seconds, cpuSeconds: progress.cpuSeconds, monitorName: model.upDownMonitorName };
 }

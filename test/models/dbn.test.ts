@@ -77,7 +77,8 @@ test('up-down fine-tuning lowers the wake reconstruction cost, unties recognitio
   const dir = mkdtempSync(join(tmpdir(), 'nabla-up-down-'));
   try {
     dbn.save(join(dir, 'pretrained.nbm'));
-    const options = { batchSize: 20, learningRate: 0.05, k: 2 };
+    // CD-1 at the top for epochs 1 and 2, CD-2 for epoch 3; momentum carries across.
+    const options = { batchSize: 20, learningRate: 0.05, momentum: 0.5, k: [1, 2] };
     const result = upDown(dbn.generative, train, { ...options, epochs: 3 });
     assert.equal(result.monitorName, 'wake reconstruction cross-entropy');
     assert.ok(result.history[2] < result.history[0], `wake costs ${result.history}`);
@@ -87,13 +88,18 @@ test('up-down fine-tuning lowers the wake reconstruction cost, unties recognitio
     assert.equal(tuned['recognition1.W'], undefined, 'the top RBM has no recognition weights of its own');
     assert.deepEqual(dbn.hiddenLayers[0].W.get().data, classifierW.data, 'the classifier keeps its own weights');
 
-    // Two epochs with a checkpoint, then the third resumed from it by another copy of the pre-trained model.
+    // Killed after two epochs (the log line follows the checkpoint), then resumed across the change of
+    // stage by another copy of the pre-trained model.
     const checkpoint = join(dir, 'up-down-checkpoint.nbm');
-    upDown(Dbn.load(join(dir, 'pretrained.nbm')).generative, train, { ...options, epochs: 2, checkpoint });
+    const kill = (line: string) => {
+      if (line.startsWith('up-down epoch 2/3')) throw new Error('killed');
+    };
+    assert.throws(() => upDown(Dbn.load(join(dir, 'pretrained.nbm')).generative, train, { ...options, epochs: 3, checkpoint, log: kill }), /killed/);
     const copy = Dbn.load(join(dir, 'pretrained.nbm'));
     const resumed = upDown(copy.generative, train, { ...options, epochs: 3, checkpoint, resume: true });
     assert.deepEqual(resumed.history, result.history);
     assert.deepEqual(copy.generative.tensors()['recognition0.W'].data, tuned['recognition0.W'].data);
+    assert.throws(() => upDown(copy.generative, train, { ...options, epochs: 4, checkpoint, resume: true }), /other options \(epochs: 3 → 4\)/, 'a schedule\'s stages depend on the epoch count');
 
     dbn.save(join(dir, 'tuned.nbm'));
     const loaded = Dbn.load(join(dir, 'tuned.nbm'));

@@ -23,7 +23,7 @@ interface DbnOptions {
   softmaxLabels: boolean;
   upDownEpochs: number;
   upDownLr: number;
-  upDownK: number;
+  upDownK: number[];
 }
 
 const UP_DOWN_CHECKPOINT = 'up-down-checkpoint.nbm';
@@ -43,7 +43,7 @@ export const dbnRecipe = deepNetworkRecipe<DbnOptions>({
     { flag: 'softmax-labels', value: '<true|false>', description: 'the joined label units form one softmax unit (false: independent binary units)', default: 'true', parse: parsers.boolean },
     { flag: 'up-down-epochs', value: '<n>', description: 'epochs of up-down fine-tuning of the generative model after pre-training (Hinton et al. 2006; minibatches and momentum as pre-training)', default: '0', parse: parsers.nonNegativeInt },
     { flag: 'up-down-lr', value: '<x>', description: 'up-down learning rate', default: '0.01', parse: parsers.positive },
-    { flag: 'up-down-k', value: '<n>', description: 'Gibbs steps in the top RBM per up-down update', default: '3', parse: parsers.positiveInt },
+    { flag: 'up-down-k', value: '<n[,n...]>', description: 'Gibbs steps in the top RBM per up-down update; a list runs in equal stages (the paper\'s 3,6,10)', default: '3', parse: parsers.intList },
   ],
   build: (o, shape) => new Dbn({ ...shape, hidden: o.hidden, pretraining: 'rbm', corruption: [0], k: o.k, joinLabels: o.joinLabels, persistentTop: o.persistentTop, softmaxLabels: o.softmaxLabels }, o.seed),
   afterPretraining: (model, { data, options: o, out, pictures, log, progress }) => {
