@@ -56,8 +56,12 @@ export class Dbn extends DeepNetwork<DbnConfig> {
    */
   private generativeModel: GenerativeDbn | undefined;
 
-  constructor(config: DbnConfig, seed?: number) {
+  /** Seeds the generative model's random streams (up-down fine-tuning) as well as the weights. */
+  private readonly seed: number;
+
+  constructor(config: DbnConfig, seed = 1234) {
     super({ ...config, softmaxLabels: config.softmaxLabels ?? true }, seed);
+    this.seed = seed;
   }
 
   private get top(): number {
@@ -98,7 +102,7 @@ export class Dbn extends DeepNetwork<DbnConfig> {
 
   private generativeConfig(): GenerativeDbnConfig {
     const { joinLabels, classes, softmaxLabels, hidden } = this.config;
-    return { sizes: [this.inputSize, ...hidden], classes: joinLabels ? classes : 0, softmaxLabels: softmaxLabels === true, seed: 1234 };
+    return { sizes: [this.inputSize, ...hidden], classes: joinLabels ? classes : 0, softmaxLabels: softmaxLabels === true, seed: this.seed };
   }
 
   /** The generative model (for up-down fine-tuning and sampling); there once pre-training is done. */

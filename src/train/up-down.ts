@@ -68,6 +68,8 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
     if (differences.length) throw new Error(`${options.checkpoint}: was written by an up-down run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
     restored = file.tensors;
     progress = file.meta as unknown as Progress;
+    // The parameters at once: a run whose epochs are all done trains no stage that would restore them.
+    model.params.forEach((p, i) => p.set(file.tensors[`param/${i}`]));
     log(`resuming up-down fine-tuning from ${options.checkpoint}: ${progress.history.length}/${options.epochs} epochs done`);
   }
   const started = performance.now() / 1000 - progress.seconds;
@@ -79,11 +81,9 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
     // Each stage compiles its own step, with its own random streams and momentum (reset, as a
     // resumed run starting a stage would find them).
     const trainer = new LayerTrainer(model.upDown(schedule[stage], stage), rows, options, 'up-down');
-    if (restored) {
-      if (stage === progress.stage) restoreVariables(options.checkpoint!, trainer.state, restored);
-      else model.params.forEach((p, i) => p.set(restored![`param/${i}`]));
-      restored = undefined;
-    }
+    // Mid-stage, the step's own state too (momentum, random streams); a new stage starts them afresh.
+    if (restored && stage === progress.stage) restoreVariables(options.checkpoint!, trainer.state, restored);
+    restored = undefined;
     trainer.train(first, last, {
       epochStart: (epoch) => options.progress?.epochStart(`up-down epoch ${epoch}/${options.epochs}`, trainer.batches),
       step: options.progress?.step,
