@@ -69,7 +69,7 @@ interface Progress {
 }
 
 /** Processor seconds (user and system) this process has used. */
-function cpuClock(): number {
+export function cpuClock(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 }

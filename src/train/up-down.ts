@@ -7,6 +7,7 @@ import { appendOneHot } from '../models/dbn.js';
 import type { GenerativeDbn } from '../models/generative-dbn.js';
 import { LayerTrainer, type LayerTrainingOptions } from '../models/layer-trainer.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
+import { cpuClock } from './pretrain.js';
 import type { PretrainProgress } from './pretrain-progress.js';
 import { configDifferences, restoreVariables } from './resume-state.js';
 
@@ -39,11 +40,6 @@ interface Progress {
   /** The stage of the schedule whose step state the checkpoint holds. */
   stage: number;
 }
-
-const cpuClock = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
 
 /**
  * Trains `model` by up-down for `epochs` epochs on the images and labels of `train`.
