@@ -128,8 +128,7 @@ export class Dbn extends DeepNetwork<DbnConfig> {
 
   /** Digits of the chosen labels drawn from the generative model (see GenerativeDbn.generate). */
   generate(options: GenerateOptions = {}): NDArray {
-    if (!this.generativeModel) throw new Error('generate: this DBN has not been pre-trained (no generative weights)');
-    return this.generativeModel.generate(options);
+    return this.generative.generate(options);
   }
 
   static override fromModelFile(file: ModelFile, path: string): Dbn {

@@ -47,7 +47,7 @@ export const dbnRecipe = deepNetworkRecipe<DbnOptions>({
   ],
   build: (o, shape) => new Dbn({ ...shape, hidden: o.hidden, pretraining: 'rbm', corruption: [0], k: o.k, joinLabels: o.joinLabels, persistentTop: o.persistentTop, softmaxLabels: o.softmaxLabels }, o.seed),
   afterPretraining: (model, { data, options: o, out, pictures, log, progress }) => {
-    if (o.upDownEpochs === 0) return { seconds: 0, cpu_seconds: 0 };
+    if (o.upDownEpochs === 0) return undefined;
     const checkpoint = join(out, UP_DOWN_CHECKPOINT);
     if (!o.resume) rmSync(checkpoint, { force: true });
     const result = upDown((model as Dbn).generative, data.train, {

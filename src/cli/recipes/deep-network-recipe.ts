@@ -8,7 +8,7 @@ import type { ClassifierConfig } from '../../models/classifier.js';
 import type { DeepNetwork } from '../../models/deep-network.js';
 import type { MnistData } from '../../data/index.js';
 import { pretrainNetwork } from '../../train/pretrain.js';
-import { pretrainProgressBar } from '../../train/pretrain-progress.js';
+import { pretrainProgressBar, type PretrainProgress } from '../../train/pretrain-progress.js';
 import { classifierRecipe, type CommonOptions } from './classifier-recipe.js';
 import { loadDataset } from './dataset.js';
 import { parsers, withDefaults, type OptionSpec } from './options.js';
@@ -41,7 +41,7 @@ export interface FollowUpStep<O> {
   out: string;
   pictures: string;
   log: (line: string) => void;
-  progress: ReturnType<typeof pretrainProgressBar>;
+  progress: PretrainProgress | undefined;
 }
 
 export interface DeepNetworkRecipeDefinition<O> {
@@ -55,9 +55,9 @@ export interface DeepNetworkRecipeDefinition<O> {
   pretraining?(options: CommonOptions & PretrainingOptions & O): Partial<PretrainingOptions>;
   /**
    * Training of the pre-trained model before its pictures and fine-tuning (a DBN's up-down fine-tuning);
-   * returns figures for the summary, `seconds` and `cpu_seconds` among them.
+   * returns figures for the summary, `seconds` and `cpu_seconds` among them, or nothing when it did no work.
    */
-  afterPretraining?(model: DeepNetwork, step: FollowUpStep<CommonOptions & PretrainingOptions & O>): Record<string, unknown> & { seconds: number; cpu_seconds: number };
+  afterPretraining?(model: DeepNetwork, step: FollowUpStep<CommonOptions & PretrainingOptions & O>): (Record<string, unknown> & { seconds: number; cpu_seconds: number }) | undefined;
   /** Pictures of the pre-trained model beyond filters and costs (a DBN's generated digits). */
   pictures?(model: DeepNetwork, out: string, data: MnistData, options: CommonOptions & PretrainingOptions & O): Record<string, string>;
 }
