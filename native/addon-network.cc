@@ -5,9 +5,9 @@
 #include <string>
 
 #include "args.h"
-#include "kernels/conv.h"
-#include "kernels/pool.h"
-#include "kernels/softmax.h"
+#include "kernels/conv/conv.h"
+#include "kernels/conv/pool.h"
+#include "kernels/nnet/softmax.h"
 
 namespace nabla {
 namespace {

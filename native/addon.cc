@@ -8,10 +8,11 @@
 
 #include "addon-network.h"
 #include "args.h"
-#include "kernels/elementwise.h"
-#include "kernels/gemm.h"
-#include "kernels/philox.h"
-#include "kernels/reduce.h"
+#include "kernels/elementwise/elementwise.h"
+#include "kernels/elementwise/instruction-set.h"
+#include "kernels/linalg/gemm.h"
+#include "kernels/random/philox.h"
+#include "kernels/reduce/reduce.h"
 
 namespace nabla {
 namespace {
@@ -198,6 +199,14 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// The element-wise instruction set by name, so that TypeScript numbers its programs by the addon's own
+// table (kernels/elementwise/instruction-set.h) and finds out when an op has no scalar here.
+Napi::Object Opcodes(Napi::Env env) {
+  Napi::Object result = Napi::Object::New(env);
+  for (int op = 0; op < kOpcodeCount; ++op) result.Set(kOpcodes[op].name, op);
+  return result;
+}
+
 }  // namespace
 }  // namespace nabla
 
@@ -212,6 +221,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("philoxBlock", Napi::Function::New(env, PhiloxBlock, "philoxBlock"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("opcodes", Opcodes(env));
   return exports;
 }
 

@@ -23,6 +23,9 @@ export type Kernel = (inputs: NDArray[], attrs: Attrs, node: Apply, allocate: Al
 /** One kernel for every primitive: tsc names any op a backend leaves out. */
 export type KernelTable = Record<OpName, Kernel>;
 
+/** A family's kernels, keyed as the family's ops (`KernelsFor<typeof convOps>`). */
+export type KernelsFor<Ops> = Record<keyof Ops, Kernel>;
+
 export interface Backend {
   readonly name: string;
   readonly kernels: KernelTable;

@@ -3,7 +3,7 @@
 import type { Op } from '../graph/op.js';
 import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
 
 export type ConvMode = 'valid' | 'full';
 
@@ -102,3 +102,6 @@ export function maxPool2d(x: TensorLike, pool: readonly [number, number], ignore
   if (!pool.every((p) => Number.isInteger(p) && p >= 1)) throw new Error(`maxPool2d: pool [${pool.join(', ')}] must be positive integers`);
   return apply1(maxPool2dOp, [asVariable(x)], { pool: [pool[0], pool[1]], ignoreBorder });
 }
+
+/** The convolution and pooling family's ops, by name. */
+export const convOps = opTable(conv2dOp, conv2dInputGradOp, conv2dWeightGradOp, maxPool2dOp, maxPool2dGradOp);

@@ -1,7 +1,7 @@
 // The helpers every op family uses: declaring an op, turning plain values into graph constants,
 // and applying an op to get its output variables.
 import { array, NDArray, type DType, type Nested, type TypedArray } from '../ndarray/index.js';
-import type { Attrs, Op } from '../graph/op.js';
+import type { AnyOp, Attrs, Op } from '../graph/op.js';
 import { applyOp, Constant, Variable } from '../graph/variable.js';
 
 /** Anything an op accepts where a tensor is expected: plain numbers and arrays become constants. */
@@ -10,6 +10,11 @@ export type TensorLike = Variable | NDArray | Nested | TypedArray;
 /** Declares an op. The returned object is the op's whole meaning; backends add kernels by its name. */
 export function defineOp<A extends Attrs, N extends string>(op: Op<A, N>): Op<A, N> {
   return Object.freeze(op);
+}
+
+/** A family's ops keyed by their own names: what the family exports and `allOps` spreads. */
+export function opTable<const T extends readonly AnyOp[]>(...ops: T): { [O in T[number] as O['name']]: O } {
+  return Object.fromEntries(ops.map((op) => [op.name, op])) as { [O in T[number] as O['name']]: O };
 }
 
 /**

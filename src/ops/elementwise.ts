@@ -4,15 +4,11 @@ import { floatOf, upcast, type DType } from '../ndarray/index.js';
 import type { Op } from '../graph/op.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { apply1, asVariables, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
 import { sum } from './reduce.js';
 
 type Grads = (Variable | null)[];
 
-export type ElementwiseName =
-  | 'neg' | 'abs' | 'sign' | 'sqrt' | 'square' | 'exp' | 'expm1' | 'log' | 'log1p' | 'tanh' | 'sigmoid' | 'softplus'
-  | 'relu' | 'reciprocal' | 'cos' | 'sin' | 'floor' | 'not' | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum'
-  | 'minimum' | 'mod' | 'lt' | 'gt' | 'le' | 'ge' | 'eq' | 'neq' | 'and' | 'or' | 'where' | 'clip';
 type ResultDType = 'same' | 'float' | 'int32' | ((dtypes: DType[]) => DType);
 
 interface ElementwiseSpec<N extends string> {
@@ -58,7 +54,7 @@ export function sumToType(g: Variable, type: TensorType): Variable {
   return out.dtype === type.dtype ? out : cast(out, type.dtype);
 }
 
-function elementwiseOp<N extends string>(spec: ElementwiseSpec<N>): Op<Record<string, never>, N> {
+function elementwiseOp<const N extends string>(spec: ElementwiseSpec<N>): Op<Record<string, never>, N> {
   const op = defineOp({
     name: spec.name,
     inputs: spec.inputs,
@@ -79,55 +75,58 @@ const unary = <N extends string>(name: N, result: ResultDType, grad?: (x: Variab
 const binary = <N extends string>(name: N, result: ResultDType, grad?: (a: Variable, b: Variable, y: Variable, gy: Variable) => Grads): Op<Record<string, never>, N> =>
   elementwiseOp({ name, inputs: ['a', 'b'], result, grad: grad && (([a, b], y, gy) => grad(a, b, y, gy)) });
 
-export const elementwiseOps: Record<ElementwiseName, Op<Record<string, never>>> = {
-  neg: unary('neg', 'same', (_x, _y, gy) => neg(gy)),
-  abs: unary('abs', 'same', (x, _y, gy) => mul(gy, sign(x))),
-  sign: unary('sign', 'same'),
-  sqrt: unary('sqrt', 'float', (_x, y, gy) => div(mul(gy, 0.5), y)),
-  square: unary('square', 'same', (x, _y, gy) => mul(gy, mul(x, 2))),
-  exp: unary('exp', 'float', (_x, y, gy) => mul(gy, y)),
-  expm1: unary('expm1', 'float', (_x, y, gy) => mul(gy, add(y, 1))),
-  log: unary('log', 'float', (x, _y, gy) => div(gy, x)),
-  log1p: unary('log1p', 'float', (x, _y, gy) => div(gy, add(x, 1))),
-  tanh: unary('tanh', 'float', (_x, y, gy) => mul(gy, sub(1, square(y)))),
-  sigmoid: unary('sigmoid', 'float', (_x, y, gy) => mul(gy, mul(y, sub(1, y)))),
-  softplus: unary('softplus', 'float', (x, _y, gy) => mul(gy, sigmoid(x))),
-  relu: unary('relu', 'same', (x, _y, gy) => mul(gy, gt(x, 0))),
-  reciprocal: unary('reciprocal', 'float', (_x, y, gy) => neg(mul(gy, square(y)))),
-  cos: unary('cos', 'float', (x, _y, gy) => neg(mul(gy, sin(x)))),
-  sin: unary('sin', 'float', (x, _y, gy) => mul(gy, cos(x))),
-  floor: unary('floor', 'same'),
-  not: unary('not', 'int32'),
-  add: binary('add', 'same', (_a, _b, _y, gy) => [gy, gy]),
-  sub: binary('sub', 'same', (_a, _b, _y, gy) => [gy, neg(gy)]),
-  mul: binary('mul', 'same', (a, b, _y, gy) => [mul(gy, b), mul(gy, a)]),
-  div: binary('div', 'float', (_a, b, y, gy) => [div(gy, b), neg(div(mul(gy, y), b))]),
-  pow: binary('pow', 'float', (a, b, y, gy) => [mul(gy, mul(b, pow(a, sub(b, 1)))), mul(gy, mul(y, log(a)))]),
-  maximum: binary('maximum', 'same', (a, b, _y, gy) => [mul(gy, ge(a, b)), mul(gy, lt(a, b))]),
-  minimum: binary('minimum', 'same', (a, b, _y, gy) => [mul(gy, le(a, b)), mul(gy, gt(a, b))]),
+/** The ops the element-wise loops compute from one scalar function each (the backends' scalar tables). */
+export const scalarOps = opTable(
+  unary('neg', 'same', (_x, _y, gy) => neg(gy)),
+  unary('abs', 'same', (x, _y, gy) => mul(gy, sign(x))),
+  unary('sign', 'same'),
+  unary('sqrt', 'float', (_x, y, gy) => div(mul(gy, 0.5), y)),
+  unary('square', 'same', (x, _y, gy) => mul(gy, mul(x, 2))),
+  unary('exp', 'float', (_x, y, gy) => mul(gy, y)),
+  unary('expm1', 'float', (_x, y, gy) => mul(gy, add(y, 1))),
+  unary('log', 'float', (x, _y, gy) => div(gy, x)),
+  unary('log1p', 'float', (x, _y, gy) => div(gy, add(x, 1))),
+  unary('tanh', 'float', (_x, y, gy) => mul(gy, sub(1, square(y)))),
+  unary('sigmoid', 'float', (_x, y, gy) => mul(gy, mul(y, sub(1, y)))),
+  unary('softplus', 'float', (x, _y, gy) => mul(gy, sigmoid(x))),
+  unary('relu', 'same', (x, _y, gy) => mul(gy, gt(x, 0))),
+  unary('reciprocal', 'float', (_x, y, gy) => neg(mul(gy, square(y)))),
+  unary('cos', 'float', (x, _y, gy) => neg(mul(gy, sin(x)))),
+  unary('sin', 'float', (x, _y, gy) => mul(gy, cos(x))),
+  unary('floor', 'same'),
+  unary('not', 'int32'),
+  binary('add', 'same', (_a, _b, _y, gy) => [gy, gy]),
+  binary('sub', 'same', (_a, _b, _y, gy) => [gy, neg(gy)]),
+  binary('mul', 'same', (a, b, _y, gy) => [mul(gy, b), mul(gy, a)]),
+  binary('div', 'float', (_a, b, y, gy) => [div(gy, b), neg(div(mul(gy, y), b))]),
+  binary('pow', 'float', (a, b, y, gy) => [mul(gy, mul(b, pow(a, sub(b, 1)))), mul(gy, mul(y, log(a)))]),
+  binary('maximum', 'same', (a, b, _y, gy) => [mul(gy, ge(a, b)), mul(gy, lt(a, b))]),
+  binary('minimum', 'same', (a, b, _y, gy) => [mul(gy, le(a, b)), mul(gy, gt(a, b))]),
   // a mod b = a - b floor(a / b): piecewise linear, not constant.
-  mod: binary('mod', 'same', (a, b, _y, gy) => [gy, neg(mul(gy, floor(div(a, b))))]),
-  lt: binary('lt', 'int32'),
-  gt: binary('gt', 'int32'),
-  le: binary('le', 'int32'),
-  ge: binary('ge', 'int32'),
-  eq: binary('eq', 'int32'),
-  neq: binary('neq', 'int32'),
-  and: binary('and', 'int32'),
-  or: binary('or', 'int32'),
-  where: elementwiseOp({
+  binary('mod', 'same', (a, b, _y, gy) => [gy, neg(mul(gy, floor(div(a, b))))]),
+  binary('lt', 'int32'),
+  binary('gt', 'int32'),
+  binary('le', 'int32'),
+  binary('ge', 'int32'),
+  binary('eq', 'int32'),
+  binary('neq', 'int32'),
+  binary('and', 'int32'),
+  binary('or', 'int32'),
+  elementwiseOp({
     name: 'where',
     inputs: ['condition', 'a', 'b'],
     result: ([, a, b]) => upcast(a, b),
     grad: ([c], _y, gy) => [null, where(c, gy, 0), where(c, 0, gy)],
   }),
-  clip: elementwiseOp({
+  elementwiseOp({
     name: 'clip',
     inputs: ['x', 'low', 'high'],
     result: 'same',
     grad: ([x, lo, hi], _y, gy) => [mul(gy, and(ge(x, lo), le(x, hi))), mul(gy, lt(x, lo)), mul(gy, gt(x, hi))],
   }),
-};
+);
+
+export type ElementwiseName = keyof typeof scalarOps;
 
 const build =
   (op: Op<Record<string, never>>) =>
@@ -135,48 +134,48 @@ const build =
     apply1(op, asVariables(args), {});
 
 /** -x */
-export const neg = build(elementwiseOps.neg);
-export const abs = build(elementwiseOps.abs);
-export const sign = build(elementwiseOps.sign);
-export const sqrt = build(elementwiseOps.sqrt);
-export const square = build(elementwiseOps.square);
-export const exp = build(elementwiseOps.exp);
-export const expm1 = build(elementwiseOps.expm1);
-export const log = build(elementwiseOps.log);
-export const log1p = build(elementwiseOps.log1p);
-export const tanh = build(elementwiseOps.tanh);
+export const neg = build(scalarOps.neg);
+export const abs = build(scalarOps.abs);
+export const sign = build(scalarOps.sign);
+export const sqrt = build(scalarOps.sqrt);
+export const square = build(scalarOps.square);
+export const exp = build(scalarOps.exp);
+export const expm1 = build(scalarOps.expm1);
+export const log = build(scalarOps.log);
+export const log1p = build(scalarOps.log1p);
+export const tanh = build(scalarOps.tanh);
 /** 1 / (1 + exp(-x)) */
-export const sigmoid = build(elementwiseOps.sigmoid);
+export const sigmoid = build(scalarOps.sigmoid);
 /** log(1 + exp(x)), computed without overflow */
-export const softplus = build(elementwiseOps.softplus);
+export const softplus = build(scalarOps.softplus);
 /** max(x, 0) */
-export const relu = build(elementwiseOps.relu);
-export const reciprocal = build(elementwiseOps.reciprocal);
-export const cos = build(elementwiseOps.cos);
-export const sin = build(elementwiseOps.sin);
-export const floor = build(elementwiseOps.floor);
+export const relu = build(scalarOps.relu);
+export const reciprocal = build(scalarOps.reciprocal);
+export const cos = build(scalarOps.cos);
+export const sin = build(scalarOps.sin);
+export const floor = build(scalarOps.floor);
 /** 1 where x is 0, else 0 (int32) */
-export const not = build(elementwiseOps.not);
+export const not = build(scalarOps.not);
 
-export const add = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.add)(a, b);
-export const sub = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.sub)(a, b);
-export const mul = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.mul)(a, b);
+export const add = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.add)(a, b);
+export const sub = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.sub)(a, b);
+export const mul = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.mul)(a, b);
 /** a / b; always a float result, as in Theano's true division */
-export const div = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.div)(a, b);
-export const pow = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.pow)(a, b);
-export const maximum = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.maximum)(a, b);
-export const minimum = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.minimum)(a, b);
+export const div = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.div)(a, b);
+export const pow = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.pow)(a, b);
+export const maximum = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.maximum)(a, b);
+export const minimum = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.minimum)(a, b);
 /** Floored remainder, as Python's % */
-export const mod = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.mod)(a, b);
+export const mod = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.mod)(a, b);
 /** Comparisons give int32 ones and zeros. */
-export const lt = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.lt)(a, b);
-export const gt = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.gt)(a, b);
-export const le = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.le)(a, b);
-export const ge = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.ge)(a, b);
-export const eq = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.eq)(a, b);
-export const neq = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.neq)(a, b);
-export const and = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.and)(a, b);
-export const or = (a: TensorLike, b: TensorLike): Variable => build(elementwiseOps.or)(a, b);
+export const lt = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.lt)(a, b);
+export const gt = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.gt)(a, b);
+export const le = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.le)(a, b);
+export const ge = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.ge)(a, b);
+export const eq = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.eq)(a, b);
+export const neq = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.neq)(a, b);
+export const and = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.and)(a, b);
+export const or = (a: TensorLike, b: TensorLike): Variable => build(scalarOps.or)(a, b);
 
 /**
  * a where condition is non-zero, else b (Theano's switch).
@@ -184,13 +183,13 @@ export const or = (a: TensorLike, b: TensorLike): Variable => build(elementwiseO
  */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Variable {
   const [ab0, ab1] = asVariables([a, b]);
-  return apply1(elementwiseOps.where, [asVariables([condition])[0], ab0, ab1], {});
+  return apply1(scalarOps.where, [asVariables([condition])[0], ab0, ab1], {});
 }
 export const switch_ = where;
 
 /** x limited to [low, high]. */
 export function clip(x: TensorLike, low: TensorLike, high: TensorLike): Variable {
-  return apply1(elementwiseOps.clip, asVariables([x, low, high]), {});
+  return apply1(scalarOps.clip, asVariables([x, low, high]), {});
 }
 
 export const castOp = defineOp({
@@ -205,3 +204,6 @@ export function cast(x: TensorLike, dtype: DType): Variable {
   const v = asVariables([x])[0];
   return v.dtype === dtype ? v : apply1(castOp, [v], { dtype });
 }
+
+/** The element-wise family: the scalar ops and cast. */
+export const elementwiseOps = { ...scalarOps, ...opTable(castOp) };

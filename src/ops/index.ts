@@ -1,44 +1,17 @@
-// ops/: every op declaration, by family, and the method syntax on variables.
+// ops/: every op declaration, by family, and the method syntax on variables. Each family exports its ops
+// keyed by name; `allOps` only spreads them.
 import './methods.js';
-import { elementwiseOps, castOp } from './elementwise.js';
+import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
-import { arangeOp, broadcastLikeOp, concatenateOp, dimshuffleOp, makeVectorOp, reshapeOp, shapeOp, splitOp } from './shape.js';
-import { dotOp, gemmOp } from './linalg.js';
-import { advancedIncSubtensorOp, advancedSubtensorOp, incSubtensorOp, subtensorOp } from './indexing.js';
-import { logSoftmaxOp, softmaxCrossentropyGradOp, softmaxCrossentropyOp, softmaxOp } from './nnet.js';
-import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, maxPool2dGradOp, maxPool2dOp } from './conv.js';
-import { randomUniformOp } from './random.js';
+import { shapeOps } from './shape.js';
+import { linalgOps } from './linalg.js';
+import { indexingOps } from './indexing.js';
+import { nnetOps } from './nnet.js';
+import { convOps } from './conv.js';
+import { randomOps } from './random.js';
 
 /** Every primitive op, by name: backends must give a kernel for each (KernelTable is keyed by these). */
-export const allOps = {
-  ...elementwiseOps,
-  cast: castOp,
-  ...reduceOps,
-  dimshuffle: dimshuffleOp,
-  shape: shapeOp,
-  broadcastLike: broadcastLikeOp,
-  makeVector: makeVectorOp,
-  reshape: reshapeOp,
-  arange: arangeOp,
-  concatenate: concatenateOp,
-  split: splitOp,
-  dot: dotOp,
-  gemm: gemmOp,
-  subtensor: subtensorOp,
-  incSubtensor: incSubtensorOp,
-  advancedSubtensor: advancedSubtensorOp,
-  advancedIncSubtensor: advancedIncSubtensorOp,
-  softmax: softmaxOp,
-  logSoftmax: logSoftmaxOp,
-  softmaxCrossentropy: softmaxCrossentropyOp,
-  softmaxCrossentropyGrad: softmaxCrossentropyGradOp,
-  conv2d: conv2dOp,
-  conv2dInputGrad: conv2dInputGradOp,
-  conv2dWeightGrad: conv2dWeightGradOp,
-  maxPool2d: maxPool2dOp,
-  maxPool2dGrad: maxPool2dGradOp,
-  randomUniform: randomUniformOp,
-};
+export const allOps = { ...elementwiseOps, ...reduceOps, ...shapeOps, ...linalgOps, ...indexingOps, ...nnetOps, ...convOps, ...randomOps };
 
 export type OpName = keyof typeof allOps;
 

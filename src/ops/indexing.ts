@@ -3,7 +3,7 @@
 import type { Op } from '../graph/op.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
 import { applyOp, Constant, Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
 import { broadcastTypes, sumToType } from './elementwise.js';
 import { zerosLike } from './shape.js';
 
@@ -175,3 +175,6 @@ export function incSubtensor(x: TensorLike, specs: readonly IndexSpec[], y: Tens
   if (node.op === advancedSubtensorOp) return apply1(advancedIncSubtensorOp, [xv, yv, ...rest], { set });
   return apply1(incSubtensorOp, [xv, yv, ...rest], { entries: node.attrs.entries as IndexEntry[], set });
 }
+
+/** The indexing family's ops, by name. */
+export const indexingOps = opTable(subtensorOp, incSubtensorOp, advancedSubtensorOp, advancedIncSubtensorOp);

@@ -3,7 +3,7 @@
 import { upcast } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
 import { cast } from './elementwise.js';
 
 export interface DotAttrs extends Record<string, unknown> {
@@ -96,3 +96,6 @@ export function gemm(c: TensorLike, alpha: TensorLike, a: TensorLike, b: TensorL
   const scalar = (s: TensorLike) => asVariable(s, vc.dtype);
   return apply1(gemmOp, [vc, scalar(alpha), va, vb, scalar(beta)], { transA: false, transB: false });
 }
+
+/** The linear-algebra family's ops, by name. */
+export const linalgOps = opTable(dotOp, gemmOp);

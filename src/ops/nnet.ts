@@ -3,7 +3,7 @@
 import type { Attrs, Op } from '../graph/op.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
 import { abs, add, broadcastTypes, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
 import { arange, onesLike, shape } from './shape.js';
@@ -132,3 +132,5 @@ export const l2Sqr = (x: TensorLike): Variable => sum(square(asVariable(x)));
 /** sqrt(sum x²). */
 export const l2Norm = (x: TensorLike): Variable => sqrt(l2Sqr(x));
 
+/** The neural-network family's ops, by name. */
+export const nnetOps = opTable(softmaxOp, logSoftmaxOp, softmaxCrossentropyOp, softmaxCrossentropyGradOp);

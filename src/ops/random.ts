@@ -1,7 +1,7 @@
 // The one random primitive: uniform numbers in (0, 1) from a Philox counter-based stream. Normal and
 // binomial draws are built from it (random/random-streams.ts), so every backend draws the same numbers.
 import { TensorType } from '../graph/type.js';
-import { defineOp, typeError } from './define-op.js';
+import { defineOp, opTable, typeError } from './define-op.js';
 import type { DType } from '../ndarray/index.js';
 
 export interface RandomUniformAttrs extends Record<string, unknown> {
@@ -24,3 +24,6 @@ export const randomUniformOp = defineOp({
   // Both inputs are integers: a draw whose shape follows x (rng.uniform(x.shape)) passes no gradient to x.
   grad: () => [null, null],
 });
+
+/** The random family's ops, by name. */
+export const randomOps = opTable(randomUniformOp);

@@ -2,7 +2,7 @@
 import { floatOf, normalizeAxis, type DType } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariable, defineOp, type TensorLike } from './define-op.js';
+import { apply1, asVariable, defineOp, opTable, type TensorLike } from './define-op.js';
 import { cast, div, eq, mul } from './elementwise.js';
 import { broadcastLike, shape } from './shape.js';
 import { take } from './indexing.js';
@@ -45,14 +45,15 @@ function reduceOp<N extends string>(name: N, outDType: (x: DType) => DType, grad
 const same = (d: DType) => d;
 const toInt = () => 'int32' as const;
 
-export const reduceOps = {
-  sum: reduceOp('sum', same, (x, _y, gy) => broadcastLike(gy, x)),
-  prod: reduceOp('prod', same, (x, y, gy) => div(mul(gy, y), x)),
-  max: reduceOp('max', same, (x, y, gy) => mul(gy, eq(x, y))),
-  min: reduceOp('min', same, (x, y, gy) => mul(gy, eq(x, y))),
-  argmax: reduceOp('argmax', toInt),
-  argmin: reduceOp('argmin', toInt),
-};
+/** The reduction family's ops, by name. */
+export const reduceOps = opTable(
+  reduceOp('sum', same, (x, _y, gy) => broadcastLike(gy, x)),
+  reduceOp('prod', same, (x, y, gy) => div(mul(gy, y), x)),
+  reduceOp('max', same, (x, y, gy) => mul(gy, eq(x, y))),
+  reduceOp('min', same, (x, y, gy) => mul(gy, eq(x, y))),
+  reduceOp('argmax', toInt),
+  reduceOp('argmin', toInt),
+);
 
 export type Axes = number | readonly number[] | null | undefined;
 

@@ -3,7 +3,7 @@
 import { normalizeAxis, upcast } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import { applyOp, Constant, type Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, type TensorLike } from './define-op.js';
+import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
 import { broadcastTypes, sumToType } from './elementwise.js';
 import { at } from './indexing.js';
 
@@ -211,3 +211,6 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Variable {
     a,
   );
 }
+
+/** The shape family's ops, by name. */
+export const shapeOps = opTable(dimshuffleOp, shapeOp, broadcastLikeOp, makeVectorOp, reshapeOp, arangeOp, concatenateOp, splitOp);

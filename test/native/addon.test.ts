@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { type AnyArray, assertClose, dtypes, native, randomArray } from './helpers.js';
-import {
-  binaryOps, referenceConv, referenceElementwise, referencePool, referenceReduce, ternaryOps, unaryOps,
-} from './reference.js';
+import { referenceConv, referenceElementwise, referencePool, referenceReduce, scalarMeaning } from './reference.js';
+import { scalarOps } from '../../src/ops/index.js';
+import { encodeProgram, type Instruction, type OpcodeName } from '../../src/backends/native/opcodes.js';
 
 // ---- gemm -------------------------------------------------------------------------------------
 
@@ -88,10 +88,13 @@ describe('gemm', () => {
 
 // ---- elementwise ------------------------------------------------------------------------------
 
-function runElementwise(program: number[], consts: number[], inputs: AnyArray[], strides: number[], offsets: number[],
-  shape: number[], out: AnyArray): void {
-  native.elementwise(Int32Array.from(program), Float64Array.from(consts), inputs, Int32Array.from(strides),
-    Int32Array.from(offsets), Int32Array.from(shape), out);
+/** A program by opcode names, numbered by the addon's own table. */
+const encode = (program: readonly Instruction[]) => encodeProgram(program, native.opcodes);
+
+function runElementwise(program: readonly Instruction[] | Int32Array, consts: number[], inputs: AnyArray[], strides: number[],
+  offsets: number[], shape: number[], out: AnyArray): void {
+  native.elementwise(program instanceof Int32Array ? program : encode(program), Float64Array.from(consts), inputs,
+    Int32Array.from(strides), Int32Array.from(offsets), Int32Array.from(shape), out);
 }
 
 const specials = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-8, 37, -37, 100, -100, 710, -750, Infinity, -Infinity, NaN];
@@ -100,48 +103,43 @@ describe('elementwise', () => {
   for (const { name, Ctor } of dtypes) {
     const [rtol, atol] = name === 'float64' ? [1e-14, 1e-300] : [3e-6, 1e-30];
     const values = Ctor.from([...specials, ...randomArray(Float64Array, 40, 5, -6, 6)]);
-    const n = values.length;
 
-    it(`computes every unary opcode like Math.* (${name})`, () => {
-      for (const [op, [opName, f]] of Object.entries(unaryOps)) {
-        const out = new Ctor(n);
-        runElementwise([0, 0, 0, 0, 0, Number(op), 1, 0, 0, 0], [], [values], [1], [0], [n], out);
-        // Math.* in float64, then rounded like the output, is the reference.
-        const expected = Ctor.from(Array.from(values, f));
-        assertClose(out, expected, rtol, atol, `${opName} (${op})`);
+    // Every opcode the addon has, against the reference backend's scalar function of the op of that name.
+    const arity = (op: OpcodeName) => (op in scalarOps ? scalarOps[op as keyof typeof scalarOps].inputs.length : 1);
+    const operations = Object.keys(native.opcodes).filter((op) => op !== 'input' && op !== 'const') as OpcodeName[];
+    it(`computes every opcode like the reference backend (${name})`, () => {
+      const a = Ctor.from([...values].reverse()), b = values;
+      const c = Ctor.from(Array.from(values, (v) => v + 1));
+      for (const op of operations) {
+        const f = scalarMeaning(op);
+        const n = arity(op);
+        // clip's low bound stays at or below its high bound (c = b + 1).
+        const inputs = [a, op === 'clip' ? Ctor.from(Array.from(b, (x) => Math.min(x, 0))) : b, c].slice(0, n);
+        const loads = inputs.map((_, i): Instruction => ['input', i, i, 0, 0]);
+        const out = new Ctor(values.length);
+        runElementwise([...loads, [op, n, 0, 1, 2]], [], inputs, inputs.map(() => 1), inputs.map(() => 0), [values.length], out);
+        // The scalar function in float64, then rounded like the output, is the reference.
+        assertClose(out, Ctor.from(Array.from(a, (_, i) => f(...inputs.map((x) => x[i])))), rtol, atol, op);
       }
     });
 
-    it(`computes every binary and ternary opcode like Math.* (${name})`, () => {
-      const a = Ctor.from([...values].reverse()), b = values;
-      const c = Ctor.from(Array.from(values, (v) => v + 1));
-      for (const [op, [opName, f]] of Object.entries(binaryOps)) {
-        const out = new Ctor(n);
-        runElementwise([0, 0, 0, 0, 0, 0, 1, 1, 0, 0, Number(op), 2, 0, 1, 0], [], [a, b], [1, 1], [0, 0], [n], out);
-        assertClose(out, Ctor.from(Array.from(a, (x, i) => f(x, b[i]))), rtol, atol, `${opName} (${op})`);
-      }
-      for (const [op, [opName, f]] of Object.entries(ternaryOps)) {
-        const out = new Ctor(n);
-        const lo = opName === 'clip' ? Ctor.from(Array.from(b, (x) => Math.min(x, 0))) : b;
-        const program = [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 2, 2, 0, 0, Number(op), 3, 0, 1, 2];
-        runElementwise(program, [], [a, lo, c], [1, 1, 1], [0, 0, 0], [n], out);
-        assertClose(out, Ctor.from(Array.from(a, (x, i) => f(x, lo[i], c[i]))), rtol, atol, `${opName} (${op})`);
-      }
+    it(`has an opcode for every element-wise op (${name})`, () => {
+      assert.deepEqual(Object.keys(scalarOps).filter((op) => !(op in native.opcodes)), []);
     });
   }
 
   it('keeps sigmoid and softplus finite and accurate at large |x|', () => {
     const x = Float64Array.from([-800, -40, 40, 800]);
     const out = new Float64Array(4);
-    runElementwise([0, 0, 0, 0, 0, 19, 1, 0, 0, 0], [], [x], [1], [0], [4], out);
+    runElementwise([['input', 0, 0, 0, 0], ['sigmoid', 1, 0, 0, 0]], [], [x], [1], [0], [4], out);
     assertClose(out, [0, Math.exp(-40), 1, 1], 1e-14, 0, 'sigmoid');
-    runElementwise([0, 0, 0, 0, 0, 20, 1, 0, 0, 0], [], [x], [1], [0], [4], out);
+    runElementwise([['input', 0, 0, 0, 0], ['softplus', 1, 0, 0, 0]], [], [x], [1], [0], [4], out);
     assertClose(out, [0, Math.exp(-40), 40, 800], 1e-14, 0, 'softplus');
   });
 
   // (a * b + c) - 0.5 with broadcasting: every layout family the kernel has a path for.
-  const program = [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 42, 2, 0, 1, 0, 0, 3, 2, 0, 0, 40, 4, 2, 3, 0, 1, 5, 0, 0, 0,
-    41, 6, 4, 5, 0];
+  const program: Instruction[] = [['input', 0, 0, 0, 0], ['input', 1, 1, 0, 0], ['mul', 2, 0, 1, 0], ['input', 3, 2, 0, 0],
+    ['add', 4, 2, 3, 0], ['const', 5, 0, 0, 0], ['sub', 6, 4, 5, 0]];
   const cases: { what: string; shape: number[]; strides: number[][]; offsets: number[]; sizes: number[] }[] = [
     { what: 'same-shape contiguous, parallel', shape: [300, 200], strides: [[200, 1], [200, 1], [200, 1]],
       offsets: [0, 0, 0], sizes: [60000, 60000, 60000] },
@@ -174,10 +172,10 @@ describe('elementwise', () => {
     const ints = Int32Array.from([3, -3, 7, 2 ** 31 - 1]);
     const halves = Float32Array.from([0.75, -0.75, 0.25, 1]);
     const out = new Int32Array(4);
-    runElementwise([0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 40, 2, 0, 1, 0], [], [ints, halves], [1, 1], [0, 0], [4], out);
+    runElementwise([['input', 0, 0, 0, 0], ['input', 1, 1, 0, 0], ['add', 2, 0, 1, 0]], [], [ints, halves], [1, 1], [0, 0], [4], out);
     assert.deepEqual([...out], [3, -3, 7, -(2 ** 31)]); // 2^31 wraps, as Int32Array stores do
     const f32 = new Float32Array(4);
-    runElementwise([0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 43, 2, 0, 1, 0], [], [ints, halves], [1, 1], [0, 0], [4], f32);
+    runElementwise([['input', 0, 0, 0, 0], ['input', 1, 1, 0, 0], ['div', 2, 0, 1, 0]], [], [ints, halves], [1, 1], [0, 0], [4], f32);
     assertClose(f32, Float32Array.from([4, 4, 28, 2 ** 31 - 1]), 1e-7, 0, 'int32 / float32 into float32');
   });
 
@@ -185,31 +183,33 @@ describe('elementwise', () => {
     const x = randomArray(Float64Array, 1000, 22);
     const out = new Float32Array(1000);
     // r0 = x; r0 = r0 * r0; r1 = 2; r0 = r0 + r1; r0 = r0 * r0
-    runElementwise([0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 1, 1, 0, 0, 0, 40, 0, 0, 1, 0, 42, 0, 0, 0, 0], [2], [x], [1], [0],
-      [1000], out);
+    runElementwise([['input', 0, 0, 0, 0], ['mul', 0, 0, 0, 0], ['const', 1, 0, 0, 0], ['add', 0, 0, 1, 0], ['mul', 0, 0, 0, 0]],
+      [2], [x], [1], [0], [1000], out);
     assertClose(out, Float32Array.from(x, (v) => (v * v + 2) ** 2), 1e-6, 0, 'reused registers');
-    runElementwise([0, 3, 0, 0, 0], [], [x], [1], [0], [1000], out);
+    runElementwise([['input', 3, 0, 0, 0]], [], [x], [1], [0], [1000], out);
     assertClose(out, Float32Array.from(x), 0, 0, 'bare input');
   });
 
   it('allows out to be an input (in place)', () => {
     const x = randomArray(Float32Array, 70000, 21);
     const expected = Float32Array.from(x, (v) => Math.fround(v * v));
-    runElementwise([0, 0, 0, 0, 0, 14, 0, 0, 0, 0], [], [x], [1], [0], [x.length], x);
+    runElementwise([['input', 0, 0, 0, 0], ['square', 0, 0, 0, 0]], [], [x], [1], [0], [x.length], x);
     assertClose(x, expected, 0, 0, 'square in place');
   });
 
   it('rejects malformed programs and out-of-bounds strides with the reason', () => {
     const x = new Float64Array(4), out = new Float64Array(4);
-    assert.throws(() => runElementwise([0, 0, 0, 0, 0, 99, 1, 0, 0, 0], [], [x], [1], [0], [4], out),
-      { name: 'RangeError', message: 'elementwise: instruction 1 (opcode 99) is not a known opcode' });
-    assert.throws(() => runElementwise([40, 1, 0, 2, 0], [], [x], [1], [0], [4], out),
-      { message: 'elementwise: instruction 0 (opcode 40) reads register 0 before it is written' });
-    assert.throws(() => runElementwise([0, 0, 1, 0, 0], [], [x], [1], [0], [4], out),
-      { message: 'elementwise: instruction 0 (opcode 0) reads input 1 of 1' });
-    assert.throws(() => runElementwise([0, 0, 0, 0, 0], [], [x], [2], [0], [4], out),
+    const unknown = Object.keys(native.opcodes).length;
+    const load = encode([['input', 0, 0, 0, 0]]);
+    assert.throws(() => runElementwise(Int32Array.from([...load, unknown, 1, 0, 0, 0]), [], [x], [1], [0], [4], out),
+      { name: 'RangeError', message: `elementwise: instruction 1 (opcode ${unknown}) is not a known opcode` });
+    assert.throws(() => runElementwise([['add', 1, 0, 2, 0]], [], [x], [1], [0], [4], out),
+      { message: `elementwise: instruction 0 (opcode ${native.opcodes.add}) reads register 0 before it is written` });
+    assert.throws(() => runElementwise([['input', 0, 1, 0, 0]], [], [x], [1], [0], [4], out),
+      { message: `elementwise: instruction 0 (opcode ${native.opcodes.input}) reads input 1 of 1` });
+    assert.throws(() => runElementwise(load, [], [x], [2], [0], [4], out),
       { name: 'RangeError', message: 'elementwise: input 0 is read at elements 0 to 6 but has 4' });
-    assert.throws(() => runElementwise([0, 0, 0, 0, 0], [], [[1, 2] as never], [1], [0], [2], out),
+    assert.throws(() => runElementwise(load, [], [[1, 2] as never], [1], [0], [2], out),
       { name: 'TypeError', message: /argument 3 \(inputs\) must be .*, got an array$/ });
   });
 });
@@ -269,7 +269,7 @@ describe('reduce', () => {
 
 describe('elementwiseSum', () => {
   it('adds up the program over a broadcast loop in double, and gives 0 for an empty loop', () => {
-    const square = Int32Array.from([0, 0, 0, 0, 0, 42, 1, 0, 0, 0]); // load x; r1 = r0 · r0 (opcode 42 is mul)
+    const square = encode([['input', 0, 0, 0, 0], ['mul', 1, 0, 0, 0]]);
     const x = Float32Array.from({ length: 6 }, (_, i) => i + 0.5);
     const out = new Float32Array(1);
     // x as a [2, 3] loop read twice along a broadcast axis: [3, 2, 3] with stride 0 on the first.

@@ -2,6 +2,7 @@
 // comparison that names the first element off.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import type { Opcodes } from '../../src/backends/native/opcodes.js';
 
 export type FloatArray = Float32Array | Float64Array;
 export type AnyArray = FloatArray | Int32Array;
@@ -34,6 +35,7 @@ export interface Native {
   philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number[];
   threads(n?: number): number;
   info(): { blasCore: string; threads: number };
+  readonly opcodes: Opcodes;
 }
 
 /** The built addon; run scripts/setup-native.sh (or npx node-gyp rebuild) first. */

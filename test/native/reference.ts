@@ -1,33 +1,19 @@
 // Plain float64 loops written from the definitions of the addon's functions: what each one
-// computes, with no regard for speed. The opcode tables define each opcode with Math.*.
+// computes, with no regard for speed. An opcode means what the reference backend's op of that name does.
+import { scalarFunctions } from '../../src/backends/reference/elementwise.js';
+import type { Instruction, OpcodeName } from '../../src/backends/native/opcodes.js';
 import type { AnyArray } from './helpers.js';
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-const floorMod = (a: number, b: number) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
-const truth = (p: boolean) => (p ? 1 : 0);
-
-/** Each opcode's meaning from Math.*; the numbers are the contract with native/kernels/scalar-ops.h. */
-export const unaryOps: Record<number, [string, (x: number) => number]> = {
-  10: ['neg', (x) => -x], 11: ['abs', Math.abs], 12: ['sign', Math.sign], 13: ['sqrt', Math.sqrt],
-  14: ['square', (x) => x * x], 15: ['exp', Math.exp], 16: ['log', Math.log], 17: ['log1p', Math.log1p],
-  18: ['tanh', Math.tanh], 19: ['sigmoid', sigmoid], 20: ['softplus', (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))],
-  21: ['relu', (x) => Math.max(x, 0)], 22: ['reciprocal', (x) => 1 / x], 23: ['expm1', Math.expm1],
-  24: ['cos', Math.cos], 25: ['sin', Math.sin], 26: ['floor', Math.floor], 27: ['copy', (x) => x],
-  28: ['not', (x) => truth(x === 0)], 29: ['trunc', Math.trunc],
-};
-export const binaryOps: Record<number, [string, (a: number, b: number) => number]> = {
-  40: ['add', (a, b) => a + b], 41: ['sub', (a, b) => a - b], 42: ['mul', (a, b) => a * b], 43: ['div', (a, b) => a / b],
-  44: ['pow', Math.pow], 45: ['maximum', Math.max], 46: ['minimum', Math.min], 47: ['lt', (a, b) => truth(a < b)],
-  48: ['gt', (a, b) => truth(a > b)], 49: ['le', (a, b) => truth(a <= b)], 50: ['ge', (a, b) => truth(a >= b)],
-  51: ['eq', (a, b) => truth(a === b)], 52: ['neq', (a, b) => truth(a !== b)],
-  53: ['and', (a, b) => truth(a !== 0 && b !== 0)], 54: ['or', (a, b) => truth(a !== 0 || b !== 0)], 55: ['mod', floorMod],
-};
-export const ternaryOps: Record<number, [string, (a: number, b: number, c: number) => number]> = {
-  70: ['where', (a, b, c) => (a !== 0 ? b : c)], 71: ['clip', (a, b, c) => Math.min(Math.max(a, b), c)],
-};
+/** What an opcode computes: the reference backend's scalar function of the op, or the loop's own copy and trunc. */
+export function scalarMeaning(op: OpcodeName): (...args: number[]) => number {
+  if (op === 'copy') return (x) => x;
+  if (op === 'trunc') return Math.trunc;
+  if (op === 'input' || op === 'const') throw new Error(`${op} is a load, not an operation`);
+  return scalarFunctions[op];
+}
 
 /** Runs a register program over explicit per-input strides, one element at a time, in float64. */
-export function referenceElementwise(program: number[], consts: number[], inputs: AnyArray[], strides: number[],
+export function referenceElementwise(program: readonly Instruction[], consts: number[], inputs: AnyArray[], strides: number[],
   offsets: number[], shape: number[]): Float64Array {
   const rank = shape.length;
   const size = shape.reduce((a, b) => a * b, 1);
@@ -35,18 +21,15 @@ export function referenceElementwise(program: number[], consts: number[], inputs
   const index = new Array<number>(rank).fill(0);
   const reg = new Float64Array(64);
   for (let e = 0; e < size; e++) {
-    for (let k = 0; k < program.length; k += 5) {
-      const [op, dst, a, b, c] = program.slice(k, k + 5);
-      if (op === 0) {
+    for (const [op, dst, a, b, c] of program) {
+      if (op === 'input') {
         let p = offsets[a];
         for (let d = 0; d < rank; d++) p += index[d] * strides[a * rank + d];
         reg[dst] = inputs[a][p];
-      } else if (op === 1) reg[dst] = consts[a];
-      else if (op in unaryOps) reg[dst] = unaryOps[op][1](reg[a]);
-      else if (op in binaryOps) reg[dst] = binaryOps[op][1](reg[a], reg[b]);
-      else reg[dst] = ternaryOps[op][1](reg[a], reg[b], reg[c]);
+      } else if (op === 'const') reg[dst] = consts[a];
+      else reg[dst] = scalarMeaning(op)(reg[a], reg[b], reg[c]);
     }
-    out[e] = reg[program[program.length - 4]];
+    out[e] = reg[program[program.length - 1][1]];
     for (let d = rank - 1; d >= 0 && ++index[d] === shape[d]; d--) index[d] = 0;
   }
   return out;

@@ -4,8 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedArray } from '../../ndarray/index.js';
+import { scalarOps } from '../../ops/index.js';
+import { LOOP_OPCODES, missingOpcodes, type Opcodes } from './opcodes.js';
 
-type FloatArray = Float32Array | Float64Array;
+export type FloatArray = Float32Array | Float64Array;
 
 export interface NativeAddon {
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void;
@@ -24,6 +26,8 @@ export interface NativeAddon {
   maxPool2dGrad(x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean, gx: FloatArray): void;
   philoxUniform(seed: number, stream: number, counter: number, out: FloatArray): void;
   threads(n?: number): number;
+  /** The element-wise loop's opcodes by name. */
+  readonly opcodes: Opcodes;
 }
 
 /** The package root: the nearest folder above this file holding package.json (src/ or dist/src/ alike). */
@@ -43,7 +47,10 @@ export function loadAddon(): { addon?: NativeAddon; reason?: string } {
   const path = addonPath();
   if (!existsSync(path)) return { reason: `${path} is not built` };
   try {
-    return { addon: createRequire(import.meta.url)(path) as NativeAddon };
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    const missing = missingOpcodes(addon.opcodes ?? {}, [...LOOP_OPCODES, ...Object.keys(scalarOps)]);
+    if (missing.length) return { reason: `${path} is older than the sources (no element-wise kernel for ${missing.join(', ')})` };
+    return { addon };
   } catch (e) {
     return { reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }

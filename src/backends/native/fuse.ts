@@ -7,11 +7,11 @@ import { topoSort } from '../../graph/traverse.js';
 import { TensorType, type StaticShape } from '../../graph/type.js';
 import { Apply, applyOp, Constant, type Variable } from '../../graph/variable.js';
 import { defineOp, type ElementwiseName, type ReduceAttrs } from '../../ops/index.js';
-import { CONST, COPY, INPUT, OPCODES, REGISTERS, TRUNC } from './opcodes.js';
+import { REGISTERS, type Instruction, type OpcodeName } from './opcodes.js';
 
 export interface FusedAttrs extends Record<string, unknown> {
-  /** Instructions of five int32 each: [opcode, dst, a, b, c]; the last one's dst is the result. */
-  program: number[];
+  /** The register program; the last instruction's dst is the result. */
+  program: Instruction[];
   consts: number[];
   dtype: DType;
   shape: StaticShape;
@@ -61,7 +61,7 @@ interface Program {
 
 function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | null {
   const registers = new Map<Variable, number>();
-  const program: number[] = [];
+  const program: Instruction[] = [];
   const consts: number[] = [];
   const inputs: Variable[] = [];
   const sites: [string, string][] = [];
@@ -74,22 +74,22 @@ function compileProgram(root: Apply, members: ReadonlySet<Apply>): Program | nul
   const emit = (v: Variable, reader: Apply, position: number): number => {
     const known = registers.get(v);
     if (known !== undefined) return known;
-    let instr: number[];
+    let instr: Instruction;
     if (v.owner && members.has(v.owner)) {
       const name = v.owner.op.name;
       const owner = v.owner;
       if (name === 'broadcastLike') addInput(owner.inputs[1], owner, 1);
       const args = (name === 'broadcastLike' ? owner.inputs.slice(0, 1) : owner.inputs).map((u, k) => emit(u, owner, k));
       const truncates = name === 'cast' && v.dtype === 'int32' && v.owner.inputs[0].dtype !== 'int32';
-      const code = truncates ? TRUNC : name === 'cast' || name === 'broadcastLike' ? COPY : OPCODES[name as ElementwiseName];
+      const code: OpcodeName = truncates ? 'trunc' : name === 'cast' || name === 'broadcastLike' ? 'copy' : (name as ElementwiseName);
       instr = [code, registers.size, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0];
     } else if (v instanceof Constant && v.value.size === 1) {
-      instr = [CONST, registers.size, consts.push(v.value.data[0]) - 1, 0, 0];
+      instr = ['const', registers.size, consts.push(v.value.data[0]) - 1, 0, 0];
     } else {
-      instr = [INPUT, registers.size, addInput(v, reader, position), 0, 0];
+      instr = ['input', registers.size, addInput(v, reader, position), 0, 0];
     }
     registers.set(v, registers.size);
-    program.push(...instr);
+    program.push(instr);
     return instr[1];
   };
   emit(root.outputs[0], root, 0);

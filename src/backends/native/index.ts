@@ -1,17 +1,35 @@
 // The native backend: the C++ addon's kernels (OpenBLAS gemm, fused element-wise loops, im2col
 // convolution, pooling, Philox), element-wise fusion when compiling, reference kernels for data movement.
-import type { Backend } from '../backend.js';
-import { loadAddon } from './addon.js';
+import type { Backend, Kernel, KernelTable } from '../backend.js';
+import { referenceKernels } from '../reference/index.js';
+import { loadAddon, type NativeAddon } from './addon.js';
+import { referenceFallbacks, type NativeKernelTable, type ReferenceFallback } from './fallbacks.js';
 import { fusionPhase } from './fuse.js';
-import { fusedKernel, nativeKernelTable } from './kernels.js';
+import { elementwiseKernels, fusedKernel } from './elementwise.js';
+import { reduceKernels } from './reduce.js';
+import { shapeKernels } from './shape.js';
+import { linalgKernels } from './linalg.js';
+import { indexingKernels } from './indexing.js';
+import { nnetKernels } from './nnet.js';
+import { convKernels } from './conv.js';
+import { randomKernels } from './random.js';
 import { ThreadGovernor } from './threads.js';
 
-export { referenceFallbacks } from './kernels.js';
+export { referenceFallbacks } from './fallbacks.js';
 
 export interface NativeLoad {
   backend?: Backend;
   threads?: ThreadGovernor;
   reason?: string;
+}
+
+function nativeKernelTable(addon: NativeAddon): KernelTable {
+  const own: NativeKernelTable = {
+    ...elementwiseKernels(addon), ...reduceKernels(addon), ...shapeKernels(addon), ...linalgKernels(addon),
+    ...indexingKernels(addon), ...nnetKernels(addon), ...convKernels(addon), ...randomKernels(addon),
+  };
+  const fallbacks = Object.fromEntries(referenceFallbacks.map((name) => [name, referenceKernels[name]])) as Record<ReferenceFallback, Kernel>;
+  return { ...fallbacks, ...own };
 }
 
 let loaded: NativeLoad | undefined;

@@ -1,19 +1,26 @@
-// Element-wise opcodes of the native fused loop; the numbers mirror native/kernels/scalar-ops.h.
+// The native element-wise loop's instruction set as TypeScript sees it: instructions name their opcode
+// (an element-wise op, or one of the loop's own), and the addon's table (native/kernels/elementwise/
+// instruction-set.h, handed over as addon.opcodes) turns names into numbers. No number is kept here.
 import type { ElementwiseName } from '../../ops/index.js';
 
-export const INPUT = 0;
-export const CONST = 1;
-export const COPY = 27;
-/** Round toward zero: what a cast from float to int32 does. */
-export const TRUNC = 29;
+/** The loop's own instructions: load an input or a constant, copy (cast, broadcast), truncate (float to int). */
+export const LOOP_OPCODES = ['input', 'const', 'copy', 'trunc'] as const;
+export type LoopOpcode = (typeof LOOP_OPCODES)[number];
+export type OpcodeName = ElementwiseName | LoopOpcode;
+export type Opcodes = Readonly<Record<OpcodeName, number>>;
 
-export const OPCODES: Record<ElementwiseName, number> = {
-  neg: 10, abs: 11, sign: 12, sqrt: 13, square: 14, exp: 15, log: 16, log1p: 17, tanh: 18, sigmoid: 19,
-  softplus: 20, relu: 21, reciprocal: 22, expm1: 23, cos: 24, sin: 25, floor: 26, not: 28,
-  add: 40, sub: 41, mul: 42, div: 43, pow: 44, maximum: 45, minimum: 46, lt: 47, gt: 48, le: 49, ge: 50,
-  eq: 51, neq: 52, and: 53, or: 54, mod: 55,
-  where: 70, clip: 71,
-};
+/** [opcode, dst, a, b, c]: dst = opcode(registers a, b, c); for input and const, a indexes the inputs or consts. */
+export type Instruction = readonly [OpcodeName, number, number, number, number];
 
-/** Registers available to one fused program. */
+/** Registers available to one fused program (kRegisters in native/kernels/elementwise/elementwise.h). */
 export const REGISTERS = 64;
+
+/** The opcodes `table` lacks among `wanted`: an addon built before an op was added. */
+export function missingOpcodes(table: Readonly<Record<string, number>>, wanted: readonly string[]): string[] {
+  return wanted.filter((name) => !(name in table));
+}
+
+/** A program as the addon reads it: five int32 per instruction. */
+export function encodeProgram(program: readonly Instruction[], opcodes: Opcodes): Int32Array {
+  return Int32Array.from(program.flatMap(([op, ...operands]) => [opcodes[op], ...operands]));
+}

@@ -1,7 +1,7 @@
 // Convolution and pooling by direct loops: the definition the native im2col kernels are checked against.
 import { NDArray } from '../../ndarray/index.js';
-import type { ConvMode, PoolAttrs } from '../../ops/index.js';
-import type { Kernel } from '../backend.js';
+import type { ConvMode, convOps, PoolAttrs } from '../../ops/index.js';
+import type { KernelsFor } from '../backend.js';
 
 /** Calls visit(b, k, c, i, j, u, v) for every term x[b,c,i-u',j-v'] · w[k,c,u,v] of a convolution. */
 function convTerms(xShape: readonly number[], kernelRows: number, kernelCols: number, outShape: readonly number[], mode: ConvMode, visit: (xi: number, wi: number, oi: number) => void): void {
@@ -26,37 +26,6 @@ function convShape(x: readonly number[], w: readonly number[], mode: ConvMode): 
   return [x[0], w[0], x[2] + grow * (w[2] - 1), x[3] + grow * (w[3] - 1)];
 }
 
-export const conv2dKernel: Kernel = ([x, w], attrs) => {
-  const shape = convShape(x.shape, w.shape, attrs.mode as ConvMode);
-  const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  convTerms(x.shape, w.shape[2], w.shape[3], shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[oi] += x.data[xi] * w.data[wi]));
-  const out = new NDArray(x.dtype, shape);
-  out.data.set(acc);
-  return [out];
-};
-
-export const conv2dInputGradKernel: Kernel = ([gy, w], attrs) => {
-  const mode = attrs.mode as ConvMode;
-  const [, , kh, kw] = w.shape;
-  const grow = mode === 'valid' ? 1 : -1;
-  const shape = [gy.shape[0], w.shape[1], gy.shape[2] + grow * (kh - 1), gy.shape[3] + grow * (kw - 1)];
-  const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  convTerms(shape, kh, kw, gy.shape, mode, (xi, wi, oi) => (acc[xi] += w.data[wi] * gy.data[oi]));
-  const out = new NDArray(gy.dtype, shape);
-  out.data.set(acc);
-  return [out];
-};
-
-export const conv2dWeightGradKernel: Kernel = ([x, gy], attrs) => {
-  const [kh, kw] = attrs.filterShape as number[];
-  const shape = [gy.shape[1], x.shape[1], kh, kw];
-  const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  convTerms(x.shape, kh, kw, gy.shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[wi] += x.data[xi] * gy.data[oi]));
-  const out = new NDArray(x.dtype, shape);
-  out.data.set(acc);
-  return [out];
-};
-
 /** Calls visit(outIndex, inIndex) for each input element of each pooling window, window by window. */
 function poolWindows(shape: readonly number[], { pool: [ph, pw], ignoreBorder }: PoolAttrs, visit: (o: number, i: number) => void): number[] {
   const H = shape[shape.length - 2];
@@ -72,25 +41,55 @@ function poolWindows(shape: readonly number[], { pool: [ph, pw], ignoreBorder }:
   return [...shape.slice(0, -2), OH, OW];
 }
 
-export const maxPool2dKernel: Kernel = ([x], attrs) => {
-  const best: number[] = [];
-  const shape = poolWindows(x.shape, attrs as PoolAttrs, (o, i) => {
-    if (best[o] === undefined || x.data[i] > best[o]) best[o] = x.data[i];
-  });
-  const out = new NDArray(x.dtype, shape);
-  out.data.set(best);
-  return [out];
-};
-
-export const maxPool2dGradKernel: Kernel = ([x, y, gy], attrs) => {
-  const gx = new NDArray(x.dtype, x.shape);
-  const routed = new Uint8Array(y.size);
-  // Each window's gradient goes to the first element equal to its max.
-  poolWindows(x.shape, attrs as PoolAttrs, (o, i) => {
-    if (!routed[o] && x.data[i] === y.data[o]) {
-      gx.data[i] += gy.data[o];
-      routed[o] = 1;
-    }
-  });
-  return [gx];
+/** Convolution and pooling kernels, by op. */
+export const convKernels: KernelsFor<typeof convOps> = {
+  conv2d: ([x, w], attrs) => {
+    const shape = convShape(x.shape, w.shape, attrs.mode as ConvMode);
+    const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
+    convTerms(x.shape, w.shape[2], w.shape[3], shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[oi] += x.data[xi] * w.data[wi]));
+    const out = new NDArray(x.dtype, shape);
+    out.data.set(acc);
+    return [out];
+  },
+  conv2dInputGrad: ([gy, w], attrs) => {
+    const mode = attrs.mode as ConvMode;
+    const [, , kh, kw] = w.shape;
+    const grow = mode === 'valid' ? 1 : -1;
+    const shape = [gy.shape[0], w.shape[1], gy.shape[2] + grow * (kh - 1), gy.shape[3] + grow * (kw - 1)];
+    const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
+    convTerms(shape, kh, kw, gy.shape, mode, (xi, wi, oi) => (acc[xi] += w.data[wi] * gy.data[oi]));
+    const out = new NDArray(gy.dtype, shape);
+    out.data.set(acc);
+    return [out];
+  },
+  conv2dWeightGrad: ([x, gy], attrs) => {
+    const [kh, kw] = attrs.filterShape as number[];
+    const shape = [gy.shape[1], x.shape[1], kh, kw];
+    const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
+    convTerms(x.shape, kh, kw, gy.shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[wi] += x.data[xi] * gy.data[oi]));
+    const out = new NDArray(x.dtype, shape);
+    out.data.set(acc);
+    return [out];
+  },
+  maxPool2d: ([x], attrs) => {
+    const best: number[] = [];
+    const shape = poolWindows(x.shape, attrs as PoolAttrs, (o, i) => {
+      if (best[o] === undefined || x.data[i] > best[o]) best[o] = x.data[i];
+    });
+    const out = new NDArray(x.dtype, shape);
+    out.data.set(best);
+    return [out];
+  },
+  maxPool2dGrad: ([x, y, gy], attrs) => {
+    const gx = new NDArray(x.dtype, x.shape);
+    const routed = new Uint8Array(y.size);
+    // Each window's gradient goes to the first element equal to its max.
+    poolWindows(x.shape, attrs as PoolAttrs, (o, i) => {
+      if (!routed[o] && x.data[i] === y.data[o]) {
+        gx.data[i] += gy.data[o];
+        routed[o] = 1;
+      }
+    });
+    return [gx];
+  },
 };

@@ -1,7 +1,7 @@
 // Element-wise kernels: one scalar function per op, and one broadcasting loop that runs them all.
 import { allocate, broadcastShapes, broadcastStrides, NDArray, sameShape } from '../../ndarray/index.js';
-import type { ElementwiseName } from '../../ops/index.js';
-import type { Kernel } from '../backend.js';
+import type { ElementwiseName, elementwiseOps } from '../../ops/index.js';
+import type { Kernel, KernelsFor } from '../backend.js';
 import { checkBroadcast, walk } from './strided.js';
 
 const stableSigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -22,7 +22,7 @@ export const scalarFunctions: Record<ElementwiseName, (...args: number[]) => num
   tanh: Math.tanh,
   sigmoid: stableSigmoid,
   softplus: stableSoftplus,
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => (x <= 0 ? 0 : x), // NaN stays NaN, as max(x, 0) in C++ and NumPy
   reciprocal: (x) => 1 / x,
   cos: Math.cos,
   sin: Math.sin,
@@ -35,7 +35,10 @@ export const scalarFunctions: Record<ElementwiseName, (...args: number[]) => num
   pow: Math.pow,
   maximum: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
   minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
-  mod: (a, b) => a - Math.floor(a / b) * b,
+  mod: (a, b) => {
+    const r = a % b; // exact, unlike a - floor(a / b) * b
+    return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+  },
   lt: (a, b) => bool(a < b),
   gt: (a, b) => bool(a > b),
   le: (a, b) => bool(a <= b),
@@ -70,8 +73,12 @@ export function elementwiseKernel(f: (...args: number[]) => number): Kernel {
   };
 }
 
-export const elementwiseKernels = Object.fromEntries(
+const scalarKernels = Object.fromEntries(
   Object.entries(scalarFunctions).map(([name, f]) => [name, elementwiseKernel(f)]),
 ) as Record<ElementwiseName, Kernel>;
 
-export const castKernel: Kernel = ([x], _attrs, node) => [x.astype(node.outputs[0].type.dtype)];
+/** Element-wise kernels, by op: one per scalar function, and cast. */
+export const elementwiseKernels: KernelsFor<typeof elementwiseOps> = {
+  ...scalarKernels,
+  cast: ([x], _attrs, node) => [x.astype(node.outputs[0].type.dtype)],
+};

@@ -1,8 +1,8 @@
 // Indexing kernels: basic subtensors as strided views (copied), advanced ones by index arrays, and the
 // increments that scatter gradients back.
 import { broadcastShapes, broadcastStrides, NDArray, sizeOf, stridesOf, type TypedArray } from '../../ndarray/index.js';
-import { resolveSlice, type Bound, type IndexEntry } from '../../ops/index.js';
-import type { Kernel } from '../backend.js';
+import { type Bound, type IndexEntry, type indexingOps, resolveSlice } from '../../ops/index.js';
+import type { KernelsFor } from '../backend.js';
 import { checkBroadcast, gather, walk } from './strided.js';
 
 export interface View {
@@ -36,11 +36,6 @@ export function basicView(shape: readonly number[], entries: readonly IndexEntry
   return view;
 }
 
-export const subtensorKernel: Kernel = ([x, ...bounds], attrs) => {
-  const v = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
-  return [gather(x.data, v.shape, v.strides, v.offset, x.dtype)];
-};
-
 /** Adds (or writes) y, broadcast, into the elements of `target` that a view addresses. */
 function scatterInto(target: TypedArray, v: View, y: NDArray, set: boolean): void {
   const ys = y.data;
@@ -48,14 +43,6 @@ function scatterInto(target: TypedArray, v: View, y: NDArray, set: boolean): voi
     target[v.offset + t] = set ? ys[s] : target[v.offset + t] + ys[s];
   });
 }
-
-export const incSubtensorKernel: Kernel = ([x, y, ...bounds], attrs, node) => {
-  const out = x.clone();
-  const view = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
-  checkBroadcast('incSubtensor', 'y', node.inputs[1].type, y.shape, view.shape);
-  scatterInto(out.data, view, y, attrs.set as boolean);
-  return [out];
-};
 
 /** For each element of the broadcast index arrays, the flat offset of the row of x it picks. */
 function advancedOffsets(x: NDArray, indices: readonly NDArray[]): { shape: number[]; offsets: Int32Array; rowSize: number } {
@@ -76,24 +63,37 @@ function advancedOffsets(x: NDArray, indices: readonly NDArray[]): { shape: numb
   return { shape, offsets, rowSize: sizeOf(x.shape.slice(indices.length)) };
 }
 
-export const advancedSubtensorKernel: Kernel = ([x, ...indices]) => {
-  const { shape, offsets, rowSize } = advancedOffsets(x, indices);
-  const out = new NDArray(x.dtype, [...shape, ...x.shape.slice(indices.length)]);
-  offsets.forEach((off, n) => out.data.set(x.data.subarray(off, off + rowSize), n * rowSize));
-  return [out];
-};
-
-export const advancedIncSubtensorKernel: Kernel = ([x, y, ...indices], attrs, node) => {
-  const { shape, offsets, rowSize } = advancedOffsets(x, indices);
-  const regionShape = [...shape, ...x.shape.slice(indices.length)];
-  checkBroadcast('advancedIncSubtensor', 'y', node.inputs[1].type, y.shape, regionShape);
-  const yb = broadcastStrides(y.shape, regionShape);
-  const out = x.clone();
-  const set = attrs.set as boolean;
-  // Repeated indices accumulate (np.add.at semantics), as an embedding gradient needs.
-  walk(regionShape, [yb], (n, [s]) => {
-    const t = offsets[Math.floor(n / rowSize)] + (n % rowSize);
-    out.data[t] = set ? y.data[s] : out.data[t] + y.data[s];
-  });
-  return [out];
+/** Indexing kernels, by op. */
+export const indexingKernels: KernelsFor<typeof indexingOps> = {
+  subtensor: ([x, ...bounds], attrs) => {
+    const v = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
+    return [gather(x.data, v.shape, v.strides, v.offset, x.dtype)];
+  },
+  incSubtensor: ([x, y, ...bounds], attrs, node) => {
+    const out = x.clone();
+    const view = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
+    checkBroadcast('incSubtensor', 'y', node.inputs[1].type, y.shape, view.shape);
+    scatterInto(out.data, view, y, attrs.set as boolean);
+    return [out];
+  },
+  advancedSubtensor: ([x, ...indices]) => {
+    const { shape, offsets, rowSize } = advancedOffsets(x, indices);
+    const out = new NDArray(x.dtype, [...shape, ...x.shape.slice(indices.length)]);
+    offsets.forEach((off, n) => out.data.set(x.data.subarray(off, off + rowSize), n * rowSize));
+    return [out];
+  },
+  advancedIncSubtensor: ([x, y, ...indices], attrs, node) => {
+    const { shape, offsets, rowSize } = advancedOffsets(x, indices);
+    const regionShape = [...shape, ...x.shape.slice(indices.length)];
+    checkBroadcast('advancedIncSubtensor', 'y', node.inputs[1].type, y.shape, regionShape);
+    const yb = broadcastStrides(y.shape, regionShape);
+    const out = x.clone();
+    const set = attrs.set as boolean;
+    // Repeated indices accumulate (np.add.at semantics), as an embedding gradient needs.
+    walk(regionShape, [yb], (n, [s]) => {
+      const t = offsets[Math.floor(n / rowSize)] + (n % rowSize);
+      out.data[t] = set ? y.data[s] : out.data[t] + y.data[s];
+    });
+    return [out];
+  },
 };

@@ -1,9 +1,9 @@
 // Matrix products by plain loops (i-k-j order, so the inner loop runs along rows).
 import { NDArray } from '../../ndarray/index.js';
-import type { DotAttrs } from '../../ops/index.js';
-import type { Kernel } from '../backend.js';
+import type { DotAttrs, linalgOps } from '../../ops/index.js';
+import type { Kernel, KernelsFor } from '../backend.js';
 
-export const dotKernel: Kernel = ([a, b], attrs, node) => {
+const dotKernel: Kernel = ([a, b], attrs, node) => {
   const { transA, transB } = attrs as DotAttrs;
   const dtype = node.outputs[0].type.dtype;
   // Vectors act as a 1×k row (left) or k×1 column (right).
@@ -28,14 +28,18 @@ export const dotKernel: Kernel = ([a, b], attrs, node) => {
   return [result];
 };
 
-/** β·C + α·op(A)·op(B): the product by dotKernel, the sum in float64; β = 0 never reads C (as BLAS). */
-export const gemmKernel: Kernel = ([c, alpha, a, b, beta], attrs, node, allocate) => {
-  const [product] = dotKernel([a, b], attrs, node, allocate);
-  if (product.shape[0] !== c.shape[0] || product.shape[1] !== c.shape[1]) {
-    throw new Error(`gemm: c has shape [${c.shape.join(', ')}] but the product [${product.shape.join(', ')}]`);
-  }
-  const [al, be] = [alpha.data[0], beta.data[0]];
-  const result = new NDArray(node.outputs[0].type.dtype, c.shape);
-  for (let i = 0; i < result.size; i++) result.data[i] = (be === 0 ? 0 : be * c.data[i]) + al * product.data[i];
-  return [result];
+/** Linear-algebra kernels, by op. */
+export const linalgKernels: KernelsFor<typeof linalgOps> = {
+  dot: dotKernel,
+  /** β·C + α·op(A)·op(B): the product by dotKernel, the sum in float64; β = 0 never reads C (as BLAS). */
+  gemm: ([c, alpha, a, b, beta], attrs, node, allocate) => {
+    const [product] = dotKernel([a, b], attrs, node, allocate);
+    if (product.shape[0] !== c.shape[0] || product.shape[1] !== c.shape[1]) {
+      throw new Error(`gemm: c has shape [${c.shape.join(', ')}] but the product [${product.shape.join(', ')}]`);
+    }
+    const [al, be] = [alpha.data[0], beta.data[0]];
+    const result = new NDArray(node.outputs[0].type.dtype, c.shape);
+    for (let i = 0; i < result.size; i++) result.data[i] = (be === 0 ? 0 : be * c.data[i]) + al * product.data[i];
+    return [result];
+  },
 };

@@ -1,7 +1,8 @@
 // Softmax, log-softmax and softmax cross-entropy along the last axis, max-subtracted so that large
 // inputs stay finite.
 import { NDArray } from '../../ndarray/index.js';
-import type { Kernel } from '../backend.js';
+import type { nnetOps } from '../../ops/index.js';
+import type { Kernel, KernelsFor } from '../backend.js';
 
 function rowwise(log: boolean): Kernel {
   return ([x]) => {
@@ -24,9 +25,6 @@ function rowwise(log: boolean): Kernel {
     return [out];
   };
 }
-
-export const softmaxKernel = rowwise(false);
-export const logSoftmaxKernel = rowwise(true);
 
 /** Checks that y (and g, for the gradient) hold one entry per row of the [rows, cols] matrix z. */
 export function checkLabelRows(op: string, z: NDArray, y: NDArray, g?: NDArray): void {
@@ -56,21 +54,25 @@ function forEachRow(z: NDArray, rows: number, cols: number, visit: (i: number, b
   }
 }
 
-export const softmaxCrossentropyKernel: Kernel = ([z, y]) => {
-  const { rows, cols } = labelsOf('softmaxCrossentropy', z, y);
-  const loss = new NDArray(z.dtype, [rows]);
-  forEachRow(z, rows, cols, (i, base, max, total) => {
-    loss.data[i] = Math.log(total) - (z.data[base + y.data[i]] - max);
-  });
-  return [loss];
-};
-
-export const softmaxCrossentropyGradKernel: Kernel = ([g, z, y]) => {
-  const { rows, cols } = labelsOf('softmaxCrossentropyGrad', z, y, g);
-  const dz = new NDArray(z.dtype, z.shape);
-  forEachRow(z, rows, cols, (i, base, max, total) => {
-    for (let j = 0; j < cols; j++) dz.data[base + j] = (g.data[i] * Math.exp(z.data[base + j] - max)) / total;
-    dz.data[base + y.data[i]] -= g.data[i];
-  });
-  return [dz];
+/** Neural-network kernels, by op. */
+export const nnetKernels: KernelsFor<typeof nnetOps> = {
+  softmax: rowwise(false),
+  logSoftmax: rowwise(true),
+  softmaxCrossentropy: ([z, y]) => {
+    const { rows, cols } = labelsOf('softmaxCrossentropy', z, y);
+    const loss = new NDArray(z.dtype, [rows]);
+    forEachRow(z, rows, cols, (i, base, max, total) => {
+      loss.data[i] = Math.log(total) - (z.data[base + y.data[i]] - max);
+    });
+    return [loss];
+  },
+  softmaxCrossentropyGrad: ([g, z, y]) => {
+    const { rows, cols } = labelsOf('softmaxCrossentropyGrad', z, y, g);
+    const dz = new NDArray(z.dtype, z.shape);
+    forEachRow(z, rows, cols, (i, base, max, total) => {
+      for (let j = 0; j < cols; j++) dz.data[base + j] = (g.data[i] * Math.exp(z.data[base + j] - max)) / total;
+      dz.data[base + y.data[i]] -= g.data[i];
+    });
+    return [dz];
+  },
 };

@@ -1,7 +1,7 @@
 // Reduction kernels: every element is folded into the output slot its kept axes address.
 import { allocate, NDArray, sizeOf, stridesOf } from '../../ndarray/index.js';
-import type { ReduceAttrs } from '../../ops/index.js';
-import type { Kernel } from '../backend.js';
+import type { ReduceAttrs, reduceOps } from '../../ops/index.js';
+import type { Kernel, KernelsFor } from '../backend.js';
 import { walk } from './strided.js';
 
 type Fold = { init: number; step: (acc: number, x: number) => number };
@@ -61,7 +61,8 @@ function argKernel(better: (x: number, best: number) => boolean): Kernel {
   };
 }
 
-export const reduceKernels = {
+/** Reduction kernels, by op. */
+export const reduceKernels: KernelsFor<typeof reduceOps> = {
   sum: foldKernel(folds.sum),
   prod: foldKernel(folds.prod),
   max: foldKernel(folds.max),

@@ -8,9 +8,9 @@
 #include <cmath>
 #include <vector>
 
-#include "parallel.h"
-#include "scalar-ops.h"
-#include "vector-math.h"
+#include "../parallel.h"
+#include "../scalar.h"
+#include "../vector-math.h"
 
 namespace nabla {
 namespace {

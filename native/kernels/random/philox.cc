@@ -1,7 +1,7 @@
 // Philox4x32-10: ten rounds of two 32x32→64 multiplies, with a Weyl sequence on the key.
 #include "philox.h"
 
-#include "parallel.h"
+#include "../parallel.h"
 
 namespace nabla {
 namespace {

@@ -10,8 +10,8 @@
 #include <cstring>
 #include <vector>
 
-#include "gemm.h"
-#include "parallel.h"
+#include "../linalg/gemm.h"
+#include "../parallel.h"
 
 namespace nabla {
 namespace {

@@ -5,7 +5,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "parallel.h"
+#include "../parallel.h"
 #include "register-block.h"
 
 namespace nabla {

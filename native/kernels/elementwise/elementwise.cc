@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <vector>
 
+#include "../parallel.h"
 #include "broadcast-layout.h"
-#include "parallel.h"
-#include "scalar-ops.h"
+#include "instruction-set.h"
 
 namespace nabla {
 namespace {
@@ -66,52 +66,24 @@ inline void ternary(T* d, const T* a, const T* b, const T* c, int n, F f) {
   for (int i = 0; i < n; ++i) d[i] = f(a[i], b[i], c[i]);
 }
 
+// One instruction over a block: the switch is generated from the instruction set.
 template <class T>
 void apply(int op, T* d, const T* a, const T* b, const T* c, int n) {
   using namespace scalar;
+#define NABLA_UNARY_CASE(id, name, expr) \
+  case k##id: return unary(d, a, n, [](T x) { return expr; });
+#define NABLA_BINARY_CASE(id, name, expr) \
+  case k##id: return binary(d, a, b, n, [](T x, T y) { return expr; });
+#define NABLA_TERNARY_CASE(id, name, expr) \
+  case k##id: return ternary(d, a, b, c, n, [](T x, T y, T z) { return expr; });
   switch (op) {
-    case kNeg: return unary(d, a, n, [](T x) { return -x; });
-    case kAbs: return unary(d, a, n, [](T x) { return std::abs(x); });
-    case kSign: return unary(d, a, n, [](T x) { return sign(x); });
-    case kSqrt: return unary(d, a, n, [](T x) { return std::sqrt(x); });
-    case kSquare: return unary(d, a, n, [](T x) { return x * x; });
-    case kExp: return unary(d, a, n, [](T x) { return std::exp(x); });
-    case kLog: return unary(d, a, n, [](T x) { return std::log(x); });
-    case kLog1p: return unary(d, a, n, [](T x) { return std::log1p(x); });
-    case kTanh: return unary(d, a, n, [](T x) { return std::tanh(x); });
-    case kSigmoid: return unary(d, a, n, [](T x) { return sigmoid(x); });
-    case kSoftplus: return unary(d, a, n, [](T x) { return softplus(x); });
-    case kRelu: return unary(d, a, n, [](T x) { return maximum(x, T(0)); });
-    case kReciprocal: return unary(d, a, n, [](T x) { return T(1) / x; });
-    case kExpm1: return unary(d, a, n, [](T x) { return std::expm1(x); });
-    case kCos: return unary(d, a, n, [](T x) { return std::cos(x); });
-    case kSin: return unary(d, a, n, [](T x) { return std::sin(x); });
-    case kFloor: return unary(d, a, n, [](T x) { return std::floor(x); });
-    case kCopy: return unary(d, a, n, [](T x) { return x; });
-    case kNot: return unary(d, a, n, [](T x) { return truth<T>(x == 0); });
-    case kTrunc: return unary(d, a, n, [](T x) { return std::trunc(x); });
-
-    case kAdd: return binary(d, a, b, n, [](T x, T y) { return x + y; });
-    case kSub: return binary(d, a, b, n, [](T x, T y) { return x - y; });
-    case kMul: return binary(d, a, b, n, [](T x, T y) { return x * y; });
-    case kDiv: return binary(d, a, b, n, [](T x, T y) { return x / y; });
-    case kPow: return binary(d, a, b, n, [](T x, T y) { return std::pow(x, y); });
-    case kMaximum: return binary(d, a, b, n, [](T x, T y) { return maximum(x, y); });
-    case kMinimum: return binary(d, a, b, n, [](T x, T y) { return minimum(x, y); });
-    case kLt: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x < y); });
-    case kGt: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x > y); });
-    case kLe: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x <= y); });
-    case kGe: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x >= y); });
-    case kEq: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x == y); });
-    case kNeq: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x != y); });
-    case kAnd: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x != 0 && y != 0); });
-    case kOr: return binary(d, a, b, n, [](T x, T y) { return truth<T>(x != 0 || y != 0); });
-    case kMod: return binary(d, a, b, n, [](T x, T y) { return mod(x, y); });
-
-    case kWhere: return ternary(d, a, b, c, n, [](T p, T x, T y) { return p != 0 ? x : y; });
-    case kClip:
-      return ternary(d, a, b, c, n, [](T x, T lo, T hi) { return minimum(maximum(x, lo), hi); });
+    NABLA_UNARY_OPS(NABLA_UNARY_CASE)
+    NABLA_BINARY_OPS(NABLA_BINARY_CASE)
+    NABLA_TERNARY_OPS(NABLA_TERNARY_CASE)
   }
+#undef NABLA_UNARY_CASE
+#undef NABLA_BINARY_CASE
+#undef NABLA_TERNARY_CASE
 }
 
 template <class T>

@@ -1,5 +1,5 @@
-// The scalar meaning of each element-wise opcode, written once for float and double.
-// The opcode numbers are a contract: src/backends/native/opcodes.ts mirrors them.
+// Scalar helpers shared by the kernels, written once for float and double: the NaN-propagating
+// maximum and minimum, and the numerically careful forms of sigmoid, softplus and floored modulo.
 #pragma once
 
 #include <cmath>
@@ -7,31 +7,6 @@
 #include "vector-math.h"
 
 namespace nabla {
-
-enum Opcode : int {
-  kInput = 0,  // dst = inputs[a] at this element
-  kConst = 1,  // dst = consts[a]
-
-  kNeg = 10, kAbs = 11, kSign = 12, kSqrt = 13, kSquare = 14, kExp = 15, kLog = 16,
-  kLog1p = 17, kTanh = 18, kSigmoid = 19, kSoftplus = 20, kRelu = 21, kReciprocal = 22,
-  kExpm1 = 23, kCos = 24, kSin = 25, kFloor = 26, kCopy = 27, kNot = 28, kTrunc = 29,
-
-  kAdd = 40, kSub = 41, kMul = 42, kDiv = 43, kPow = 44, kMaximum = 45, kMinimum = 46,
-  kLt = 47, kGt = 48, kLe = 49, kGe = 50, kEq = 51, kNeq = 52, kAnd = 53, kOr = 54, kMod = 55,
-
-  kWhere = 70, kClip = 71,
-};
-
-// How many register operands an opcode reads (0 for input and const, whose `a` is an index
-// into the inputs or consts), or -1 for an unknown opcode.
-inline int operandCount(int op) {
-  if (op == kInput || op == kConst) return 0;
-  if (op >= kNeg && op <= kTrunc) return 1;
-  if (op >= kAdd && op <= kMod) return 2;
-  if (op == kWhere || op == kClip) return 3;
-  return -1;
-}
-
 namespace scalar {
 
 // maximum/minimum propagate NaN from either side, as Math.max and numpy.maximum do.

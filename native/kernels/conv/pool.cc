@@ -8,8 +8,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "parallel.h"
-#include "scalar-ops.h"
+#include "../parallel.h"
+#include "../scalar.h"
 
 namespace nabla {
 namespace {

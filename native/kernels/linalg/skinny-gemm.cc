@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "parallel.h"
+#include "../parallel.h"
 #include "register-block.h"
 
 namespace nabla {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "dtype.h"
+#include "../dtype.h"
 
 namespace nabla {
 

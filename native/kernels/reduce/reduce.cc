@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <limits>
 
-#include "dtype.h"
-#include "parallel.h"
-#include "scalar-ops.h"
+#include "../dtype.h"
+#include "../parallel.h"
+#include "../scalar.h"
 
 namespace nabla {
 namespace {
