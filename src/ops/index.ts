@@ -1,5 +1,6 @@
 // ops/: every op declaration, by family, and the method syntax on variables.
-import './methods.js';
+import { provideMethodOps } from '../graph/variable.js';
+import { methodOps } from './methods.js';
 import { elementwiseOps, castOp } from './elementwise.js';
 import { reduceOps } from './reduce.js';
 import { arangeOp, broadcastLikeOp, concatenateOp, dimshuffleOp, makeVectorOp, reshapeOp, shapeOp, splitOp } from './shape.js';
@@ -8,6 +9,8 @@ import { advancedIncSubtensorOp, advancedSubtensorOp, incSubtensorOp, subtensorO
 import { logSoftmaxOp, softmaxCrossentropyGradOp, softmaxCrossentropyOp, softmaxOp } from './nnet.js';
 import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, maxPool2dGradOp, maxPool2dOp } from './conv.js';
 import { randomUniformOp } from './random.js';
+
+provideMethodOps(methodOps);
 
 /** Every primitive op, by name: backends must give a kernel for each (KernelTable is keyed by these). */
 export const allOps = {
