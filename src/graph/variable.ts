@@ -2,14 +2,35 @@
 import { NDArray, formatShape } from '../ndarray/index.js';
 import type { AnyOp, Attrs } from './op.js';
 import { TensorType } from './type.js';
+import { VariableMethods, type MethodOps } from './variable-methods.js';
 
 let nextId = 0;
 
+// What the methods call lives in lower layers, which hand it over when they load: ops/index.ts the op
+// functions behind x.add(y), x.sum(), ..., compile/index.ts the compiler behind x.eval().
+let methodOps: MethodOps<Variable> | undefined;
+let evaluate: ((x: Variable) => NDArray | number) | undefined;
+
+/** Gives Variable's methods (x.add(y), x.dot(W), x.sum(), ...) their op functions; ops/index.ts calls it. */
+export function provideMethodOps(ops: MethodOps<Variable>): void {
+  methodOps = ops;
+}
+
+/** Gives `x.eval()` the function that compiles and runs an expression; compile/index.ts calls it. */
+export function provideEval(evaluator: (x: Variable) => NDArray | number): void {
+  evaluate = evaluator;
+}
+
+function notLoaded(what: string, layer: 'ops' | 'compile'): never {
+  const index = `src/${layer}/index.ts`;
+  throw new Error(`${what} that ${index} provides, and nothing has imported it yet: import nabla (src/index.ts) or ${index} first`);
+}
+
 /**
  * A symbolic tensor: an input (no owner), a constant, a shared variable, or an output of an Apply.
- * Methods such as `add`, `dot` and `sum` are attached by ops/methods.ts.
+ * Its methods (`add`, `dot`, `sum`, `T`, ...) are in variable-methods.ts.
  */
-export class Variable {
+export class Variable extends VariableMethods<Variable> {
   readonly id = nextId++;
   readonly type: TensorType;
   readonly owner: Apply | null;
@@ -18,6 +39,7 @@ export class Variable {
   name: string | undefined;
 
   constructor(type: TensorType, owner: Apply | null = null, index = 0, name?: string) {
+    super();
     this.type = type;
     this.owner = owner;
     this.index = index;
@@ -32,8 +54,21 @@ export class Variable {
     return this.type.rank;
   }
 
-  toString(): string {
+  /** Computes this expression (it must need no inputs); a scalar comes back as a number. */
+  eval(): NDArray | number {
+    return (evaluate ?? notLoaded('x.eval() calls the compiler', 'compile'))(this);
+  }
+
+  override toString(): string {
     return this.name ?? `<${this.type}>`;
+  }
+
+  protected override get self(): Variable {
+    return this;
+  }
+
+  protected override get ops(): MethodOps<Variable> {
+    return methodOps ?? notLoaded("Variable's methods (x.add(y), x.T, ...) call op functions", 'ops');
   }
 }
 
