@@ -1,6 +1,6 @@
 // The backend interface: a kernel per primitive op, keyed by op name, plus a name for messages.
 import { NDArray, type DType } from '../ndarray/index.js';
-import type { Attrs } from '../graph/op.js';
+import type { Attrs } from '../graph/variable.js';
 import type { Apply } from '../graph/variable.js';
 import type { Phase } from '../graph/rewrite.js';
 import type { OpName } from '../ops/index.js';

@@ -4,6 +4,7 @@ import { topoSort } from '../graph/traverse.js';
 import { Variable } from '../graph/variable.js';
 import { add, asVariable, cast, zerosLike } from '../ops/index.js';
 import { stabilize } from './stabilize.js';
+import { sumToType } from './sum-to-type.js';
 
 export interface GradOptions {
   /** Variables treated as constants: no gradient flows through them (the sample in CD learning). */
@@ -58,7 +59,8 @@ export function grad(cost: Variable, wrt: Variable | readonly Variable[], option
     const inputGrads = node.op.grad(node.inputs, node.outputs, outputGrads, node.attrs);
     node.inputs.forEach((input, k) => {
       const g = inputGrads[k];
-      if (g && dependent.has(input) && input.dtype !== 'int32') accumulate(input, g.dtype === input.dtype ? g : cast(g, input.dtype));
+      if (!g || !dependent.has(input) || input.dtype === 'int32') return;
+      accumulate(input, node.op.broadcasts ? sumToType(g, input.type) : g.dtype === input.dtype ? g : cast(g, input.dtype));
     });
   }
 

@@ -1,6 +1,6 @@
 // Convolution and pooling over the last two axes of image batches: conv2d (true convolution, as
 // Theano's conv2d, in 'valid' and 'full' modes) and non-overlapping max-pooling, with their gradients.
-import type { Op } from '../graph/op.js';
+import type { Op } from '../graph/variable.js';
 import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
 import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';

@@ -1,8 +1,8 @@
 // The helpers every op family uses: declaring an op, turning plain values into graph constants,
-// and applying an op to get its output variables.
+// applying an op to get its output variables, and the broadcasting rule of type checks.
 import { array, NDArray, type DType, type Nested, type TypedArray } from '../ndarray/index.js';
-import type { AnyOp, Attrs, Op } from '../graph/op.js';
-import { applyOp, Constant, Variable } from '../graph/variable.js';
+import { applyOp, Constant, Variable, type AnyOp, type Attrs, type Op } from '../graph/variable.js';
+import type { StaticShape, TensorType } from '../graph/type.js';
 
 /** Anything an op accepts where a tensor is expected: plain numbers and arrays become constants. */
 export type TensorLike = Variable | NDArray | Nested | TypedArray;
@@ -50,4 +50,21 @@ export function apply1<A extends Attrs>(op: Op<A>, inputs: readonly Variable[], 
 export function typeError(op: string, names: readonly string[], types: readonly { toString(): string }[], reason: string): Error {
   const described = types.map((t, i) => `${names[i] ?? `input ${i}`} is ${t}`).join(' and ');
   return new Error(`${op}: ${described}; ${reason}`);
+}
+
+/** The static shape `types` broadcast to, or an error naming the op and both types. */
+export function broadcastTypes(op: string, names: readonly string[], types: readonly TensorType[]): StaticShape {
+  const rank = Math.max(...types.map((t) => t.rank));
+  const out: (number | null)[] = new Array(rank).fill(1);
+  types.forEach((t) => {
+    const pad = rank - t.rank;
+    t.shape.forEach((d, i) => {
+      const o = out[pad + i];
+      if (o === 1) out[pad + i] = d;
+      else if (d !== 1 && d !== null && o !== null && d !== o) {
+        throw typeError(op, names, types, `axis ${pad + i} differs (${o} vs ${d}) and neither is 1`);
+      } else if (o === null && d !== 1) out[pad + i] = d;
+    });
+  });
+  return out;
 }

@@ -1,11 +1,10 @@
 // Element-wise ops: one declaration per scalar function, with broadcasting by Theano's rule (an axis
-// broadcasts only when known to have size 1) and gradients summed back to each input's shape.
+// broadcasts only when known to have size 1); reverse mode sums each gradient back to its input's shape.
 import { floatOf, upcast, type DType } from '../ndarray/index.js';
-import type { Op } from '../graph/op.js';
-import { TensorType, type StaticShape } from '../graph/type.js';
+import type { Op } from '../graph/variable.js';
+import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariables, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
-import { sum } from './reduce.js';
+import { apply1, asVariables, broadcastTypes, defineOp, opTable, type TensorLike } from './define-op.js';
 
 type Grads = (Variable | null)[];
 
@@ -18,23 +17,6 @@ interface ElementwiseSpec<N extends string> {
   grad?: (x: readonly Variable[], y: Variable, gy: Variable) => Grads;
 }
 
-/** The static shape `types` broadcast to, or an error naming the op and both types. */
-export function broadcastTypes(op: string, names: readonly string[], types: readonly TensorType[]): StaticShape {
-  const rank = Math.max(...types.map((t) => t.rank));
-  const out: (number | null)[] = new Array(rank).fill(1);
-  types.forEach((t) => {
-    const pad = rank - t.rank;
-    t.shape.forEach((d, i) => {
-      const o = out[pad + i];
-      if (o === 1) out[pad + i] = d;
-      else if (d !== 1 && d !== null && o !== null && d !== o) {
-        throw typeError(op, names, types, `axis ${pad + i} differs (${o} vs ${d}) and neither is 1`);
-      } else if (o === null && d !== 1) out[pad + i] = d;
-    });
-  });
-  return out;
-}
-
 function resultDType(rule: ResultDType, dtypes: DType[]): DType {
   if (typeof rule === 'function') return rule(dtypes);
   if (rule === 'int32') return 'int32';
@@ -42,28 +24,17 @@ function resultDType(rule: ResultDType, dtypes: DType[]): DType {
   return rule === 'float' ? floatOf(widest) : widest;
 }
 
-/** Sums a gradient over the axes along which `type` was broadcast, so it matches `type` again. */
-export function sumToType(g: Variable, type: TensorType): Variable {
-  const lead = g.ndim - type.rank;
-  const axes: number[] = [];
-  for (let i = 0; i < g.ndim; i++) {
-    if (i < lead || (type.shape[i - lead] === 1 && g.type.shape[i] !== 1)) axes.push(i);
-  }
-  let out = axes.length ? sum(g, axes, true) : g;
-  if (lead > 0) out = out.dimshuffle(Array.from({ length: type.rank }, (_, i) => i + lead));
-  return out.dtype === type.dtype ? out : cast(out, type.dtype);
-}
-
 function elementwiseOp<const N extends string>(spec: ElementwiseSpec<N>): Op<Record<string, never>, N> {
   const op = defineOp({
     name: spec.name,
     inputs: spec.inputs,
     elementwise: true,
+    broadcasts: true,
     type: (types: readonly TensorType[]) => [new TensorType(resultDType(spec.result, types.map((t) => t.dtype)), broadcastTypes(spec.name, spec.inputs, types))],
     // Ops without a gradient rule (sign, comparisons) are piecewise constant: their gradient is zero.
     grad: (inputs: readonly Variable[], outputs: readonly Variable[], [gy]: readonly (Variable | null)[]): Grads => {
       if (!gy || !spec.grad) return inputs.map(() => null);
-      return spec.grad(inputs, outputs[0], gy).map((g, i) => (g && inputs[i].dtype !== 'int32' ? sumToType(g, inputs[i].type) : null));
+      return spec.grad(inputs, outputs[0], gy).map((g, i) => (inputs[i].dtype !== 'int32' ? g : null));
     },
   });
   return op;

@@ -1,10 +1,9 @@
 // Indexing: basic (integers and slices, possibly symbolic) and advanced (integer arrays on the leading
 // axes, as in logp[arange(n), y]), each with the increment op that is its gradient.
-import type { Op } from '../graph/op.js';
+import type { Op } from '../graph/variable.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
 import { applyOp, Constant, Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
-import { broadcastTypes, sumToType } from './elementwise.js';
+import { apply1, asVariable, asVariables, broadcastTypes, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
 import { zerosLike } from './shape.js';
 
 /** A slice bound or index: a literal, or which of the node's scalar bound inputs (0-based) holds it. */
@@ -58,17 +57,19 @@ function incrementType(name: string, x: TensorType, y: TensorType, regionShape: 
 
 /**
  * The gradient of x[region] += y, or of x[region] = y when `set` (which cuts x's gradient in the region):
- * `zeroRegion(gy)` is gy with the region zeroed, `region(gy)` the region of gy.
+ * `zeroRegion(gy)` is gy with the region zeroed, `region(gy)` the region of gy, which reverse mode sums back
+ * to y's type where y was broadcast into the region (the ops declare `broadcasts`).
  */
 function incrementGrad(x: Variable, y: Variable, gy: Variable | null, set: boolean, zeroRegion: (gy: Variable) => Variable, region: (gy: Variable) => Variable) {
   if (!gy) return [null, null];
   const gx = set ? zeroRegion(gy) : gy;
-  return [x.dtype === 'int32' ? null : gx, y.dtype === 'int32' ? null : sumToType(region(gy), y.type)];
+  return [x.dtype === 'int32' ? null : gx, y.dtype === 'int32' ? null : region(gy)];
 }
 
 export const incSubtensorOp: Op<{ entries: IndexEntry[]; set: boolean }, 'incSubtensor'> = defineOp({
   name: 'incSubtensor',
   inputs: ['x', 'y', 'bounds'],
+  broadcasts: true,
   type: ([x, y], { entries }: { entries: IndexEntry[]; set: boolean }) => incrementType('incSubtensor', x, y, subtensorShape('incSubtensor', x, entries)),
   grad: ([x, y, ...bounds], _out, [gy], attrs) => [
     ...incrementGrad(x, y, gy, attrs.set, (g) => apply1(incSubtensorOp, [g, zerosLike(y), ...bounds], attrs), (g) => apply1(subtensorOp, [g, ...bounds], { entries: attrs.entries })),
@@ -94,6 +95,7 @@ export const advancedSubtensorOp = defineOp({
 export const advancedIncSubtensorOp: Op<{ set: boolean }, 'advancedIncSubtensor'> = defineOp({
   name: 'advancedIncSubtensor',
   inputs: ['x', 'y', 'indices'],
+  broadcasts: true,
   type: ([x, y, ...indices], _attrs: { set: boolean }) => incrementType('advancedIncSubtensor', x, y, advancedShape('advancedIncSubtensor', x, indices)),
   grad: ([x, y, ...indices], _out, [gy], attrs) => [
     ...incrementGrad(x, y, gy, attrs.set, (g) => apply1(advancedIncSubtensorOp, [g, zerosLike(y), ...indices], attrs), (g) => apply1(advancedSubtensorOp, [g, ...indices], {})),

@@ -1,10 +1,10 @@
 // Neural-network ops: softmax and log-softmax (primitives the stabilising rewrites recognise) and the
 // losses and penalties built from them.
-import type { Attrs, Op } from '../graph/op.js';
+import type { Attrs, Op } from '../graph/variable.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
-import { abs, add, broadcastTypes, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
+import { apply1, asVariable, asVariables, broadcastTypes, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
+import { abs, add, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
 import { arange, onesLike, shape } from './shape.js';
 import { at } from './indexing.js';

@@ -3,9 +3,7 @@
 import { normalizeAxis, upcast } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import { applyOp, Constant, type Variable } from '../graph/variable.js';
-import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
-import { broadcastTypes, sumToType } from './elementwise.js';
-import { at } from './indexing.js';
+import { apply1, asVariable, asVariables, broadcastTypes, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
 
 export type ShufflePattern = readonly (number | 'x')[];
 
@@ -72,7 +70,8 @@ export const broadcastLikeOp = defineOp({
     broadcastTypes('broadcastLike', ['x', 'template'], [x, t]);
     return [t.with({ dtype: x.dtype })];
   },
-  grad: ([x], _y, [gy]) => [gy && sumToType(gy, x.type), null],
+  broadcasts: true,
+  grad: (_inputs, _y, [gy]) => [gy, null],
 });
 
 /** x broadcast to the shape of `template` (Theano's alloc). */
@@ -92,7 +91,7 @@ export const makeVectorOp = defineOp({
     if (bad >= 0) throw new Error(`makeVector: element ${bad} is ${scalars[bad]}, not a scalar`);
     return [new TensorType(upcast('int32', ...scalars.map((s) => s.dtype)), [scalars.length])];
   },
-  grad: (scalars, _y, [gy]) => scalars.map((s, i) => (gy && s.dtype !== 'int32' ? at(gy, i) : null)),
+  grad: (scalars, _y, [gy]) => scalars.map((s, i) => (gy && s.dtype !== 'int32' ? gy.at(i) : null)),
 });
 
 /** A vector from scalar variables and numbers (shape specs use this). */
@@ -179,7 +178,7 @@ export const concatenateOp = defineOp({
     if (!gy) return inputs.map(() => null);
     const sizes = makeVector(inputs.map((x) => x.type.shape[axis] ?? shape(x).at(axis)));
     const parts = applyOp(splitOp, [gy, sizes], { axis, types: inputs.map((x) => x.type.shape) }).outputs;
-    return parts.map((g, i) => (inputs[i].dtype === 'int32' ? null : sumToType(g, inputs[i].type)));
+    return parts.map((g, i) => (inputs[i].dtype === 'int32' ? null : g));
   },
 });
 
