@@ -4,9 +4,8 @@
 import { join } from 'node:path';
 import { getBackend } from '../../backends/index.js';
 import type { Classifier, ClassifierConfig } from '../../models/classifier.js';
-import type { FitDefaults } from '../../models/classifier-training.js';
 import { confusionMatrix } from '../../viz/index.js';
-import { TUTORIAL_EARLY_STOPPING } from '../../optim/index.js';
+import { TUTORIAL_EARLY_STOPPING, type FitDefaults } from '../../fit/index.js';
 import { fitClassifier } from '../../train/fit-classifier.js';
 import { createProgress } from '../../train/progress.js';
 import { COMMON_OPTIONS, type CommonOptions } from './common-options.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { getBackend } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
-import { LAYER_TUTORIAL } from '../../models/layer-trainer.js';
+import { LAYER_TUTORIAL } from '../../fit/index.js';
 import type { Rbm } from '../../models/rbm.js';
 import type { MnistData } from '../../data/index.js';
 import { trainLayer } from '../../train/pretrain.js';
