@@ -99,5 +99,5 @@ test('each file of src/ imports only from its own layer or the layers above it',
 
 test('no files of src/ import each other in a circle', () => {
   const cycles = importCycles(importGraph(sourceFiles(SRC)));
-  assert.deepEqual(cycles.map((cycle) => cycle.join(' → ')), [], 'break each circle: move what both files need into a third file, or into a lower layer');
+  assert.deepEqual(cycles.map((cycle) => cycle.join(' → ')), [], 'break each circle: move what the files need of each other into a file of its own, or into a folder earlier in LAYERS');
 });
