@@ -11,5 +11,6 @@ export { getBackend, setBackend, setThreads, referenceBackend, type Backend, typ
 export * from './compile/index.js';
 export * from './optim/index.js';
 export * from './nn/index.js';
+export * from './fit/index.js';
 export * from './models/index.js';
 export * from './train/index.js';

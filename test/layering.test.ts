@@ -1,12 +1,13 @@
-// The folders of src/ are layers (DESIGN.md, "Layout"): each file imports only from its own folder or
-// from folders above it in LAYERS. Type-only and dynamic imports count too; src/index.ts re-exports
-// everything and is exempt.
+// The folders of src/ are layers (DESIGN.md, "Layout", with fit/ between nn/ and models/, since the
+// models' fit methods call its trainers): each file imports only from its own folder or from folders
+// above it in LAYERS, and no files import each other in a circle. Type-only and dynamic imports count
+// too; src/index.ts re-exports everything and is exempt.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const LAYERS = ['ndarray', 'graph', 'ops', 'random', 'grad', 'backends', 'compile', 'scan', 'optim', 'nn', 'models', 'train', 'data', 'viz', 'cli'];
+const LAYERS = ['ndarray', 'graph', 'ops', 'random', 'grad', 'backends', 'compile', 'scan', 'optim', 'nn', 'fit', 'models', 'train', 'data', 'viz', 'cli'];
 const SRC = 'src';
 
 function sourceFiles(dir: string): string[] {
@@ -23,6 +24,39 @@ function relativeImports(text: string): string[] {
   return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1]));
 }
 
+/** The files of src/ each file imports (src/index.ts left out): .js specifiers name the .ts sources. */
+function importGraph(files: readonly string[]): Map<string, string[]> {
+  const inside = files.filter((file) => file !== join(SRC, 'index.ts'));
+  const graph = new Map<string, string[]>();
+  for (const file of inside) {
+    const targets = relativeImports(readFileSync(file, 'utf8')).map((s) => relative('.', resolve(dirname(file), s.replace(/\.js$/, '.ts'))));
+    graph.set(file, [...new Set(targets.filter((t) => inside.includes(t)))]);
+  }
+  return graph;
+}
+
+/**
+ * Import cycles as paths that end where they start (a → b → a): at least one through every group of
+ * files that import each other, found as the back edges of a depth-first search.
+ */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles: string[][] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      const back = path.indexOf(next);
+      if (back >= 0) cycles.push([...path.slice(back), next]);
+      else if (!done.has(next)) visit(next);
+    }
+    path.pop();
+    done.add(file);
+  };
+  for (const file of graph.keys()) if (!done.has(file)) visit(file);
+  return cycles;
+}
+
 /** The layer of a path under src/ (its first folder), or undefined outside src/. */
 function layerOf(path: string): string | undefined {
   const inside = relative(SRC, path);
@@ -32,6 +66,12 @@ function layerOf(path: string): string | undefined {
 test('relativeImports finds every kind of import, over several lines too', () => {
   const text = "import { a,\n  b } from './a.js';\nimport type { C } from '../c/c.js';\nexport * from './d.js';\nimport './e.js';\nconst f = await import('../f.js');\nimport x from 'node:fs';";
   assert.deepEqual(relativeImports(text).sort(), ['../c/c.js', '../f.js', './a.js', './d.js', './e.js']);
+});
+
+test('importCycles finds each circle of imports, and none in a tree of them', () => {
+  const graph = new Map([['a', ['b', 'd']], ['b', ['c']], ['c', ['a']], ['d', ['d']], ['e', ['a']]]);
+  assert.deepEqual(importCycles(graph), [['a', 'b', 'c', 'a'], ['d', 'd']]);
+  assert.deepEqual(importCycles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]])), []);
 });
 
 test('every folder of src/ is a layer in the order', () => {
@@ -55,4 +95,9 @@ test('each file of src/ imports only from its own layer or the layers above it',
     }
   }
   assert.deepEqual(violations, []);
+});
+
+test('no files of src/ import each other in a circle', () => {
+  const cycles = importCycles(importGraph(sourceFiles(SRC)));
+  assert.deepEqual(cycles.map((cycle) => cycle.join(' → ')), [], 'break each circle: move what the files need of each other into a file of its own, or into a folder earlier in LAYERS');
 });

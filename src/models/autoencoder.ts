@@ -7,7 +7,8 @@
 import type { NDArray } from '../ndarray/index.js';
 import type { Variable } from '../graph/variable.js';
 import { div, log, mean, sigmoid, sigmoidCrossentropyWithLogits, square, squaredError, sum } from '../ops/index.js';
-import { UnsupervisedLayer, loadLayer, mapRows, type LayerParams, type Objective } from './unsupervised-layer.js';
+import type { Objective } from '../fit/index.js';
+import { UnsupervisedLayer, loadLayer, mapRows, type LayerParams } from './unsupervised-layer.js';
 
 export type ReconstructionLoss = 'crossEntropy' | 'squaredError';
 

@@ -4,9 +4,11 @@ import { NDArray, formatShape } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { matrix } from '../graph/constructors.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
-import { TUTORIAL_EARLY_STOPPING, type EarlyStoppingOptions, type LoopResult, type ValidationRecord } from '../optim/index.js';
 import type { Layer, Mode } from '../nn/index.js';
-import { ClassifierTraining, type FitDefaults, type LabelledSet, type TrainingOptions } from './classifier-training.js';
+import {
+  ClassifierTraining, TUTORIAL_EARLY_STOPPING, type EarlyStoppingOptions, type FitDefaults, type LabelledSet, type LoopResult,
+  type TrainableClassifier, type TrainingOptions, type ValidationRecord,
+} from '../fit/index.js';
 import { expectShapes, loadModelFile, saveModelFile, type ModelFile } from './model-file.js';
 
 /** Settings every classifier has: the image size it reads (flattened, row-major) and the class count. */
@@ -40,7 +42,7 @@ const PREDICT_CHUNK = 1000; // rows per call: bounds memory for the conv layers'
  * A classifier of flattened images ([n, rows * cols] float32 in [0, 1]) into `classes` labels.
  * Subclasses build `layers`; `fit` trains them (train/fitClassifier adds a run's files and resuming).
  */
-export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> {
+export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> implements TrainableClassifier {
   /** The model family, as written in model files and named on the command line. */
   abstract readonly kind: string;
   readonly config: C;

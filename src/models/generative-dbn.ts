@@ -17,10 +17,9 @@ import { shared } from '../graph/constructors.js';
 import { concatenate, mean, sigmoid, sigmoidCrossentropyWithLogits, slice, sum } from '../ops/index.js';
 import { RandomStreams } from '../random/index.js';
 import { fn } from '../compile/index.js';
+import type { Objective, TrainableLayer } from '../fit/index.js';
 import { expectShapes } from './model-file.js';
 import { Rbm } from './rbm.js';
-import type { TrainableLayer } from './layer-trainer.js';
-import type { Objective } from './unsupervised-layer.js';
 
 export interface GenerativeDbnConfig {
   /** Units per layer, the image first: [784, 1000, 1000, 1000]. */
@@ -156,7 +155,7 @@ export class GenerativeDbn {
   }
 
   /**
-   * Up-down fine-tuning as a layer to train (models/layer-trainer.ts) on rows of [image, one-hot label],
+   * Up-down fine-tuning as a layer to train (fit/layer-trainer.ts) on rows of [image, one-hot label],
    * with `k` Gibbs steps in the top RBM per update.
    */
   upDown(k: number, stage = 0): TrainableLayer {

@@ -10,12 +10,10 @@ import { StackedAutoencoder } from './stacked-autoencoder.js';
 
 export * from './model-file.js';
 export * from './classifier.js';
-export * from './classifier-training.js';
 export * from './logistic-regression.js';
 export * from './mlp.js';
 export * from './lenet.js';
 export * from './unsupervised-layer.js';
-export * from './layer-trainer.js';
 export * from './autoencoder.js';
 export * from './rbm.js';
 export * from './deep-network.js';

@@ -4,10 +4,10 @@
 import type { Variable } from '../graph/variable.js';
 import { RandomStreams } from '../random/index.js';
 import { ACTIVATIONS, ConvPoolLayer, Flatten, convPoolOutputShape, type Activation, type Layer } from '../nn/index.js';
+import type { FitDefaults } from '../fit/index.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
 import { denseStack } from './dense-stack.js';
-import type { FitDefaults } from './classifier-training.js';
 import type { ModelFile } from './model-file.js';
 
 export interface LenetConfig extends ClassifierConfig {

@@ -1,9 +1,9 @@
 // Multiclass logistic regression on flattened images (tutorial chapter 4): P(Y = i | x) = softmax_i(x W + b),
 // W and b starting at zero. Published on MNIST: 7.489% test error.
 import { LogisticLayer, type Layer } from '../nn/index.js';
+import type { FitDefaults } from '../fit/index.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
-import type { FitDefaults } from './classifier-training.js';
 import type { ModelFile } from './model-file.js';
 
 export type LogisticRegressionConfig = ClassifierConfig;

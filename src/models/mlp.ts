@@ -3,10 +3,10 @@
 // layer of 500 units, L2 1e-4: 1.65% test error.
 import { RandomStreams } from '../random/index.js';
 import { ACTIVATIONS, type Activation, type Layer } from '../nn/index.js';
+import type { FitDefaults } from '../fit/index.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
 import { denseStack } from './dense-stack.js';
-import type { FitDefaults } from './classifier-training.js';
 import type { ModelFile } from './model-file.js';
 
 export interface MlpConfig extends ClassifierConfig {

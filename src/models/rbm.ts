@@ -10,7 +10,8 @@ import type { Variable } from '../graph/variable.js';
 import { shared } from '../graph/constructors.js';
 import { cast, concatenate, eq, floor, incSubtensor, log, max, mean, mod, sigmoid, sigmoidCrossentropyWithLogits, slice, softmax, softplus, square, sum } from '../ops/index.js';
 import { fn, type CompiledFunction, type Update } from '../compile/index.js';
-import { UnsupervisedLayer, loadLayer, mapRows, type LayerParams, type Objective } from './unsupervised-layer.js';
+import type { Objective } from '../fit/index.js';
+import { UnsupervisedLayer, loadLayer, mapRows, type LayerParams } from './unsupervised-layer.js';
 
 export type VisibleUnits = 'binary' | 'gaussian';
 

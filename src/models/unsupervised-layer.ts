@@ -5,22 +5,10 @@ import { NDArray, formatShape } from '../ndarray/index.js';
 import { SharedVariable, type Variable } from '../graph/variable.js';
 import { matrix, shared } from '../graph/constructors.js';
 import { RandomStreams } from '../random/index.js';
-import { fn, type Update } from '../compile/index.js';
+import { fn } from '../compile/index.js';
 import { glorotBound, uniformWeights } from '../nn/index.js';
-import { fitLayer, type LayerFitOptions, type LayerFitResult } from './layer-trainer.js';
+import { fitLayer, type LayerFitOptions, type LayerFitResult, type Objective, type TrainableLayer } from '../fit/index.js';
 import { expectShapes, loadModelFile, saveModelFile } from './model-file.js';
-
-/** One minibatch's objective: `cost` is differentiated, `monitor` is the figure printed each epoch. */
-export interface Objective {
-  cost: Variable;
-  /** Held constant when differentiating `cost` (the end of an RBM's Gibbs chain). */
-  considerConstant: Variable[];
-  monitor: Variable;
-  /** What `monitor` measures, for progress lines and plots ("reconstruction cross-entropy", ...). */
-  monitorName: string;
-  /** State advanced besides the parameters: a persistent chain, the pseudo-likelihood's bit index. */
-  updates: Update[];
-}
 
 /** A layer's parameters; a deep network passes its sigmoid layer's W and b as W and hbias to share them. */
 export interface LayerParams {
@@ -30,7 +18,7 @@ export interface LayerParams {
 }
 
 /** A layer of `visible` inputs and `hidden` sigmoid units with tied weights: an autoencoder or an RBM. */
-export abstract class UnsupervisedLayer {
+export abstract class UnsupervisedLayer implements TrainableLayer {
   abstract readonly kind: 'autoencoder' | 'rbm';
   /** Everything needed to rebuild the layer; saved with it. */
   abstract readonly config: { visible: number; hidden: number };

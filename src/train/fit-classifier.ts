@@ -1,12 +1,11 @@
 // A classifier's training run (`nabla train logreg|mlp|lenet|...`): the in-memory training of
-// models/classifier-training.ts, plus the run's files under `out` (the best model, a resume state at
+// fit/classifier-training.ts, plus the run's files under `out` (the best model, a resume state at
 // each validation, metrics), resuming a killed run, and progress.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NDArray } from '../ndarray/index.js';
-import type { EarlyStoppingOptions, LoopResult, LoopState, ValidationRecord } from '../optim/index.js';
+import { ClassifierTraining, type EarlyStoppingOptions, type LabelledSet, type LoopResult, type LoopState, type TrainingOptions, type ValidationRecord } from '../fit/index.js';
 import type { Classifier } from '../models/classifier.js';
-import { ClassifierTraining, type LabelledSet, type TrainingOptions } from '../models/classifier-training.js';
 import { appendMetrics, metricsRow, readMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
 import type { Progress } from './progress.js';
 import { configDifferences, loadResumeState, restoreVariables, saveResumeState } from './resume-state.js';

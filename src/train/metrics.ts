@@ -2,7 +2,7 @@
 // so that a crash loses nothing and learning curves can be drawn from any run, finished or not.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../models/model-file.js';
-import type { ValidationRecord } from '../optim/index.js';
+import type { ValidationRecord } from '../fit/index.js';
 
 /** A line of metrics.jsonl; errors are fractions (0.0749 for 7.49%). */
 export interface MetricsRow {

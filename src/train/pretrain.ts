@@ -1,13 +1,13 @@
-// Unsupervised training runs of one layer (a dA or an RBM, trained by models/layer-trainer.ts) and
+// Unsupervised training runs of one layer (a dA or an RBM, trained by fit/layer-trainer.ts) and
 // greedy layer-wise pre-training of a stack (Deep Learning Tutorial, ch. 8.4 and 10.6): each layer
 // trains on the representation the layers below give of the training set, computed once per layer
 // rather than once per minibatch. A checkpoint after every epoch holds everything that changes
 // (parameters, velocities, persistent chains, random counters), so a killed run resumes where it stopped.
 import { existsSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
+import { LayerTrainer, type LayerTrainingOptions } from '../fit/index.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { DeepNetwork } from '../models/deep-network.js';
-import { LayerTrainer, type LayerTrainingOptions } from '../models/layer-trainer.js';
 import { layerTensors, mapRows, type UnsupervisedLayer } from '../models/unsupervised-layer.js';
 import type { PretrainProgress } from './pretrain-progress.js';
 import { configDifferences, restoreVariables } from './resume-state.js';

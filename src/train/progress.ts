@@ -1,7 +1,7 @@
 // Progress of a training run on standard error: a live bar with validation lines above it on a terminal,
 // plain lines at each validation otherwise (logs, CI, pipes), nothing when quiet.
 import { SingleBar } from 'cli-progress';
-import type { ValidationRecord } from '../optim/index.js';
+import type { ValidationRecord } from '../fit/index.js';
 
 export interface Progress {
   epochStart(epoch: number, maxEpochs: number, batches: number, done: number): void;

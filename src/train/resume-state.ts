@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
-import type { LoopResult, LoopState } from '../optim/index.js';
+import type { LoopResult, LoopState } from '../fit/index.js';
 
 export const RESUME_KIND = 'resume-state';
 

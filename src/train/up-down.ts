@@ -3,9 +3,9 @@
 // run resumes where it stopped.
 import { existsSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
+import { LayerTrainer, type LayerTrainingOptions } from '../fit/index.js';
 import { appendOneHot } from '../models/dbn.js';
 import type { GenerativeDbn } from '../models/generative-dbn.js';
-import { LayerTrainer, type LayerTrainingOptions } from '../models/layer-trainer.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import { cpuClock } from './pretrain.js';
 import type { PretrainProgress } from './pretrain-progress.js';

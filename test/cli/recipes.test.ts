@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getRecipe, listRecipes } from '../../src/cli/recipes/index.js';
+import { getRecipe, listRecipes, parseOptions } from '../../src/cli/recipes/index.js';
+import { LOGISTIC_REGRESSION_TUTORIAL } from '../../src/models/index.js';
 import { readMetrics } from '../../src/train/index.js';
 import { loadClassifier } from '../../src/models/index.js';
 
@@ -42,12 +43,21 @@ for (const { name, bound, options } of quick) {
 test('the registry lists logreg, mlp and lenet with the tutorial defaults', () => {
   assert.deepEqual(listRecipes().map((r) => r.name).slice(0, 3), ['logreg', 'mlp', 'lenet']);
   const defaults = (name: string) => Object.fromEntries(getRecipe(name).options.filter((o) => o.default !== undefined).map((o) => [o.flag, o.default]));
-  assert.deepEqual([defaults('logreg').lr, defaults('logreg')['batch-size'], defaults('logreg').epochs, defaults('logreg').patience], ['0.13', '600', '1000', '5000']);
+  assert.deepEqual([defaults('logreg').lr, defaults('logreg')['batch-size'], defaults('logreg').epochs, defaults('logreg').patience], [0.13, 600, 1000, 5000]);
   const mlp = defaults('mlp');
-  assert.deepEqual([mlp.lr, mlp.l1, mlp.l2, mlp['batch-size'], mlp.hidden, mlp.epochs, mlp.patience], ['0.01', '0', '0.0001', '20', '500', '1000', '10000']);
+  assert.deepEqual([mlp.lr, mlp.l1, mlp.l2, mlp['batch-size'], mlp.hidden, mlp.epochs, mlp.patience], [0.01, 0, 0.0001, 20, '500', 1000, 10000]);
   const lenet = defaults('lenet');
-  assert.deepEqual([lenet.lr, lenet.kernels, lenet['batch-size'], lenet.epochs, lenet.patience], ['0.1', '20,50', '500', '200', '10000']);
+  assert.deepEqual([lenet.lr, lenet.kernels, lenet['batch-size'], lenet.epochs, lenet.patience], [0.1, '20,50', 500, 200, 10000]);
   assert.throws(() => getRecipe('svm'), /no recipe named 'svm' \(known: logreg, mlp, lenet/);
+});
+
+test("a recipe's number defaults reach its options as the model's own numbers; typed text is parsed", () => {
+  const options = getRecipe('logreg').options;
+  const parsed = parseOptions(options, {});
+  assert.deepEqual([parsed.lr, parsed.batchSize, parsed.epochs, parsed.patience, parsed.pixelScale], [LOGISTIC_REGRESSION_TUTORIAL.learningRate, 600, 1000, 5000, 255]);
+  assert.equal(parseOptions(options, { lr: '0.1' }).lr, 0.1);
+  assert.equal(parseOptions(options, { pixelScale: '256' }).pixelScale, 256);
+  assert.throws(() => parseOptions(options, { pixelScale: '300' }), /--pixel-scale: '300' is not one of 255, 256/);
 });
 
 test('recipe options are checked, naming the flag and the value', async () => {

@@ -60,11 +60,11 @@ for (const { name, options, bound } of [
 test('the recipes carry the tutorials\' defaults', () => {
   const defaults = (name: string) => Object.fromEntries(getRecipe(name).options.filter((o) => o.default !== undefined).map((o) => [o.flag, o.default]));
   const pick = (name: string, flags: string[]) => flags.map((f) => defaults(name)[f]);
-  assert.deepEqual(pick('da', ['hidden', 'corruption', 'lr', 'batch-size', 'epochs']), ['500', '0.3', '0.1', '20', '15']);
-  assert.deepEqual(pick('rbm', ['hidden', 'k', 'persistent', 'lr', 'batch-size', 'epochs', 'chains', 'plot-every']), ['500', '15', 'true', '0.1', '20', '15', '20', '1000']);
-  assert.deepEqual(pick('sda', ['hidden', 'corruption', 'pretrain-lr', 'pretrain-epochs', 'pretrain-batch-size', 'lr', 'batch-size']), ['1000,1000,1000', '0.1,0.2,0.3', '0.001', '15', '1', '0.1', '1']);
-  assert.deepEqual(pick('dbn', ['hidden', 'k', 'pretrain-lr', 'pretrain-epochs', 'pretrain-batch-size', 'lr', 'batch-size']), ['1000,1000,1000', '1', '0.01', '100', '10', '0.1', '10']);
-  assert.deepEqual(pick('dnn', ['hidden', 'pretraining', 'pretrain-epochs', 'optimizer', 'momentum', 'lr', 'batch-size', 'epochs']), ['1000,750,500', 'autoencoder', '1', 'momentum', '0.99', '0.01', '100', '3']);
+  assert.deepEqual(pick('da', ['hidden', 'corruption', 'lr', 'batch-size', 'epochs']), [500, 0.3, 0.1, 20, 15]);
+  assert.deepEqual(pick('rbm', ['hidden', 'k', 'persistent', 'lr', 'batch-size', 'epochs', 'chains', 'plot-every']), [500, 15, 'true', 0.1, 20, 15, 20, 1000]);
+  assert.deepEqual(pick('sda', ['hidden', 'corruption', 'pretrain-lr', 'pretrain-epochs', 'pretrain-batch-size', 'lr', 'batch-size']), ['1000,1000,1000', '0.1,0.2,0.3', 0.001, 15, 1, 0.1, 1]);
+  assert.deepEqual(pick('dbn', ['hidden', 'k', 'pretrain-lr', 'pretrain-epochs', 'pretrain-batch-size', 'lr', 'batch-size']), ['1000,1000,1000', 1, 0.01, 100, 10, 0.1, 10]);
+  assert.deepEqual(pick('dnn', ['hidden', 'pretraining', 'pretrain-epochs', 'optimizer', 'momentum', 'lr', 'batch-size', 'epochs']), ['1000,750,500', 'autoencoder', 1, 'momentum', 0.99, 0.01, 100, 3]);
 });
 
 test('a killed sda run resumes: pre-training from its checkpoint, fine-tuning from its resume state', async () => {

@@ -4,15 +4,14 @@
 import { join } from 'node:path';
 import { getBackend } from '../../backends/index.js';
 import type { Classifier, ClassifierConfig } from '../../models/classifier.js';
-import type { FitDefaults } from '../../models/classifier-training.js';
 import { confusionMatrix } from '../../viz/index.js';
-import { TUTORIAL_EARLY_STOPPING } from '../../optim/index.js';
+import { TUTORIAL_EARLY_STOPPING, type FitDefaults } from '../../fit/index.js';
 import { fitClassifier } from '../../train/fit-classifier.js';
 import { createProgress } from '../../train/progress.js';
 import { COMMON_OPTIONS, type CommonOptions } from './common-options.js';
 
 export type { CommonOptions } from './common-options.js';
-import { withDefaults, type OptionSpec } from './options.js';
+import { withDefaults, type OptionDefault, type OptionSpec } from './options.js';
 import { writeClassifierPictures } from './pictures.js';
 import type { Recipe, RunSummary } from './recipe.js';
 import { startRun } from './start-run.js';
@@ -20,12 +19,12 @@ import { startRun } from './start-run.js';
 /**
  * A model's tutorial settings (what its fit uses by default) as a recipe's option defaults, so the
  * command line and the TypeScript API train alike.
- * @example tutorialDefaults(LOGISTIC_REGRESSION_TUTORIAL) // { lr: '0.13', 'batch-size': '600', epochs: '1000', patience: '5000' }
+ * @example tutorialDefaults(LOGISTIC_REGRESSION_TUTORIAL) // { lr: 0.13, 'batch-size': 600, epochs: 1000, patience: 5000 }
  */
-export function tutorialDefaults(settings: FitDefaults): Record<string, string> {
-  const defaults: Record<string, string> = { lr: String(settings.learningRate), 'batch-size': String(settings.batchSize), epochs: String(settings.epochs), patience: String(settings.patience) };
-  if (settings.l1 !== undefined) defaults.l1 = String(settings.l1);
-  if (settings.l2 !== undefined) defaults.l2 = String(settings.l2);
+export function tutorialDefaults(settings: FitDefaults): Record<string, number> {
+  const defaults: Record<string, number> = { lr: settings.learningRate, 'batch-size': settings.batchSize, epochs: settings.epochs, patience: settings.patience };
+  if (settings.l1 !== undefined) defaults.l1 = settings.l1;
+  if (settings.l2 !== undefined) defaults.l2 = settings.l2;
   return defaults;
 }
 
@@ -33,7 +32,7 @@ export interface ClassifierRecipeDefinition<O> {
   name: string;
   description: string;
   /** The tutorial's values of the common options (lr, batch-size, epochs, patience, seed, l1, l2). */
-  defaults: Record<string, string>;
+  defaults: Record<string, OptionDefault>;
   /** Options of the architecture itself (hidden sizes, kernels, ...). */
   modelOptions: readonly OptionSpec[];
   build(options: CommonOptions & O, data: ClassifierConfig): Classifier;
@@ -41,7 +40,7 @@ export interface ClassifierRecipeDefinition<O> {
 
 /**
  * A recipe for a classifier from its defaults, options and builder.
- * @example export const logreg = classifierRecipe({ name: 'logreg', description: '...', defaults: { lr: '0.13' }, modelOptions: [], build: (o, shape) => new LogisticRegression(shape) });
+ * @example export const logreg = classifierRecipe({ name: 'logreg', description: '...', defaults: { lr: 0.13 }, modelOptions: [], build: (o, shape) => new LogisticRegression(shape) });
  */
 export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): Recipe {
   const options = [...withDefaults(COMMON_OPTIONS, definition.defaults), ...definition.modelOptions];
@@ -61,18 +60,18 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
         validation_frequency: o.validationFrequency ?? null, seed: o.seed,
         // Recorded only when changed, so that runs saved before the option existed still resume.
         ...(o.validationSize !== 10000 ? { validation_size: o.validationSize } : {}),
-        ...(o.pixelScale !== '255' ? { pixel_scale: Number(o.pixelScale) } : {}),
+        ...(o.pixelScale !== 255 ? { pixel_scale: o.pixelScale } : {}),
       };
       const result = fitClassifier(model, data, {
         batchSize: o.batchSize, learningRate: o.lr, maxEpochs: o.epochs, l1: o.l1, l2: o.l2,
         optimizer: o.optimizer, momentum: o.momentum, schedule: o.schedule,
         earlyStopping: { ...TUTORIAL_EARLY_STOPPING, patience: o.patience, patienceIncrease: o.patienceIncrease, improvementThreshold: o.improvementThreshold, validationFrequency: o.validationFrequency },
-        out, resume: o.resume, runConfig, meta: { dataset, seed: o.seed, pixel_scale: Number(o.pixelScale) },
+        out, resume: o.resume, runConfig, meta: { dataset, seed: o.seed, pixel_scale: o.pixelScale },
         progress: createProgress({ quiet: context.quiet, label: `${definition.name} ` }),
         stopAfter: context.stopAfter,
       });
       const summary: RunSummary = {
-        model: definition.name, dataset, pixel_scale: Number(o.pixelScale), epochs: result.epochs, iterations: result.iterations,
+        model: definition.name, dataset, pixel_scale: o.pixelScale, epochs: result.epochs, iterations: result.iterations,
         best_valid_error: result.bestValidError, best_iteration: result.bestIteration, test_error: result.testError,
         valid_examples: result.validExamples, test_examples: result.testExamples,
         seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)), stopped_by: result.stoppedBy, resumed_from: result.resumedFrom,

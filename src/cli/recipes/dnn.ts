@@ -20,14 +20,14 @@ export const dnnRecipe = deepNetworkRecipe<DnnOptions>({
   name: 'dnn',
   description: "the book's deep network: pre-training by autoencoders, RBMs or none, then momentum fine-tuning",
   defaults: {
-    lr: '0.01', 'batch-size': '100', epochs: '3', patience: '1000000000', optimizer: 'momentum', momentum: '0.99', seed: '1234',
-    'pretrain-epochs': '1', 'pretrain-batch-size': '100',
+    lr: 0.01, 'batch-size': 100, epochs: 3, patience: 1000000000, optimizer: 'momentum', momentum: 0.99, seed: 1234,
+    'pretrain-epochs': 1, 'pretrain-batch-size': 100,
   },
   modelOptions: [
     hiddenSizesOption('1000,750,500'),
     { flag: 'pretraining', value: '<kind>', description: `greedy pre-training: ${PRETRAININGS.join(', ')}`, default: 'autoencoder', parse: parsers.choice(PRETRAININGS) },
-    { flag: 'corruption', value: '<level>', description: 'autoencoders: corruption level of every layer (the book: 0)', default: '0', parse: parsers.nonNegative },
-    { flag: 'k', value: '<n>', description: 'RBMs: Gibbs steps per CD-k update', default: '1', parse: parsers.positiveInt },
+    { flag: 'corruption', value: '<level>', description: 'autoencoders: corruption level of every layer (the book: 0)', default: 0, parse: parsers.nonNegative },
+    { flag: 'k', value: '<n>', description: 'RBMs: Gibbs steps per CD-k update', default: 1, parse: parsers.positiveInt },
   ],
   // Unless given: lr 0.01 with momentum 0.9 for autoencoders, the book's lr 0.1 without momentum for RBMs.
   pretraining: (o) => ({

@@ -17,7 +17,7 @@ interface LenetOptions {
 export const lenetRecipe = classifierRecipe<LenetOptions>({
   name: 'lenet',
   description: 'LeNet convolutional network (tutorial chapter 6; published 0.92% test error on MNIST)',
-  defaults: { ...tutorialDefaults(LENET_TUTORIAL), seed: '23455' },
+  defaults: { ...tutorialDefaults(LENET_TUTORIAL), seed: 23455 },
   modelOptions: [
     { flag: 'kernels', value: '<maps>', description: 'feature maps per convolutional layer, comma-separated', default: '20,50', parse: parsers.intList },
     { flag: 'filter', value: '<RxC>', description: 'filter size of every convolutional layer', default: '5x5', parse: parsers.pair },

@@ -6,7 +6,7 @@ import { classifierRecipe, tutorialDefaults } from './classifier-recipe.js';
 export const logregRecipe = classifierRecipe<Record<string, never>>({
   name: 'logreg',
   description: 'multiclass logistic regression (tutorial chapter 4; published 7.489% test error on MNIST)',
-  defaults: { ...tutorialDefaults(LOGISTIC_REGRESSION_TUTORIAL), seed: '1234' },
+  defaults: { ...tutorialDefaults(LOGISTIC_REGRESSION_TUTORIAL), seed: 1234 },
   modelOptions: [],
   build: (_options, shape) => new LogisticRegression(shape),
 });

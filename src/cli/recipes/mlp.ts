@@ -15,7 +15,7 @@ interface MlpOptions {
 export const mlpRecipe = classifierRecipe<MlpOptions>({
   name: 'mlp',
   description: 'multilayer perceptron (tutorial chapter 5; published 1.65% test error on MNIST)',
-  defaults: { ...tutorialDefaults(MLP_TUTORIAL), seed: '1234' },
+  defaults: { ...tutorialDefaults(MLP_TUTORIAL), seed: 1234 },
   modelOptions: [
     hiddenSizesOption('500'),
     activationOption('hidden activation'),

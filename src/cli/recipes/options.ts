@@ -7,11 +7,13 @@ export interface OptionSpec<T = unknown> {
   /** The value placeholder, e.g. '<n>'; absent for a boolean switch. */
   value?: string;
   description: string;
-  /** The default as a user would type it; absent means "not set". */
-  default?: string;
+  /** The default: a number as it is, anything else as a user would type it; absent means "not set". */
+  default?: OptionDefault;
   parse?: (text: string, flag: string) => T;
 }
 
+/** Numbers stay numbers from a model's settings to its training; text is parsed as if typed. */
+export type OptionDefault = string | number;
 export type OptionSpecs = readonly OptionSpec[];
 export type RawOptions = Record<string, string | boolean | undefined>;
 
@@ -83,7 +85,7 @@ export const parsers = {
 /**
  * Parses raw option values (strings from the command line, or given in code) with their specs; an
  * option neither given nor defaulted is left undefined.
- * @example parseOptions([{ flag: 'lr', value: '<x>', description: 'learning rate', default: '0.13', parse: parsers.positive }], {}) // { lr: 0.13 }
+ * @example parseOptions([{ flag: 'lr', value: '<x>', description: 'learning rate', default: 0.13, parse: parsers.positive }], { lr: '0.1' }) // { lr: 0.1 }
  */
 export function parseOptions(specs: OptionSpecs, raw: RawOptions): Record<string, unknown> {
   const known = new Set(specs.map((s) => camelCase(s.flag)));
@@ -94,7 +96,8 @@ export function parseOptions(specs: OptionSpecs, raw: RawOptions): Record<string
     const key = camelCase(spec.flag);
     const given = raw[key] ?? spec.default;
     if (given === undefined) continue;
-    if (typeof given === 'boolean' || !spec.value) out[key] = given === true || given === 'true';
+    if (typeof given === 'number') out[key] = given;
+    else if (typeof given === 'boolean' || !spec.value) out[key] = given === true || given === 'true';
     else out[key] = spec.parse ? spec.parse(given, spec.flag) : given;
   }
   return out;
@@ -102,8 +105,8 @@ export function parseOptions(specs: OptionSpecs, raw: RawOptions): Record<string
 
 /**
  * Specs with some defaults replaced (a recipe reusing the common options with its own values).
- * @example withDefaults(COMMON_OPTIONS, { lr: '0.13', 'batch-size': '600' })
+ * @example withDefaults(COMMON_OPTIONS, { lr: 0.13, 'batch-size': 600, optimizer: 'momentum' })
  */
-export function withDefaults(specs: OptionSpecs, defaults: Record<string, string>): OptionSpec[] {
+export function withDefaults(specs: OptionSpecs, defaults: Record<string, OptionDefault>): OptionSpec[] {
   return specs.map((s) => (s.flag in defaults ? { ...s, default: defaults[s.flag] } : s));
 }

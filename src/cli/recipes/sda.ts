@@ -21,8 +21,8 @@ export const sdaRecipe = deepNetworkRecipe<SdaOptions>({
   name: 'sda',
   description: 'stacked denoising autoencoders (tutorial chapter 8; published 1.3% test error on MNIST)',
   defaults: {
-    lr: '0.1', 'batch-size': '1', epochs: '1000', patience: '500000', seed: '89677',
-    'pretrain-epochs': '15', 'pretrain-batch-size': '1', 'pretrain-lr': '0.001', 'pretrain-momentum': '0',
+    lr: 0.1, 'batch-size': 1, epochs: 1000, patience: 500000, seed: 89677,
+    'pretrain-epochs': 15, 'pretrain-batch-size': 1, 'pretrain-lr': 0.001, 'pretrain-momentum': 0,
   },
   modelOptions: [
     hiddenSizesOption('1000,1000,1000'),

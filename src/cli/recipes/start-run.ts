@@ -11,5 +11,5 @@ import { parseOptions, type OptionSpecs, type RawOptions } from './options.js';
 export function startRun<O extends RunOptions>(specs: OptionSpecs, raw: RawOptions): { options: O; dataset: LoadedDataset } {
   const options = parseOptions(specs, raw) as unknown as O;
   if (options.backend) setBackend(options.backend);
-  return { options, dataset: loadDataset(options.dataset, options.limit, options.validationSize, Number(options.pixelScale)) };
+  return { options, dataset: loadDataset(options.dataset, options.limit, options.validationSize, options.pixelScale) };
 }

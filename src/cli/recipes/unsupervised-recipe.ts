@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { getBackend } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
-import { LAYER_TUTORIAL } from '../../models/layer-trainer.js';
+import { LAYER_TUTORIAL } from '../../fit/index.js';
 import type { Rbm } from '../../models/rbm.js';
 import type { MnistData } from '../../data/index.js';
 import { trainLayer } from '../../train/pretrain.js';
 import { pretrainProgressBar } from '../../train/pretrain-progress.js';
 import { COMMON_OPTIONS, RUN_FLAGS, type RunOptions } from './common-options.js';
-import { parsers, withDefaults, type OptionSpec } from './options.js';
+import { parsers, withDefaults, type OptionDefault, type OptionSpec } from './options.js';
 import type { Recipe, RunSummary } from './recipe.js';
 import { startRun } from './start-run.js';
 import { writeCostCurves, writeFilters } from './unsupervised-pictures.js';
@@ -24,12 +24,12 @@ export interface UnsupervisedOptions extends RunOptions {
 }
 
 /** The tutorials' settings for a dA and an RBM, and their seed. */
-const LAYER_DEFAULTS = { epochs: String(LAYER_TUTORIAL.epochs), 'batch-size': String(LAYER_TUTORIAL.batchSize), lr: String(LAYER_TUTORIAL.learningRate), seed: '123' };
+const LAYER_DEFAULTS = { epochs: LAYER_TUTORIAL.epochs, 'batch-size': LAYER_TUTORIAL.batchSize, lr: LAYER_TUTORIAL.learningRate, seed: 123 };
 
-const HIDDEN_UNITS: OptionSpec = { flag: 'hidden', value: '<n>', description: 'hidden units', default: '500', parse: parsers.positiveInt };
+const HIDDEN_UNITS: OptionSpec = { flag: 'hidden', value: '<n>', description: 'hidden units', default: 500, parse: parsers.positiveInt };
 
 /** Momentum for unsupervised training: the tutorials use none, the book's autoencoder 0.99. */
-export const PRETRAIN_MOMENTUM: OptionSpec = { flag: 'momentum', value: '<mu>', description: 'classical momentum (0: plain SGD, as the tutorials)', default: '0', parse: parsers.nonNegative };
+export const PRETRAIN_MOMENTUM: OptionSpec = { flag: 'momentum', value: '<mu>', description: 'classical momentum (0: plain SGD, as the tutorials)', default: 0, parse: parsers.nonNegative };
 
 /** The file names of an unsupervised run under --out. */
 export const UNSUPERVISED_FILES = { model: 'model.nbm', checkpoint: 'checkpoint.nbm' } as const;
@@ -41,7 +41,7 @@ export interface UnsupervisedRecipeDefinition<O> {
   name: string;
   description: string;
   /** Option defaults other than the tutorials' (15 epochs of minibatches of 20 at lr 0.1, seed 123, 500 hidden units). */
-  defaults?: Record<string, string>;
+  defaults?: Record<string, OptionDefault>;
   modelOptions: readonly OptionSpec[];
   build(options: UnsupervisedOptions & O, inputs: number): Autoencoder | Rbm;
   /** What the layer trains on (the images, or standardized images for Gaussian units). */
@@ -52,7 +52,7 @@ export interface UnsupervisedRecipeDefinition<O> {
 
 /**
  * A recipe for an unsupervised layer from its defaults, options, builder and pictures.
- * @example export const daRecipe = unsupervisedRecipe({ name: 'da', defaults: { epochs: '15', ... }, ... });
+ * @example export const daRecipe = unsupervisedRecipe({ name: 'da', defaults: { epochs: 15, ... }, ... });
  */
 export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O>): Recipe {
   const shared = COMMON_OPTIONS.filter((s) => RUN_FLAGS.includes(s.flag));
@@ -77,7 +77,7 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       });
       const modelPath = join(out, UNSUPERVISED_FILES.model);
       const history = result.history[0];
-      layer.save(modelPath, { dataset, pixel_scale: Number(o.pixelScale), seed: o.seed, epochs: o.epochs, monitor: result.monitorNames[0], history });
+      layer.save(modelPath, { dataset, pixel_scale: o.pixelScale, seed: o.seed, epochs: o.epochs, monitor: result.monitorNames[0], history });
       const pictures = {
         filters: filters(),
         cost: writeCostCurves(out, result.history, result.monitorNames, `${definition.name}: ${result.monitorNames[0]} per epoch`),

@@ -2,13 +2,14 @@
 // train functions with givens do: the step takes a minibatch index into data held in a shared variable.
 // Autoencoder.fit and Rbm.fit run it in memory; train/pretrain.ts adds stacks, checkpoints and resume.
 import { formatShape, type NDArray } from '../ndarray/index.js';
-import type { SharedVariable, Variable } from '../graph/variable.js';
+import type { SharedVariable } from '../graph/variable.js';
 import { iscalar, matrix, shared } from '../graph/constructors.js';
 import { slice } from '../ops/index.js';
 import { grad } from '../grad/index.js';
 import { fn, type CompiledFunction, type Update } from '../compile/index.js';
-import { momentum as momentumRule, sgd, trainingState } from '../optim/index.js';
-import type { Objective, UnsupervisedLayer } from './unsupervised-layer.js';
+import { momentum as momentumRule, sgd } from '../optim/index.js';
+import type { TrainableLayer } from './trainable.js';
+import { trainingState } from './training-state.js';
 
 export interface LayerTrainingOptions {
   epochs: number;
@@ -16,17 +17,6 @@ export interface LayerTrainingOptions {
   learningRate: number;
   /** Classical momentum (the book's μ = 0.99); 0, the tutorials' plain SGD, by default. */
   momentum?: number;
-}
-
-/**
- * What the trainer needs of a model: an objective over rows of `visible` columns and the parameters
- * it trains. A dA or an RBM, or a DBN's generative model under up-down fine-tuning.
- */
-export interface TrainableLayer {
-  readonly kind: string;
-  readonly visible: number;
-  readonly params: SharedVariable[];
-  objective(x: Variable, batchSize: number): Objective;
 }
 
 export interface EpochHooks {
@@ -133,7 +123,7 @@ export interface LayerFitResult {
  * Trains a layer on data [n, visible] with the tutorials' settings where `options` is silent.
  * @example fitLayer(rbm, train.x, { epochs: 5 }).history // [-90.1, -81.7, ...]
  */
-export function fitLayer(layer: UnsupervisedLayer, data: NDArray, options: LayerFitOptions = {}): LayerFitResult {
+export function fitLayer(layer: TrainableLayer, data: NDArray, options: LayerFitOptions = {}): LayerFitResult {
   const { onEpoch, ...rest } = options;
   const settings = { ...LAYER_TUTORIAL, ...rest };
   const trainer = new LayerTrainer(layer, data, settings);

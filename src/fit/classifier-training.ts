@@ -7,8 +7,10 @@ import type { SharedVariable, Variable } from '../graph/variable.js';
 import { iscalar, ivector, matrix, shared } from '../graph/constructors.js';
 import { argmax, l1, l2Sqr, mean, neq, nll, slice } from '../ops/index.js';
 import { fn, type Update } from '../compile/index.js';
-import { ScheduledRate, buildUpdates, parseSchedule, runLoop, trainingState, type LoopOptions, type LoopResult, type OptimizerName } from '../optim/index.js';
-import type { Classifier } from './classifier.js';
+import { ScheduledRate, buildUpdates, parseSchedule, type OptimizerName } from '../optim/index.js';
+import { runLoop, type LoopOptions, type LoopResult } from './minibatch-loop.js';
+import type { TrainableClassifier } from './trainable.js';
+import { trainingState } from './training-state.js';
 
 /** Rows evaluated per call when measuring an error: whole minibatches, in products large enough to run fast. */
 const EVALUATION_ROWS = 1000;
@@ -58,7 +60,7 @@ export type ClassifierLoopOptions = Omit<LoopOptions, 'trainBatches' | 'step'>;
  * training.restoreBest();
  */
 export class ClassifierTraining {
-  readonly model: Classifier;
+  readonly model: TrainableClassifier;
   readonly trainBatches: number;
   /** Everything the step reads or changes besides the data, by key: what a resume state saves. */
   readonly state: Map<string, SharedVariable>;
@@ -71,7 +73,7 @@ export class ClassifierTraining {
   private readonly batchSize: number;
   private readonly stepFn: (index: number) => number;
 
-  constructor(model: Classifier, train: LabelledSet, options: TrainingOptions) {
+  constructor(model: TrainableClassifier, train: LabelledSet, options: TrainingOptions) {
     const { batchSize } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size ${batchSize} must be a positive integer`);
     this.model = model;

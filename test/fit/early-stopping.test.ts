@@ -2,7 +2,7 @@
 // (logistic_sgd.py), driven by scripted validation losses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EarlyStopping, runLoop, type LoopState, type ValidationRecord } from '../../src/optim/index.js';
+import { EarlyStopping, runLoop, type LoopState, type ValidationRecord } from '../../src/fit/index.js';
 
 /** The tutorial's loop, transcribed: returns what it prints and where it stops. */
 function tutorialLoop(nTrainBatches: number, nEpochs: number, patienceStart: number, validation: (iter: number) => number) {

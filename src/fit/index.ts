@@ -1,0 +1,7 @@
+// fit/: training in memory, for any model that implements trainable.ts: the minibatch loop, early stopping, the trainers.
+export * from './trainable.js';
+export * from './early-stopping.js';
+export * from './minibatch-loop.js';
+export * from './training-state.js';
+export * from './classifier-training.js';
+export * from './layer-trainer.js';

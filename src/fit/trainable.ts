@@ -1,0 +1,45 @@
+// All that fit/ knows of a model: the model classes implement these interfaces, so the trainers sit
+// below models/ and train them without importing them.
+import type { NDArray } from '../ndarray/index.js';
+import type { SharedVariable, Variable } from '../graph/variable.js';
+import type { Update } from '../compile/index.js';
+import type { Mode } from '../nn/index.js';
+
+/** A classifier of rows of `inputSize` columns into `config.classes` labels: what ClassifierTraining trains. */
+export interface TrainableClassifier {
+  /** The model family, as error messages name it. */
+  readonly kind: string;
+  readonly inputSize: number;
+  readonly config: { readonly classes: number };
+  /** Every trainable parameter, each named: the best parameters are kept by name. */
+  readonly params: SharedVariable[];
+  /** The weights that L1/L2 penalties apply to (not the biases). */
+  readonly weights: SharedVariable[];
+  /** Class probabilities [batch, classes] for a symbolic batch of rows. */
+  probabilities(x: Variable, mode: Mode): Variable;
+  /** Sets every parameter from `tensors` by name, checking names and shapes; `path` names their source in errors. */
+  loadTensors(path: string, tensors: Record<string, NDArray>): unknown;
+}
+
+/** One minibatch's objective: `cost` is differentiated, `monitor` is the figure printed each epoch. */
+export interface Objective {
+  cost: Variable;
+  /** Held constant when differentiating `cost` (the end of an RBM's Gibbs chain). */
+  considerConstant: Variable[];
+  monitor: Variable;
+  /** What `monitor` measures, for progress lines and plots ("reconstruction cross-entropy", ...). */
+  monitorName: string;
+  /** State advanced besides the parameters: a persistent chain, the pseudo-likelihood's bit index. */
+  updates: Update[];
+}
+
+/**
+ * What LayerTrainer needs of a model: an objective over rows of `visible` columns and the parameters
+ * it trains. A dA or an RBM, or a DBN's generative model under up-down fine-tuning.
+ */
+export interface TrainableLayer {
+  readonly kind: string;
+  readonly visible: number;
+  readonly params: SharedVariable[];
+  objective(x: Variable, batchSize: number): Objective;
+}
