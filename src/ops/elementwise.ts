@@ -61,6 +61,8 @@ export const scalarOps = opTable(
   unary('sigmoid', 'float', (_x, y, gy) => mul(gy, mul(y, sub(1, y)))),
   unary('softplus', 'float', (x, _y, gy) => mul(gy, sigmoid(x))),
   unary('relu', 'same', (x, _y, gy) => mul(gy, gt(x, 0))),
+  // d/dx x / (1 + |x|) = 1 / (1 + |x|)²
+  unary('softsign', 'float', (x, _y, gy) => div(gy, square(add(abs(x), 1)))),
   unary('reciprocal', 'float', (_x, y, gy) => neg(mul(gy, square(y)))),
   unary('cos', 'float', (x, _y, gy) => neg(mul(gy, sin(x)))),
   unary('sin', 'float', (x, _y, gy) => mul(gy, cos(x))),
@@ -121,6 +123,8 @@ export const sigmoid = build(scalarOps.sigmoid);
 export const softplus = build(scalarOps.softplus);
 /** max(x, 0) */
 export const relu = build(scalarOps.relu);
+/** x / (1 + |x|): a tanh-like squashing with polynomial tails (Glorot & Bengio 2010) */
+export const softsign = build(scalarOps.softsign);
 export const reciprocal = build(scalarOps.reciprocal);
 export const cos = build(scalarOps.cos);
 export const sin = build(scalarOps.sin);

@@ -121,6 +121,7 @@ const elementwiseRows: OpRow[] = [
   unary('sigmoid', nb.sigmoid, sigmoid, 'wide'),
   unary('sigmoid', nb.sigmoid, sigmoid, extreme, ['n'], { name: 'sigmoid of ±800 stays in [0, 1]', grad: false }),
   unary('softplus', nb.softplus, softplus, 'wide'),
+  unary('softsign', nb.softsign, (v) => v / (1 + Math.abs(v)), 'nonzero'),
   unary('softplus', nb.softplus, softplus, extreme, ['n'], { name: 'softplus of ±800 is finite', grad: false }),
   unary('relu', nb.relu, (v) => Math.max(v, 0), 'nonzero'),
   unary('reciprocal', nb.reciprocal, (v) => 1 / v, 'nonzero', [1, 'm']),

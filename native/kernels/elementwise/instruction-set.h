@@ -24,6 +24,7 @@
   X(Sigmoid, "sigmoid", sigmoid(x))             \
   X(Softplus, "softplus", softplus(x))          \
   X(Relu, "relu", maximum(x, T(0)))             \
+  X(Softsign, "softsign", x / (T(1) + std::abs(x))) \
   X(Reciprocal, "reciprocal", T(1) / x)         \
   X(Cos, "cos", std::cos(x))                    \
   X(Sin, "sin", std::sin(x))                    \

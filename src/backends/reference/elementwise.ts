@@ -23,6 +23,7 @@ export const scalarFunctions: Record<ElementwiseName, (...args: number[]) => num
   sigmoid: stableSigmoid,
   softplus: stableSoftplus,
   relu: (x) => (x <= 0 ? 0 : x), // NaN stays NaN, as max(x, 0) in C++ and NumPy
+  softsign: (x) => x / (1 + Math.abs(x)),
   reciprocal: (x) => 1 / x,
   cos: Math.cos,
   sin: Math.sin,
