@@ -1,10 +1,11 @@
-// Reductions along axes, with keepdims: sum, prod, max, min, argmax, argmin, and mean over them.
+// Reductions along axes, with keepdims: sum, prod, max, min, argmax, argmin, and mean over them; and the
+// running sum along an axis (cumsum).
 import { floatOf, normalizeAxis, type DType } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
-import type { Variable } from '../graph/variable.js';
+import type { Op, Variable } from '../graph/variable.js';
 import { apply1, asVariable, defineOp, opTable, type TensorLike } from './define-op.js';
 import { cast, div, eq, mul } from './elementwise.js';
-import { broadcastLike, shape } from './shape.js';
+import { broadcastLike, flatten, shape } from './shape.js';
 import { take } from './indexing.js';
 
 export interface ReduceAttrs extends Record<string, unknown> {
@@ -45,6 +46,33 @@ function reduceOp<N extends string>(name: N, outDType: (x: DType) => DType, grad
 const same = (d: DType) => d;
 const toInt = () => 'int32' as const;
 
+export interface CumsumAttrs extends Record<string, unknown> {
+  axis: number;
+  /** Sums from the end of the axis: y[i] = x[i] + ... + x[n-1]. */
+  reverse: boolean;
+}
+
+/** y[i] = x[0] + ... + x[i] along one axis (Theano's CumOp); its gradient is the running sum the other way. */
+export const cumsumOp: Op<CumsumAttrs, 'cumsum'> = defineOp({
+  name: 'cumsum',
+  inputs: ['x'],
+  type: ([x], { axis }: CumsumAttrs) => {
+    normalizeAxis(axis, x.rank, 'cumsum');
+    return [x];
+  },
+  grad: ([x], _y, [gy], { axis, reverse }: CumsumAttrs) => [gy && x.dtype !== 'int32' ? apply1(cumsumOp, [gy], { axis, reverse: !reverse }) : null],
+});
+
+/**
+ * The running sum along `axis` (of the flattened array when no axis is given, as NumPy's).
+ * @example nb.cumsum(p, 1) // cumulative probabilities per row, for sampling a category
+ */
+export function cumsum(x: TensorLike, axis?: number): Variable {
+  const v = asVariable(x);
+  if (axis === undefined) return apply1(cumsumOp, [flatten(v, 1)], { axis: 0, reverse: false });
+  return apply1(cumsumOp, [v], { axis: normalizeAxis(axis, v.ndim, 'cumsum'), reverse: false });
+}
+
 /** The reduction family's ops, by name. */
 export const reduceOps = opTable(
   reduceOp('sum', same, (x, _y, gy) => broadcastLike(gy, x)),
@@ -53,6 +81,7 @@ export const reduceOps = opTable(
   reduceOp('min', same, (x, y, gy) => mul(gy, eq(x, y))),
   reduceOp('argmax', toInt),
   reduceOp('argmin', toInt),
+  cumsumOp,
 );
 
 export type Axes = number | readonly number[] | null | undefined;
@@ -65,7 +94,7 @@ export function resolveAxes(axis: Axes, rank: number, where: string): number[] {
   return axes.sort((a, b) => a - b);
 }
 
-function reducer(op: (typeof reduceOps)[keyof typeof reduceOps]) {
+function reducer(op: Op<ReduceAttrs>) {
   return (x: TensorLike, axis?: Axes, keepdims = false): Variable => {
     const v = asVariable(x);
     return apply1(op, [v], { axes: resolveAxes(axis, v.ndim, op.name), keepdims });

@@ -225,6 +225,10 @@ const reduceRows: OpRow[] = [
   over('argmax along axis 1', 'argmax', float('x', ['n', 'm'], 'distinct'), (x) => x.argmax(1), (x) => P.reduce(x, 1, false, P.argBest((a, b) => a > b), 'int32')),
   over('argmax of all', 'argmax', float('x', [2, 'm'], 'distinct'), (x) => nb.argmax(x), (x) => P.reduce(x, null, false, P.argBest((a, b) => a > b), 'int32')),
   over('argmin along axis 0 keepdims', 'argmin', float('x', ['n', 'm'], 'distinct'), (x) => x.argmin(0, true), (x) => P.reduce(x, 0, true, P.argBest((a, b) => a < b), 'int32')),
+  over('cumsum along axis 1', 'cumsum', float('x', [2, 'n', 'm']), (x) => nb.cumsum(x, 1), (x) => P.tabulate(x.shape, ([a, i, j]) => P.total(Array.from({ length: i + 1 }, (_, k) => P.get(x, [a, k, j]))))),
+  over('cumsum of the flattened array', 'cumsum', float('x', ['n', 'm']), (x) => nb.cumsum(x), (x) => P.tabulate([x.data.length], ([i]) => P.total(x.data.slice(0, i + 1))), {
+    errors: [fails('cumsum along an axis out of range', () => nb.cumsum(nb.matrix('x'), 2), 'cumsum: axis 2 is out of range for rank 2')],
+  }),
   over('mean along axis 0', 'mean', float('x', ['n', 'm']), (x) => x.mean(0), (x) => P.reduce(x, 0, false, (v) => P.total(v) / v.length)),
   over('mean of all', 'mean', float('x', [2, 'n', 'm']), (x) => nb.mean(x), (x) => P.scalar(meanOf(x))),
   over('mean of ints is float32', 'mean', int('x', ['n', 'm'], -9, 9), (x) => x.mean(1), (x) => P.reduce(x, 1, false, (v) => P.total(v) / v.length, 'float32'), { tol: 1e-6 }),

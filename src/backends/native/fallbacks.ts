@@ -6,6 +6,7 @@ import type { Kernel } from '../backend.js';
 /** Ops that run their reference kernel on the native backend: data movement, where loops are not the cost. */
 export const referenceFallbacks = [
   'shape', 'makeVector', 'reshape', 'arange', 'concatenate', 'split', 'incSubtensor', 'advancedSubtensor', 'advancedIncSubtensor',
+  'cumsum',
 ] as const satisfies readonly OpName[];
 
 export type ReferenceFallback = (typeof referenceFallbacks)[number];

@@ -7,7 +7,7 @@ import type { NativeKernelsFor } from './fallbacks.js';
 import { copyView } from './elementwise.js';
 
 // The numbers are ReduceOp in native/kernels/reduce/reduce.h.
-const REDUCE_CODES: Record<keyof typeof reduceOps, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
+const REDUCE_CODES: Record<keyof NativeKernelsFor<typeof reduceOps>, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
 
 /** Sorted axes as maximal runs of neighbours: [0, 2, 3] → [[0], [2, 3]]. */
 function axisRuns(axes: readonly number[]): number[][] {

@@ -1,6 +1,6 @@
 // Reduction kernels: every element is folded into the output slot its kept axes address.
 import { allocate, NDArray, sizeOf, stridesOf } from '../../ndarray/index.js';
-import type { ReduceAttrs, reduceOps } from '../../ops/index.js';
+import type { CumsumAttrs, ReduceAttrs, reduceOps } from '../../ops/index.js';
 import type { Kernel, KernelsFor } from '../backend.js';
 import { walk } from './strided.js';
 
@@ -69,4 +69,20 @@ export const reduceKernels: KernelsFor<typeof reduceOps> = {
   min: foldKernel(folds.min),
   argmax: argKernel((x, best) => x > best || (Number.isNaN(x) && !Number.isNaN(best))),
   argmin: argKernel((x, best) => x < best || (Number.isNaN(x) && !Number.isNaN(best))),
+  cumsum: ([x], attrs) => {
+    const { axis, reverse } = attrs as CumsumAttrs;
+    const out = new NDArray(x.dtype, x.shape);
+    const [n, inner] = [x.shape[axis], sizeOf(x.shape.slice(axis + 1))];
+    for (let outer = 0; outer < x.size / (n * inner || 1); outer++) {
+      for (let j = 0; j < inner; j++) {
+        let total = 0;
+        for (let k = 0; k < n; k++) {
+          const i = (outer * n + (reverse ? n - 1 - k : k)) * inner + j;
+          total += x.data[i];
+          out.data[i] = total;
+        }
+      }
+    }
+    return [out];
+  },
 };
