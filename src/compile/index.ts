@@ -1,4 +1,5 @@
-// compile/: fn(), the rewrite pipeline and eval().
+// compile/: fn(), the compile pipeline, check mode and eval().
 import './eval.js';
 export * from './fn.js';
-export { optimize, phases } from './pipeline.js';
+export { pipeline, type Compilation, type Plan, type PipelinePhase } from './pipeline.js';
+export type { CheckOption, CheckReport, PhaseCheck } from './check.js';
