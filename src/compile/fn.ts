@@ -121,7 +121,7 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
   const givens = givensMap(options);
   const substituted = rebuild([...outs, ...updates.map(([, v]) => v)], { replace: givens }).outputs;
   const backend = options.backend ?? getBackend();
-  const check = options.check ?? (process.env.NABLA_CHECK ? true : false);
+  const check = options.check ?? Boolean(process.env.NABLA_CHECK && process.env.NABLA_CHECK !== '0');
   const start: Compilation = { backend, graph: substituted, outputCount: outs.length, targets: updates.map(([t]) => t), plan: unplanned };
   const trace = check ? [start] : undefined;
   const compiled = compile(start, trace);
@@ -138,10 +138,12 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
     return args.map((a, i) => toArgument(inputs[i], a, i));
   };
   const finalOuts = compiled.graph.slice(0, outs.length);
+  // A scalar comes back as a number, and a shared variable's value as a copy the caller may keep.
+  const result = (value: NDArray, i: number): Result => (finalOuts[i].ndim === 0 ? value.data[0] : finalOuts[i] instanceof SharedVariable ? value.clone() : value);
   const call = (...args: Argument[]): Result | Result[] | undefined => {
     const values = argumentsOf(args);
     backend.beginCall?.();
-    const results = run(values, sharedVariables).map((value, i) => (finalOuts[i].ndim === 0 ? value.data[0] : finalOuts[i] instanceof SharedVariable ? value.clone() : value));
+    const results = run(values, sharedVariables).map(result);
     return single ? results[0] : outputs == null ? undefined : results;
   };
   const checked = trace ? checkedOnFirstCall(call, (args) => ({ trace, inputs, args: argumentsOf(args), name: options.name }), check) : call;
