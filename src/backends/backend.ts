@@ -31,8 +31,8 @@ export interface Backend {
   readonly kernels: KernelTable;
   /** Kernels for compiler-made nodes (fused element-wise loops) that only some backends run. */
   readonly extraKernels?: Readonly<Record<string, Kernel>>;
-  /** Compile phases this backend adds after the common ones (element-wise fusion). */
-  readonly phases?: readonly Phase[];
+  /** This backend's element-wise fusion, run as the compile pipeline's fuse phase (none: nothing fuses). */
+  readonly fusion?: Phase;
   /** Runs before each call of a compiled function (the native backend adapts its thread count). */
   readonly beginCall?: () => void;
 }

@@ -1,19 +1,22 @@
 // fn(): compiles a graph once into a function called many times. Compilation:
 //  1. checks the inputs and updates, and adds the default updates of random streams;
 //  2. substitutes the givens;
-//  3. optimizes (pipeline.ts: folding, merging, stable forms, specialisations, backend phases);
-//  4. checks that every remaining input is provided, and schedules the nodes in dependency order.
-// A call validates its arguments, runs the kernels, then applies all updates at once, after every
-// output is computed, as in Theano.
-import { array, formatShape, NDArray, sameShape, sizeOf, type Nested, type TypedArray } from '../ndarray/index.js';
+//  3. runs the pipeline (pipeline.ts): the graph phases (merging, folding, stable forms,
+//     specialisations, gemm, the backend's fusion), then the plan phases (in-place updates, the memory
+//     plan, the schedule);
+//  4. checks that every remaining input is provided.
+// A call validates its arguments, runs the kernels (executable.ts), then applies all updates at once,
+// after every output is computed, as in Theano. In check mode (check.ts) the first call first checks
+// that no phase changed a value.
+import { array, formatShape, NDArray, type Nested, type TypedArray } from '../ndarray/index.js';
 import { rebuild } from '../graph/rewrite.js';
-import { graphLeaves, topoSort, useCounts } from '../graph/traverse.js';
-import { Constant, isInput, SharedVariable, Variable, type Apply } from '../graph/variable.js';
+import { graphLeaves, topoSort } from '../graph/traverse.js';
+import { isInput, SharedVariable, Variable, type Apply } from '../graph/variable.js';
 import { asVariable, type TensorLike } from '../ops/index.js';
-import { getBackend, type Allocate, type Backend, type Kernel } from '../backends/index.js';
-import { inPlaceUpdates, runInPlaceLast } from './in-place.js';
-import { optimize } from './pipeline.js';
-import { profiled } from './profile.js';
+import { getBackend, type Backend } from '../backends/index.js';
+import { checkedOnFirstCall, type CheckOption } from './check.js';
+import { executable, sharedVariables } from './executable.js';
+import { compile, unplanned, type Compilation } from './pipeline.js';
 
 export type Update = readonly [SharedVariable, TensorLike];
 export type Given = readonly [Variable, TensorLike];
@@ -26,6 +29,11 @@ export interface FnOptions {
   /** Runs on this backend instead of the current one. */
   backend?: Backend;
   name?: string;
+  /**
+   * Check mode (also NABLA_CHECK=1): the first call first checks that no compile phase changes a value,
+   * throws naming the first one that does, and prints what it checked (a function gets the report instead).
+   */
+  check?: CheckOption;
 }
 
 export interface CompiledFunction {
@@ -113,94 +121,31 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
   const givens = givensMap(options);
   const substituted = rebuild([...outs, ...updates.map(([, v]) => v)], { replace: givens }).outputs;
   const backend = options.backend ?? getBackend();
-  const optimized = optimize(substituted, backend.phases);
-  const finalOuts = optimized.slice(0, outs.length);
-  const finalUpdates = optimized.slice(outs.length);
+  const check = options.check ?? Boolean(process.env.NABLA_CHECK && process.env.NABLA_CHECK !== '0');
+  const start: Compilation = { backend, graph: substituted, outputCount: outs.length, targets: updates.map(([t]) => t), plan: unplanned };
+  const trace = check ? [start] : undefined;
+  const compiled = compile(start, trace);
 
-  for (const leaf of graphLeaves(optimized)) {
+  for (const leaf of graphLeaves(compiled.graph)) {
     if (isInput(leaf) && !inputs.includes(leaf)) {
       throw new Error(`fn: the outputs depend on ${leaf} (${leaf.type}), which is not among the inputs [${inputs.join(', ')}] nor given`);
     }
   }
-  // Outputs go to the caller, and a value assigned to two shared variables would alias them.
-  const escaping = new Set<Variable>(finalOuts);
-  finalUpdates.forEach((v, i) => finalUpdates.indexOf(v) !== i && escaping.add(v));
-  const targets = updates.map(([t]) => t);
-  const inPlace = inPlaceUpdates(targets.map((t, i) => [t, finalUpdates[i]] as const), finalOuts, useCounts(optimized));
-  const plan = schedule(optimized, inputs, backend, escaping, inPlace);
-
+  const run = executable(compiled, inputs);
+  const name = options.name ?? 'compiled function';
+  const argumentsOf = (args: Argument[]): NDArray[] => {
+    if (args.length !== inputs.length) throw new Error(`${name}: expected ${inputs.length} arguments (${inputs.join(', ')}), got ${args.length}`);
+    return args.map((a, i) => toArgument(inputs[i], a, i));
+  };
+  const finalOuts = compiled.graph.slice(0, outs.length);
+  // A scalar comes back as a number, and a shared variable's value as a copy the caller may keep.
+  const result = (value: NDArray, i: number): Result => (finalOuts[i].ndim === 0 ? value.data[0] : finalOuts[i] instanceof SharedVariable ? value.clone() : value);
   const call = (...args: Argument[]): Result | Result[] | undefined => {
-    if (args.length !== inputs.length) {
-      throw new Error(`${options.name ?? 'compiled function'}: expected ${inputs.length} arguments (${inputs.join(', ')}), got ${args.length}`);
-    }
+    const values = argumentsOf(args);
     backend.beginCall?.();
-    const values = plan.run(args.map((a, i) => toArgument(inputs[i], a, i)));
-    const results = finalOuts.map((v) => {
-      const value = values.get(v)!;
-      return v.ndim === 0 ? value.data[0] : v instanceof SharedVariable ? value.clone() : value;
-    });
-    finalUpdates.forEach((v, i) => {
-      const value = values.get(v)!;
-      const owned = v.owner && !escaping.has(v) && finalUpdates.indexOf(v) === i;
-      const old = targets[i].swap(owned ? value : value.clone());
-      if (owned) plan.recycle(v, old);
-    });
+    const results = run(values, sharedVariables).map(result);
     return single ? results[0] : outputs == null ? undefined : results;
   };
-  return Object.assign(call, { backend, nodes: topoSort(optimized) });
-}
-
-interface Schedule {
-  /** Every variable's value for one call. */
-  run(args: NDArray[]): Map<Variable, NDArray>;
-  /** Hands a shared variable's previous storage to the node that computed its new value, for reuse. */
-  recycle(v: Variable, old: NDArray): void;
-}
-
-/**
- * The nodes computing `outputs`, in order. Each node output keeps its buffer from call to call unless
- * it escapes to the caller (`escaping`); an update swaps buffers with its shared variable instead, and
- * a node in `inPlace` writes into its shared variable's storage.
- */
-function schedule(outputs: readonly Variable[], inputs: readonly Variable[], backend: Backend, escaping: ReadonlySet<Variable>, inPlace: ReadonlyMap<Apply, SharedVariable>): Schedule {
-  const nodes = runInPlaceLast(topoSort(outputs), inPlace);
-  const kernels = nodes.map((node) => {
-    const k = (backend.extraKernels?.[node.op.name] ?? (backend.kernels as Record<string, Kernel | undefined>)[node.op.name]);
-    if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
-    return process.env.NABLA_PROFILE ? profiled(k, node) : k;
-  });
-  const pools = new Map<Variable, NDArray>();
-  let values = new Map<Variable, NDArray>();
-  const allocators: Allocate[] = nodes.map((node) => {
-    const target = inPlace.get(node);
-    return (dtype, shape, output = 0) => {
-      const storage = target && values.get(target);
-      if (storage && storage.dtype === dtype && sameShape(storage.shape, shape)) return storage;
-      const v = node.outputs[output];
-      const pooled = pools.get(v);
-      if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
-      const fresh = new NDArray(dtype, shape);
-      if (!escaping.has(v)) pools.set(v, fresh);
-      return fresh;
-    };
-  });
-  const leaves = graphLeaves(outputs);
-  return {
-    run(args) {
-      values = new Map<Variable, NDArray>();
-      inputs.forEach((v, i) => values.set(v, args[i]));
-      for (const leaf of leaves) {
-        if (leaf instanceof Constant) values.set(leaf, leaf.value);
-        else if (leaf instanceof SharedVariable) values.set(leaf, leaf.value);
-      }
-      nodes.forEach((node, n) => {
-        const results = kernels[n](node.inputs.map((v) => values.get(v)!), node.attrs, node, allocators[n]);
-        node.outputs.forEach((o, i) => values.set(o, results[i]));
-      });
-      return values;
-    },
-    recycle(v, old) {
-      if (v.owner && !escaping.has(v)) pools.set(v, old);
-    },
-  };
+  const checked = trace ? checkedOnFirstCall(call, (args) => ({ trace, inputs, args: argumentsOf(args), name: options.name }), check) : call;
+  return Object.assign(checked, { backend, nodes: topoSort(compiled.graph) });
 }

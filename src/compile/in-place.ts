@@ -4,6 +4,7 @@
 // only by the next. The chain then runs after every other node, so nothing reads the variable's old
 // value once it is overwritten. An SGD step W ← βW + α·xᵀg is then one gemm into W's own buffer.
 // Kernels never return views of their inputs (reshape copies), so only the variable itself aliases it.
+import { useCounts } from '../graph/traverse.js';
 import type { Apply, SharedVariable, Variable } from '../graph/variable.js';
 
 /** The nodes of the chain that overwrites `target` with `value`, first to last, or null. */
@@ -22,15 +23,18 @@ function chainInto(target: SharedVariable, value: Variable, uses: ReadonlyMap<Va
 }
 
 /**
- * Which nodes write into which shared variable's storage, for the given updates. `uses` counts the
- * outputs and updates as uses, so a value that also escapes to the caller is never overwritten.
+ * Which nodes write into which shared variable's storage. `graph` holds the first `outputCount` outputs,
+ * then each target's new value; outputs count as uses, so a value that also escapes to the caller is
+ * never overwritten.
  */
-export function inPlaceUpdates(updates: readonly (readonly [SharedVariable, Variable])[], outputs: readonly Variable[], uses: ReadonlyMap<Variable, number>): Map<Apply, SharedVariable> {
+export function inPlaceUpdates(targets: readonly SharedVariable[], graph: readonly Variable[], outputCount: number): Map<Apply, SharedVariable> {
+  const uses = useCounts(graph);
+  const outputs = graph.slice(0, outputCount);
   const chains = new Map<SharedVariable, Apply[]>();
-  for (const [target, value] of updates) {
-    const chain = outputs.includes(target) ? null : chainInto(target, value, uses);
+  targets.forEach((target, i) => {
+    const chain = outputs.includes(target) ? null : chainInto(target, graph[outputCount + i], uses);
     if (chain) chains.set(target, chain);
-  }
+  });
   // Chains run last, so one must not read a variable another overwrites.
   const readers = (target: SharedVariable) => [...chains].some(([other, chain]) => other !== target && chain.some((n) => n.inputs.includes(target)));
   const result = new Map<Apply, SharedVariable>();
@@ -41,4 +45,10 @@ export function inPlaceUpdates(updates: readonly (readonly [SharedVariable, Vari
 /** `nodes` (in dependency order) with the in-place chains moved after everything else. */
 export function runInPlaceLast(nodes: readonly Apply[], inPlace: ReadonlyMap<Apply, SharedVariable>): Apply[] {
   return [...nodes.filter((n) => !inPlace.has(n)), ...nodes.filter((n) => inPlace.has(n))];
+}
+
+/** For NABLA_DEBUG: each node that writes over a shared variable, and which. */
+export function describeInPlace(inPlace: ReadonlyMap<Apply, SharedVariable>): string {
+  if (inPlace.size === 0) return 'no update is computed in place';
+  return [...inPlace].map(([node, target]) => `${node.op.name} writes into ${target}`).join('\n');
 }

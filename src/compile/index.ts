@@ -1,7 +1,8 @@
-// compile/: fn(), the rewrite pipeline and eval().
+// compile/: fn(), the compile pipeline, check mode, and the compiler behind x.eval(), handed to graph/ here.
 import { provideEval } from '../graph/variable.js';
 import { evaluate } from './eval.js';
 export * from './fn.js';
-export { optimize, phases } from './pipeline.js';
+export { pipeline, type Compilation, type Plan, type PipelinePhase } from './pipeline.js';
+export type { CheckOption, CheckReport, PhaseCheck } from './check.js';
 
 provideEval(evaluate);

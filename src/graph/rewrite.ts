@@ -6,7 +6,7 @@ import { Apply, applyOp, Constant, Variable } from './variable.js';
 /** Looks at one freshly rebuilt node; returns replacements for its outputs, or null to keep it. */
 export type LocalRewrite = (node: Apply) => Variable[] | null;
 
-/** A compile phase: local rewrites run to a fixed point, or a pass over the whole graph. */
+/** A graph phase of the compile pipeline: local rewrites run to a fixed point, or a pass over the whole graph. */
 export type Phase = { name: string; rewrites: readonly LocalRewrite[] } | { name: string; run: (outputs: readonly Variable[]) => Variable[] };
 
 export interface RebuildOptions {

@@ -1,6 +1,7 @@
-// The compile pipeline as fn.nodes shows it: constant folding, merging of equal sub-graphs, the stable
-// forms (log-softmax, softplus) that keep large logits finite, and transposes absorbed into dot.
-// Graph-shape checks compile for the reference backend: another backend may add its own phases (fusion).
+// The compile pipeline: its one list of phases as NABLA_DEBUG prints it, and the graphs fn.nodes shows:
+// constant folding, merging of equal sub-graphs, the stable forms (log-softmax, softplus) that keep large
+// logits finite, and transposes absorbed into dot. Graph-shape checks compile for the reference backend:
+// another backend may fuse as well.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
@@ -98,4 +99,23 @@ test('a transposed operand is absorbed into dot instead of copied', () => {
   assert.deepEqual(opsOf(f), ['dot']);
   assert.deepEqual(f.nodes[0].attrs, { transA: true, transB: false });
   assert.deepEqual((f([[1, 2], [3, 4]], [[1], [1]]) as NDArray).toArray(), [[4], [6]]);
+});
+
+test('NABLA_DEBUG=1 prints the compilation after every phase of the one list, in its order', () => {
+  const lines: string[] = [];
+  const print = console.error;
+  process.env.NABLA_DEBUG = '1';
+  console.error = (text: string) => lines.push(text.split('\n')[0]);
+  try {
+    const W = nb.shared(nb.array([[1, 2], [3, 4]]), 'W');
+    const x = nb.matrix('x');
+    nb.fn([x], null, { updates: [[W, W.sub(x.T.dot(x).mul(0.1))]], backend: nb.getBackend() });
+  } finally {
+    console.error = print;
+    delete process.env.NABLA_DEBUG;
+  }
+  assert.deepEqual(lines, nb.pipeline.map((p) => `── after ${p.name}`));
+  assert.deepEqual(nb.pipeline.map((p) => p.name), [
+    'merge', 'canonicalize', 'stabilize', 'specialize', 'transposed products', 'products into gemm', 'fuse', 'in-place updates', 'memory plan', 'schedule',
+  ]);
 });

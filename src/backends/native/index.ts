@@ -41,7 +41,7 @@ export function loadNativeBackend(): NativeLoad {
     if (addon) {
       const threads = new ThreadGovernor(addon);
       const kernels = nativeKernelTable(addon);
-      loaded = { threads, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, phases: [fusionPhase], beginCall: () => threads.tick() } };
+      loaded = { threads, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
     } else {
       loaded = { reason };
     }

@@ -1,0 +1,97 @@
+// Running a compilation: its nodes in the planned order, each writing into the buffer the plan gives it
+// (a shared variable's own storage, last call's buffer, or a fresh one), then the updates applied.
+import { NDArray, sameShape, sizeOf } from '../ndarray/index.js';
+import { graphLeaves, topoSort } from '../graph/traverse.js';
+import { Constant, SharedVariable, type Apply, type Variable } from '../graph/variable.js';
+import type { Allocate, Backend, Kernel } from '../backends/index.js';
+import { runInPlaceLast } from './in-place.js';
+import type { Compilation } from './pipeline.js';
+import { profiled } from './profile.js';
+
+/** Where shared variables keep their values: the variables themselves, or check mode's private copies. */
+export interface SharedStorage {
+  get(v: SharedVariable): NDArray;
+  /** Makes `value` v's storage and returns the previous one. */
+  swap(v: SharedVariable, value: NDArray): NDArray;
+}
+
+export const sharedVariables: SharedStorage = { get: (v) => v.value, swap: (v, value) => v.swap(value) };
+
+/**
+ * Private copies of the current values of `targets` (the variables a function updates), which running
+ * leaves untouched; other shared variables are only read, from themselves.
+ */
+export function copiesOf(targets: readonly SharedVariable[]): SharedStorage {
+  const values = new Map(targets.map((v) => [v, v.value.clone()]));
+  return {
+    get: (v) => values.get(v) ?? v.value,
+    swap: (v, value) => {
+      const old = values.get(v)!;
+      values.set(v, value);
+      return old;
+    },
+  };
+}
+
+/** One call: the outputs' values, after the updates have been applied to `storage`. */
+export type Run = (args: readonly NDArray[], storage: SharedStorage) => NDArray[];
+
+function kernelFor(backend: Backend, node: Apply): Kernel {
+  const k = backend.extraKernels?.[node.op.name] ?? (backend.kernels as Record<string, Kernel | undefined>)[node.op.name];
+  if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
+  return process.env.NABLA_PROFILE ? profiled(k, node) : k;
+}
+
+/** A dependency order too: every node is made after the nodes computing its inputs. */
+const creationOrder = (graph: readonly Variable[]) => topoSort(graph).sort((a, b) => a.outputs[0].id - b.outputs[0].id);
+
+/** `c` as a function of `inputs` (given in that order); its buffers persist between calls as planned. */
+export function executable(c: Compilation, inputs: readonly Variable[]): Run {
+  const { graph, outputCount, targets, plan } = c;
+  const { inPlace, memory } = plan;
+  const nodes = plan.order ?? runInPlaceLast(creationOrder(graph), inPlace);
+  const kernels = nodes.map((node) => kernelFor(c.backend, node));
+  const pools = new Map<Variable, NDArray>();
+  let values = new Map<Variable, NDArray>();
+  const allocators: Allocate[] = nodes.map((node) => {
+    const target = inPlace.get(node);
+    return (dtype, shape, output = 0) => {
+      const storage = target && values.get(target);
+      if (storage && storage.dtype === dtype && sameShape(storage.shape, shape)) return storage;
+      if (!memory) return new NDArray(dtype, shape);
+      const v = node.outputs[output];
+      const pooled = pools.get(v);
+      if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
+      const fresh = new NDArray(dtype, shape);
+      if (!memory.escaping.has(v)) pools.set(v, fresh);
+      return fresh;
+    };
+  });
+  const leaves = graphLeaves(graph);
+  const outputs = graph.slice(0, outputCount);
+  return (args, storage) => {
+    values = new Map<Variable, NDArray>();
+    inputs.forEach((v, i) => values.set(v, args[i]));
+    for (const leaf of leaves) {
+      if (leaf instanceof Constant) values.set(leaf, leaf.value);
+      else if (leaf instanceof SharedVariable) values.set(leaf, storage.get(leaf));
+    }
+    nodes.forEach((node, n) => {
+      const results = kernels[n](node.inputs.map((v) => values.get(v)!), node.attrs, node, allocators[n]);
+      node.outputs.forEach((o, i) => values.set(o, results[i]));
+    });
+    // Every update reads the old values, so they are applied only once everything is computed.
+    targets.forEach((target, i) => {
+      const v = graph[outputCount + i];
+      const value = values.get(v)!;
+      if (!memory?.swapped[i]) {
+        storage.swap(target, value.clone());
+        return;
+      }
+      // The old storage becomes the buffer the node computes the next call's value into.
+      const old = storage.swap(target, value);
+      pools.set(v, old);
+    });
+    return outputs.map((v) => values.get(v)!);
+  };
+}
