@@ -109,7 +109,9 @@ function lenet(): Workload {
       const h1 = convPool(h0, W1, b1);
       const h2 = h1.flatten(2).dot(W2).add(b2).tanh();
       const cost = nb.nll(nb.softmax(h2.dot(W3).add(b3)), y);
-      const step = nb.fn([x, y], cost, { updates: nb.sgd(cost, [W0, b0, W1, b1, W2, b2, W3, b3], { learningRate: 0.1 }) });
+      const step = nb.fn([x, y], cost, {
+        updates: nb.sgd(cost, [W0, b0, W1, b1, W2, b2, W3, b3], { learningRate: 0.1 }),
+      });
       const next = batches(data(), batch);
       return { step: () => void step(...next()) };
     },

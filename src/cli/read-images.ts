@@ -44,7 +44,9 @@ export interface ReadImagesOptions {
  * the file and both sizes (images are not resized: a resized digit is not the digit the model learned).
  * @example readImages('digit.png', [28, 28]) // float32[1, 784]
  */
-export function readImages(path: string, imageShape: readonly [number, number], options: ReadImagesOptions = {}): NDArray {
+export function readImages(
+  path: string, imageShape: readonly [number, number], options: ReadImagesOptions = {},
+): NDArray {
   const bytes = readFileSync(path);
   const name = basename(path);
   const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));

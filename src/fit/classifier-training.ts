@@ -56,7 +56,8 @@ export type ClassifierLoopOptions = Omit<LoopOptions, 'trainBatches' | 'step'>;
 /**
  * A classifier's compiled training step over a training set, its error measures and its loop.
  * @example const training = new ClassifierTraining(model, train, { batchSize: 600, learningRate: 0.13 });
- * const result = training.run({ maxEpochs: 100, earlyStopping, validate: training.errorOn(valid, 'validation').measure });
+ * const result = training.run({
+ *   maxEpochs: 100, earlyStopping, validate: training.errorOn(valid, 'validation').measure });
  * training.restoreBest();
  */
 export class ClassifierTraining {
@@ -161,7 +162,9 @@ export class ClassifierTraining {
   }
 
   /** A compiled function of a minibatch index and a count of minibatches over a data set held in shared variables. */
-  private minibatchFunction(set: LabelledSet, output: Variable, updates?: Update[]): (index: number, count: number) => number | NDArray {
+  private minibatchFunction(
+    set: LabelledSet, output: Variable, updates?: Update[],
+  ): (index: number, count: number) => number | NDArray {
     const X = shared(set.x, 'data.x');
     const Y = shared(set.y, 'data.y');
     const [index, count] = [iscalar('index'), iscalar('count')];

@@ -1,4 +1,5 @@
-// fit/: training in memory, for any model that implements trainable.ts: the minibatch loop, early stopping, the trainers.
+// fit/: training in memory, for any model that implements trainable.ts: the minibatch loop, early
+// stopping, the trainers.
 export * from './trainable.js';
 export * from './early-stopping.js';
 export * from './minibatch-loop.js';

@@ -63,7 +63,10 @@ export interface LoopOptions {
   stopAfter?: number;
   /** Seconds since some origin; performance.now() / 1000 by default. */
   clock?: () => number;
-  /** Processor seconds used so far; process.cpuUsage() by default. On a shared machine it measures the work better than `clock`. */
+  /**
+   * Processor seconds used so far; process.cpuUsage() by default. On a shared machine it measures
+   * the work better than `clock`.
+   */
   cpuClock?: () => number;
 }
 
@@ -126,7 +129,10 @@ export function runLoop(options: LoopOptions): LoopResult {
         costSum = 0;
         costCount = 0;
         if (improved) hooks.newBest?.(record);
-        hooks.validation?.(record, { iteration, earlyStopping: stopping.state, testError, seconds: record.seconds, cpuSeconds: cpuClock() - cpuStarted });
+        hooks.validation?.(record, {
+          iteration, earlyStopping: stopping.state, testError,
+          seconds: record.seconds, cpuSeconds: cpuClock() - cpuStarted,
+        });
       }
       if (options.stopAfter !== undefined && iteration >= options.stopAfter) {
         stoppedBy = 'interrupted';

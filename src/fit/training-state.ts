@@ -9,7 +9,9 @@ import type { Update } from '../compile/index.js';
  * name (the graph is rebuilt identically on resume, so positions match).
  * @example const tracked = trainingState(cost, updates, [trainX, trainY]);
  */
-export function trainingState(cost: Variable, updates: readonly Update[], data: readonly SharedVariable[]): Map<string, SharedVariable> {
+export function trainingState(
+  cost: Variable, updates: readonly Update[], data: readonly SharedVariable[],
+): Map<string, SharedVariable> {
   const found: SharedVariable[] = [];
   const add = (v: Variable) => {
     if (v instanceof SharedVariable && !data.includes(v) && !found.includes(v)) found.push(v);

@@ -19,11 +19,15 @@ export interface GradOptions {
  */
 export function grad(cost: Variable, wrt: Variable, options?: GradOptions): Variable;
 export function grad(cost: Variable, wrt: readonly Variable[], options?: GradOptions): Variable[];
-export function grad(cost: Variable, wrt: Variable | readonly Variable[], options: GradOptions = {}): Variable | Variable[] {
+export function grad(
+  cost: Variable, wrt: Variable | readonly Variable[], options: GradOptions = {},
+): Variable | Variable[] {
   const targets = wrt instanceof Variable ? [wrt] : [...wrt];
   // Differentiate the stable form (log-softmax for log of softmax, ...) when rewriting keeps every
   // target in place: a target computed inside the graph could be rebuilt away.
-  if (targets.every((t) => t.owner === null) && !(options.considerConstant ?? []).some((c) => c.owner)) cost = stabilize([cost])[0];
+  if (targets.every((t) => t.owner === null) && !(options.considerConstant ?? []).some((c) => c.owner)) {
+    cost = stabilize([cost])[0];
+  }
   if (cost.ndim !== 0) throw new Error(`grad: cost ${cost} is ${cost.type}; it must be a scalar (take its sum or mean)`);
   if (cost.dtype === 'int32') throw new Error(`grad: cost ${cost} is int32; it must be a float`);
   const constants = new Set(options.considerConstant ?? []);
@@ -32,7 +36,9 @@ export function grad(cost: Variable, wrt: Variable | readonly Variable[], option
   // Forward: which variables depend on a target without passing through a constant.
   const dependent = new Set<Variable>(targets.filter((t) => !constants.has(t)));
   for (const node of nodes) {
-    if (node.inputs.some((v) => dependent.has(v))) for (const out of node.outputs) if (!constants.has(out)) dependent.add(out);
+    if (node.inputs.some((v) => dependent.has(v))) {
+      for (const out of node.outputs) if (!constants.has(out)) dependent.add(out);
+    }
   }
 
   const pending = new Map<Variable, Variable[]>();
@@ -60,7 +66,10 @@ export function grad(cost: Variable, wrt: Variable | readonly Variable[], option
     node.inputs.forEach((input, k) => {
       const g = inputGrads[k];
       if (!g || !dependent.has(input) || input.dtype === 'int32') return;
-      accumulate(input, node.op.broadcasts ? sumToType(g, input.type) : g.dtype === input.dtype ? g : cast(g, input.dtype));
+      accumulate(
+        input,
+        node.op.broadcasts ? sumToType(g, input.type) : g.dtype === input.dtype ? g : cast(g, input.dtype),
+      );
     });
   }
 

@@ -5,7 +5,8 @@ import { Constant, type Apply, type Variable } from '../graph/variable.js';
 import { logSoftmax, neg, softmaxCrossentropyWithLogits, softplus } from '../ops/index.js';
 
 const opOf = (v: Variable) => v.owner?.op.name;
-const isConstant = (v: Variable, value: number) => v instanceof Constant && v.value.size === 1 && v.value.data[0] === value;
+const isConstant = (v: Variable, value: number) =>
+  v instanceof Constant && v.value.size === 1 && v.value.data[0] === value;
 
 /** log(softmax(x)) -> logSoftmax(x): finite where softmax underflows to 0. */
 export const logSoftmaxFromLogOfSoftmax: LocalRewrite = (node: Apply) => {

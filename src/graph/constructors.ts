@@ -8,7 +8,8 @@ export function tensor(name: string | undefined, dtype: DType, shape: StaticShap
   return new Variable(new TensorType(dtype, shape), null, 0, name);
 }
 
-const ofRank = (rank: number, defaultDType: DType) => (name?: string, dtype: DType = defaultDType) => tensor(name, dtype, new Array(rank).fill(null));
+const ofRank = (rank: number, defaultDType: DType) => (name?: string, dtype: DType = defaultDType) =>
+  tensor(name, dtype, new Array(rank).fill(null));
 
 /** A float32 (or `dtype`) scalar input. */
 export const scalar = ofRank(0, 'float32');

@@ -25,9 +25,13 @@ type Unary<V> = (x: V) => V;
 type Binary<V> = (a: TensorLikeOf<V>, b: TensorLikeOf<V>) => V;
 type Reduce<V> = (x: V, axis?: Axes, keepdims?: boolean) => V;
 
-/** The op functions the methods call, each taking the variable first (`x.add(y)` is `add(x, y)`, `x.rsub(y)` is `sub(y, x)`). */
+/**
+ * The op functions the methods call, each taking the variable first (`x.add(y)` is `add(x, y)`,
+ * `x.rsub(y)` is `sub(y, x)`).
+ */
 export interface MethodOps<V> {
-  add: Binary<V>; sub: Binary<V>; mul: Binary<V>; div: Binary<V>; pow: Binary<V>; maximum: Binary<V>; minimum: Binary<V>;
+  add: Binary<V>; sub: Binary<V>; mul: Binary<V>; div: Binary<V>; pow: Binary<V>;
+  maximum: Binary<V>; minimum: Binary<V>;
   lt: Binary<V>; gt: Binary<V>; le: Binary<V>; ge: Binary<V>; eq: Binary<V>; neq: Binary<V>;
   neg: Unary<V>; abs: Unary<V>; sqrt: Unary<V>; square: Unary<V>; exp: Unary<V>; log: Unary<V>; log1p: Unary<V>;
   tanh: Unary<V>; sigmoid: Unary<V>; softplus: Unary<V>; relu: Unary<V>; sign: Unary<V>;
@@ -135,11 +139,17 @@ export abstract class VariableMethods<V> {
   transpose(perm?: readonly number[]): V { return this.ops.transpose(this.self, perm); }
   /** Reorders axes and inserts ('x') or drops (size-1) broadcastable axes. @example b.dimshuffle(['x', 0]) */
   dimshuffle(pattern: ShufflePattern): V { return this.ops.dimshuffle(this.self, pattern); }
-  /** A new shape of the same size; one entry may be -1, entries may be int scalar variables. @example x.reshape([batch, 1, 28, 28]) */
+  /**
+   * A new shape of the same size; one entry may be -1, entries may be int scalar variables.
+   * @example x.reshape([batch, 1, 28, 28])
+   */
   reshape(spec: readonly (number | V)[] | V): V { return this.ops.reshape(this.self, spec); }
   /** The trailing axes merged so that `ndim` axes remain (Theano's flatten(outdim)). */
   flatten(ndim?: number): V { return this.ops.flatten(this.self, ndim); }
-  /** Indexed like NumPy: integers and slices per axis, or int arrays on the leading axes. @example logp.at(nb.arange(n), y) */
+  /**
+   * Indexed like NumPy: integers and slices per axis, or int arrays on the leading axes.
+   * @example logp.at(nb.arange(n), y)
+   */
   at(...specs: IndexSpecOf<V>[]): V { return this.ops.at(this.self, ...specs); }
   /** Rows picked by integer indices (an embedding lookup), along `axis` (0 by default). */
   take(indices: TensorLikeOf<V>, axis?: number): V { return this.ops.take(this.self, indices, axis); }

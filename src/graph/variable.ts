@@ -16,7 +16,9 @@ export interface Op<A extends Attrs = Attrs, N extends string = string> {
    * Gradients of the inputs as graphs, given the output gradients (null where an output has none).
    * Returns null for an input with no gradient. Absent for ops that are not differentiable.
    */
-  grad?(inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly (Variable | null)[], attrs: A): (Variable | null)[];
+  grad?(
+    inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly (Variable | null)[], attrs: A,
+  ): (Variable | null)[];
   /** Draws random numbers: never folded as a constant nor merged with an equal-looking node. */
   readonly random?: boolean;
   /** Computes each output element from the same-position input elements (fusable). */

@@ -6,7 +6,8 @@ import { matrix } from '../graph/constructors.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
 import type { Layer, Mode } from '../nn/index.js';
 import {
-  ClassifierTraining, TUTORIAL_EARLY_STOPPING, type EarlyStoppingOptions, type FitDefaults, type LabelledSet, type LoopResult,
+  ClassifierTraining, TUTORIAL_EARLY_STOPPING, type EarlyStoppingOptions, type FitDefaults, type LabelledSet,
+  type LoopResult,
   type TrainableClassifier, type TrainingOptions, type ValidationRecord,
 } from '../fit/index.js';
 import { expectShapes, loadModelFile, saveModelFile, type ModelFile } from './model-file.js';
@@ -172,7 +173,9 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
    * Reads a model file of `kind` back through `build` (a subclass's fromModelFile), with the facts saved with it.
    * @example static load(path: string): Mlp { return Classifier.loadAs(path, 'mlp', Mlp.fromModelFile); }
    */
-  protected static loadAs<M extends Classifier>(path: string, kind: string, build: (file: ModelFile, path: string) => M): M {
+  protected static loadAs<M extends Classifier>(
+    path: string, kind: string, build: (file: ModelFile, path: string) => M,
+  ): M {
     const file = loadModelFile(path, kind);
     const model = build(file, path);
     model.meta = file.meta ?? {};

@@ -46,7 +46,8 @@ export function appendOneHot(codes: NDArray, labels: NDArray, classes: number): 
 /**
  * A DBN: pre-train with pretrainNetwork (train/pretrain.ts), fine-tune with fit, draw digits
  * with generate.
- * @example const dbn = new Dbn({ imageShape: [28, 28], classes: 10, hidden: [1000, 1000, 1000], pretraining: 'rbm', corruption: [0], k: 1, joinLabels: true });
+ * @example const dbn = new Dbn({ imageShape: [28, 28], classes: 10, hidden: [1000, 1000, 1000],
+ *   pretraining: 'rbm', corruption: [0], k: 1, joinLabels: true });
  */
 export class Dbn extends DeepNetwork<DbnConfig> {
   override readonly kind = 'dbn';
@@ -73,7 +74,10 @@ export class Dbn extends DeepNetwork<DbnConfig> {
     // The joined top RBM has its own weights: its visible layer is wider than the hidden layer's input.
     const [visible, hidden] = layer.W.value.shape;
     const { classes, k, persistentTop, softmaxLabels } = this.config;
-    return new Rbm({ visible: visible + classes, hidden, k, persistent: persistentTop ?? true, softmaxUnits: softmaxLabels ? classes : 0, seed }, {}, i);
+    return new Rbm({
+      visible: visible + classes, hidden, k, persistent: persistentTop ?? true,
+      softmaxUnits: softmaxLabels ? classes : 0, seed,
+    }, {}, i);
   }
 
   override pretrainingInput(i: number, codes: NDArray, labels: NDArray): NDArray {
@@ -102,7 +106,12 @@ export class Dbn extends DeepNetwork<DbnConfig> {
 
   private generativeConfig(): GenerativeDbnConfig {
     const { joinLabels, classes, softmaxLabels, hidden } = this.config;
-    return { sizes: [this.inputSize, ...hidden], classes: joinLabels ? classes : 0, softmaxLabels: softmaxLabels === true, seed: this.seed };
+    return {
+      sizes: [this.inputSize, ...hidden],
+      classes: joinLabels ? classes : 0,
+      softmaxLabels: softmaxLabels === true,
+      seed: this.seed,
+    };
   }
 
   /** The generative model (for up-down fine-tuning and sampling); there once pre-training is done. */
@@ -121,7 +130,9 @@ export class Dbn extends DeepNetwork<DbnConfig> {
     const { required, optional } = GenerativeDbn.tensorNames(this.pretrainingLayers.length);
     const present = required.filter((n) => n in tensors);
     if (present.length && present.length !== required.length) throw new Error(`${path}: has only ${present.length} of the ${required.length} generative tensors`);
-    this.generativeModel = present.length ? GenerativeDbn.fromTensors(tensors, this.generativeConfig(), path) : undefined;
+    this.generativeModel = present.length
+      ? GenerativeDbn.fromTensors(tensors, this.generativeConfig(), path)
+      : undefined;
     const names = [...required, ...optional];
     super.restoreExtras(path, Object.fromEntries(Object.entries(tensors).filter(([n]) => !names.includes(n))));
   }

@@ -32,7 +32,8 @@ const visibleBiasName = (i: number) => `pretraining${i}.vbias`;
 
 /**
  * A deep sigmoid network, pre-trained by autoencoders, RBMs or not at all.
- * @example const dnn = new DeepNetwork({ imageShape: [28, 28], classes: 10, hidden: [1000, 750, 500], pretraining: 'autoencoder', corruption: [0], k: 1 });
+ * @example const dnn = new DeepNetwork({ imageShape: [28, 28], classes: 10, hidden: [1000, 750, 500],
+ *   pretraining: 'autoencoder', corruption: [0], k: 1 });
  * pretrainNetwork(dnn, train, { epochs: 1, batchSize: 100, learningRate: 0.001, momentum: 0.99 }); // train/pretrain.ts
  */
 export class DeepNetwork<C extends DeepNetworkConfig = DeepNetworkConfig> extends Classifier<C> {
@@ -62,7 +63,9 @@ export class DeepNetwork<C extends DeepNetworkConfig = DeepNetworkConfig> extend
     const shared = { W: layer.W, hbias: layer.b };
     if (this.config.pretraining === 'rbm') return new Rbm({ visible, hidden, k: this.config.k, seed }, shared, i);
     const { corruption } = this.config;
-    return new Autoencoder({ visible, hidden, corruption: corruption[corruption.length === 1 ? 0 : i], seed }, shared, i);
+    return new Autoencoder(
+      { visible, hidden, corruption: corruption[corruption.length === 1 ? 0 : i], seed }, shared, i,
+    );
   }
 
   /**

@@ -51,11 +51,13 @@ const generativeName = (i: number, param: string) => `generative${i}.${param}`;
 const recognitionName = (i: number, param: string) => `recognition${i}.${param}`;
 
 /** Mean over rows of the cross-entropy, summed over units, between `target` and sigm(logits). */
-const crossEntropy = (logits: Variable, target: Variable) => mean(sum(sigmoidCrossentropyWithLogits(logits, target), 1));
+const crossEntropy = (logits: Variable, target: Variable) =>
+  mean(sum(sigmoidCrossentropyWithLogits(logits, target), 1));
 
 /**
  * The generative half of a DBN: trained by up-down fine-tuning, drawing digits of a chosen class.
- * @example new LayerTrainer(dbn.generative.upDown(3), appendOneHot(train.x, train.y, 10), { batchSize: 100, learningRate: 0.01 })
+ * @example new LayerTrainer(dbn.generative.upDown(3), appendOneHot(train.x, train.y, 10),
+ *   { batchSize: 100, learningRate: 0.01 })
  * dbn.generative.generate({ labels: [0, 1, 2], samples: 10 })
  */
 export class GenerativeDbn {
@@ -69,7 +71,10 @@ export class GenerativeDbn {
     this.config = config;
     this.rbms = rbms;
     this.recognition = recognition;
-    this.params = [...rbms.flatMap((r, i) => (i === this.top ? [r.W, r.hbias, r.vbias] : [r.W, r.vbias])), ...recognition.flatMap((r) => [r.W, r.hbias])];
+    this.params = [
+      ...rbms.flatMap((r, i) => (i === this.top ? [r.W, r.hbias, r.vbias] : [r.W, r.vbias])),
+      ...recognition.flatMap((r) => [r.W, r.hbias]),
+    ];
   }
 
   private get top(): number {
@@ -95,8 +100,16 @@ export class GenerativeDbn {
     const rbms = Array.from({ length: layers }, (_, i) => {
       const visible = sizes[i] + (i === layers - 1 ? classes : 0);
       const names = { W: generativeName(i, 'W'), hbias: generativeName(i, 'hbias'), vbias: generativeName(i, 'vbias') };
-      expectShapes(path, tensors, { [names.W]: [visible, sizes[i + 1]], [names.hbias]: [sizes[i + 1]], [names.vbias]: [visible] });
-      const params = { W: shared(tensors[names.W]), hbias: shared(tensors[names.hbias]), vbias: shared(tensors[names.vbias]) };
+      expectShapes(path, tensors, {
+        [names.W]: [visible, sizes[i + 1]],
+        [names.hbias]: [sizes[i + 1]],
+        [names.vbias]: [visible],
+      });
+      const params = {
+        W: shared(tensors[names.W]),
+        hbias: shared(tensors[names.hbias]),
+        vbias: shared(tensors[names.vbias]),
+      };
       const softmaxUnits = i === layers - 1 && softmaxLabels ? classes : 0;
       return new Rbm({ visible, hidden: sizes[i + 1], softmaxUnits, seed }, params, i);
     });
@@ -168,7 +181,11 @@ export class GenerativeDbn {
    * compiled step (a stage of up-down, a sampling run) has its own streams, whatever was built before.
    */
   private samplers(seed: number): Rbm[] {
-    return this.rbms.map((rbm, i) => new Rbm({ ...rbm.config, seed: seed + i }, { W: rbm.W, hbias: rbm.hbias, vbias: rbm.vbias }, i));
+    return this.rbms.map((rbm, i) => new Rbm(
+      { ...rbm.config, seed: seed + i },
+      { W: rbm.W, hbias: rbm.hbias, vbias: rbm.vbias },
+      i,
+    ));
   }
 
   /**
@@ -189,7 +206,8 @@ export class GenerativeDbn {
       const p = this.up(i, wake[i]);
       wake.push(rng.binomial(p.shape, 1, p));
     }
-    const reconstructions = wake.slice(0, this.top).map((below, i) => crossEntropy(rbms[i].sampleVisible(wake[i + 1]).preActivation, below));
+    const reconstructions = wake.slice(0, this.top).map((below, i) =>
+      crossEntropy(rbms[i].sampleVisible(wake[i + 1]).preActivation, below));
 
     // The associative memory: CD-k from the wake code joined to the true label.
     const positive = this.joinLabel(wake[this.top], labels);
@@ -203,7 +221,8 @@ export class GenerativeDbn {
       const p = rbms[i].sampleVisible(dream[0]);
       dream.unshift(i > 0 ? p.sample : p.mean);
     }
-    const recognitions = dream.slice(0, this.top).map((below, i) => crossEntropy(below.dot(this.recognition[i].W).add(this.recognition[i].hbias), dream[i + 1]));
+    const recognitions = dream.slice(0, this.top).map((below, i) =>
+      crossEntropy(below.dot(this.recognition[i].W).add(this.recognition[i].hbias), dream[i + 1]));
 
     const cost = [...reconstructions, ...recognitions].reduce((a, b) => a.add(b), topCost);
     return {
@@ -234,21 +253,29 @@ export class GenerativeDbn {
     const rng = new RandomStreams(seed);
     const top = this.samplers(seed)[this.top];
     const clamped = labels ? shared(new NDArray('float32', [chains, classes], Float32Array.from({ length: chains * classes }, (_, k) => (labels[Math.floor(k / classes)] === k % classes ? 1 : 0)))) : undefined;
-    const down = (code: Variable) => this.rbms.slice(0, this.top).reduceRight((h, rbm) => rbm.sampleVisible(h).mean, code);
+    const down = (code: Variable) =>
+      this.rbms.slice(0, this.top).reduceRight((h, rbm) => rbm.sampleVisible(h).mean, code);
 
     const image = rng.binomial([chains, this.imageSize], 1, 0.5);
     const up = this.recognition.reduce((h, _, i) => this.up(i, h), image);
     const state = shared(fn([], rng.binomial(up.shape, 1, up))() as NDArray, 'dbnTopState');
     const picture = fn([], down(state));
     let visible: Variable = state;
-    for (let s = 0; s < gibbsSteps; s++) visible = this.codePart(top.sampleVisible(top.sampleHidden(this.joinLabel(visible, clamped)).sample).sample);
+    for (let s = 0; s < gibbsSteps; s++) {
+      visible = this.codePart(top.sampleVisible(top.sampleHidden(this.joinLabel(visible, clamped)).sample).sample);
+    }
     const advance = fn([], [], { updates: [[state, visible]] });
 
     const out = new NDArray('float32', [chains * samples, this.imageSize]);
     for (let s = 0; s < samples; s++) {
       if (s > 0) advance();
       const pixels = picture() as NDArray;
-      for (let c = 0; c < chains; c++) out.data.set(pixels.data.subarray(c * this.imageSize, (c + 1) * this.imageSize), (c * samples + s) * this.imageSize);
+      for (let c = 0; c < chains; c++) {
+        out.data.set(
+          pixels.data.subarray(c * this.imageSize, (c + 1) * this.imageSize),
+          (c * samples + s) * this.imageSize,
+        );
+      }
     }
     return out;
   }

@@ -26,7 +26,8 @@ export const LENET_TUTORIAL: FitDefaults = { learningRate: 0.1, batchSize: 500, 
 
 /**
  * LeNet; `seed` draws the initial weights.
- * @example new Lenet({ imageShape: [28, 28], classes: 10, kernels: [20, 50], filter: [5, 5], pool: [2, 2], hidden: [500], activation: 'tanh' })
+ * @example new Lenet({ imageShape: [28, 28], classes: 10, kernels: [20, 50], filter: [5, 5], pool: [2, 2],
+ *   hidden: [500], activation: 'tanh' })
  */
 export class Lenet extends Classifier<LenetConfig> {
   readonly kind = 'lenet';

@@ -9,7 +9,9 @@ import type { ModelFile } from './model-file.js';
 export type LogisticRegressionConfig = ClassifierConfig;
 
 /** The tutorial's settings: lr 0.13, minibatches of 600, at most 1000 epochs, patience 5000. */
-export const LOGISTIC_REGRESSION_TUTORIAL: FitDefaults = { learningRate: 0.13, batchSize: 600, epochs: 1000, patience: 5000 };
+export const LOGISTIC_REGRESSION_TUTORIAL: FitDefaults = {
+  learningRate: 0.13, batchSize: 600, epochs: 1000, patience: 5000,
+};
 
 /**
  * Logistic regression; train it with fit, or `nabla train logreg`.

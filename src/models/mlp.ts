@@ -18,11 +18,14 @@ export interface MlpConfig extends ClassifierConfig {
 }
 
 /** The tutorial's settings: lr 0.01, L2 1e-4, minibatches of 20, at most 1000 epochs, patience 10000. */
-export const MLP_TUTORIAL: FitDefaults = { learningRate: 0.01, l2: 0.0001, batchSize: 20, epochs: 1000, patience: 10000 };
+export const MLP_TUTORIAL: FitDefaults = {
+  learningRate: 0.01, l2: 0.0001, batchSize: 20, epochs: 1000, patience: 10000,
+};
 
 /**
  * An MLP; `seed` draws the initial weights and the dropout masks.
- * @example const model = new Mlp({ imageShape: [28, 28], classes: 10, hidden: [500], activation: 'tanh', keep: [] }, 1234);
+ * @example const model = new Mlp({ imageShape: [28, 28], classes: 10, hidden: [500], activation: 'tanh', keep: [] },
+ *   1234);
  */
 export class Mlp extends Classifier<MlpConfig> {
   readonly kind = 'mlp';

@@ -50,7 +50,10 @@ export function saveModelFile(path: string, model: ModelFile): void {
     blobs.push(bytes);
     offset += bytes.length;
   }
-  const header = new TextEncoder().encode(JSON.stringify({ format: MODEL_FORMAT, version: MODEL_VERSION, kind: model.kind, config: model.config, meta: model.meta ?? {}, tensors: entries }));
+  const header = new TextEncoder().encode(JSON.stringify({
+    format: MODEL_FORMAT, version: MODEL_VERSION, kind: model.kind,
+    config: model.config, meta: model.meta ?? {}, tensors: entries,
+  }));
   const length = new Uint8Array(8);
   new DataView(length.buffer).setBigUint64(0, BigInt(header.length), true);
   writeFileAtomic(path, [length, header, ...blobs]);
@@ -63,7 +66,14 @@ export function loadModelFile(path: string, expectedKind?: string): ModelFile {
   if (bytes.length < 8) throw fail('not a nabla model file (shorter than its 8-byte header length)');
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   if (headerLength > bytes.length - 8) throw fail(`not a nabla model file (header of ${headerLength} bytes in a file of ${bytes.length})`);
-  let header: { format?: string; version?: number; kind: string; config: Record<string, unknown>; meta: Record<string, unknown>; tensors: Record<string, TensorEntry> };
+  let header: {
+    format?: string;
+    version?: number;
+    kind: string;
+    config: Record<string, unknown>;
+    meta: Record<string, unknown>;
+    tensors: Record<string, TensorEntry>;
+  };
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch {
@@ -88,7 +98,9 @@ export function loadModelFile(path: string, expectedKind?: string): ModelFile {
 }
 
 /** Checks that loaded tensors have the shapes an architecture expects, naming the first mismatch. */
-export function expectShapes(path: string, tensors: Record<string, NDArray>, expected: Record<string, readonly number[]>): void {
+export function expectShapes(
+  path: string, tensors: Record<string, NDArray>, expected: Record<string, readonly number[]>,
+): void {
   for (const [name, shape] of Object.entries(expected)) {
     const t = tensors[name];
     if (!t) throw new Error(`${path}: has no tensor ${name}; it was saved from another architecture`);

@@ -85,7 +85,9 @@ export class Rbm extends UnsupervisedLayer {
 
   freeEnergy(v: Variable): Variable {
     const hiddenTerm = sum(softplus(this.hiddenInput(v)), 1);
-    const visibleTerm = this.gaussian ? sum(square(v.sub(this.vbias)), 1).div(2 * this.config.sigma ** 2) : v.dot(this.vbias).neg();
+    const visibleTerm = this.gaussian
+      ? sum(square(v.sub(this.vbias)), 1).div(2 * this.config.sigma ** 2)
+      : v.dot(this.vbias).neg();
     return visibleTerm.sub(hiddenTerm);
   }
 
@@ -156,7 +158,12 @@ export class Rbm extends UnsupervisedLayer {
       const pl = this.pseudoLikelihood(x);
       return { ...base, monitor: pl.value, monitorName: 'pseudo-likelihood', updates: [...updates, pl.update] };
     }
-    return { ...base, monitor: this.reconstructionCost(x, end.visible.preActivation), monitorName: this.reconstructionName, updates };
+    return {
+      ...base,
+      monitor: this.reconstructionCost(x, end.visible.preActivation),
+      monitorName: this.reconstructionName,
+      updates,
+    };
   }
 
   private get reconstructionName(): string {
@@ -168,7 +175,9 @@ export class Rbm extends UnsupervisedLayer {
    * units' pre-activation (the cross-entropy from logits stays finite where sigm(·) rounds to 0 or 1).
    */
   reconstructionCost(x: Variable, visiblePreActivation: Variable): Variable {
-    const perUnit = this.gaussian ? square(visiblePreActivation.sub(x)) : sigmoidCrossentropyWithLogits(visiblePreActivation, x);
+    const perUnit = this.gaussian
+      ? square(visiblePreActivation.sub(x))
+      : sigmoidCrossentropyWithLogits(visiblePreActivation, x);
     return mean(sum(perUnit, 1));
   }
 

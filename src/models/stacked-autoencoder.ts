@@ -10,7 +10,8 @@ export type StackedAutoencoderConfig = DeepNetworkConfig & { pretraining: 'autoe
 
 /**
  * An SdA: pre-train with pretrainNetwork (train/pretrain.ts), fine-tune with fit.
- * @example const sda = new StackedAutoencoder({ imageShape: [28, 28], classes: 10, hidden: [1000, 1000, 1000], pretraining: 'autoencoder', corruption: [0.1, 0.2, 0.3], k: 1 });
+ * @example const sda = new StackedAutoencoder({ imageShape: [28, 28], classes: 10, hidden: [1000, 1000, 1000],
+ *   pretraining: 'autoencoder', corruption: [0.1, 0.2, 0.3], k: 1 });
  */
 export class StackedAutoencoder extends DeepNetwork<StackedAutoencoderConfig> {
   override readonly kind = 'sda';

@@ -79,10 +79,16 @@ export function layerTensors(layer: UnsupervisedLayer, prefix = ''): Record<stri
 }
 
 /** Loads a layer saved by its `save`, checking the kind and the tensors' shapes against the configuration. */
-export function loadLayer<C extends { visible: number; hidden: number }, L extends UnsupervisedLayer>(path: string, kind: string, build: (config: C) => L): L {
+export function loadLayer<C extends { visible: number; hidden: number }, L extends UnsupervisedLayer>(
+  path: string, kind: string, build: (config: C) => L,
+): L {
   const file = loadModelFile(path, kind);
   const config = file.config as unknown as C;
-  expectShapes(path, file.tensors, { W: [config.visible, config.hidden], hbias: [config.hidden], vbias: [config.visible] });
+  expectShapes(path, file.tensors, {
+    W: [config.visible, config.hidden],
+    hbias: [config.hidden],
+    vbias: [config.visible],
+  });
   const layer = build(config);
   for (const name of ['W', 'hbias', 'vbias'] as const) layer[name].set(file.tensors[name]);
   return layer;

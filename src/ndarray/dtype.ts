@@ -13,7 +13,9 @@ export function isFloat(dtype: DType): boolean {
 }
 
 /** The typed-array constructor that stores `dtype`. */
-export function arrayConstructor(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor {
+export function arrayConstructor(
+  dtype: DType,
+): Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor {
   switch (dtype) {
     case 'float32':
       return Float32Array;

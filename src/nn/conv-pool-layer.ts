@@ -25,7 +25,11 @@ export class ConvPoolLayer extends WeightedLayer {
   readonly pool: [number, number];
   readonly activation: Activation;
 
-  constructor(rng: RandomStreams | null, filterShape: readonly [number, number, number, number], options: ConvPoolLayerOptions = {}) {
+  constructor(
+    rng: RandomStreams | null,
+    filterShape: readonly [number, number, number, number],
+    options: ConvPoolLayerOptions = {},
+  ) {
     const name = options.name ?? 'conv';
     const pool = options.pool ?? [2, 2];
     const [maps, inputs, rows, cols] = filterShape;
@@ -51,7 +55,11 @@ export class ConvPoolLayer extends WeightedLayer {
  * The [rows, cols] of the maps a chain of valid convolutions and poolings leaves, or an error naming the layer.
  * @example convPoolOutputShape([28, 28], [[5, 5], [5, 5]], [2, 2]) // [4, 4]
  */
-export function convPoolOutputShape(image: readonly [number, number], filters: readonly (readonly [number, number])[], pool: readonly [number, number]): [number, number] {
+export function convPoolOutputShape(
+  image: readonly [number, number],
+  filters: readonly (readonly [number, number])[],
+  pool: readonly [number, number],
+): [number, number] {
   let [rows, cols] = image;
   filters.forEach(([fr, fc], i) => {
     const [convRows, convCols] = [rows - fr + 1, cols - fc + 1];

@@ -7,7 +7,8 @@ import type { Layer, Mode } from './layer.js';
 
 /**
  * A dropout layer with keep probability `keep` (0.5 for hidden units, 0.8 for inputs are the usual choices).
- * @example const drop = new Dropout(rng, 0.5); const train = drop.forward(h, 'train'); const test = drop.forward(h, 'test');
+ * @example const drop = new Dropout(rng, 0.5);
+ * const train = drop.forward(h, 'train'); const test = drop.forward(h, 'test');
  */
 export class Dropout implements Layer {
   readonly keep: number;

@@ -43,7 +43,9 @@ export const conv2dInputGradOp = defineOp({
   type: ([gy, w], { mode }: { mode: ConvMode }) => {
     // Image sizes follow from the output's: valid shrank them by k - 1, full grew them by k - 1.
     const back = (n: number | null, k: number | null) => (n === null || k === null ? null : mode === 'valid' ? n + k - 1 : n - k + 1);
-    return [new TensorType(gy.dtype, [gy.shape[0], w.shape[1], back(gy.shape[2], w.shape[2]), back(gy.shape[3], w.shape[3])])];
+    return [new TensorType(gy.dtype, [
+      gy.shape[0], w.shape[1], back(gy.shape[2], w.shape[2]), back(gy.shape[3], w.shape[3]),
+    ])];
   },
 });
 
@@ -82,7 +84,13 @@ export const maxPool2dOp = defineOp({
   type: ([x], { pool, ignoreBorder }: PoolAttrs) => {
     if (x.rank < 2) throw typeError('maxPool2d', ['x'], [x], 'pooling needs at least two axes (rows, cols)');
     const lead = x.shape.slice(0, -2);
-    return [x.with({ shape: [...lead, pooledSize(x.shape[x.rank - 2], pool[0], ignoreBorder), pooledSize(x.shape[x.rank - 1], pool[1], ignoreBorder)] })];
+    return [x.with({
+      shape: [
+        ...lead,
+        pooledSize(x.shape[x.rank - 2], pool[0], ignoreBorder),
+        pooledSize(x.shape[x.rank - 1], pool[1], ignoreBorder),
+      ],
+    })];
   },
   grad: ([x], [y], [gy], attrs) => [gy && apply1(maxPool2dGradOp, [x, y, gy], attrs)],
 });

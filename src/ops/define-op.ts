@@ -47,7 +47,9 @@ export function apply1<A extends Attrs>(op: Op<A>, inputs: readonly Variable[], 
 }
 
 /** An error for a type rule: `op: x is float32[2, 3] and y is ...; reason`. */
-export function typeError(op: string, names: readonly string[], types: readonly { toString(): string }[], reason: string): Error {
+export function typeError(
+  op: string, names: readonly string[], types: readonly { toString(): string }[], reason: string,
+): Error {
   const described = types.map((t, i) => `${names[i] ?? `input ${i}`} is ${t}`).join(' and ');
   return new Error(`${op}: ${described}; ${reason}`);
 }

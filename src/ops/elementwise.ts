@@ -30,7 +30,12 @@ function elementwiseOp<const N extends string>(spec: ElementwiseSpec<N>): Op<Rec
     inputs: spec.inputs,
     elementwise: true,
     broadcasts: true,
-    type: (types: readonly TensorType[]) => [new TensorType(resultDType(spec.result, types.map((t) => t.dtype)), broadcastTypes(spec.name, spec.inputs, types))],
+    type: (types: readonly TensorType[]) => [
+      new TensorType(
+        resultDType(spec.result, types.map((t) => t.dtype)),
+        broadcastTypes(spec.name, spec.inputs, types),
+      ),
+    ],
     // Ops without a gradient rule (sign, comparisons) are piecewise constant: their gradient is zero.
     grad: (inputs: readonly Variable[], outputs: readonly Variable[], [gy]: readonly (Variable | null)[]): Grads => {
       if (!gy || !spec.grad) return inputs.map(() => null);
@@ -40,10 +45,14 @@ function elementwiseOp<const N extends string>(spec: ElementwiseSpec<N>): Op<Rec
   return op;
 }
 
-const unary = <N extends string>(name: N, result: ResultDType, grad?: (x: Variable, y: Variable, gy: Variable) => Variable | null): Op<Record<string, never>, N> =>
+const unary = <N extends string>(
+  name: N, result: ResultDType, grad?: (x: Variable, y: Variable, gy: Variable) => Variable | null,
+): Op<Record<string, never>, N> =>
   elementwiseOp({ name, inputs: ['x'], result, grad: grad && (([x], y, gy) => [grad(x, y, gy)]) });
 
-const binary = <N extends string>(name: N, result: ResultDType, grad?: (a: Variable, b: Variable, y: Variable, gy: Variable) => Grads): Op<Record<string, never>, N> =>
+const binary = <N extends string>(
+  name: N, result: ResultDType, grad?: (a: Variable, b: Variable, y: Variable, gy: Variable) => Grads,
+): Op<Record<string, never>, N> =>
   elementwiseOp({ name, inputs: ['a', 'b'], result, grad: grad && (([a, b], y, gy) => grad(a, b, y, gy)) });
 
 /** The ops the element-wise loops compute from one scalar function each (the backends' scalar tables). */

@@ -14,7 +14,9 @@ import { randomOps } from './random.js';
 provideMethodOps(methodOps);
 
 /** Every primitive op, by name: backends must give a kernel for each (KernelTable is keyed by these). */
-export const allOps = { ...elementwiseOps, ...reduceOps, ...shapeOps, ...linalgOps, ...indexingOps, ...nnetOps, ...convOps, ...randomOps };
+export const allOps = {
+  ...elementwiseOps, ...reduceOps, ...shapeOps, ...linalgOps, ...indexingOps, ...nnetOps, ...convOps, ...randomOps,
+};
 
 export type OpName = keyof typeof allOps;
 

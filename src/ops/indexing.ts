@@ -11,7 +11,9 @@ export type Bound = number | { input: number };
 export type IndexEntry = { kind: 'index'; at: Bound } | { kind: 'slice'; start: Bound | null; stop: Bound | null; step: Bound | null };
 
 /** Python's slice arithmetic: the [start, step, length] a slice selects from an axis of `size`. */
-export function resolveSlice(start: number | null, stop: number | null, step: number | null, size: number): [number, number, number] {
+export function resolveSlice(
+  start: number | null, stop: number | null, step: number | null, size: number,
+): [number, number, number] {
   const s = step ?? 1;
   if (s === 0) throw new Error('slice: step cannot be zero');
   const clampIndex = (i: number, lo: number, hi: number) => Math.min(Math.max(i < 0 ? i + size : i, lo), hi);
@@ -44,7 +46,10 @@ export const subtensorOp = defineOp({
   name: 'subtensor',
   inputs: ['x', 'bounds'],
   type: ([x], { entries }: { entries: IndexEntry[] }) => [x.with({ shape: subtensorShape('subtensor', x, entries) })],
-  grad: ([x, ...bounds], _y, [gy], attrs) => [gy && apply1(incSubtensorOp, [zerosLike(x), gy, ...bounds], { ...attrs, set: false }), ...bounds.map(() => null)],
+  grad: ([x, ...bounds], _y, [gy], attrs) => [
+    gy && apply1(incSubtensorOp, [zerosLike(x), gy, ...bounds], { ...attrs, set: false }),
+    ...bounds.map(() => null),
+  ],
 });
 
 /** The type rule of x[region] += y (or = y): y must broadcast to the region; the result has x's type. */
@@ -60,7 +65,10 @@ function incrementType(name: string, x: TensorType, y: TensorType, regionShape: 
  * `zeroRegion(gy)` is gy with the region zeroed, `region(gy)` the region of gy, which reverse mode sums back
  * to y's type where y was broadcast into the region (the ops declare `broadcasts`).
  */
-function incrementGrad(x: Variable, y: Variable, gy: Variable | null, set: boolean, zeroRegion: (gy: Variable) => Variable, region: (gy: Variable) => Variable) {
+function incrementGrad(
+  x: Variable, y: Variable, gy: Variable | null, set: boolean,
+  zeroRegion: (gy: Variable) => Variable, region: (gy: Variable) => Variable,
+) {
   if (!gy) return [null, null];
   const gx = set ? zeroRegion(gy) : gy;
   return [x.dtype === 'int32' ? null : gx, y.dtype === 'int32' ? null : region(gy)];
@@ -72,7 +80,11 @@ export const incSubtensorOp: Op<{ entries: IndexEntry[]; set: boolean }, 'incSub
   broadcasts: true,
   type: ([x, y], { entries }: { entries: IndexEntry[]; set: boolean }) => incrementType('incSubtensor', x, y, subtensorShape('incSubtensor', x, entries)),
   grad: ([x, y, ...bounds], _out, [gy], attrs) => [
-    ...incrementGrad(x, y, gy, attrs.set, (g) => apply1(incSubtensorOp, [g, zerosLike(y), ...bounds], attrs), (g) => apply1(subtensorOp, [g, ...bounds], { entries: attrs.entries })),
+    ...incrementGrad(
+      x, y, gy, attrs.set,
+      (g) => apply1(incSubtensorOp, [g, zerosLike(y), ...bounds], attrs),
+      (g) => apply1(subtensorOp, [g, ...bounds], { entries: attrs.entries }),
+    ),
     ...bounds.map(() => null),
   ],
 });
@@ -89,7 +101,10 @@ export const advancedSubtensorOp = defineOp({
   name: 'advancedSubtensor',
   inputs: ['x', 'indices'],
   type: ([x, ...indices]) => [x.with({ shape: advancedShape('advancedSubtensor', x, indices) })],
-  grad: ([x, ...indices], _y, [gy]) => [gy && apply1(advancedIncSubtensorOp, [zerosLike(x), gy, ...indices], { set: false }), ...indices.map(() => null)],
+  grad: ([x, ...indices], _y, [gy]) => [
+    gy && apply1(advancedIncSubtensorOp, [zerosLike(x), gy, ...indices], { set: false }),
+    ...indices.map(() => null),
+  ],
 });
 
 export const advancedIncSubtensorOp: Op<{ set: boolean }, 'advancedIncSubtensor'> = defineOp({
@@ -98,7 +113,11 @@ export const advancedIncSubtensorOp: Op<{ set: boolean }, 'advancedIncSubtensor'
   broadcasts: true,
   type: ([x, y, ...indices], _attrs: { set: boolean }) => incrementType('advancedIncSubtensor', x, y, advancedShape('advancedIncSubtensor', x, indices)),
   grad: ([x, y, ...indices], _out, [gy], attrs) => [
-    ...incrementGrad(x, y, gy, attrs.set, (g) => apply1(advancedIncSubtensorOp, [g, zerosLike(y), ...indices], attrs), (g) => apply1(advancedSubtensorOp, [g, ...indices], {})),
+    ...incrementGrad(
+      x, y, gy, attrs.set,
+      (g) => apply1(advancedIncSubtensorOp, [g, zerosLike(y), ...indices], attrs),
+      (g) => apply1(advancedSubtensorOp, [g, ...indices], {}),
+    ),
     ...indices.map(() => null),
   ],
 });
@@ -112,7 +131,9 @@ export interface SliceSpec {
 }
 
 /** A slice for `at`, as Python's start:stop:step. @example x.at(nb.slice(0, 10)) */
-export function slice(start?: number | Variable | null, stop?: number | Variable | null, step?: number | Variable | null): SliceSpec {
+export function slice(
+  start?: number | Variable | null, stop?: number | Variable | null, step?: number | Variable | null,
+): SliceSpec {
   return { start, stop, step };
 }
 
@@ -164,7 +185,11 @@ export function take(x: TensorLike, indices: TensorLike, axis = 0): Variable {
   // picked axes: idx axes, then x's axes except `axis`; move the idx axes back to where `axis` was.
   const k = idx.ndim;
   const rest = v.ndim - 1;
-  const order = [...Array.from({ length: axis }, (_, i) => k + i), ...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: rest - axis }, (_, i) => k + axis + i)];
+  const order = [
+    ...Array.from({ length: axis }, (_, i) => k + i),
+    ...Array.from({ length: k }, (_, i) => i),
+    ...Array.from({ length: rest - axis }, (_, i) => k + axis + i),
+  ];
   return picked.dimshuffle(order);
 }
 

@@ -82,7 +82,13 @@ export const gemmOp = defineOp({
   grad: ([c, alpha, a, b, beta], _y, [gy], { transA, transB }) => {
     if (!gy) return [null, null, null, null, null];
     if (transA || transB) throw new Error('gemm: gradients are taken before transposes are absorbed (internal)');
-    return [gy.mul(beta), gy.mul(dot(a, b)).sum().astype(alpha.dtype), dot(gy, b.T).mul(alpha), dot(a.T, gy).mul(alpha), gy.mul(c).sum().astype(beta.dtype)];
+    return [
+      gy.mul(beta),
+      gy.mul(dot(a, b)).sum().astype(alpha.dtype),
+      dot(gy, b.T).mul(alpha),
+      dot(a.T, gy).mul(alpha),
+      gy.mul(c).sum().astype(beta.dtype),
+    ];
   },
 });
 

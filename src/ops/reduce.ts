@@ -25,11 +25,15 @@ export function keepReducedAxes(y: Variable, { axes, keepdims }: ReduceAttrs, ra
 
 function reduceType(name: string, x: TensorType, { axes, keepdims }: ReduceAttrs, dtype: DType): TensorType[] {
   for (const a of axes) normalizeAxis(a, x.rank, name);
-  const shape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const shape = keepdims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !axes.includes(i));
   return [new TensorType(dtype, shape)];
 }
 
-function reduceOp<N extends string>(name: N, outDType: (x: DType) => DType, grad?: (x: Variable, yKeep: Variable, gyKeep: Variable) => Variable) {
+function reduceOp<N extends string>(
+  name: N, outDType: (x: DType) => DType, grad?: (x: Variable, yKeep: Variable, gyKeep: Variable) => Variable,
+) {
   return defineOp({
     name,
     inputs: ['x'],

@@ -104,7 +104,8 @@ export const reshapeOp = defineOp({
   inputs: ['x', 'shape'],
   type: ([x, s], { shape }: { shape: (number | null)[] }) => {
     if (s.rank !== 1 || s.dtype !== 'int32') throw typeError('reshape', ['x', 'shape'], [x, s], 'shape must be an int32 vector');
-    const known = (d: readonly (number | null)[]) => (d.every((n) => n !== null) ? (d as number[]).reduce((a, b) => a * b, 1) : null);
+    const known = (d: readonly (number | null)[]) =>
+      (d.every((n) => n !== null) ? (d as number[]).reduce((a, b) => a * b, 1) : null);
     const [from, to] = [known(x.shape), known(shape)];
     if (from !== null && to !== null && from !== to) {
       throw new Error(`reshape: x is ${x} (${from} elements); cannot reshape to [${shape.join(', ')}] (${to} elements)`);
@@ -118,7 +119,9 @@ export const reshapeOp = defineOp({
  * x with a new shape of the same size; one entry may be -1. Entries may be int scalar variables.
  * @example x.reshape([batch, 1, 28, 28])
  */
-export function reshape(x: TensorLike, spec: readonly (number | Variable)[] | Variable, staticShape?: readonly (number | null)[]): Variable {
+export function reshape(
+  x: TensorLike, spec: readonly (number | Variable)[] | Variable, staticShape?: readonly (number | null)[],
+): Variable {
   const v = asVariable(x);
   if (!Array.isArray(spec)) {
     const vec = spec as Variable;
@@ -167,7 +170,9 @@ export const concatenateOp = defineOp({
     const names = types.map((_, i) => `tensors[${i}]`);
     if (types.some((t) => t.rank !== first.rank)) throw typeError('concatenate', names, types, 'ranks differ');
     const shape = first.shape.map((_, d) => {
-      if (d === axis) return types.every((t) => t.shape[d] !== null) ? types.reduce((s, t) => s + t.shape[d]!, 0) : null;
+      if (d === axis) {
+        return types.every((t) => t.shape[d] !== null) ? types.reduce((s, t) => s + t.shape[d]!, 0) : null;
+      }
       const known = types.map((t) => t.shape[d]).filter((n) => n !== null);
       if (new Set(known).size > 1) throw typeError('concatenate', names, types, `axis ${d} differs`);
       return known[0] ?? null;
@@ -185,7 +190,8 @@ export const concatenateOp = defineOp({
 export const splitOp = defineOp({
   name: 'split',
   inputs: ['x', 'sizes'],
-  type: ([x], { types }: { axis: number; types: (number | null)[][] }) => types.map((shape) => new TensorType(x.dtype, shape)),
+  type: ([x], { types }: { axis: number; types: (number | null)[][] }) =>
+    types.map((shape) => new TensorType(x.dtype, shape)),
   grad: (_inputs, _outputs, grads, { axis }) => {
     if (grads.some((g) => !g)) throw new Error('split: gradient needs every part (internal)');
     return [concatenate(grads as Variable[], axis), null];
@@ -212,4 +218,6 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Variable {
 }
 
 /** The shape family's ops, by name. */
-export const shapeOps = opTable(dimshuffleOp, shapeOp, broadcastLikeOp, makeVectorOp, reshapeOp, arangeOp, concatenateOp, splitOp);
+export const shapeOps = opTable(
+  dimshuffleOp, shapeOp, broadcastLikeOp, makeVectorOp, reshapeOp, arangeOp, concatenateOp, splitOp,
+);

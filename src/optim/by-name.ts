@@ -16,9 +16,12 @@ export interface OptimizerOptions {
 
 /**
  * The update list of a named rule; its own state (velocities, caches) lives in new shared variables.
- * @example nb.fn([i], cost, { updates: buildUpdates('momentum', cost, params, { learningRate: rate.rate, momentum: 0.9 }) })
+ * @example nb.fn([i], cost, {
+ *   updates: buildUpdates('momentum', cost, params, { learningRate: rate.rate, momentum: 0.9 }) })
  */
-export function buildUpdates(name: OptimizerName, cost: Variable, params: readonly SharedVariable[], options: OptimizerOptions): Update[] {
+export function buildUpdates(
+  name: OptimizerName, cost: Variable, params: readonly SharedVariable[], options: OptimizerOptions,
+): Update[] {
   const learningRate = options.learningRate;
   switch (name) {
     case 'sgd':

@@ -5,9 +5,11 @@ import { SharedVariable } from '../graph/variable.js';
 export type Schedule = (epoch: number) => number;
 
 /** lr₀ · drop^⌊epoch / every⌋ */
-export const stepDecay = (lr0: number, drop: number, every: number): Schedule => (epoch) => lr0 * Math.pow(drop, Math.floor(epoch / every));
+export const stepDecay = (lr0: number, drop: number, every: number): Schedule => (epoch) =>
+  lr0 * Math.pow(drop, Math.floor(epoch / every));
 /** lr₀ / (1 + γ·epoch)^power */
-export const inverseDecay = (lr0: number, gamma: number, power = 1): Schedule => (epoch) => lr0 / Math.pow(1 + gamma * epoch, power);
+export const inverseDecay = (lr0: number, gamma: number, power = 1): Schedule => (epoch) =>
+  lr0 / Math.pow(1 + gamma * epoch, power);
 /** lr₀ · e^(−k·epoch) */
 export const exponentialDecay = (lr0: number, k: number): Schedule => (epoch) => lr0 * Math.exp(-k * epoch);
 export const constant = (lr0: number): Schedule => () => lr0;

@@ -25,7 +25,9 @@ function state(param: SharedVariable, role: string, value = 0): SharedVariable {
 const lr = (options: RuleOptions, fallback: number) => options.learningRate ?? fallback;
 
 /** p ← p − lr·g. @example nb.fn([x, y], cost, { updates: nb.sgd(cost, [W, b], { learningRate: 0.13 }) }) */
-export function sgd(cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: RuleOptions = {}): Update[] {
+export function sgd(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: RuleOptions = {},
+): Update[] {
   const grads = gradients(cost, params);
   return params.map((p, i) => [p, sub(p, mul(grads[i], asVariable(lr(options, 0.01), p.dtype)))]);
 }
@@ -35,7 +37,9 @@ export interface MomentumOptions extends RuleOptions {
 }
 
 /** Classical momentum: v ← μv − lr·g; p ← p + v. */
-export function momentum(cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: MomentumOptions = {}): Update[] {
+export function momentum(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: MomentumOptions = {},
+): Update[] {
   const grads = gradients(cost, params);
   const mu = options.momentum ?? 0.9;
   return params.flatMap((p, i) => {
@@ -46,7 +50,9 @@ export function momentum(cost: Variable | readonly Variable[], params: readonly 
 }
 
 /** Nesterov momentum, in the form that evaluates the gradient at p: p ← p + μ²v − (1+μ)·lr·g. */
-export function nesterov(cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: MomentumOptions = {}): Update[] {
+export function nesterov(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: MomentumOptions = {},
+): Update[] {
   const grads = gradients(cost, params);
   const mu = options.momentum ?? 0.9;
   return params.flatMap((p, i) => {
@@ -62,13 +68,18 @@ export interface AdaptiveOptions extends RuleOptions {
 }
 
 /** AdaGrad: cache ← cache + g²; p ← p − lr·g/√(cache + ε). */
-export function adagrad(cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: AdaptiveOptions = {}): Update[] {
+export function adagrad(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: AdaptiveOptions = {},
+): Update[] {
   const grads = gradients(cost, params);
   const eps = options.epsilon ?? 1e-8;
   return params.flatMap((p, i) => {
     const cache = state(p, 'cache');
     const next = add(cache, square(grads[i]));
-    return [[cache, next], [p, sub(p, div(mul(grads[i], asVariable(lr(options, 0.01), p.dtype)), sqrt(add(next, eps))))]] as Update[];
+    return [
+      [cache, next],
+      [p, sub(p, div(mul(grads[i], asVariable(lr(options, 0.01), p.dtype)), sqrt(add(next, eps))))],
+    ] as Update[];
   });
 }
 
@@ -77,18 +88,25 @@ export interface RmspropOptions extends AdaptiveOptions {
 }
 
 /** RMSprop: cache ← ρ·cache + (1−ρ)·g²; p ← p − lr·g/√(cache + ε). */
-export function rmsprop(cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: RmspropOptions = {}): Update[] {
+export function rmsprop(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: RmspropOptions = {},
+): Update[] {
   const grads = gradients(cost, params);
   const [rho, eps] = [options.decay ?? 0.9, options.epsilon ?? 1e-8];
   return params.flatMap((p, i) => {
     const cache = state(p, 'cache');
     const next = add(mul(cache, rho), mul(square(grads[i]), 1 - rho));
-    return [[cache, next], [p, sub(p, div(mul(grads[i], asVariable(lr(options, 0.001), p.dtype)), sqrt(add(next, eps))))]] as Update[];
+    return [
+      [cache, next],
+      [p, sub(p, div(mul(grads[i], asVariable(lr(options, 0.001), p.dtype)), sqrt(add(next, eps))))],
+    ] as Update[];
   });
 }
 
 /** AdaDelta (Zeiler 2012): steps scaled by the ratio of running RMS of updates and of gradients. */
-export function adadelta(cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: RmspropOptions = {}): Update[] {
+export function adadelta(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: RmspropOptions = {},
+): Update[] {
   const grads = gradients(cost, params);
   const [rho, eps] = [options.decay ?? 0.95, options.epsilon ?? 1e-6];
   return params.flatMap((p, i) => {
@@ -98,7 +116,11 @@ export function adadelta(cost: Variable | readonly Variable[], params: readonly 
     const nextGrad = add(mul(gradMean, rho), mul(square(g), 1 - rho));
     const step = mul(div(sqrt(add(stepMean, eps)), sqrt(add(nextGrad, eps))), g);
     const nextStep = add(mul(stepMean, rho), mul(square(step), 1 - rho));
-    return [[gradMean, nextGrad], [stepMean, nextStep], [p, sub(p, mul(step, asVariable(lr(options, 1), p.dtype)))]] as Update[];
+    return [
+      [gradMean, nextGrad],
+      [stepMean, nextStep],
+      [p, sub(p, mul(step, asVariable(lr(options, 1), p.dtype)))],
+    ] as Update[];
   });
 }
 
@@ -108,7 +130,9 @@ export interface AdamOptions extends AdaptiveOptions {
 }
 
 /** Adam (Kingma & Ba 2015) with bias correction. */
-export function adam(cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: AdamOptions = {}): Update[] {
+export function adam(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: AdamOptions = {},
+): Update[] {
   const grads = gradients(cost, params);
   const [b1, b2, eps] = [options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.epsilon ?? 1e-8];
   const t = new SharedVariable(zeros([], 'float32'), 'adam.t');

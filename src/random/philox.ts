@@ -51,7 +51,9 @@ function philoxRounds(c0: number, c1: number, c2: number, c3: number, k0: number
  * One Philox4x32-10 block: four uint32 words from counter (c0..c3) and key (k0, k1).
  * @example philoxBlock(0, 0, 0, 0, 0, 0) // [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]
  */
-export function philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): [number, number, number, number] {
+export function philoxBlock(
+  c0: number, c1: number, c2: number, c3: number, k0: number, k1: number,
+): [number, number, number, number] {
   const out = new Uint32Array(4);
   philoxRounds(c0 | 0, c1 | 0, c2 | 0, c3 | 0, k0 | 0, k1 | 0, out);
   return [out[0], out[1], out[2], out[3]];

@@ -52,14 +52,21 @@ export const RUN_FILES = { model: 'model.nbm', resume: 'resume.nbm', metrics: 'm
  * Trains `model` with minibatch SGD (or another update rule) and the tutorials' early stopping; leaves
  * the model holding its best parameters.
  * @example const result = fitClassifier(new Mlp(config), loadMnist(), { batchSize: 20, learningRate: 0.01,
- *   maxEpochs: 1000, l2: 1e-4, earlyStopping: { patience: 10000, patienceIncrease: 2, improvementThreshold: 0.995 }, out: 'runs/mlp' });
+ *   maxEpochs: 1000, l2: 1e-4, earlyStopping: { patience: 10000, patienceIncrease: 2, improvementThreshold: 0.995 },
+ *   out: 'runs/mlp' });
  */
 export function fitClassifier(model: Classifier, data: ClassifierData, options: FitOptions): FitResult {
   const training = new ClassifierTraining(model, data.train, options);
   const validation = training.errorOn(data.valid, 'validation');
   const test = training.errorOn(data.test, 'test');
   const trainBatches = training.trainBatches;
-  const files = options.out ? { model: join(options.out, RUN_FILES.model), resume: join(options.out, RUN_FILES.resume), metrics: join(options.out, RUN_FILES.metrics) } : undefined;
+  const files = options.out
+    ? {
+      model: join(options.out, RUN_FILES.model),
+      resume: join(options.out, RUN_FILES.resume),
+      metrics: join(options.out, RUN_FILES.metrics),
+    }
+    : undefined;
   const runConfig = options.runConfig ?? {};
   let history: MetricsRow[] = [];
   let resume: LoopState | undefined;
@@ -88,7 +95,9 @@ export function fitClassifier(model: Classifier, data: ClassifierData, options: 
 
   const saveState = (loop: LoopState, result?: LoopResult) => {
     if (!files) return;
-    const variables: Record<string, NDArray> = Object.fromEntries([...training.state].map(([key, v]) => [key, v.value]));
+    const variables: Record<string, NDArray> = Object.fromEntries(
+      [...training.state].map(([key, v]) => [key, v.value]),
+    );
     saveResumeState(files.resume, { loop, config: runConfig, variables, best: training.best, finished: result });
   };
   const newBest = (record: ValidationRecord) => {
@@ -109,7 +118,9 @@ export function fitClassifier(model: Classifier, data: ClassifierData, options: 
     stopAfter: options.stopAfter,
     hooks: {
       epochStart: (epoch) => {
-        const done = epoch === Math.floor((resume?.iteration ?? 0) / trainBatches) + 1 ? (resume?.iteration ?? 0) % trainBatches : 0;
+        const done = epoch === Math.floor((resume?.iteration ?? 0) / trainBatches) + 1
+          ? (resume?.iteration ?? 0) % trainBatches
+          : 0;
         progress?.epochStart(epoch, options.maxEpochs, trainBatches, done);
       },
       step: (_epoch, minibatch, c) => progress?.step(minibatch, c),

@@ -12,7 +12,9 @@ export interface PretrainProgress {
  * A bar on standard error when it is a terminal and the run is not quiet; otherwise undefined.
  * @example pretrain(layers, data, { ...options, progress: pretrainProgressBar(context.quiet) })
  */
-export function pretrainProgressBar(quiet?: boolean, stream: NodeJS.WriteStream = process.stderr): PretrainProgress | undefined {
+export function pretrainProgressBar(
+  quiet?: boolean, stream: NodeJS.WriteStream = process.stderr,
+): PretrainProgress | undefined {
   if (quiet || !stream.isTTY) return undefined;
   const bar = new SingleBar({ stream, clearOnComplete: true, hideCursor: true, format: '{label} |{bar}| {value}/{total} | {monitor} | eta {eta_formatted}' });
   let label = '';

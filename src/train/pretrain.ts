@@ -78,18 +78,24 @@ export function cpuClock(): number {
 function checkpointConfig(layers: readonly UnsupervisedLayer[], options: PretrainOptions): Record<string, unknown> {
   return {
     layers: layers.map((l) => [l.kind, l.visible, l.hidden]),
-    epochs: options.epochs, batch_size: options.batchSize, learning_rate: options.learningRate, momentum: options.momentum ?? 0,
+    epochs: options.epochs, batch_size: options.batchSize, learning_rate: options.learningRate,
+    momentum: options.momentum ?? 0,
   };
 }
 
-function saveCheckpoint(path: string, layers: readonly UnsupervisedLayer[], trainer: LayerTrainer, progress: Progress, config: Record<string, unknown>): void {
+function saveCheckpoint(
+  path: string, layers: readonly UnsupervisedLayer[], trainer: LayerTrainer, progress: Progress,
+  config: Record<string, unknown>,
+): void {
   const tensors: Record<string, NDArray> = {};
   layers.forEach((layer, i) => Object.assign(tensors, layerTensors(layer, `layer${i}.`)));
   for (const [key, v] of trainer.state) tensors[`state/${key}`] = v.value;
   saveModelFile(path, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress } });
 }
 
-function loadCheckpoint(path: string, layers: readonly UnsupervisedLayer[], config: Record<string, unknown>): { progress: Progress; state: Record<string, NDArray> } {
+function loadCheckpoint(
+  path: string, layers: readonly UnsupervisedLayer[], config: Record<string, unknown>,
+): { progress: Progress; state: Record<string, NDArray> } {
   const file = loadModelFile(path, CHECKPOINT_KIND);
   const differences = configDifferences(file.config, config);
   if (differences.length) throw new Error(`${path}: was written by a pre-training run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
@@ -107,7 +113,9 @@ function loadCheckpoint(path: string, layers: readonly UnsupervisedLayer[], conf
  * of the whole training set, computed once when layer i−1 is done.
  * @example pretrain([rbm1, rbm2, rbm3], train.x, { epochs: 100, batchSize: 10, learningRate: 0.01 })
  */
-export function pretrain(layers: readonly UnsupervisedLayer[], data: NDArray, options: PretrainOptions): PretrainResult {
+export function pretrain(
+  layers: readonly UnsupervisedLayer[], data: NDArray, options: PretrainOptions,
+): PretrainResult {
   const log = options.log ?? (() => {});
   const config = checkpointConfig(layers, options);
   let progress: Progress = { layer: 0, epochsDone: 0, history: layers.map(() => []), monitorNames: layers.map(() => ''), seconds: 0, cpuSeconds: 0 };
@@ -135,7 +143,13 @@ export function pretrain(layers: readonly UnsupervisedLayer[], data: NDArray, op
         epochEnd: (epoch, monitor, seconds) => {
           options.progress?.epochEnd();
           const report: EpochReport = { layer: i, epoch, monitor, seconds };
-          progress = { ...progress, layer: i, epochsDone: epoch, seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted };
+          progress = {
+            ...progress,
+            layer: i,
+            epochsDone: epoch,
+            seconds: performance.now() / 1000 - started,
+            cpuSeconds: cpuClock() - cpuStarted,
+          };
           progress.history[i].push(monitor);
           if (options.checkpoint) saveCheckpoint(options.checkpoint, layers, trainer, progress, config);
           log(progressLine(trainer, layers.length, report, options.epochs));
@@ -146,12 +160,18 @@ export function pretrain(layers: readonly UnsupervisedLayer[], data: NDArray, op
     // The next layer's data: this layer's code for every example, computed once.
     if (i + 1 < layers.length) representation = mapRows((x) => layers[i].encode(x))(input);
   }
-  return { history: progress.history, monitorNames: progress.monitorNames, seconds: progress.seconds, cpuSeconds: progress.cpuSeconds };
+  return {
+    history: progress.history,
+    monitorNames: progress.monitorNames,
+    seconds: progress.seconds,
+    cpuSeconds: progress.cpuSeconds,
+  };
 }
 
 /**
  * Trains one layer on its own (nabla train da | rbm): the same loop, checkpoints and resume.
- * @example trainLayer(new Rbm({ visible: 784, hidden: 500, k: 15, persistent: true }), train.x, { epochs: 15, batchSize: 20, learningRate: 0.1 })
+ * @example trainLayer(new Rbm({ visible: 784, hidden: 500, k: 15, persistent: true }), train.x,
+ *   { epochs: 15, batchSize: 20, learningRate: 0.1 })
  */
 export function trainLayer(layer: UnsupervisedLayer, data: NDArray, options: PretrainOptions): PretrainResult {
   return pretrain([layer], data, options);
@@ -160,10 +180,16 @@ export function trainLayer(layer: UnsupervisedLayer, data: NDArray, options: Pre
 /**
  * Pre-trains a deep network's layers (its autoencoders or RBMs) on the training images, the labels
  * reaching a DBN's joined top RBM, then lets the network take over the pre-trained weights.
- * @example pretrainNetwork(sda, data.train, { epochs: 15, batchSize: 1, learningRate: 0.001 }); fitClassifier(sda, data, ...)
+ * @example pretrainNetwork(sda, data.train, { epochs: 15, batchSize: 1, learningRate: 0.001 });
+ * fitClassifier(sda, data, ...)
  */
-export function pretrainNetwork(model: DeepNetwork, train: { x: NDArray; y: NDArray }, options: PretrainOptions): PretrainResult {
-  const result = pretrain(model.pretrainingLayers, train.x, { ...options, layerInput: (i, codes) => model.pretrainingInput(i, codes, train.y) });
+export function pretrainNetwork(
+  model: DeepNetwork, train: { x: NDArray; y: NDArray }, options: PretrainOptions,
+): PretrainResult {
+  const result = pretrain(model.pretrainingLayers, train.x, {
+    ...options,
+    layerInput: (i, codes) => model.pretrainingInput(i, codes, train.y),
+  });
   model.afterPretraining();
   return result;
 }

@@ -27,7 +27,12 @@ export function saveResumeState(path: string, state: ResumeState): void {
   const tensors: Record<string, NDArray> = {};
   for (const [key, value] of Object.entries(state.variables)) tensors[`state/${key}`] = value;
   for (const [key, value] of Object.entries(state.best)) tensors[`best/${key}`] = value;
-  saveModelFile(path, { kind: RESUME_KIND, config: state.config, tensors, meta: { loop: state.loop, finished: state.finished ?? null } });
+  saveModelFile(path, {
+    kind: RESUME_KIND,
+    config: state.config,
+    tensors,
+    meta: { loop: state.loop, finished: state.finished ?? null },
+  });
 }
 
 /** Reads a resume state, or undefined when there is none. */
@@ -35,7 +40,9 @@ export function loadResumeState(path: string): ResumeState | undefined {
   if (!existsSync(path)) return undefined;
   const file = loadModelFile(path, RESUME_KIND);
   const pick = (prefix: string) =>
-    Object.fromEntries(Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    Object.fromEntries(
+      Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
+    );
   const meta = file.meta as { loop?: LoopState; finished?: LoopResult | null };
   if (!meta.loop) throw new Error(`${path}: a resume state without its loop counters`);
   return { loop: meta.loop, config: file.config, finished: meta.finished ?? undefined, variables: pick('state/'), best: pick('best/') };
@@ -49,7 +56,9 @@ export function configDifferences(saved: Record<string, unknown>, now: Record<st
 }
 
 /** Restores tracked variables from a resume state, checking that every one is there with its shape. */
-export function restoreVariables(path: string, tracked: Map<string, SharedVariable>, values: Record<string, NDArray>): void {
+export function restoreVariables(
+  path: string, tracked: Map<string, SharedVariable>, values: Record<string, NDArray>,
+): void {
   for (const [key, variable] of tracked) {
     const value = values[key];
     if (!value) throw new Error(`${path}: has no value for ${key}; it was written by a different model or optimiser`);

@@ -49,11 +49,13 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
   const log = options.log ?? (() => {});
   const schedule = typeof options.k === 'number' ? [options.k] : [...options.k];
   if (!schedule.length) throw new Error('up-down: k is an empty schedule');
-  const stageOf = (epoch: number) => Math.min(schedule.length - 1, Math.floor(((epoch - 1) * schedule.length) / options.epochs));
+  const stageOf = (epoch: number) =>
+    Math.min(schedule.length - 1, Math.floor(((epoch - 1) * schedule.length) / options.epochs));
   const rows = model.config.classes ? appendOneHot(train.x, train.y, model.config.classes) : train.x;
   // The epoch count only where stages depend on it: a one-stage run may be resumed for more epochs.
   const config = {
-    sizes: model.config.sizes, classes: model.config.classes, k: schedule, ...(schedule.length > 1 && { epochs: options.epochs }),
+    sizes: model.config.sizes, classes: model.config.classes, k: schedule,
+    ...(schedule.length > 1 && { epochs: options.epochs }),
     batch_size: options.batchSize, learning_rate: options.learningRate, momentum: options.momentum ?? 0,
   };
   let progress: Progress = { history: [], seconds: 0, cpuSeconds: 0, stage: 0 };
@@ -85,7 +87,12 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
       step: options.progress?.step,
       epochEnd: (epoch, monitor, seconds) => {
         options.progress?.epochEnd();
-        progress = { history: [...progress.history, monitor], seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted, stage };
+        progress = {
+          history: [...progress.history, monitor],
+          seconds: performance.now() / 1000 - started,
+          cpuSeconds: cpuClock() - cpuStarted,
+          stage,
+        };
         if (options.checkpoint) {
           // The stage's whole state, and the parameters by themselves for a resume that starts the next stage.
           const tensors = Object.fromEntries([...[...trainer.state].map(([key, v]) => [key, v.value]), ...model.params.map((p, i) => [`param/${i}`, p.value])]);
@@ -96,5 +103,10 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
     });
     first = last + 1;
   }
-  return { history: progress.history, seconds: progress.seconds, cpuSeconds: progress.cpuSeconds, monitorName: model.upDownMonitorName };
+  return {
+    history: progress.history,
+    seconds: progress.seconds,
+    cpuSeconds: progress.cpuSeconds,
+    monitorName: model.upDownMonitorName,
+  };
 }

@@ -15,7 +15,9 @@ function labelsOf(values: ArrayLike<number> | NDArray, what: string): ArrayLike<
  * Counts: entry [t, p] is how many examples of true class t were predicted as p (rows true, as in scikit-learn).
  * @example confusionMatrix([0, 1, 1], [0, 1, 0]).toArray() // [[1, 1], [0, 1]]
  */
-export function confusionMatrix(predicted: ArrayLike<number> | NDArray, actual: ArrayLike<number> | NDArray, numClasses?: number): NDArray {
+export function confusionMatrix(
+  predicted: ArrayLike<number> | NDArray, actual: ArrayLike<number> | NDArray, numClasses?: number,
+): NDArray {
   const p = labelsOf(predicted, 'predicted');
   const t = labelsOf(actual, 'actual');
   if (p.length !== t.length) throw new Error(`confusionMatrix: ${p.length} predictions for ${t.length} true labels`);
@@ -81,10 +83,13 @@ export function renderConfusionMatrix(matrix: NDArray, options: ConfusionPlotOpt
       const fraction = total > 0 ? matrix.data[row * k + col] / total : 0;
       canvas.fillRect(x, y, cell, cell, shade(fraction));
       const text = counts[row * k + col];
-      canvas.text(x + (cell - textWidth(text)) / 2, y + (cell - textHeight()) / 2, text, fraction > 0.5 ? WHITE : BLACK);
+      canvas.text(
+        x + (cell - textWidth(text)) / 2, y + (cell - textHeight()) / 2, text, fraction > 0.5 ? WHITE : BLACK,
+      );
     }
   }
-  labels.forEach((label, col) => canvas.text(left + col * cell + (cell - textWidth(label)) / 2, top - lineHeight, label, BLACK));
+  labels.forEach((label, col) =>
+    canvas.text(left + col * cell + (cell - textWidth(label)) / 2, top - lineHeight, label, BLACK));
   canvas.strokeRect(left - 1, top - 1, k * cell + 2, k * cell + 2, [64, 64, 64]);
   return canvas;
 }

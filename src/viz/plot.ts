@@ -84,7 +84,12 @@ export function renderLinePlot(series: Series[], options: LinePlotOptions = {}):
   const legendWidth = Math.max(...series.map((s) => textWidth(s.name))) + 30;
   const top = PAD + (title ? 2 * textHeight() + 8 : 0) + (yLabel ? LINE : 0) + 4;
   const left = PAD + Math.max(...yLabels.map((l) => textWidth(l))) + 8;
-  const area: Rect = { x0: left, y0: top, x1: width - PAD - legendWidth - 8, y1: height - PAD - LINE - (xLabel ? LINE : 0) };
+  const area: Rect = {
+    x0: left,
+    y0: top,
+    x1: width - PAD - legendWidth - 8,
+    y1: height - PAD - LINE - (xLabel ? LINE : 0),
+  };
   if (area.x1 - area.x0 < 20 || area.y1 - area.y0 < 20) {
     throw new Error(`${where}: ${width}x${height} pixels leave no room to plot (legend and labels need the space)`);
   }
@@ -95,7 +100,11 @@ export function renderLinePlot(series: Series[], options: LinePlotOptions = {}):
     y: area.y1 - 1 - ((p.y - yAxis.min) / (yAxis.max - yAxis.min)) * (area.y1 - 1 - area.y0),
   });
   drawAxes(canvas, area, xAxis, yAxis, yLabels, toPixel);
-  data.forEach((pts, i) => drawSeries(canvas, pts.map((p) => (Number.isFinite(p.x) && Number.isFinite(p.y) ? toPixel(p) : null)), colors[i]));
+  data.forEach((pts, i) => drawSeries(
+    canvas,
+    pts.map((p) => (Number.isFinite(p.x) && Number.isFinite(p.y) ? toPixel(p) : null)),
+    colors[i],
+  ));
   drawLegend(canvas, series, colors, area.x1 + 12, area.y0);
 
   if (title) canvas.text((width - textWidth(title, 2)) / 2, PAD, title, BLACK, 2);
@@ -104,7 +113,9 @@ export function renderLinePlot(series: Series[], options: LinePlotOptions = {}):
   return { canvas, area, colors };
 }
 
-function drawAxes(canvas: Canvas, area: Rect, xAxis: Axis, yAxis: Axis, yLabels: string[], toPixel: (p: Point) => Point): void {
+function drawAxes(
+  canvas: Canvas, area: Rect, xAxis: Axis, yAxis: Axis, yLabels: string[], toPixel: (p: Point) => Point,
+): void {
   xAxis.ticks.forEach((t) => {
     const { x } = toPixel({ x: t, y: yAxis.min });
     canvas.line(x, area.y0, x, area.y1 - 1, GRID_COLOR);

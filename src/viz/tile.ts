@@ -39,7 +39,11 @@ export function tileRasterImages(
   const [spaceRows, spaceCols] = tileSpacing;
   const height = (h + spaceRows) * tileRows - spaceRows;
   const width = (w + spaceCols) * tileCols - spaceCols;
-  if ([tileRows, tileCols, spaceRows, spaceCols].some((d) => !Number.isInteger(d) || d < 0) || height < 1 || width < 1) {
+  if (
+    [tileRows, tileCols, spaceRows, spaceCols].some((d) => !Number.isInteger(d) || d < 0) ||
+    height < 1 ||
+    width < 1
+  ) {
     throw new Error(`tileRasterImages: tileShape ${formatShape(tileShape)} and tileSpacing ${formatShape(tileSpacing)} give no picture`);
   }
   const out = new NDArray('float32', [height, width]);

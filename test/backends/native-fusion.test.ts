@@ -34,7 +34,8 @@ test('a value read only for its shape (the template of a mean\'s gradient) is no
   const cost = freeEnergy(x).mean().sub(freeEnergy(v).mean());
   const grads = nb.grad(cost, [W, hb, vb], { considerConstant: [v] });
   const updates = [...nb.sgd(grads, [W, hb, vb], { learningRate: 0.1 }), [chain, h] as const];
-  const count = (backend: nb.Backend, op: string) => opsOf(nb.fn([x], null, { backend, updates })).filter((o) => o === op).length;
+  const count = (backend: nb.Backend, op: string) =>
+    opsOf(nb.fn([x], null, { backend, updates })).filter((o) => o === op).length;
   assert.equal(count(native, 'dot'), count(nb.referenceBackend, 'dot'));
   assert.equal(count(native, 'randomUniform'), 4);
 });

@@ -36,13 +36,17 @@ for (const { name, bound, options } of quick) {
     assert.equal(rows.length, Number(options.epochs));
     assert.deepEqual(Object.keys(rows[0]), ['epoch', 'iteration', 'train_cost', 'valid_error', 'best_valid_error', 'test_error', 'seconds']);
     assert.ok(rows[rows.length - 1].train_cost < rows[0].train_cost, 'the training cost falls');
-    for (const picture of Object.values(summary.pictures as Record<string, string>)) assert.ok(existsSync(picture), picture);
+    for (const picture of Object.values(summary.pictures as Record<string, string>)) {
+      assert.ok(existsSync(picture), picture);
+    }
   });
 }
 
 test('the registry lists logreg, mlp and lenet with the tutorial defaults', () => {
   assert.deepEqual(listRecipes().map((r) => r.name).slice(0, 3), ['logreg', 'mlp', 'lenet']);
-  const defaults = (name: string) => Object.fromEntries(getRecipe(name).options.filter((o) => o.default !== undefined).map((o) => [o.flag, o.default]));
+  const defaults = (name: string) => Object.fromEntries(
+    getRecipe(name).options.filter((o) => o.default !== undefined).map((o) => [o.flag, o.default]),
+  );
   assert.deepEqual([defaults('logreg').lr, defaults('logreg')['batch-size'], defaults('logreg').epochs, defaults('logreg').patience], [0.13, 600, 1000, 5000]);
   const mlp = defaults('mlp');
   assert.deepEqual([mlp.lr, mlp.l1, mlp.l2, mlp['batch-size'], mlp.hidden, mlp.epochs, mlp.patience], [0.01, 0, 0.0001, 20, '500', 1000, 10000]);
@@ -54,7 +58,10 @@ test('the registry lists logreg, mlp and lenet with the tutorial defaults', () =
 test("a recipe's number defaults reach its options as the model's own numbers; typed text is parsed", () => {
   const options = getRecipe('logreg').options;
   const parsed = parseOptions(options, {});
-  assert.deepEqual([parsed.lr, parsed.batchSize, parsed.epochs, parsed.patience, parsed.pixelScale], [LOGISTIC_REGRESSION_TUTORIAL.learningRate, 600, 1000, 5000, 255]);
+  assert.deepEqual(
+    [parsed.lr, parsed.batchSize, parsed.epochs, parsed.patience, parsed.pixelScale],
+    [LOGISTIC_REGRESSION_TUTORIAL.learningRate, 600, 1000, 5000, 255],
+  );
   assert.equal(parseOptions(options, { lr: '0.1' }).lr, 0.1);
   assert.equal(parseOptions(options, { pixelScale: '256' }).pixelScale, 256);
   assert.throws(() => parseOptions(options, { pixelScale: '300' }), /--pixel-scale: '300' is not one of 255, 256/);

@@ -38,7 +38,9 @@ test('nabla train --resume after SIGKILL ends where an uninterrupted run ends', 
   assert.ok(from >= 90 && from % 45 === 0 && from < (a.iterations as number), `resumed from iteration ${from}`);
   for (const key of ['epochs', 'iterations', 'best_valid_error', 'best_iteration', 'test_error', 'test_error_all', 'stopped_by']) assert.equal(b[key], a[key], key);
   const [modelA, modelB] = [loadModelFile(a.model_path as string), loadModelFile(b.model_path as string)];
-  for (const name of Object.keys(modelA.tensors)) assert.deepEqual(modelB.tensors[name].data, modelA.tensors[name].data, name);
+  for (const name of Object.keys(modelA.tensors)) {
+    assert.deepEqual(modelB.tensors[name].data, modelA.tensors[name].data, name);
+  }
   const rows = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), seconds: 0 }));
   assert.deepEqual(rows(b.metrics_path as string), rows(a.metrics_path as string));
 });

@@ -53,8 +53,15 @@ test('nabla sample on a DBN with its top RBM joined to the labels draws one row 
   alwaysThree.save(join(out, 'three.nbm'));
   const judged = nabla('sample', join(out, 'dbn.nbm'), '--out', join(out, 'dbn'), '--label', '3,7,3', '--samples', '5', '--gibbs-steps', '4', '--judge', join(out, 'three.nbm'), '--json');
   assert.equal(judged.status, 0, judged.stderr);
-  const verdict = lastJson(judged).judged as { agree: number; total: number; per_label: Record<string, { agree: number; total: number }> };
-  assert.deepEqual([verdict.agree, verdict.total, verdict.per_label], [8, 12, { 3: { agree: 8, total: 8 }, 7: { agree: 0, total: 4 } }]);
+  const verdict = lastJson(judged).judged as {
+    agree: number;
+    total: number;
+    per_label: Record<string, { agree: number; total: number }>;
+  };
+  assert.deepEqual(
+    [verdict.agree, verdict.total, verdict.per_label],
+    [8, 12, { 3: { agree: 8, total: 8 }, 7: { agree: 0, total: 4 } }],
+  );
 
   const bad = nabla('sample', join(out, 'dbn.nbm'), '--out', join(out, 'dbn'), '--label', '12');
   assert.equal(bad.status, 1);

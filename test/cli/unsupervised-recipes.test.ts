@@ -48,7 +48,11 @@ for (const { name, options, bound } of [
     assert.deepEqual(Object.keys(pictures).slice(0, 3), ['filters_layer1', 'filters_layer2', 'cost']);
     if (name === 'dbn') {
       assert.ok(pictures.samples.endsWith(join('pretrained', 'samples.png')));
-      const upDown = summary.after_pretraining as { up_down_history: number[]; up_down_cost_curve: string; seconds: number };
+      const upDown = summary.after_pretraining as {
+        up_down_history: number[];
+        up_down_cost_curve: string;
+        seconds: number;
+      };
       assert.equal(upDown.up_down_history.length, 2);
       assert.ok(existsSync(upDown.up_down_cost_curve) && upDown.seconds > 0);
     }
@@ -58,7 +62,9 @@ for (const { name, options, bound } of [
 }
 
 test('the recipes carry the tutorials\' defaults', () => {
-  const defaults = (name: string) => Object.fromEntries(getRecipe(name).options.filter((o) => o.default !== undefined).map((o) => [o.flag, o.default]));
+  const defaults = (name: string) => Object.fromEntries(
+    getRecipe(name).options.filter((o) => o.default !== undefined).map((o) => [o.flag, o.default]),
+  );
   const pick = (name: string, flags: string[]) => flags.map((f) => defaults(name)[f]);
   assert.deepEqual(pick('da', ['hidden', 'corruption', 'lr', 'batch-size', 'epochs']), [500, 0.3, 0.1, 20, 15]);
   assert.deepEqual(pick('rbm', ['hidden', 'k', 'persistent', 'lr', 'batch-size', 'epochs', 'chains', 'plot-every']), [500, 15, 'true', 0.1, 20, 15, 20, 1000]);

@@ -73,7 +73,8 @@ test('decodeIdx decodes a range of rows only', () => {
 test('errors name the file and the problem', () => {
   const good = encodeIdx(images); // 4 + 12 header bytes + 12 values = 28
   const name = 'train-images-idx3-ubyte';
-  const fails = (bytes: Uint8Array, message: string, options = {}) => assert.throws(() => parseIdx(bytes, name, options), { message });
+  const fails = (bytes: Uint8Array, message: string, options = {}) =>
+    assert.throws(() => parseIdx(bytes, name, options), { message });
 
   fails(good.subarray(0, 20), `${name}: truncated at byte 20, expected 28`);
   fails(good.subarray(0, 10), `${name}: truncated at byte 10, expected 16`);

@@ -8,7 +8,10 @@ import { NDArray } from '../../src/ndarray/index.js';
 import { writeIdx } from '../../src/data/idx.js';
 import { loadMnist } from '../../src/data/mnist.js';
 
-/** A folder of MNIST-named files with n train and m test images of size h x w; image i is filled with i, label i % 10. */
+/**
+ * A folder of MNIST-named files with n train and m test images of size h x w; image i is filled
+ * with i, label i % 10.
+ */
 function fixture(n: number, m: number, [h, w]: [number, number], { gzip = false, labelsN = n } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'nabla-mnist-'));
   const ext = gzip ? '.gz' : '';

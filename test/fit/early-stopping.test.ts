@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { EarlyStopping, runLoop, type LoopState, type ValidationRecord } from '../../src/fit/index.js';
 
 /** The tutorial's loop, transcribed: returns what it prints and where it stops. */
-function tutorialLoop(nTrainBatches: number, nEpochs: number, patienceStart: number, validation: (iter: number) => number) {
+function tutorialLoop(
+  nTrainBatches: number, nEpochs: number, patienceStart: number, validation: (iter: number) => number,
+) {
   let patience = patienceStart;
   const patienceIncrease = 2;
   const improvementThreshold = 0.995;
@@ -24,7 +26,9 @@ function tutorialLoop(nTrainBatches: number, nEpochs: number, patienceStart: num
         const thisValidationLoss = validation(iter);
         validated.push(iter + 1);
         if (thisValidationLoss < bestValidationLoss) {
-          if (thisValidationLoss < bestValidationLoss * improvementThreshold) patience = Math.max(patience, iter * patienceIncrease);
+          if (thisValidationLoss < bestValidationLoss * improvementThreshold) {
+            patience = Math.max(patience, iter * patienceIncrease);
+          }
           bestValidationLoss = thisValidationLoss;
           bestIter = iter;
         }
@@ -67,9 +71,15 @@ for (const [batches, patience] of [[10, 400], [83, 5000], [50, 60], [7, 3]]) {
 }
 
 test('EarlyStopping: validation frequency min(batches, patience / 2); patience grows only on significant improvement', () => {
-  assert.equal(new EarlyStopping({ patience: 5000, patienceIncrease: 2, improvementThreshold: 0.995 }, 83).frequency, 83);
-  assert.equal(new EarlyStopping({ patience: 10000, patienceIncrease: 2, improvementThreshold: 0.995 }, 2500).frequency, 2500);
-  assert.equal(new EarlyStopping({ patience: 100, patienceIncrease: 2, improvementThreshold: 0.995 }, 83).frequency, 50);
+  assert.equal(
+    new EarlyStopping({ patience: 5000, patienceIncrease: 2, improvementThreshold: 0.995 }, 83).frequency, 83,
+  );
+  assert.equal(
+    new EarlyStopping({ patience: 10000, patienceIncrease: 2, improvementThreshold: 0.995 }, 2500).frequency, 2500,
+  );
+  assert.equal(
+    new EarlyStopping({ patience: 100, patienceIncrease: 2, improvementThreshold: 0.995 }, 83).frequency, 50,
+  );
   const stop = new EarlyStopping({ patience: 100, patienceIncrease: 2, improvementThreshold: 0.995 }, 83);
   assert.equal(stop.observe(99, 0.1), true);
   assert.equal(stop.state.patience, 198);
@@ -97,7 +107,10 @@ test('runLoop runs every epoch when patience lasts, reports each validation, and
     [1, 4, 4, 1.5, true, 0.3], [2, 8, 4, 1.5, false, 0.3], [3, 12, 4, 1.5, false, 0.3],
   ]);
   assert.throws(
-    () => runLoop({ trainBatches: 4, maxEpochs: 3, step: (i) => (i === 2 ? NaN : 1), validate: () => 0, test: () => 0, earlyStopping: { patience: 10, patienceIncrease: 2, improvementThreshold: 0.995 } }),
+    () => runLoop({
+      trainBatches: 4, maxEpochs: 3, step: (i) => (i === 2 ? NaN : 1), validate: () => 0, test: () => 0,
+      earlyStopping: { patience: 10, patienceIncrease: 2, improvementThreshold: 0.995 },
+    }),
     /training diverged: the cost is NaN at epoch 1, minibatch 3/,
   );
 });
@@ -116,7 +129,11 @@ test('a loop stopped after some iterations and resumed from its last validation 
       earlyStopping: { patience: 20, patienceIncrease: 2, improvementThreshold: 0.995, validationFrequency: 4 },
       clock: () => 0,
       cpuClock: () => 0,
-      hooks: { validation: (r, state) => (rows.push([r.iteration, r.validError, r.testError, r.trainCost]), snapshots.push({ state, weight })) },
+      hooks: {
+        validation: (r, state) => (
+          rows.push([r.iteration, r.validError, r.testError, r.trainCost]), snapshots.push({ state, weight })
+        ),
+      },
     });
     return { result, rows, snapshots, weight };
   };

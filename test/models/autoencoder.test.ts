@@ -55,7 +55,9 @@ test('the contractive penalty is λ‖∂y/∂x‖²_F, the Jacobian taken with 
   const jacobian = nb.fn([row], rowsOfJacobian);
   let expected = 0;
   for (const example of examples) {
-    for (const g of jacobian([example]) as nb.NDArray[]) for (const v of g.data) expected += (0.7 * v * v) / examples.length;
+    for (const g of jacobian([example]) as nb.NDArray[]) {
+      for (const v of g.data) expected += (0.7 * v * v) / examples.length;
+    }
   }
   assert.ok(Math.abs(penalty - expected) < 1e-5 * (1 + expected), `closed form ${penalty}, from nb.grad ${expected}`);
 });

@@ -101,7 +101,10 @@ test('up-down fine-tuning lowers the wake reconstruction cost, unties recognitio
     assert.deepEqual(copy.generative.tensors()['recognition0.W'].data, tuned['recognition0.W'].data);
     assert.throws(() => upDown(copy.generative, train, { ...options, epochs: 4, checkpoint, resume: true }), /other options \(epochs: 3 → 4\)/, 'a schedule\'s stages depend on the epoch count');
     const finished = Dbn.load(join(dir, 'pretrained.nbm'));
-    assert.deepEqual(upDown(finished.generative, train, { ...options, epochs: 3, checkpoint, resume: true }).history, result.history);
+    assert.deepEqual(
+      upDown(finished.generative, train, { ...options, epochs: 3, checkpoint, resume: true }).history,
+      result.history,
+    );
     assert.deepEqual(finished.generative.tensors()['generative1.W'].data, tuned['generative1.W'].data, 'a finished run resumed trains nothing and restores the parameters');
 
     dbn.save(join(dir, 'tuned.nbm'));

@@ -22,9 +22,13 @@ const NO_EARLY_STOP = { patience: 1e9, patienceIncrease: 2, improvementThreshold
 
 /** Test error after 3 pre-training epochs per layer (none for 'none') and one fine-tuning epoch. */
 function testError(pretraining: Pretraining): number {
-  const model = new DeepNetwork({ imageShape: [28, 28], classes: 10, hidden: [300, 300, 300], pretraining, corruption: [0.2], k: 1 }, 7);
+  const model = new DeepNetwork({
+    imageShape: [28, 28], classes: 10, hidden: [300, 300, 300], pretraining, corruption: [0.2], k: 1,
+  }, 7);
   pretrainNetwork(model, data.train, { epochs: 3, batchSize: 20, learningRate: pretraining === 'rbm' ? 0.05 : 0.1 });
-  return fitClassifier(model, data, { batchSize: 20, learningRate: 0.1, maxEpochs: 1, earlyStopping: NO_EARLY_STOP }).testError;
+  return fitClassifier(model, data, {
+    batchSize: 20, learningRate: 0.1, maxEpochs: 1, earlyStopping: NO_EARLY_STOP,
+  }).testError;
 }
 
 test('pre-trained by autoencoders or RBMs and fine-tuned one epoch, a 784-300-300-300-10 net beats the same net randomly initialized (3,000 training digits, 1,000 test digits)', () => {

@@ -57,10 +57,12 @@ test('an MLP and a LeNet fitted for a few epochs have under 20% test error, and 
 });
 
 test('fit without a validation set runs every epoch; with a short patience it stops early', () => {
-  const free = new nb.LogisticRegression({ imageShape: [28, 28], classes: 10 }).fit(mnist.train.x, mnist.train.y, { epochs: 2, batchSize: 100 });
+  const free = new nb.LogisticRegression({ imageShape: [28, 28], classes: 10 })
+    .fit(mnist.train.x, mnist.train.y, { epochs: 2, batchSize: 100 });
   assert.deepEqual([free.stoppedBy, free.epochs, free.iterations, free.history.length], ['epochs', 2, 40, 0]);
   const stopped = new nb.LogisticRegression({ imageShape: [28, 28], classes: 10 }).fit(mnist.train.x, mnist.train.y, {
-    validation: mnist.valid, epochs: 100, batchSize: 100, earlyStopping: { patience: 40, patienceIncrease: 1, validationFrequency: 20 },
+    validation: mnist.valid, epochs: 100, batchSize: 100,
+    earlyStopping: { patience: 40, patienceIncrease: 1, validationFrequency: 20 },
   });
   // Validations at iterations 19 and 39 leave patience at max(40, iteration): it runs out at iteration 40.
   assert.deepEqual([stopped.stoppedBy, stopped.iterations, stopped.history.length], ['patience', 41, 2]);

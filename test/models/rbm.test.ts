@@ -27,7 +27,9 @@ function rows(x: nb.NDArray, start: number, end: number): nb.NDArray {
  * ∂/∂W_ij = −⟨v_i p(h_j | v)⟩_data + ⟨v_i p(h_j | v)⟩_sample (v/σ for Gaussian units), ∂/∂c_j alike
  * with 1 for v_i, and ∂/∂b'_i = −⟨v_i⟩ + ⟨v_i⟩ for binary units, −⟨(v_i − b'_i)/σ²⟩ + ⟨·⟩ for Gaussian ones.
  */
-function textbookGradient(config: Required<RbmConfig>, W: nb.NDArray, c: nb.NDArray, b: nb.NDArray, v0: nb.NDArray, vk: nb.NDArray) {
+function textbookGradient(
+  config: Required<RbmConfig>, W: nb.NDArray, c: nb.NDArray, b: nb.NDArray, v0: nb.NDArray, vk: nb.NDArray,
+) {
   const { visible: nv, hidden: nh, sigma } = config;
   const gaussian = config.visibleUnits === 'gaussian';
   const gW = new Float64Array(nv * nh);
@@ -71,8 +73,10 @@ for (const config of [
     rbm.vbias.set(nb.array(Array.from({ length: config.visible }, (_, i) => 0.1 * i - 0.2)));
     const batch = 5;
     const v0 = config.visibleUnits === 'gaussian'
-      ? nb.array(Array.from({ length: batch }, (_, r) => Array.from({ length: config.visible }, (_, i) => Math.sin(3 * r + i))))
-      : nb.array(Array.from({ length: batch }, (_, r) => Array.from({ length: config.visible }, (_, i) => (r + i) % 3 === 0 ? 1 : 0)));
+      ? nb.array(Array.from({ length: batch }, (_, r) =>
+        Array.from({ length: config.visible }, (_, i) => Math.sin(3 * r + i))))
+      : nb.array(Array.from({ length: batch }, (_, r) =>
+        Array.from({ length: config.visible }, (_, i) => (r + i) % 3 === 0 ? 1 : 0)));
     const x = nb.matrix('x');
     const objective = rbm.objective(x, batch);
     const grads = nb.grad(objective.cost, rbm.params, { considerConstant: objective.considerConstant });

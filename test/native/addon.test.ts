@@ -55,7 +55,9 @@ describe('gemm', () => {
   it('ignores what C holds when beta is 0, NaN included, on the skinny, unpacked and BLAS paths', () => {
     for (const [N, transB] of [[3, false], [40, false], [40, true]] as const) {
       const C = new Float32Array(2 * N).fill(NaN);
-      native.gemm(false, transB, 2, N, 1, 1, Float32Array.of(1, 2), 1, new Float32Array(N).fill(1), transB ? 1 : N, 0, C, N);
+      native.gemm(
+        false, transB, 2, N, 1, 1, Float32Array.of(1, 2), 1, new Float32Array(N).fill(1), transB ? 1 : N, 0, C, N,
+      );
       assert.deepEqual(Array.from(C), [...Array(N).fill(1), ...Array(N).fill(2)]);
     }
   });
@@ -91,8 +93,8 @@ describe('gemm', () => {
 /** A program by opcode names, numbered by the addon's own table. */
 const encode = (program: readonly Instruction[]) => encodeProgram(program, native.opcodes);
 
-function runElementwise(program: readonly Instruction[] | Int32Array, consts: number[], inputs: AnyArray[], strides: number[],
-  offsets: number[], shape: number[], out: AnyArray): void {
+function runElementwise(program: readonly Instruction[] | Int32Array, consts: number[], inputs: AnyArray[],
+  strides: number[], offsets: number[], shape: number[], out: AnyArray): void {
   native.elementwise(program instanceof Int32Array ? program : encode(program), Float64Array.from(consts), inputs,
     Int32Array.from(strides), Int32Array.from(offsets), Int32Array.from(shape), out);
 }
@@ -117,7 +119,9 @@ describe('elementwise', () => {
         const inputs = [a, op === 'clip' ? Ctor.from(Array.from(b, (x) => Math.min(x, 0))) : b, c].slice(0, n);
         const loads = inputs.map((_, i): Instruction => ['input', i, i, 0, 0]);
         const out = new Ctor(values.length);
-        runElementwise([...loads, [op, n, 0, 1, 2]], [], inputs, inputs.map(() => 1), inputs.map(() => 0), [values.length], out);
+        runElementwise(
+          [...loads, [op, n, 0, 1, 2]], [], inputs, inputs.map(() => 1), inputs.map(() => 0), [values.length], out,
+        );
         // The scalar function in float64, then rounded like the output, is the reference.
         assertClose(out, Ctor.from(Array.from(a, (_, i) => f(...inputs.map((x) => x[i])))), rtol, atol, op);
       }
@@ -273,7 +277,9 @@ describe('elementwiseSum', () => {
     const x = Float32Array.from({ length: 6 }, (_, i) => i + 0.5);
     const out = new Float32Array(1);
     // x as a [2, 3] loop read twice along a broadcast axis: [3, 2, 3] with stride 0 on the first.
-    native.elementwiseSum(square, new Float64Array(0), [x], Int32Array.of(0, 3, 1), Int32Array.of(0), Int32Array.of(3, 2, 3), out);
+    native.elementwiseSum(
+      square, new Float64Array(0), [x], Int32Array.of(0, 3, 1), Int32Array.of(0), Int32Array.of(3, 2, 3), out,
+    );
     assert.equal(out[0], 3 * x.reduce((s, v) => s + v * v, 0));
     native.elementwiseSum(square, new Float64Array(0), [x], Int32Array.of(1), Int32Array.of(0), Int32Array.of(0), out);
     assert.equal(out[0], 0);
@@ -344,7 +350,8 @@ describe('softmaxCrossentropy and its gradient', () => {
     const z = new Float32Array(6);
     assert.throws(() => native.softmaxCrossentropy(z, Int32Array.of(0, 3), 2, 3, new Float32Array(2)),
       { name: 'RangeError', message: 'softmaxCrossentropy: label 3 of row 1 is outside [0, 3)' });
-    assert.throws(() => native.softmaxCrossentropyGrad(new Float32Array(2), z, Int32Array.of(-1, 0), 2, 3, new Float32Array(6)),
+    assert.throws(
+      () => native.softmaxCrossentropyGrad(new Float32Array(2), z, Int32Array.of(-1, 0), 2, 3, new Float32Array(6)),
       { name: 'RangeError', message: 'softmaxCrossentropyGrad: label -1 of row 0 is outside [0, 3)' });
   });
 });
@@ -408,8 +415,10 @@ describe('conv2d', () => {
       // Theano's identity: the input gradient is conv2d of gy with w transposed to [C, K] and rotated 180°,
       // in the other mode.
       const wt = new Float64Array(w.length);
-      for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
-        wt[((c * K + k) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)] = w[((k * C + c) * kh + u) * kw + v];
+      for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) {
+        for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
+          wt[((c * K + k) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)] = w[((k * C + c) * kh + u) * kw + v];
+        }
       }
       const viaConv = new Float64Array(x.length);
       native.conv2d(gy, B, K, oh, ow, wt, C, kh, kw, 1 - mode, viaConv);
@@ -431,7 +440,8 @@ describe('conv2d', () => {
     native.conv2dInputGrad(gy, b, c, h, wd, w, k, oh, oh, 5, 5, 0, gx);
     const gwSum = new Float64Array(w.length), gxOne = new Float64Array(c * h * wd), gwOne = new Float64Array(w.length);
     for (let i = 0; i < b; i++) {
-      const xi = x.subarray(i * c * h * wd, (i + 1) * c * h * wd), gyi = gy.subarray(i * k * oh * oh, (i + 1) * k * oh * oh);
+      const xi = x.subarray(i * c * h * wd, (i + 1) * c * h * wd);
+      const gyi = gy.subarray(i * k * oh * oh, (i + 1) * k * oh * oh);
       native.conv2dWeightGrad(xi, 1, c, h, wd, gyi, k, oh, oh, 5, 5, 0, gwOne);
       gwOne.forEach((v, j) => { gwSum[j] += v; });
       native.conv2dInputGrad(gyi, 1, c, h, wd, w, k, oh, oh, 5, 5, 0, gxOne);
@@ -444,7 +454,8 @@ describe('conv2d', () => {
   });
 
   it('rejects a kernel larger than a valid-mode input', () => {
-    assert.throws(() => native.conv2d(new Float64Array(4), 1, 1, 2, 2, new Float64Array(9), 1, 3, 3, 0, new Float64Array(1)),
+    assert.throws(
+      () => native.conv2d(new Float64Array(4), 1, 1, 2, 2, new Float64Array(9), 1, 3, 3, 0, new Float64Array(1)),
       { name: 'RangeError', message: 'conv2d: no output for C 1, K 1, input 2x2, kernel 3x3' });
   });
 });
@@ -453,30 +464,32 @@ describe('conv2d', () => {
 
 describe('maxPool2d', () => {
   // 2×3 windows over a 7×8 image run the general loops; 2×2 over 6×8 the direct path.
-  for (const [B, C, H, W, ph, pw] of [[2, 3, 7, 8, 2, 3], [2, 3, 6, 8, 2, 2]]) for (const ignoreBorder of [true, false]) {
-    it(`pools and routes gradients like finite differences (${ph}x${pw} windows, ignoreBorder ${ignoreBorder})`, () => {
-      const x = randomArray(Float64Array, B * C * H * W, 81);
-      const { out: expected, oh, ow } = referencePool(x, [B, C, H, W], ph, pw, ignoreBorder);
-      const y = new Float64Array(expected.length);
-      native.maxPool2d(x, B, C, H, W, ph, pw, ignoreBorder, y);
-      assertClose(y, expected, 0, 0, 'maxPool2d');
-      const y32 = new Float32Array(expected.length);
-      native.maxPool2d(Float32Array.from(x), B, C, H, W, ph, pw, ignoreBorder, y32);
-      assertClose(y32, Float32Array.from(expected), 0, 0, 'maxPool2d float32');
+  for (const [B, C, H, W, ph, pw] of [[2, 3, 7, 8, 2, 3], [2, 3, 6, 8, 2, 2]]) {
+    for (const ignoreBorder of [true, false]) {
+      it(`pools and routes gradients like finite differences (${ph}x${pw} windows, ignoreBorder ${ignoreBorder})`, () => {
+        const x = randomArray(Float64Array, B * C * H * W, 81);
+        const { out: expected, oh, ow } = referencePool(x, [B, C, H, W], ph, pw, ignoreBorder);
+        const y = new Float64Array(expected.length);
+        native.maxPool2d(x, B, C, H, W, ph, pw, ignoreBorder, y);
+        assertClose(y, expected, 0, 0, 'maxPool2d');
+        const y32 = new Float32Array(expected.length);
+        native.maxPool2d(Float32Array.from(x), B, C, H, W, ph, pw, ignoreBorder, y32);
+        assertClose(y32, Float32Array.from(expected), 0, 0, 'maxPool2d float32');
 
-      const gy = randomArray(Float64Array, B * C * oh * ow, 82);
-      const gx = new Float64Array(x.length).fill(7); // must be overwritten, zeros included
-      native.maxPool2dGrad(x, y, gy, B, C, H, W, ph, pw, ignoreBorder, gx);
-      const loss = (xv: Float64Array) => referencePool(xv, [B, C, H, W], ph, pw, ignoreBorder).out
-        .reduce((s, v, i) => s + v * gy[i], 0);
-      const numeric = Float64Array.from(x, (_, i) => {
-        const plus = Float64Array.from(x), minus = Float64Array.from(x);
-        plus[i] += 1e-7;
-        minus[i] -= 1e-7;
-        return (loss(plus) - loss(minus)) / 2e-7;
+        const gy = randomArray(Float64Array, B * C * oh * ow, 82);
+        const gx = new Float64Array(x.length).fill(7); // must be overwritten, zeros included
+        native.maxPool2dGrad(x, y, gy, B, C, H, W, ph, pw, ignoreBorder, gx);
+        const loss = (xv: Float64Array) => referencePool(xv, [B, C, H, W], ph, pw, ignoreBorder).out
+          .reduce((s, v, i) => s + v * gy[i], 0);
+        const numeric = Float64Array.from(x, (_, i) => {
+          const plus = Float64Array.from(x), minus = Float64Array.from(x);
+          plus[i] += 1e-7;
+          minus[i] -= 1e-7;
+          return (loss(plus) - loss(minus)) / 2e-7;
+        });
+        assertClose(gx, numeric, 1e-6, 1e-8, 'maxPool2dGrad');
       });
-      assertClose(gx, numeric, 1e-6, 1e-8, 'maxPool2dGrad');
-    });
+    }
   }
 
   it('sends a tied window gradient to the first maximum in row-major order, NaN being the maximum where present', () => {

@@ -14,12 +14,13 @@ export interface Native {
     B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void;
   elementwise(program: Int32Array, consts: Float64Array, inputs: AnyArray[], strides: Int32Array, offsets: Int32Array,
     outShape: Int32Array, out: AnyArray): void;
-  elementwiseSum(program: Int32Array, consts: Float64Array, inputs: AnyArray[], strides: Int32Array, offsets: Int32Array,
-    outShape: Int32Array, out: AnyArray): void;
+  elementwiseSum(program: Int32Array, consts: Float64Array, inputs: AnyArray[], strides: Int32Array,
+    offsets: Int32Array, outShape: Int32Array, out: AnyArray): void;
   reduce(op: number, x: AnyArray, outer: number, n: number, inner: number, out: AnyArray): void;
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   softmaxCrossentropy(z: FloatArray, y: Int32Array, rows: number, cols: number, loss: FloatArray): void;
-  softmaxCrossentropyGrad(g: FloatArray, z: FloatArray, y: Int32Array, rows: number, cols: number, dz: FloatArray): void;
+  softmaxCrossentropyGrad(g: FloatArray, z: FloatArray, y: Int32Array, rows: number, cols: number,
+    dz: FloatArray): void;
   logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number,
     mode: number, out: FloatArray): void;
@@ -63,7 +64,8 @@ export function randomArray<C extends new (n: number) => AnyArray>(Ctor: C, n: n
 }
 
 /** Asserts |actual - expected| <= atol + rtol·|expected| elementwise, NaN matching NaN. */
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number,
+  what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i], e = expected[i];

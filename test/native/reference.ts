@@ -13,8 +13,8 @@ export function scalarMeaning(op: OpcodeName): (...args: number[]) => number {
 }
 
 /** Runs a register program over explicit per-input strides, one element at a time, in float64. */
-export function referenceElementwise(program: readonly Instruction[], consts: number[], inputs: AnyArray[], strides: number[],
-  offsets: number[], shape: number[]): Float64Array {
+export function referenceElementwise(program: readonly Instruction[], consts: number[], inputs: AnyArray[],
+  strides: number[], offsets: number[], shape: number[]): Float64Array {
   const rank = shape.length;
   const size = shape.reduce((a, b) => a * b, 1);
   const out = new Float64Array(size);
@@ -70,7 +70,9 @@ export function referenceConv(x: ArrayLike<number>, [B, C, H, W]: number[], w: A
   return { out, oh, ow };
 }
 
-export function referencePool(x: ArrayLike<number>, [B, C, H, W]: number[], ph: number, pw: number, ignoreBorder: boolean) {
+export function referencePool(
+  x: ArrayLike<number>, [B, C, H, W]: number[], ph: number, pw: number, ignoreBorder: boolean,
+) {
   const oh = ignoreBorder ? Math.floor(H / ph) : Math.ceil(H / ph);
   const ow = ignoreBorder ? Math.floor(W / pw) : Math.ceil(W / pw);
   const out = new Float64Array(B * C * oh * ow);

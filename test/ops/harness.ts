@@ -161,7 +161,9 @@ export function gradTargets(row: OpRow): number[] {
 }
 
 /** verify_grad's scalar: cost = sum(u * f(x)) for a random u of f's shape, and its gradients. */
-export function gradGraph(row: OpRow, vars: readonly Variable[], out: Variable): { u: Variable; cost: Variable; grads: Variable[] } {
+export function gradGraph(
+  row: OpRow, vars: readonly Variable[], out: Variable,
+): { u: Variable; cost: Variable; grads: Variable[] } {
   const u = nb.tensor('u', 'float64', out.type.shape);
   const cost = nb.sum(nb.mul(u, out));
   return { u, cost, grads: nb.grad(cost, gradTargets(row).map((i) => vars[i])) };

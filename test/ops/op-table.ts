@@ -61,18 +61,25 @@ export interface OpRow {
 
 type Shape = readonly (number | string)[];
 const float = (name: string, shape: Shape, domain: Domain = 'real', known = false): InputSpec => ({ name, shape, domain, known });
-const int = (name: string, shape: Shape, lo: number, hi: number): InputSpec => ({ name, shape, domain: { int: [lo, hi] } });
+const int = (name: string, shape: Shape, lo: number, hi: number): InputSpec =>
+  ({ name, shape, domain: { int: [lo, hi] } });
 const tensor = (dtype: nb.DType, shape: (number | null)[], name?: string) => nb.tensor(name, dtype, shape);
 const fails = (what: string, throws: () => unknown, ...message: string[]): ErrorCase => ({ what, throws, message });
 const bool = (b: boolean) => (b ? 1 : 0);
 
 /** A row over one float input x, checked against `ref`. */
-function over(name: string, fn: string, x: InputSpec, build: (x: Variable) => Variable, ref: (x: Plain) => Plain, more: Partial<OpRow> = {}): OpRow {
+function over(
+  name: string, fn: string, x: InputSpec,
+  build: (x: Variable) => Variable, ref: (x: Plain) => Plain, more: Partial<OpRow> = {},
+): OpRow {
   return { name, fn, inputs: [x], build: ([v]) => build(v), ref: ([p]) => ref(p), ...more };
 }
 
 /** A row over two inputs a and b. */
-function pair(name: string, fn: string, a: InputSpec, b: InputSpec, build: (a: Variable, b: Variable) => Variable, ref: (a: Plain, b: Plain) => Plain, more: Partial<OpRow> = {}): OpRow {
+function pair(
+  name: string, fn: string, a: InputSpec, b: InputSpec,
+  build: (a: Variable, b: Variable) => Variable, ref: (a: Plain, b: Plain) => Plain, more: Partial<OpRow> = {},
+): OpRow {
   return { name, fn, inputs: [a, b], build: ([u, v]) => build(u, v), ref: ([p, q]) => ref(p, q), ...more };
 }
 
@@ -81,12 +88,17 @@ const unary = (fn: string, op: (x: Variable) => Variable, f: (v: number) => numb
   over(fn, fn, float('x', shape, domain), op, (x) => P.map(x, f), more);
 
 /** An element-wise binary op against its scalar function `f`; int inputs give an int result. */
-function binary(name: string, fn: string, op: (a: Variable, b: Variable) => Variable, f: (a: number, b: number) => number, a: InputSpec, b: InputSpec, more: Partial<OpRow> = {}): OpRow {
+function binary(
+  name: string, fn: string, op: (a: Variable, b: Variable) => Variable, f: (a: number, b: number) => number,
+  a: InputSpec, b: InputSpec, more: Partial<OpRow> = {},
+): OpRow {
   const isIntOut = typeof a.domain === 'object' && typeof b.domain === 'object';
   return pair(name, fn, a, b, op, (x, y) => P.zip(f, [x, y], isIntOut ? 'int32' : undefined), more);
 }
 
-const compare = (name: string, op: (a: Variable, b: Variable) => Variable, f: (a: number, b: number) => boolean): OpRow =>
+const compare = (
+  name: string, op: (a: Variable, b: Variable) => Variable, f: (a: number, b: number) => boolean,
+): OpRow =>
   binary(name, name, op, (a, b) => bool(f(a, b)), int('a', ['n', 'm'], 0, 2), int('b', ['m'], 0, 2));
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
@@ -641,7 +653,10 @@ const randomRows: OpRow[] = [
   }),
   // Box–Muller over two streams: z = sqrt(-2 log u1) cos(2π u2).
   over('RandomStreams.normal', 'normal', float('x', ['n', 'm']), (x) => x.mul(new nb.RandomStreams(3).normal(x.shape, 0.5, 2, x.dtype)), (x) =>
-    P.zip((v, u1, u2) => v * (0.5 + 2 * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2)), [x, philox(3, 0, x), philox(3, 1, x)]),
+    P.zip(
+      (v, u1, u2) => v * (0.5 + 2 * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2)),
+      [x, philox(3, 0, x), philox(3, 1, x)],
+    ),
   ),
   over('RandomStreams.binomial with an expression for p', 'binomial', float('x', ['n', 'm']), (x) => new nb.RandomStreams(5).binomial(x.shape, 2, nb.sigmoid(x), x.dtype), (x) =>
     P.zip((v, u1, u2) => bool(u1 < sigmoid(v)) + bool(u2 < sigmoid(v)), [x, philox(5, 0, x), philox(5, 1, x)]), {
@@ -649,7 +664,10 @@ const randomRows: OpRow[] = [
   }),
 ];
 
-export const opTable: readonly OpRow[] = [...elementwiseRows, ...reduceRows, ...shapeRows, ...linalgRows, ...indexingRows, ...nnetRows, ...convRows, ...randomRows];
+export const opTable: readonly OpRow[] = [
+  ...elementwiseRows, ...reduceRows, ...shapeRows, ...linalgRows,
+  ...indexingRows, ...nnetRows, ...convRows, ...randomRows,
+];
 
 /** Composites and variants users call, each of which must have a row (checked by op-values.test.ts). */
 export const requiredFunctions = [

@@ -43,18 +43,25 @@ const normAxis = (a: number, rank: number) => (a < 0 ? a + rank : a);
 /** NumPy broadcasting of any number of arrays, then `f` element by element. */
 export function zip(f: (...values: number[]) => number, xs: readonly Plain[], dtype?: DType): Plain {
   const rank = Math.max(0, ...xs.map((x) => x.shape.length));
-  const shape = Array.from({ length: rank }, (_, d) => Math.max(...xs.map((x) => x.shape[d - rank + x.shape.length] ?? 1)));
-  const at = (x: Plain, index: number[]) => get(x, index.slice(rank - x.shape.length).map((i, d) => (x.shape[d] === 1 ? 0 : i)));
+  const shape = Array.from({ length: rank }, (_, d) =>
+    Math.max(...xs.map((x) => x.shape[d - rank + x.shape.length] ?? 1)));
+  const at = (x: Plain, index: number[]) =>
+    get(x, index.slice(rank - x.shape.length).map((i, d) => (x.shape[d] === 1 ? 0 : i)));
   return tabulate(shape, (index) => f(...xs.map((x) => at(x, index))), dtype);
 }
 
 export const map = (x: Plain, f: (v: number) => number, dtype?: DType): Plain => zip(f, [x], dtype);
 
 /** Folds the values along `axes` (all when null); `fold` sees them in row-major order of those axes. */
-export function reduce(x: Plain, axes: number | readonly number[] | null, keepdims: boolean, fold: (values: number[]) => number, dtype?: DType): Plain {
+export function reduce(
+  x: Plain, axes: number | readonly number[] | null, keepdims: boolean,
+  fold: (values: number[]) => number, dtype?: DType,
+): Plain {
   const rank = x.shape.length;
   const list = axes === null ? x.shape.map((_, i) => i) : (typeof axes === 'number' ? [axes] : [...axes]).map((a) => normAxis(a, rank));
-  const outShape = keepdims ? x.shape.map((d, i) => (list.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !list.includes(i));
+  const outShape = keepdims
+    ? x.shape.map((d, i) => (list.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !list.includes(i));
   const groups = new Map<string, number[]>();
   x.data.forEach((v, i) => {
     const index = unravel(i, x.shape);
@@ -130,7 +137,9 @@ export function sliceIndices(size: number, start: number | null, stop: number | 
 export type BasicEntry = number | readonly number[];
 
 /** Every (source index, region index) pair of a basic index; the region has the listed axes only. */
-function basicPairs(shape: readonly number[], entries: readonly BasicEntry[]): { region: number[]; pairs: [number[], number[]][] } {
+function basicPairs(
+  shape: readonly number[], entries: readonly BasicEntry[],
+): { region: number[]; pairs: [number[], number[]][] } {
   const lists = shape.map((n, d) => {
     const e = entries[d];
     if (e === undefined) return { keep: true, pos: Array.from({ length: n }, (_, i) => i) };
@@ -219,7 +228,11 @@ export function conv2d(x: Plain, w: Plain, mode: 'valid' | 'full'): Plain {
     let s = 0;
     for (let c = 0; c < C; c++)
       for (let u = 0; u < kh; u++)
-        for (let v = 0; v < kw; v++) if (i - u >= 0 && i - u < H && j - v >= 0 && j - v < W) s += get(x, [b, c, i - u, j - v]) * get(w, [k, c, u, v]);
+        for (let v = 0; v < kw; v++) {
+          if (i - u >= 0 && i - u < H && j - v >= 0 && j - v < W) {
+            s += get(x, [b, c, i - u, j - v]) * get(w, [k, c, u, v]);
+          }
+        }
     return s;
   });
   if (mode === 'full') return full;
@@ -235,7 +248,9 @@ export function maxPool(x: Plain, [ph, pw]: readonly [number, number], ignoreBor
     const [i, j] = index.slice(-2);
     let best = -Infinity;
     for (let u = i * ph; u < Math.min(H, (i + 1) * ph); u++)
-      for (let v = j * pw; v < Math.min(W, (j + 1) * pw); v++) best = Math.max(best, get(x, [...index.slice(0, -2), u, v]));
+      for (let v = j * pw; v < Math.min(W, (j + 1) * pw); v++) {
+        best = Math.max(best, get(x, [...index.slice(0, -2), u, v]));
+      }
     return best;
   });
 }

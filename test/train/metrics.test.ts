@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendMetrics, readMetrics, truncateMetrics, type MetricsRow } from '../../src/train/index.js';
 
-const row = (iteration: number): MetricsRow => ({ epoch: iteration / 10, iteration, train_cost: 1 / iteration, valid_error: 0.1, best_valid_error: 0.1, test_error: 0.11, seconds: iteration });
+const row = (iteration: number): MetricsRow => ({
+  epoch: iteration / 10,
+  iteration,
+  train_cost: 1 / iteration,
+  valid_error: 0.1,
+  best_valid_error: 0.1,
+  test_error: 0.11,
+  seconds: iteration,
+});
 
 test('metrics rows append, read back, and truncate to an iteration', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'nabla-metrics-')), 'metrics.jsonl');

@@ -41,7 +41,9 @@ test('writeLinePlot draws each learning curve in its own colour inside the axes'
   assert.deepEqual(png.rgb(499, 299), [255, 255, 255]);
   // Some text was drawn left of the area (tick labels) and below it.
   let dark = 0;
-  for (let y = plot.area.y0; y < plot.area.y1; y++) for (let x = 0; x < plot.area.x0 - 6; x++) if (png.rgb(x, y)[0] === 0) dark++;
+  for (let y = plot.area.y0; y < plot.area.y1; y++) {
+    for (let x = 0; x < plot.area.x0 - 6; x++) if (png.rgb(x, y)[0] === 0) dark++;
+  }
   assert.ok(dark > 20, 'y tick labels missing');
 });
 

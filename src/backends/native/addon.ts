@@ -10,20 +10,46 @@ import { LOOP_OPCODES, missingOpcodes, type Opcodes } from './opcodes.js';
 export type FloatArray = Float32Array | Float64Array;
 
 export interface NativeAddon {
-  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void;
-  elementwise(program: Int32Array, consts: Float64Array, inputs: TypedArray[], strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray): void;
+  gemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
+  ): void;
+  elementwise(
+    program: Int32Array, consts: Float64Array, inputs: TypedArray[],
+    strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray,
+  ): void;
   /** The same loop, writing the total of its results to out[0]. */
-  elementwiseSum(program: Int32Array, consts: Float64Array, inputs: TypedArray[], strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray): void;
+  elementwiseSum(
+    program: Int32Array, consts: Float64Array, inputs: TypedArray[],
+    strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray,
+  ): void;
   reduce(op: number, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   softmaxCrossentropy(z: FloatArray, y: Int32Array, rows: number, cols: number, loss: FloatArray): void;
-  softmaxCrossentropyGrad(g: FloatArray, z: FloatArray, y: Int32Array, rows: number, cols: number, dz: FloatArray): void;
-  conv2d(x: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, kh: number, kw: number, mode: number, out: FloatArray): void;
-  conv2dInputGrad(gy: FloatArray, B: number, C: number, H: number, W: number, w: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, gx: FloatArray): void;
-  conv2dWeightGrad(x: FloatArray, B: number, C: number, H: number, W: number, gy: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, out: FloatArray): void;
-  maxPool2d(x: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean, out: FloatArray): void;
-  maxPool2dGrad(x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number, ph: number, pw: number, ignoreBorder: boolean, gx: FloatArray): void;
+  softmaxCrossentropyGrad(
+    g: FloatArray, z: FloatArray, y: Int32Array, rows: number, cols: number, dz: FloatArray,
+  ): void;
+  conv2d(
+    x: FloatArray, B: number, C: number, H: number, W: number,
+    w: FloatArray, K: number, kh: number, kw: number, mode: number, out: FloatArray,
+  ): void;
+  conv2dInputGrad(
+    gy: FloatArray, B: number, C: number, H: number, W: number,
+    w: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, gx: FloatArray,
+  ): void;
+  conv2dWeightGrad(
+    x: FloatArray, B: number, C: number, H: number, W: number,
+    gy: FloatArray, K: number, oh: number, ow: number, kh: number, kw: number, mode: number, out: FloatArray,
+  ): void;
+  maxPool2d(
+    x: FloatArray, B: number, C: number, H: number, W: number,
+    ph: number, pw: number, ignoreBorder: boolean, out: FloatArray,
+  ): void;
+  maxPool2dGrad(
+    x: FloatArray, y: FloatArray, gy: FloatArray, B: number, C: number, H: number, W: number,
+    ph: number, pw: number, ignoreBorder: boolean, gx: FloatArray,
+  ): void;
   philoxUniform(seed: number, stream: number, counter: number, out: FloatArray): void;
   threads(n?: number): number;
   /** The element-wise loop's opcodes by name. */

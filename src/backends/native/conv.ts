@@ -38,14 +38,20 @@ export function convKernels(addon: NativeAddon): NativeKernelsFor<typeof convOps
       const [H, W] = x.shape.slice(-2);
       const round = ignoreBorder ? Math.floor : Math.ceil;
       const out = allocate(x.dtype, [...x.shape.slice(0, -2), round(H / pool[0]), round(W / pool[1])]);
-      addon.maxPool2d(x.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W, pool[0], pool[1], ignoreBorder, out.data as FloatArray);
+      addon.maxPool2d(
+        x.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W,
+        pool[0], pool[1], ignoreBorder, out.data as FloatArray,
+      );
       return [out];
     },
     maxPool2dGrad: ([x, y, gy], attrs, _node, allocate) => {
       const { pool, ignoreBorder } = attrs as PoolAttrs;
       const [H, W] = x.shape.slice(-2);
       const gx = allocate(x.dtype, x.shape);
-      addon.maxPool2dGrad(x.data as FloatArray, y.data as FloatArray, gy.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W, pool[0], pool[1], ignoreBorder, gx.data as FloatArray);
+      addon.maxPool2dGrad(
+        x.data as FloatArray, y.data as FloatArray, gy.data as FloatArray, sizeOf(x.shape.slice(0, -2)), 1, H, W,
+        pool[0], pool[1], ignoreBorder, gx.data as FloatArray,
+      );
       return [gx];
     },
   };

@@ -22,7 +22,11 @@ interface Layout {
 /** The layout for `inputs`, checked against Theano's broadcasting rule; reused while shapes repeat. */
 function layoutFor(inputs: readonly NDArray[], node: Apply, cache: WeakMap<Apply, Layout>): Layout {
   const last = cache.get(node);
-  if (last && last.inputShapes.length === inputs.length && inputs.every((x, k) => sameShape(x.shape, last.inputShapes[k]))) return last;
+  if (
+    last &&
+    last.inputShapes.length === inputs.length &&
+    inputs.every((x, k) => sameShape(x.shape, last.inputShapes[k]))
+  ) return last;
   const shape = broadcastShapes(...inputs.map((x) => x.shape));
   const sites = (node.attrs as Partial<FusedAttrs>).sites;
   inputs.forEach((x, k) => {
@@ -32,7 +36,13 @@ function layoutFor(inputs: readonly NDArray[], node: Apply, cache: WeakMap<Apply
   });
   const strides = new Int32Array(inputs.length * shape.length);
   inputs.forEach((x, i) => strides.set(broadcastStrides(x.shape, shape), i * shape.length));
-  const layout = { inputShapes: inputs.map((x) => x.shape), shape, strides, offsets: new Int32Array(inputs.length), outShape: Int32Array.from(shape) };
+  const layout = {
+    inputShapes: inputs.map((x) => x.shape),
+    shape,
+    strides,
+    offsets: new Int32Array(inputs.length),
+    outShape: Int32Array.from(shape),
+  };
   cache.set(node, layout);
   return layout;
 }
@@ -40,7 +50,10 @@ function layoutFor(inputs: readonly NDArray[], node: Apply, cache: WeakMap<Apply
 const layouts = new WeakMap<Apply, Layout>();
 
 /** Runs a register program over inputs broadcast to their common shape; with `sum`, returns only the total. */
-function runProgram(addon: NativeAddon, program: Int32Array, consts: Float64Array, inputs: NDArray[], node: Apply, allocate: Allocate, sum = false): NDArray {
+function runProgram(
+  addon: NativeAddon, program: Int32Array, consts: Float64Array,
+  inputs: NDArray[], node: Apply, allocate: Allocate, sum = false,
+): NDArray {
   const layout = layoutFor(inputs, node, layouts);
   const out = allocate(node.outputs[0].type.dtype, sum ? [] : layout.shape);
   const run = sum ? addon.elementwiseSum : addon.elementwise;
@@ -59,11 +72,16 @@ function singleOpProgram(opcode: OpcodeName, arity: number): Instruction[] {
 const loadOnlyPrograms = new WeakMap<NativeAddon, Int32Array>();
 
 /** A contiguous copy of a strided view of x (transposes, slices, broadcasts) by the native loop. */
-export function copyView(addon: NativeAddon, x: NDArray, shape: readonly number[], strides: readonly number[], offset: number, allocate: Allocate): NDArray {
+export function copyView(
+  addon: NativeAddon, x: NDArray, shape: readonly number[], strides: readonly number[],
+  offset: number, allocate: Allocate,
+): NDArray {
   const out = allocate(x.dtype, shape);
   let loadOnly = loadOnlyPrograms.get(addon);
   if (!loadOnly) loadOnlyPrograms.set(addon, (loadOnly = encodeProgram([['input', 0, 0, 0, 0]], addon.opcodes)));
-  addon.elementwise(loadOnly, NO_CONSTS, [x.data], Int32Array.from(strides), Int32Array.of(offset), Int32Array.from(shape), out.data);
+  addon.elementwise(
+    loadOnly, NO_CONSTS, [x.data], Int32Array.from(strides), Int32Array.of(offset), Int32Array.from(shape), out.data,
+  );
   return out;
 }
 
@@ -73,7 +91,9 @@ export function elementwiseKernels(addon: NativeAddon): NativeKernelsFor<typeof 
     const programs = new Map<number, Int32Array>();
     return (inputs, _attrs, node, allocate) => {
       let program = programs.get(inputs.length);
-      if (!program) programs.set(inputs.length, (program = encodeProgram(singleOpProgram(opcode, inputs.length), addon.opcodes)));
+      if (!program) {
+        programs.set(inputs.length, (program = encodeProgram(singleOpProgram(opcode, inputs.length), addon.opcodes)));
+      }
       return [runProgram(addon, program, NO_CONSTS, inputs, node, allocate)];
     };
   };

@@ -109,7 +109,10 @@ function growCluster(root: Apply, uses: ReadonlyMap<Variable, number>, taken: Re
     const computed = members[i].op.name === 'broadcastLike' ? members[i].inputs.slice(0, 1) : members[i].inputs;
     for (const v of computed) {
       const p = v.owner;
-      if (p && fusable(p) && uses.get(v) === 1 && !taken.has(p) && !members.includes(p) && sameArithmetic(p, root)) members.push(p);
+      if (
+        p && fusable(p) && uses.get(v) === 1 &&
+        !taken.has(p) && !members.includes(p) && sameArithmetic(p, root)
+      ) members.push(p);
     }
   }
   return members;

@@ -6,7 +6,8 @@ import type { NativeKernelsFor } from './fallbacks.js';
 
 
 /** The [rows, cols] of a matrix operand as the product reads it. */
-const oriented = ([rows, cols]: readonly number[], transposed: boolean): [number, number] => (transposed ? [cols, rows] : [rows, cols]);
+const oriented = ([rows, cols]: readonly number[], transposed: boolean): [number, number] =>
+  (transposed ? [cols, rows] : [rows, cols]);
 
 function dotKernel(addon: NativeAddon): Kernel {
   return ([a, b], attrs, node, allocate) => {
@@ -22,7 +23,11 @@ function dotKernel(addon: NativeAddon): Kernel {
     const shape = [...(a.rank === 2 ? [m] : []), ...(b.rank === 2 ? [n] : [])];
     const out = allocate(dtype, shape);
     if (k === 0) out.data.fill(0);
-    if (m > 0 && n > 0 && k > 0) addon.gemm(transA, transB, m, n, k, 1, A.data as FloatArray, ac, B.data as FloatArray, bc, 0, out.data as FloatArray, n);
+    if (m > 0 && n > 0 && k > 0) {
+      addon.gemm(
+        transA, transB, m, n, k, 1, A.data as FloatArray, ac, B.data as FloatArray, bc, 0, out.data as FloatArray, n,
+      );
+    }
     return [out];
   };
 }
@@ -47,7 +52,10 @@ function gemmKernel(addon: NativeAddon): Kernel {
     if (k === 0 || m === 0 || n === 0) {
       for (let i = 0; i < out.size; i++) out.data[i] = be === 0 ? 0 : be * out.data[i];
     } else {
-      addon.gemm(transA, transB, m, n, k, al, a.data as FloatArray, a.shape[1], b.data as FloatArray, b.shape[1], be, out.data as FloatArray, n);
+      addon.gemm(
+        transA, transB, m, n, k, al, a.data as FloatArray, a.shape[1],
+        b.data as FloatArray, b.shape[1], be, out.data as FloatArray, n,
+      );
     }
     return [out];
   };

@@ -27,13 +27,17 @@ export function nnetKernels(addon: NativeAddon): NativeKernelsFor<typeof nnetOps
     softmaxCrossentropy: ([z, y], _attrs, _node, allocate) => {
       checkLabelRows('softmaxCrossentropy', z, y);
       const loss = allocate(z.dtype, [z.shape[0]]);
-      addon.softmaxCrossentropy(z.data as FloatArray, y.data as Int32Array, z.shape[0], z.shape[1], loss.data as FloatArray);
+      addon.softmaxCrossentropy(
+        z.data as FloatArray, y.data as Int32Array, z.shape[0], z.shape[1], loss.data as FloatArray,
+      );
       return [loss];
     },
     softmaxCrossentropyGrad: ([g, z, y], _attrs, _node, allocate) => {
       checkLabelRows('softmaxCrossentropyGrad', z, y, g);
       const dz = allocate(z.dtype, z.shape);
-      addon.softmaxCrossentropyGrad(g.data as FloatArray, z.data as FloatArray, y.data as Int32Array, z.shape[0], z.shape[1], dz.data as FloatArray);
+      addon.softmaxCrossentropyGrad(
+        g.data as FloatArray, z.data as FloatArray, y.data as Int32Array, z.shape[0], z.shape[1], dz.data as FloatArray,
+      );
       return [dz];
     },
   };

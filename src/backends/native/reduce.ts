@@ -7,7 +7,9 @@ import type { NativeKernelsFor } from './fallbacks.js';
 import { copyView } from './elementwise.js';
 
 // The numbers are ReduceOp in native/kernels/reduce/reduce.h.
-const REDUCE_CODES: Record<keyof NativeKernelsFor<typeof reduceOps>, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
+const REDUCE_CODES: Record<keyof NativeKernelsFor<typeof reduceOps>, number> = {
+  sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5,
+};
 
 /** Sorted axes as maximal runs of neighbours: [0, 2, 3] → [[0], [2, 3]]. */
 function axisRuns(axes: readonly number[]): number[][] {
@@ -26,12 +28,18 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
   /** One contiguous run reduced in place of [outer, n, inner] with no copy. */
   const reduceRun = (x: NDArray, shape: readonly number[], run: readonly number[], out: NDArray) => {
     const [first, last] = [run[0], run[run.length - 1]];
-    addon.reduce(code, x.data, sizeOf(shape.slice(0, first)), sizeOf(shape.slice(first, last + 1)), sizeOf(shape.slice(last + 1)), out.data);
+    addon.reduce(
+      code, x.data,
+      sizeOf(shape.slice(0, first)), sizeOf(shape.slice(first, last + 1)), sizeOf(shape.slice(last + 1)),
+      out.data,
+    );
   };
   return ([x], attrs, node, allocate) => {
     const { axes, keepdims } = attrs as ReduceAttrs;
     const dtype = node.outputs[0].type.dtype;
-    const outShape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const outShape = keepdims
+      ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+      : x.shape.filter((_, i) => !axes.includes(i));
     const out = allocate(dtype, outShape);
     const runs = axisRuns(axes);
     if (axes.length === 0) {
@@ -54,7 +62,9 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
       const order = [...kept, ...axes];
       const strides = stridesOf(x.shape);
       const moved = copyView(addon, x, order.map((i) => x.shape[i]), order.map((i) => strides[i]), 0, allocateFresh);
-      addon.reduce(code, moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data);
+      addon.reduce(
+        code, moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data,
+      );
     }
     return [out];
   };
@@ -63,5 +73,7 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
 /** Reduction kernels, by op. */
 export function reduceKernels(addon: NativeAddon): NativeKernelsFor<typeof reduceOps> {
   const names = Object.keys(REDUCE_CODES) as (keyof typeof REDUCE_CODES)[];
-  return Object.fromEntries(names.map((name) => [name, reduceKernel(addon, name)])) as NativeKernelsFor<typeof reduceOps>;
+  return Object.fromEntries(
+    names.map((name) => [name, reduceKernel(addon, name)]),
+  ) as NativeKernelsFor<typeof reduceOps>;
 }

@@ -14,6 +14,8 @@ export function shapeKernels(addon: NativeAddon): NativeKernelsFor<typeof shapeO
       const strides = stridesOf(x.shape);
       return [copyView(addon, x, pattern.map((p) => (p === 'x' ? 1 : x.shape[p])), pattern.map((p) => (p === 'x' ? 0 : strides[p])), 0, allocate)];
     },
-    broadcastLike: ([x, template], _attrs, _node, allocate) => [copyView(addon, x, template.shape, broadcastStrides(x.shape, template.shape), 0, allocate)],
+    broadcastLike: ([x, template], _attrs, _node, allocate) => [
+      copyView(addon, x, template.shape, broadcastStrides(x.shape, template.shape), 0, allocate),
+    ],
   };
 }

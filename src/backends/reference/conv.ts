@@ -4,7 +4,10 @@ import type { ConvMode, convOps, PoolAttrs } from '../../ops/index.js';
 import type { KernelsFor } from '../backend.js';
 
 /** Calls visit(b, k, c, i, j, u, v) for every term x[b,c,i-u',j-v'] · w[k,c,u,v] of a convolution. */
-function convTerms(xShape: readonly number[], kernelRows: number, kernelCols: number, outShape: readonly number[], mode: ConvMode, visit: (xi: number, wi: number, oi: number) => void): void {
+function convTerms(
+  xShape: readonly number[], kernelRows: number, kernelCols: number, outShape: readonly number[],
+  mode: ConvMode, visit: (xi: number, wi: number, oi: number) => void,
+): void {
   const [B, C, H, W] = xShape;
   const [, K, OH, OW] = outShape;
   // valid: out[i] = Σ_u x[i + u] w[kh-1-u]; full: out[i] = Σ_u x[i - u] w[u] (zero outside x).
@@ -17,7 +20,11 @@ function convTerms(xShape: readonly number[], kernelRows: number, kernelCols: nu
               for (let v = 0; v < kernelCols; v++) {
                 const [r, s] = mode === 'valid' ? [i + kernelRows - 1 - u, j + kernelCols - 1 - v] : [i - u, j - v];
                 if (r < 0 || r >= H || s < 0 || s >= W) continue;
-                visit(((b * C + c) * H + r) * W + s, ((k * C + c) * kernelRows + u) * kernelCols + v, ((b * K + k) * OH + i) * OW + j);
+                visit(
+                  ((b * C + c) * H + r) * W + s,
+                  ((k * C + c) * kernelRows + u) * kernelCols + v,
+                  ((b * K + k) * OH + i) * OW + j,
+                );
               }
 }
 
@@ -27,7 +34,9 @@ function convShape(x: readonly number[], w: readonly number[], mode: ConvMode): 
 }
 
 /** Calls visit(outIndex, inIndex) for each input element of each pooling window, window by window. */
-function poolWindows(shape: readonly number[], { pool: [ph, pw], ignoreBorder }: PoolAttrs, visit: (o: number, i: number) => void): number[] {
+function poolWindows(
+  shape: readonly number[], { pool: [ph, pw], ignoreBorder }: PoolAttrs, visit: (o: number, i: number) => void,
+): number[] {
   const H = shape[shape.length - 2];
   const W = shape[shape.length - 1];
   const round = ignoreBorder ? Math.floor : Math.ceil;
@@ -46,7 +55,10 @@ export const convKernels: KernelsFor<typeof convOps> = {
   conv2d: ([x, w], attrs) => {
     const shape = convShape(x.shape, w.shape, attrs.mode as ConvMode);
     const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
-    convTerms(x.shape, w.shape[2], w.shape[3], shape, attrs.mode as ConvMode, (xi, wi, oi) => (acc[oi] += x.data[xi] * w.data[wi]));
+    convTerms(
+      x.shape, w.shape[2], w.shape[3], shape, attrs.mode as ConvMode,
+      (xi, wi, oi) => (acc[oi] += x.data[xi] * w.data[wi]),
+    );
     const out = new NDArray(x.dtype, shape);
     out.data.set(acc);
     return [out];

@@ -11,7 +11,8 @@ import { convKernels } from './conv.js';
 import { randomKernels } from './random.js';
 
 export const referenceKernels: KernelTable = {
-  ...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...linalgKernels, ...indexingKernels, ...nnetKernels, ...convKernels, ...randomKernels,
+  ...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...linalgKernels,
+  ...indexingKernels, ...nnetKernels, ...convKernels, ...randomKernels,
 };
 
 export const referenceBackend: Backend = { name: 'reference', kernels: referenceKernels };

@@ -45,7 +45,9 @@ function scatterInto(target: TypedArray, v: View, y: NDArray, set: boolean): voi
 }
 
 /** For each element of the broadcast index arrays, the flat offset of the row of x it picks. */
-function advancedOffsets(x: NDArray, indices: readonly NDArray[]): { shape: number[]; offsets: Int32Array; rowSize: number } {
+function advancedOffsets(
+  x: NDArray, indices: readonly NDArray[],
+): { shape: number[]; offsets: Int32Array; rowSize: number } {
   const shape = broadcastShapes(...indices.map((i) => i.shape));
   const strides = stridesOf(x.shape);
   const offsets = new Int32Array(sizeOf(shape));

@@ -11,7 +11,9 @@ const dotKernel: Kernel = ([a, b], attrs, node) => {
   const [k2, n] = b.rank === 2 ? (transB ? [b.shape[1], b.shape[0]] : [...b.shape]) : [b.shape[0], 1];
   if (k !== k2) throw new Error(`dot: a has shape [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]; inner dimensions differ (${k} vs ${k2})`);
   const [as, bs] = [a.data, b.data];
-  const aAt = a.rank === 2 && transA ? (i: number, p: number) => as[p * m + i] : (i: number, p: number) => as[i * k + p];
+  const aAt = a.rank === 2 && transA
+    ? (i: number, p: number) => as[p * m + i]
+    : (i: number, p: number) => as[i * k + p];
   const bRow = (p: number) => (transB ? -1 : p * n);
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {

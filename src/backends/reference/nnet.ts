@@ -43,7 +43,9 @@ function labelsOf(op: string, z: NDArray, y: NDArray, g?: NDArray): { rows: numb
 }
 
 /** Calls visit(i, row, max, total) for each row of z, with total = sum exp(row - max). */
-function forEachRow(z: NDArray, rows: number, cols: number, visit: (i: number, base: number, max: number, total: number) => void): void {
+function forEachRow(
+  z: NDArray, rows: number, cols: number, visit: (i: number, base: number, max: number, total: number) => void,
+): void {
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
     let max = -Infinity;

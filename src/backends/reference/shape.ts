@@ -20,7 +20,10 @@ export function resolveReshape(from: readonly number[], spec: ArrayLike<number>)
 }
 
 /** Copies blocks of `parts` along `axis` into one array (or, reversed, out of it). */
-function copyBlocks(whole: TypedArray, wholeShape: readonly number[], parts: readonly TypedArray[], sizes: readonly number[], axis: number, toWhole: boolean): void {
+function copyBlocks(
+  whole: TypedArray, wholeShape: readonly number[], parts: readonly TypedArray[], sizes: readonly number[],
+  axis: number, toWhole: boolean,
+): void {
   const outer = sizeOf(wholeShape.slice(0, axis));
   const inner = sizeOf(wholeShape.slice(axis + 1));
   const total = wholeShape[axis];
@@ -47,7 +50,9 @@ export const shapeKernels: KernelsFor<typeof shapeOps> = {
   },
   reshape: ([x, spec]) => [new NDArray(x.dtype, resolveReshape(x.shape, spec.data), x.data.slice())],
   shape: ([x]) => [new NDArray('int32', [x.rank], Int32Array.from(x.shape))],
-  broadcastLike: ([x, template]) => [gather(x.data, template.shape, broadcastStrides(x.shape, template.shape), 0, x.dtype)],
+  broadcastLike: ([x, template]) => [
+    gather(x.data, template.shape, broadcastStrides(x.shape, template.shape), 0, x.dtype),
+  ],
   makeVector: (scalars, _attrs, node) => {
     const out = new NDArray(node.outputs[0].type.dtype, [scalars.length]);
     scalars.forEach((s, i) => (out.data[i] = s.data[0]));

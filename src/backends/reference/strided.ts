@@ -8,7 +8,9 @@ import type { TensorType } from '../../graph/type.js';
  * is 1 and declared 1 by the operand's type. An unknown size that happens to be 1 must not stretch, or
  * its gradient would come back in the stretched shape; a size that fits nowhere must not be cut short.
  */
-export function checkBroadcast(op: string, name: string, type: TensorType, shape: readonly number[], target: readonly number[]): void {
+export function checkBroadcast(
+  op: string, name: string, type: TensorType, shape: readonly number[], target: readonly number[],
+): void {
   const pad = target.length - shape.length;
   shape.forEach((d, i) => {
     const t = target[pad + i];
@@ -20,7 +22,9 @@ export function checkBroadcast(op: string, name: string, type: TensorType, shape
 }
 
 /** A contiguous copy of the elements of `data` at `offset + Σ index[d] * strides[d]` for `shape`. */
-export function gather(data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType): NDArray {
+export function gather(
+  data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType,
+): NDArray {
   const out = allocate(dtype, sizeOf(shape));
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
@@ -39,7 +43,9 @@ export function gather(data: TypedArray, shape: readonly number[], strides: read
 }
 
 /** Calls `visit(flatOut, srcOffsets)` for each element of `shape`, tracking one offset per strided operand. */
-export function walk(shape: readonly number[], strides: readonly (readonly number[])[], visit: (i: number, offsets: number[]) => void): void {
+export function walk(
+  shape: readonly number[], strides: readonly (readonly number[])[], visit: (i: number, offsets: number[]) => void,
+): void {
   const rank = shape.length;
   const n = sizeOf(shape);
   const index = new Array<number>(rank).fill(0);

@@ -62,7 +62,10 @@ export function registerBench(program: Command): void {
     .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
     .option('--backend <name>', 'native or reference')
-    .action(async (requested: string[], options: { json?: boolean; peers?: boolean; reps: string; backend?: BackendName }) => {
+    .action(async (
+      requested: string[],
+      options: { json?: boolean; peers?: boolean; reps: string; backend?: BackendName },
+    ) => {
       const { workloads, lazyMnist } = await import('../../../bench/workloads.js');
       const { time } = await import('../../../bench/timing.js');
       const unknown = requested.filter((w) => !(w in workloads));

@@ -65,7 +65,10 @@ export function registerEval(program: Command): void {
       const picture = options.out ? join(options.out, `confusion-${options.split}.png`) : undefined;
       if (picture) writeConfusionPng(picture, confusion, { title: `${model.kind}: ${options.split} set` });
       if (options.json) {
-        console.log(JSON.stringify({ model: modelPath, kind: model.kind, dataset: name, split: options.split, examples: predicted.size, error, confusion: confusion.toArray(), picture }));
+        console.log(JSON.stringify({
+          model: modelPath, kind: model.kind, dataset: name, split: options.split,
+          examples: predicted.size, error, confusion: confusion.toArray(), picture,
+        }));
         return;
       }
       // One write, so that a reader that stops early (| head) gets whole lines.

@@ -23,7 +23,10 @@ export function registerPredict(program: Command): void {
     .action((modelPath: string, input: string, options: PredictOptions) => {
       if (options.backend) setBackend(options.backend);
       const model = loadClassifier(modelPath);
-      const images = readImages(input, model.config.imageShape, { invert: options.invert, pixelScale: Number(model.meta.pixel_scale ?? 255) });
+      const images = readImages(input, model.config.imageShape, {
+        invert: options.invert,
+        pixelScale: Number(model.meta.pixel_scale ?? 255),
+      });
       const probabilities = model.predictProba(images);
       const k = model.config.classes;
       const predictions = Array.from({ length: images.shape[0] }, (_, i) => {

@@ -51,7 +51,10 @@ function parseLabels(text: string | undefined, classes: number): number[] {
 function judge(classifierPath: string, digits: NDArray, labels: readonly number[], samples: number) {
   const pixels = digits.shape[1];
   const judged = new NDArray('float32', [labels.length * (samples - 1), pixels]);
-  labels.forEach((_, c) => judged.data.set(digits.data.subarray((c * samples + 1) * pixels, (c + 1) * samples * pixels), c * (samples - 1) * pixels));
+  labels.forEach((_, c) => judged.data.set(
+    digits.data.subarray((c * samples + 1) * pixels, (c + 1) * samples * pixels),
+    c * (samples - 1) * pixels,
+  ));
   const predicted = loadClassifier(classifierPath).predict(judged).data;
   const perLabel = new Map<number, { agree: number; total: number }>();
   labels.forEach((label, c) => {
@@ -61,7 +64,12 @@ function judge(classifierPath: string, digits: NDArray, labels: readonly number[
     perLabel.set(label, tally);
   });
   const agree = [...perLabel.values()].reduce((a, t) => a + t.agree, 0);
-  return { classifier: classifierPath, agree, total: judged.shape[0], per_label: Object.fromEntries([...perLabel].sort(([a], [b]) => a - b)) };
+  return {
+    classifier: classifierPath,
+    agree,
+    total: judged.shape[0],
+    per_label: Object.fromEntries([...perLabel].sort(([a], [b]) => a - b)),
+  };
 }
 
 /** Adds `nabla sample`. */

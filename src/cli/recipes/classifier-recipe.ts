@@ -19,7 +19,8 @@ import { startRun } from './start-run.js';
 /**
  * A model's tutorial settings (what its fit uses by default) as a recipe's option defaults, so the
  * command line and the TypeScript API train alike.
- * @example tutorialDefaults(LOGISTIC_REGRESSION_TUTORIAL) // { lr: 0.13, 'batch-size': 600, epochs: 1000, patience: 5000 }
+ * @example tutorialDefaults(LOGISTIC_REGRESSION_TUTORIAL)
+ *   // { lr: 0.13, 'batch-size': 600, epochs: 1000, patience: 5000 }
  */
 export function tutorialDefaults(settings: FitDefaults): Record<string, number> {
   const defaults: Record<string, number> = { lr: settings.learningRate, 'batch-size': settings.batchSize, epochs: settings.epochs, patience: settings.patience };
@@ -40,7 +41,8 @@ export interface ClassifierRecipeDefinition<O> {
 
 /**
  * A recipe for a classifier from its defaults, options and builder.
- * @example export const logreg = classifierRecipe({ name: 'logreg', description: '...', defaults: { lr: 0.13 }, modelOptions: [], build: (o, shape) => new LogisticRegression(shape) });
+ * @example export const logreg = classifierRecipe({ name: 'logreg', description: '...', defaults: { lr: 0.13 },
+ *   modelOptions: [], build: (o, shape) => new LogisticRegression(shape) });
  */
 export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): Recipe {
   const options = [...withDefaults(COMMON_OPTIONS, definition.defaults), ...definition.modelOptions];
@@ -54,7 +56,8 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
       const out = o.out ?? join('runs', definition.name);
       const usesMomentum = o.optimizer === 'momentum' || o.optimizer === 'nesterov';
       const runConfig = {
-        model: definition.name, config: model.config, dataset, limit: o.limit ?? null, batch_size: o.batchSize, lr: o.lr,
+        model: definition.name, config: model.config, dataset, limit: o.limit ?? null,
+        batch_size: o.batchSize, lr: o.lr,
         optimizer: o.optimizer, momentum: usesMomentum ? o.momentum : null, schedule: o.schedule, l1: o.l1, l2: o.l2,
         patience: o.patience, patience_increase: o.patienceIncrease, improvement_threshold: o.improvementThreshold,
         validation_frequency: o.validationFrequency ?? null, seed: o.seed,
@@ -65,17 +68,25 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
       const result = fitClassifier(model, data, {
         batchSize: o.batchSize, learningRate: o.lr, maxEpochs: o.epochs, l1: o.l1, l2: o.l2,
         optimizer: o.optimizer, momentum: o.momentum, schedule: o.schedule,
-        earlyStopping: { ...TUTORIAL_EARLY_STOPPING, patience: o.patience, patienceIncrease: o.patienceIncrease, improvementThreshold: o.improvementThreshold, validationFrequency: o.validationFrequency },
+        earlyStopping: {
+          ...TUTORIAL_EARLY_STOPPING,
+          patience: o.patience,
+          patienceIncrease: o.patienceIncrease,
+          improvementThreshold: o.improvementThreshold,
+          validationFrequency: o.validationFrequency,
+        },
         out, resume: o.resume, runConfig, meta: { dataset, seed: o.seed, pixel_scale: o.pixelScale },
         progress: createProgress({ quiet: context.quiet, label: `${definition.name} ` }),
         stopAfter: context.stopAfter,
       });
       const summary: RunSummary = {
-        model: definition.name, dataset, pixel_scale: o.pixelScale, epochs: result.epochs, iterations: result.iterations,
+        model: definition.name, dataset, pixel_scale: o.pixelScale,
+        epochs: result.epochs, iterations: result.iterations,
         best_valid_error: result.bestValidError, best_iteration: result.bestIteration, test_error: result.testError,
         valid_examples: result.validExamples, test_examples: result.testExamples,
-        seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)), stopped_by: result.stoppedBy, resumed_from: result.resumedFrom,
-        backend: getBackend().name, seed: o.seed, model_path: result.modelPath!, metrics_path: result.metricsPath, resume_path: result.resumePath,
+        seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
+        stopped_by: result.stoppedBy, resumed_from: result.resumedFrom, backend: getBackend().name, seed: o.seed,
+        model_path: result.modelPath!, metrics_path: result.metricsPath, resume_path: result.resumePath,
       };
       if (result.stoppedBy === 'interrupted') return summary;
       // The tutorial's test error counts whole minibatches; the confusion matrix counts every test image.
@@ -84,7 +95,9 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
       let wrong = 0;
       predicted.data.forEach((label, i) => (wrong += label === data.test.y.data[i] ? 0 : 1));
       summary.test_error_all = wrong / predicted.size;
-      summary.pictures = writeClassifierPictures(out, model, result.history, confusion, Math.floor(data.train.x.shape[0] / o.batchSize));
+      summary.pictures = writeClassifierPictures(
+        out, model, result.history, confusion, Math.floor(data.train.x.shape[0] / o.batchSize),
+      );
       return summary;
     },
   };

@@ -29,11 +29,14 @@ export const daRecipe = unsupervisedRecipe<DaOptions>({
   ],
   build: (o, inputs) =>
     new Autoencoder({
-      visible: inputs, hidden: o.hidden, corruption: o.corruption, gaussianNoise: o.gaussianNoise, loss: o.loss, contraction: o.contraction, seed: o.seed,
+      visible: inputs, hidden: o.hidden, corruption: o.corruption, gaussianNoise: o.gaussianNoise,
+      loss: o.loss, contraction: o.contraction, seed: o.seed,
       sparsity: o.sparsityWeight > 0 ? { target: o.sparsityTarget, weight: o.sparsityWeight } : undefined,
     }),
   pictures: (layer, out, data, o) => {
     const digits = consecutiveRows(data.test.x, 20, o.seed);
-    return { reconstructions: writeReconstructions(out, digits, (layer as Autoencoder).reconstruct(digits), data.imageShape) };
+    return {
+      reconstructions: writeReconstructions(out, digits, (layer as Autoencoder).reconstruct(digits), data.imageShape),
+    };
   },
 });

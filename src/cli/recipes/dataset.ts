@@ -43,6 +43,8 @@ export function loadDataset(dataset: string, limit?: string, validationSize = 10
   const data = loadMnist({ dir: dataset === 'mnist' ? undefined : dataset, limit: limits, validationSize });
   rescalePixels(data, pixelScale);
   let largest = 0;
-  for (const split of [data.train, data.valid, data.test]) for (const label of split.y.data) largest = Math.max(largest, label);
+  for (const split of [data.train, data.valid, data.test]) {
+    for (const label of split.y.data) largest = Math.max(largest, label);
+  }
   return { name: dataset, data, classes: Math.max(2, largest + 1) };
 }

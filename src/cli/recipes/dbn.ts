@@ -51,17 +51,27 @@ export const dbnRecipe = deepNetworkRecipe<DbnOptions>({
     const checkpoint = join(out, UP_DOWN_CHECKPOINT);
     if (!o.resume) rmSync(checkpoint, { force: true });
     const result = upDown((model as Dbn).generative, data.train, {
-      epochs: o.upDownEpochs, batchSize: o.pretrainBatchSize, learningRate: o.upDownLr, momentum: o.pretrainMomentum, k: o.upDownK,
+      epochs: o.upDownEpochs, batchSize: o.pretrainBatchSize, learningRate: o.upDownLr,
+      momentum: o.pretrainMomentum, k: o.upDownK,
       checkpoint, resume: o.resume, log, progress,
     });
     const cost = join(pictures, 'curves-up-down.png');
     writeLinePlot(cost, [{ name: result.monitorName, y: result.history }], { title: 'dbn: up-down fine-tuning, per epoch', xLabel: 'epoch' });
-    return { up_down_epochs: o.upDownEpochs, up_down_history: result.history, up_down_monitor: result.monitorName, up_down_cost_curve: cost, seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)) };
+    return {
+      up_down_epochs: o.upDownEpochs,
+      up_down_history: result.history,
+      up_down_monitor: result.monitorName,
+      up_down_cost_curve: cost,
+      seconds: Number(result.seconds.toFixed(3)),
+      cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
+    };
   },
   pictures: (model, out, data, o): Record<string, string> => {
     if (!(model as Dbn).config.joinLabels) return {};
     const labels = Array.from({ length: 10 }, (_, i) => i % (model as Dbn).config.classes);
     const digits = (model as Dbn).generate({ labels, samples: 10, gibbsSteps: 20, seed: o.seed });
-    return { samples: writeSamples(join(out, UNSUPERVISED_PICTURES.samples), digits, labels.length, data.imageShape, false) };
+    return {
+      samples: writeSamples(join(out, UNSUPERVISED_PICTURES.samples), digits, labels.length, data.imageShape, false),
+    };
   },
 });

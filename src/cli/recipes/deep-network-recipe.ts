@@ -57,9 +57,14 @@ export interface DeepNetworkRecipeDefinition<O> {
    * Training of the pre-trained model before its pictures and fine-tuning (a DBN's up-down fine-tuning);
    * returns figures for the summary, `seconds` and `cpu_seconds` among them, or nothing when it did no work.
    */
-  afterPretraining?(model: DeepNetwork, step: FollowUpStep<CommonOptions & PretrainingOptions & O>): (Record<string, unknown> & { seconds: number; cpu_seconds: number }) | undefined;
+  afterPretraining?(
+    model: DeepNetwork,
+    step: FollowUpStep<CommonOptions & PretrainingOptions & O>,
+  ): (Record<string, unknown> & { seconds: number; cpu_seconds: number }) | undefined;
   /** Pictures of the pre-trained model beyond filters and costs (a DBN's generated digits). */
-  pictures?(model: DeepNetwork, out: string, data: MnistData, options: CommonOptions & PretrainingOptions & O): Record<string, string>;
+  pictures?(
+    model: DeepNetwork, out: string, data: MnistData, options: CommonOptions & PretrainingOptions & O,
+  ): Record<string, string>;
 }
 
 /**
@@ -87,7 +92,8 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       if (!o.resume) rmSync(checkpoint, { force: true });
       const [log, progress] = [progressLog(context.quiet), pretrainProgressBar(context.quiet)];
       const result = pretrainNetwork(model, data.train, {
-        epochs: o.pretrainEpochs, batchSize: o.pretrainBatchSize, learningRate: o.pretrainLr, momentum: o.pretrainMomentum,
+        epochs: o.pretrainEpochs, batchSize: o.pretrainBatchSize,
+        learningRate: o.pretrainLr, momentum: o.pretrainMomentum,
         checkpoint, resume: o.resume, log, progress,
       });
       const dir = join(out, PRETRAINED);
@@ -101,8 +107,13 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
         ...definition.pictures?.(model, dir, data, o),
       };
       pretraining = {
-        pretrain_seconds: Number(result.seconds.toFixed(3)), pretrain_cpu_seconds: Number(result.cpuSeconds.toFixed(3)), pretrain_epochs: o.pretrainEpochs,
-        pretrain_monitors: result.monitorNames, pretrain_history: result.history, pretrain_pictures: pictures, pretrain_checkpoint: checkpoint,
+        pretrain_seconds: Number(result.seconds.toFixed(3)),
+        pretrain_cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
+        pretrain_epochs: o.pretrainEpochs,
+        pretrain_monitors: result.monitorNames,
+        pretrain_history: result.history,
+        pretrain_pictures: pictures,
+        pretrain_checkpoint: checkpoint,
         ...(followUp && { after_pretraining: followUp }),
       };
       return model;

@@ -34,5 +34,7 @@ export const dnnRecipe = deepNetworkRecipe<DnnOptions>({
     pretrainLr: o.pretrainLr ?? (o.pretraining === 'rbm' ? 0.1 : 0.01),
     pretrainMomentum: o.pretrainMomentum ?? (o.pretraining === 'rbm' ? 0 : 0.9),
   }),
-  build: (o, shape) => new DeepNetwork({ ...shape, hidden: o.hidden, pretraining: o.pretraining, corruption: [o.corruption], k: o.k }, o.seed),
+  build: (o, shape) => new DeepNetwork({
+    ...shape, hidden: o.hidden, pretraining: o.pretraining, corruption: [o.corruption], k: o.k,
+  }, o.seed),
 });

@@ -39,4 +39,6 @@ export function getRecipe(name: string): Recipe {
   return recipe;
 }
 
-for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe]) registerRecipe(recipe);
+for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe]) {
+  registerRecipe(recipe);
+}

@@ -25,5 +25,7 @@ export const lenetRecipe = classifierRecipe<LenetOptions>({
     hiddenSizesOption('500', 'units per fully connected hidden layer, comma-separated'),
     activationOption('activation of every layer'),
   ],
-  build: (o, shape) => new Lenet({ ...shape, kernels: o.kernels, filter: o.filter, pool: o.pool, hidden: o.hidden, activation: o.activation }, o.seed),
+  build: (o, shape) => new Lenet({
+    ...shape, kernels: o.kernels, filter: o.filter, pool: o.pool, hidden: o.hidden, activation: o.activation,
+  }, o.seed),
 });

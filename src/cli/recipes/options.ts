@@ -85,7 +85,10 @@ export const parsers = {
 /**
  * Parses raw option values (strings from the command line, or given in code) with their specs; an
  * option neither given nor defaulted is left undefined.
- * @example parseOptions([{ flag: 'lr', value: '<x>', description: 'learning rate', default: 0.13, parse: parsers.positive }], { lr: '0.1' }) // { lr: 0.1 }
+ * @example parseOptions(
+ *   [{ flag: 'lr', value: '<x>', description: 'learning rate', default: 0.13, parse: parsers.positive }],
+ *   { lr: '0.1' },
+ * ) // { lr: 0.1 }
  */
 export function parseOptions(specs: OptionSpecs, raw: RawOptions): Record<string, unknown> {
   const known = new Set(specs.map((s) => camelCase(s.flag)));

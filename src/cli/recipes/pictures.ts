@@ -16,7 +16,9 @@ function enlarge(image: NDArray, factor: number): NDArray {
   const [h, w] = image.shape;
   const out = new NDArray('float32', [h * factor, w * factor]);
   for (let r = 0; r < h * factor; r++) {
-    for (let c = 0; c < w * factor; c++) out.data[r * w * factor + c] = image.data[Math.floor(r / factor) * w + Math.floor(c / factor)];
+    for (let c = 0; c < w * factor; c++) {
+      out.data[r * w * factor + c] = image.data[Math.floor(r / factor) * w + Math.floor(c / factor)];
+    }
   }
   return out;
 }
@@ -47,8 +49,12 @@ export function filterPicture(model: Classifier): NDArray {
  * Writes the pictures of a finished run and returns their paths; `confusion` counts the test set.
  * @example writeClassifierPictures('runs/mlp', model, result.history, confusionMatrix(predicted, test.y, 10), 2500)
  */
-export function writeClassifierPictures(out: string, model: Classifier, history: readonly MetricsRow[], confusion: NDArray, trainBatches: number): Record<string, string> {
-  const paths = Object.fromEntries(Object.entries(PICTURES).map(([k, f]) => [k, join(out, f)])) as Record<keyof typeof PICTURES, string>;
+export function writeClassifierPictures(
+  out: string, model: Classifier, history: readonly MetricsRow[], confusion: NDArray, trainBatches: number,
+): Record<string, string> {
+  const paths = Object.fromEntries(
+    Object.entries(PICTURES).map(([k, f]) => [k, join(out, f)]),
+  ) as Record<keyof typeof PICTURES, string>;
   if (history.length) {
     const epochs = history.map((r) => r.iteration / trainBatches);
     writeLinePlot(paths.cost, [{ name: 'train cost', x: epochs, y: history.map((r) => r.train_cost) }], { title: `${model.kind}: training cost`, xLabel: 'epoch' });

@@ -41,7 +41,9 @@ export const rbmRecipe = unsupervisedRecipe<RbmOptions>({
     { flag: 'samples', value: '<n>', description: 'rows of samples to draw from the chains', default: 10, parse: parsers.positiveInt },
     { flag: 'plot-every', value: '<n>', description: 'Gibbs steps between rows of samples', default: 1000, parse: parsers.positiveInt },
   ],
-  build: (o, inputs) => new Rbm({ visible: inputs, hidden: o.hidden, k: o.k, persistent: o.persistent, visibleUnits: o.visibleUnits, seed: o.seed }),
+  build: (o, inputs) => new Rbm({
+    visible: inputs, hidden: o.hidden, k: o.k, persistent: o.persistent, visibleUnits: o.visibleUnits, seed: o.seed,
+  }),
   trainingData: (o, data) => (o.visibleUnits === 'gaussian' ? standardize(data.train.x, data.train.x) : data.train.x),
   pictures: (layer, out, data, o, log) => {
     const digits = consecutiveRows(data.test.x, o.chains, o.seed);

@@ -8,7 +8,9 @@ import { parseOptions, type OptionSpecs, type RawOptions } from './options.js';
  * Parses a recipe's raw options, selects the backend they name and loads the data set they name.
  * @example const { options: o, dataset } = startRun<CommonOptions>(specs, { epochs: '2', limit: '1000' });
  */
-export function startRun<O extends RunOptions>(specs: OptionSpecs, raw: RawOptions): { options: O; dataset: LoadedDataset } {
+export function startRun<O extends RunOptions>(
+  specs: OptionSpecs, raw: RawOptions,
+): { options: O; dataset: LoadedDataset } {
   const options = parseOptions(specs, raw) as unknown as O;
   if (options.backend) setBackend(options.backend);
   return { options, dataset: loadDataset(options.dataset, options.limit, options.validationSize, options.pixelScale) };

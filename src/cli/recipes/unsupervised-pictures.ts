@@ -48,7 +48,9 @@ export function writeFilters(out: string, weights: readonly NDArray[], imageShap
  * Originals and their reconstructions in alternating rows of ten, 20 digits in all.
  * @example writeReconstructions('runs/da', test.x rows, da.reconstruct(rows), [28, 28])
  */
-export function writeReconstructions(out: string, originals: NDArray, reconstructions: NDArray, imageShape: [number, number]): string {
+export function writeReconstructions(
+  out: string, originals: NDArray, reconstructions: NDArray, imageShape: [number, number],
+): string {
   const [n, d] = originals.shape;
   const rows = Math.ceil(Math.min(n, 20) / 10);
   const pairs = new NDArray('float32', [2 * rows * 10, d]);
@@ -63,7 +65,9 @@ export function writeReconstructions(out: string, originals: NDArray, reconstruc
 }
 
 /** A per-epoch curve of each layer's monitor. */
-export function writeCostCurves(out: string, history: readonly number[][], names: readonly string[], title: string): string {
+export function writeCostCurves(
+  out: string, history: readonly number[][], names: readonly string[], title: string,
+): string {
   const path = `${out}/${UNSUPERVISED_PICTURES.cost}`;
   const series = history.map((y, i) => ({ name: history.length > 1 ? `layer ${i + 1}: ${names[i]}` : names[i], y })).filter((s) => s.y.length > 0);
   if (series.length) writeLinePlot(path, series, { title, xLabel: 'epoch' });
@@ -95,8 +99,12 @@ export function gibbsRows(rbm: Rbm, start: NDArray, options: ChainOptions = {}, 
 }
 
 /** Writes `samples` ([rows · columns, pixels]) as a rows x columns tiling; returns the path. */
-export function writeSamples(path: string, samples: NDArray, rows: number, imageShape: [number, number], scale = true): string {
-  writePng(path, tileRasterImages(samples, imageShape, [rows, samples.shape[0] / rows], [1, 1], { scaleRowsToUnitInterval: scale }));
+export function writeSamples(
+  path: string, samples: NDArray, rows: number, imageShape: [number, number], scale = true,
+): string {
+  writePng(path, tileRasterImages(
+    samples, imageShape, [rows, samples.shape[0] / rows], [1, 1], { scaleRowsToUnitInterval: scale },
+  ));
   return path;
 }
 

@@ -40,14 +40,20 @@ export const progressLog = (quiet?: boolean) => (quiet ? () => {} : (line: strin
 export interface UnsupervisedRecipeDefinition<O> {
   name: string;
   description: string;
-  /** Option defaults other than the tutorials' (15 epochs of minibatches of 20 at lr 0.1, seed 123, 500 hidden units). */
+  /**
+   * Option defaults other than the tutorials' (15 epochs of minibatches of 20 at lr 0.1, seed 123,
+   * 500 hidden units).
+   */
   defaults?: Record<string, OptionDefault>;
   modelOptions: readonly OptionSpec[];
   build(options: UnsupervisedOptions & O, inputs: number): Autoencoder | Rbm;
   /** What the layer trains on (the images, or standardized images for Gaussian units). */
   trainingData?(options: UnsupervisedOptions & O, data: MnistData): NDArray;
   /** Pictures beyond filters and costs (reconstructions, samples); returns their paths by name. */
-  pictures(layer: Autoencoder | Rbm, out: string, data: MnistData, options: UnsupervisedOptions & O, log: (line: string) => void): Record<string, string>;
+  pictures(
+    layer: Autoencoder | Rbm, out: string, data: MnistData, options: UnsupervisedOptions & O,
+    log: (line: string) => void,
+  ): Record<string, string>;
 }
 
 /**
@@ -56,7 +62,10 @@ export interface UnsupervisedRecipeDefinition<O> {
  */
 export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O>): Recipe {
   const shared = COMMON_OPTIONS.filter((s) => RUN_FLAGS.includes(s.flag));
-  const options = withDefaults([...shared, PRETRAIN_MOMENTUM, HIDDEN_UNITS, ...definition.modelOptions], { ...LAYER_DEFAULTS, ...definition.defaults });
+  const options = withDefaults(
+    [...shared, PRETRAIN_MOMENTUM, HIDDEN_UNITS, ...definition.modelOptions],
+    { ...LAYER_DEFAULTS, ...definition.defaults },
+  );
   return {
     name: definition.name,
     description: definition.description,
@@ -71,13 +80,16 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       const layer = definition.build(o, data.train.x.shape[1]);
       const filters = () => writeFilters(out, [layer.W.value], data.imageShape);
       const result = trainLayer(layer, definition.trainingData?.(o, data) ?? data.train.x, {
-        epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, momentum: o.momentum, checkpoint, resume: o.resume, log, progress: pretrainProgressBar(context.quiet),
+        epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, momentum: o.momentum,
+        checkpoint, resume: o.resume, log, progress: pretrainProgressBar(context.quiet),
         // The tutorial draws the filters after every epoch; a long run shows its progress this way.
         onEpoch: () => void filters(),
       });
       const modelPath = join(out, UNSUPERVISED_FILES.model);
       const history = result.history[0];
-      layer.save(modelPath, { dataset, pixel_scale: o.pixelScale, seed: o.seed, epochs: o.epochs, monitor: result.monitorNames[0], history });
+      layer.save(modelPath, {
+        dataset, pixel_scale: o.pixelScale, seed: o.seed, epochs: o.epochs, monitor: result.monitorNames[0], history,
+      });
       const pictures = {
         filters: filters(),
         cost: writeCostCurves(out, result.history, result.monitorNames, `${definition.name}: ${result.monitorNames[0]} per epoch`),
@@ -87,7 +99,8 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       return {
         model: definition.name, dataset, epochs: o.epochs, best_valid_error: null, test_error: null,
         monitor: result.monitorNames[0], final_monitor: history[history.length - 1], history,
-        seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)), backend: getBackend().name, seed: o.seed,
+        seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
+        backend: getBackend().name, seed: o.seed,
         model_path: modelPath, checkpoint_path: checkpoint, pictures,
       } as unknown as RunSummary;
     },
