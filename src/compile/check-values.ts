@@ -83,7 +83,9 @@ function widened(graph: readonly Variable[], leaves: readonly Variable[]): { gra
   };
   for (const node of topoSort(graph)) {
     const constants = node.inputs.map((v) => (v instanceof Constant ? v : folded.get(v)));
-    const values = constants.every((c) => c !== undefined) ? constantFolding(applyOp(node.op, constants, node.attrs)) : null;
+    const values = constants.every((c) => c !== undefined)
+      ? constantFolding(applyOp(node.op, constants, node.attrs))
+      : null;
     if (values) {
       node.outputs.forEach((o, i) => {
         folded.set(o, values[i] as Constant);
@@ -122,5 +124,8 @@ export function evaluate(graph: readonly Variable[], backend: Backend, leaves: L
     return leaves.widened.get(v)!;
   });
   const wide = widened(graph, free);
-  return executable({ ...compilation, graph: wide.graph, outputCount: wide.graph.length }, wide.inputs)(values, leaves.shared);
+  return executable(
+    { ...compilation, graph: wide.graph, outputCount: wide.graph.length },
+    wide.inputs,
+  )(values, leaves.shared);
 }

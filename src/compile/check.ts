@@ -50,7 +50,10 @@ function named(c: Compilation, values: readonly NDArray[], prefix = ''): Named[]
   });
 }
 
-/** The compiled function as `c` plans it, called CALLS times on private state: each call's outputs, then the shared variables it updates. */
+/**
+ * The compiled function as `c` plans it, called CALLS times on private state: each call's outputs, then
+ * the shared variables it updates.
+ */
 function calls(c: Compilation, leaves: Leaves): Named[] {
   const run = executable(c, leaves.inputs);
   const state = copiesOf(c.targets);
@@ -62,7 +65,8 @@ function calls(c: Compilation, leaves: Leaves): Named[] {
   return [...results, ...c.targets.map((t) => ({ what: `${t} after ${CALLS} calls`, value: state.get(t) }))];
 }
 
-const sameGraph = (a: Compilation, b: Compilation) => a.graph.length === b.graph.length && a.graph.every((v, i) => v === b.graph[i]);
+const sameGraph = (a: Compilation, b: Compilation) =>
+  a.graph.length === b.graph.length && a.graph.every((v, i) => v === b.graph[i]);
 
 /** Checks every phase of `trace`; throws naming the first phase that changes a value beyond round-off. */
 export function checkPhases({ trace, inputs, args, name }: CheckRequest): CheckReport {
@@ -101,7 +105,9 @@ export function formatReport({ name, phases, worst }: CheckReport): string {
  * `call`, whose first call checks every phase (with the arguments it was given) before it runs, and prints
  * the report, or hands it to `option` where that is a function.
  */
-export function checkedOnFirstCall<A extends unknown[], R>(call: (...args: A) => R, request: (args: A) => CheckRequest, option: CheckOption): (...args: A) => R {
+export function checkedOnFirstCall<A extends unknown[], R>(
+  call: (...args: A) => R, request: (args: A) => CheckRequest, option: CheckOption,
+): (...args: A) => R {
   let pending = true;
   return (...args: A) => {
     if (pending) {

@@ -37,7 +37,8 @@ export function copiesOf(targets: readonly SharedVariable[]): SharedStorage {
 export type Run = (args: readonly NDArray[], storage: SharedStorage) => NDArray[];
 
 function kernelFor(backend: Backend, node: Apply): Kernel {
-  const k = backend.extraKernels?.[node.op.name] ?? (backend.kernels as Record<string, Kernel | undefined>)[node.op.name];
+  const k = backend.extraKernels?.[node.op.name] ??
+    (backend.kernels as Record<string, Kernel | undefined>)[node.op.name];
   if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
   return process.env.NABLA_PROFILE ? profiled(k, node) : k;
 }
@@ -61,7 +62,9 @@ export function executable(c: Compilation, inputs: readonly Variable[]): Run {
       if (!memory) return new NDArray(dtype, shape);
       const v = node.outputs[output];
       const pooled = pools.get(v);
-      if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
+      if (pooled && pooled.dtype === dtype && pooled.size === sizeOf(shape)) {
+        return sameShape(pooled.shape, shape) ? pooled : new NDArray(dtype, shape, pooled.data);
+      }
       const fresh = new NDArray(dtype, shape);
       if (!memory.escaping.has(v)) pools.set(v, fresh);
       return fresh;

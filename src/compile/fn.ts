@@ -45,12 +45,16 @@ export interface CompiledFunction {
 
 function checkUpdate(where: string, target: Variable, value: Variable): void {
   if (!(target instanceof SharedVariable)) throw new Error(`${where}: ${target} is not a shared variable, so it cannot be updated`);
-  const fits = value.dtype === target.dtype && value.ndim === target.ndim && target.type.shape.every((d, i) => d === null || value.type.shape[i] === null || value.type.shape[i] === d);
+  const fits = value.dtype === target.dtype &&
+    value.ndim === target.ndim &&
+    target.type.shape.every((d, i) => d === null || value.type.shape[i] === null || value.type.shape[i] === d);
   if (!fits) throw new Error(`${where}: ${target} is ${target.type} but its new value is ${value.type}`);
 }
 
 function collectUpdates(options: FnOptions, outputs: readonly Variable[]): [SharedVariable, Variable][] {
-  const given = options.updates instanceof Map ? [...options.updates] : [...((options.updates as readonly Update[] | undefined) ?? [])];
+  const given = options.updates instanceof Map
+    ? [...options.updates]
+    : [...((options.updates as readonly Update[] | undefined) ?? [])];
   const updates: [SharedVariable, Variable][] = given.map(([target, value]) => {
     const v = asVariable(value, target?.dtype);
     checkUpdate('fn: updates', target, v);
@@ -76,7 +80,9 @@ function collectUpdates(options: FnOptions, outputs: readonly Variable[]): [Shar
 }
 
 function givensMap(options: FnOptions): Map<Variable, Variable> {
-  const pairs = options.givens instanceof Map ? [...options.givens] : [...((options.givens as readonly Given[] | undefined) ?? [])];
+  const pairs = options.givens instanceof Map
+    ? [...options.givens]
+    : [...((options.givens as readonly Given[] | undefined) ?? [])];
   return new Map(
     pairs.map(([target, value]) => {
       const v = asVariable(value, target.dtype);
@@ -110,7 +116,9 @@ function toArgument(input: Variable, value: Argument, position: number): NDArray
  * Compiles `outputs` as a function of `inputs`, applying `updates` to shared variables after each call.
  * @example const train = nb.fn([x, y], cost, { updates: nb.sgd(cost, [W, b], 0.13) });
  */
-export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Variable[] | null, options: FnOptions = {}): CompiledFunction {
+export function fn(
+  inputs: readonly Variable[], outputs?: Variable | readonly Variable[] | null, options: FnOptions = {},
+): CompiledFunction {
   const single = outputs instanceof Variable;
   const outs = outputs == null ? [] : single ? [outputs as Variable] : [...(outputs as readonly Variable[])];
   inputs.forEach((v, i) => {
@@ -122,7 +130,13 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
   const substituted = rebuild([...outs, ...updates.map(([, v]) => v)], { replace: givens }).outputs;
   const backend = options.backend ?? getBackend();
   const check = options.check ?? Boolean(process.env.NABLA_CHECK && process.env.NABLA_CHECK !== '0');
-  const start: Compilation = { backend, graph: substituted, outputCount: outs.length, targets: updates.map(([t]) => t), plan: unplanned };
+  const start: Compilation = {
+    backend,
+    graph: substituted,
+    outputCount: outs.length,
+    targets: updates.map(([t]) => t),
+    plan: unplanned,
+  };
   const trace = check ? [start] : undefined;
   const compiled = compile(start, trace);
 
@@ -139,13 +153,16 @@ export function fn(inputs: readonly Variable[], outputs?: Variable | readonly Va
   };
   const finalOuts = compiled.graph.slice(0, outs.length);
   // A scalar comes back as a number, and a shared variable's value as a copy the caller may keep.
-  const result = (value: NDArray, i: number): Result => (finalOuts[i].ndim === 0 ? value.data[0] : finalOuts[i] instanceof SharedVariable ? value.clone() : value);
+  const result = (value: NDArray, i: number): Result =>
+    (finalOuts[i].ndim === 0 ? value.data[0] : finalOuts[i] instanceof SharedVariable ? value.clone() : value);
   const call = (...args: Argument[]): Result | Result[] | undefined => {
     const values = argumentsOf(args);
     backend.beginCall?.();
     const results = run(values, sharedVariables).map(result);
     return single ? results[0] : outputs == null ? undefined : results;
   };
-  const checked = trace ? checkedOnFirstCall(call, (args) => ({ trace, inputs, args: argumentsOf(args), name: options.name }), check) : call;
+  const checked = trace
+    ? checkedOnFirstCall(call, (args) => ({ trace, inputs, args: argumentsOf(args), name: options.name }), check)
+    : call;
   return Object.assign(checked, { backend, nodes: topoSort(compiled.graph) });
 }

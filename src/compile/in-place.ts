@@ -27,7 +27,9 @@ function chainInto(target: SharedVariable, value: Variable, uses: ReadonlyMap<Va
  * then each target's new value; outputs count as uses, so a value that also escapes to the caller is
  * never overwritten.
  */
-export function inPlaceUpdates(targets: readonly SharedVariable[], graph: readonly Variable[], outputCount: number): Map<Apply, SharedVariable> {
+export function inPlaceUpdates(
+  targets: readonly SharedVariable[], graph: readonly Variable[], outputCount: number,
+): Map<Apply, SharedVariable> {
   const uses = useCounts(graph);
   const outputs = graph.slice(0, outputCount);
   const chains = new Map<SharedVariable, Apply[]>();
@@ -36,7 +38,8 @@ export function inPlaceUpdates(targets: readonly SharedVariable[], graph: readon
     if (chain) chains.set(target, chain);
   });
   // Chains run last, so one must not read a variable another overwrites.
-  const readers = (target: SharedVariable) => [...chains].some(([other, chain]) => other !== target && chain.some((n) => n.inputs.includes(target)));
+  const readers = (target: SharedVariable) =>
+    [...chains].some(([other, chain]) => other !== target && chain.some((n) => n.inputs.includes(target)));
   const result = new Map<Apply, SharedVariable>();
   for (const [target, chain] of chains) if (!readers(target)) chain.forEach((node) => result.set(node, target));
   return result;

@@ -62,7 +62,9 @@ function runGraphPhase(phase: Phase, outputs: readonly Variable[]): Variable[] {
 
 const rewriting = (phase: Phase): PipelinePhase => ({ name: phase.name, kind: 'rewrite', run: (c) => ({ ...c, graph: runGraphPhase(phase, c.graph) }) });
 
-const planning = (name: string, decide: (c: Compilation) => Partial<Plan>, describe: (c: Compilation) => string): PipelinePhase => ({
+const planning = (
+  name: string, decide: (c: Compilation) => Partial<Plan>, describe: (c: Compilation) => string,
+): PipelinePhase => ({
   name,
   kind: 'plan',
   run: (c) => ({ ...c, plan: { ...c.plan, ...decide(c) } }),

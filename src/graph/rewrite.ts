@@ -7,7 +7,9 @@ import { Apply, applyOp, Constant, Variable } from './variable.js';
 export type LocalRewrite = (node: Apply) => Variable[] | null;
 
 /** A graph phase of the compile pipeline: local rewrites run to a fixed point, or a pass over the whole graph. */
-export type Phase = { name: string; rewrites: readonly LocalRewrite[] } | { name: string; run: (outputs: readonly Variable[]) => Variable[] };
+export type Phase =
+  | { name: string; rewrites: readonly LocalRewrite[] }
+  | { name: string; run: (outputs: readonly Variable[]) => Variable[] };
 
 export interface RebuildOptions {
   /** Variables to replace wherever they are used (givens). */
@@ -32,7 +34,9 @@ function constantKey(v: Variable): string | null {
  * `outputs` rebuilt bottom-up: inputs replaced, then each node merged with an equal one and offered to
  * the rewrites (whose results are rebuilt in turn, so rewrites compose). Unchanged nodes are reused.
  */
-export function rebuild(outputs: readonly Variable[], options: RebuildOptions): { outputs: Variable[]; changed: boolean } {
+export function rebuild(
+  outputs: readonly Variable[], options: RebuildOptions,
+): { outputs: Variable[]; changed: boolean } {
   const mapped = new Map<Variable, Variable>(options.replace ?? []);
   const merged = new Map<string, Apply>();
   const constants = new Map<string, Variable>();

@@ -44,7 +44,10 @@ const models: Record<string, () => unknown> = {
   },
   'DBN with labels joined to the top RBM': () => {
     const dbn = new nb.Dbn({ ...deep, pretraining: 'rbm', joinLabels: true });
-    nb.pretrainNetwork(dbn, mnist.train, { ...quick, layerInput: (i, codes) => dbn.pretrainingInput(i, codes, mnist.train.y) });
+    nb.pretrainNetwork(dbn, mnist.train, {
+      ...quick,
+      layerInput: (i, codes) => dbn.pretrainingInput(i, codes, mnist.train.y),
+    });
     dbn.fit(mnist.train.x, mnist.train.y, quick);
   },
 };

@@ -62,7 +62,10 @@ test('a checked training step computes what an unchecked one does, and reports e
     const cost = nb.binaryCrossentropy(h, nb.array([[0.5, 0.5], [0.5, 0.5]])).mean();
     const [gW] = nb.grad(cost, [W]);
     const reports: nb.CheckReport[] = [];
-    const step = nb.fn([x], [cost, h], { updates: [[W, W.sub(gW.mul(0.5))]], check: check && ((r) => reports.push(r)) });
+    const step = nb.fn([x], [cost, h], {
+      updates: [[W, W.sub(gW.mul(0.5))]],
+      check: check && ((r) => reports.push(r)),
+    });
     const data = [[1, 2, 3], [0.5, -1, 0]];
     const outputs = [step(data), step(data)].flat() as (number | NDArray)[];
     return { values: [...outputs, W.value].map((v) => (typeof v === 'number' ? v : Array.from(v.data))), reports };

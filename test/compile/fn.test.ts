@@ -83,7 +83,10 @@ test('givens and updates together train on minibatches of a shared dataset', () 
   const [i, x, y] = [nb.iscalar('i'), nb.matrix('x'), nb.ivector('y')];
   const cost = nb.nll(nb.softmax(x.dot(W)), y);
   const batch = nb.slice(i.mul(4), i.add(1).mul(4));
-  const train = nb.fn([i], cost, { updates: [[W, W.sub(nb.grad(cost, W).mul(0.5))]], givens: [[x, data.at(batch)], [y, labels.at(batch)]] });
+  const train = nb.fn([i], cost, {
+    updates: [[W, W.sub(nb.grad(cost, W).mul(0.5))]],
+    givens: [[x, data.at(batch)], [y, labels.at(batch)]],
+  });
   const costs = Array.from({ length: 30 }, (_, k) => train(k % 3) as number);
   assert.ok(Math.abs(costs[0] - Math.log(3)) < 1e-6, `first cost ${costs[0]} is log 3 at W = 0`);
   assert.ok(costs[29] < 0.8 * costs[0], `cost went from ${costs[0]} to ${costs[29]}`);

@@ -28,7 +28,9 @@ function nativeKernelTable(addon: NativeAddon): KernelTable {
     ...elementwiseKernels(addon), ...reduceKernels(addon), ...shapeKernels(addon), ...linalgKernels(addon),
     ...indexingKernels(addon), ...nnetKernels(addon), ...convKernels(addon), ...randomKernels(addon),
   };
-  const fallbacks = Object.fromEntries(referenceFallbacks.map((name) => [name, referenceKernels[name]])) as Record<ReferenceFallback, Kernel>;
+  const fallbacks = Object.fromEntries(
+    referenceFallbacks.map((name) => [name, referenceKernels[name]]),
+  ) as Record<ReferenceFallback, Kernel>;
   return { ...fallbacks, ...own };
 }
 

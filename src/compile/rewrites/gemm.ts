@@ -29,13 +29,16 @@ function scalarOf(v: Variable): Coefficient | null {
 }
 
 /** Whether `v` has every element of `root` itself, rather than broadcasting along an axis. */
-const fills = (v: Variable, root: Variable) => v.ndim === root.ndim && v.type.shape.every((d, i) => d !== 1 || root.type.shape[i] === 1);
+const fills = (v: Variable, root: Variable) =>
+  v.ndim === root.ndim && v.type.shape.every((d, i) => d !== 1 || root.type.shape[i] === 1);
 
 /** Scalar arithmetic on coefficients: in JS where both are numbers, else as graph nodes of `dtype`. */
 function coefficientMath(dtype: DType) {
   const asScalar = (c: Coefficient) => (typeof c === 'number' ? asVariable(c, dtype) : c.dtype === dtype ? c : cast(c, dtype));
   // Numbers combine in JS; anything else becomes a scalar node.
-  const combine = (f: (x: number, y: number) => number, node: (x: Variable, y: Variable) => Variable) => (c: Coefficient, s: Coefficient) =>
+  const combine = (
+    f: (x: number, y: number) => number, node: (x: Variable, y: Variable) => Variable,
+  ) => (c: Coefficient, s: Coefficient) =>
     typeof c === 'number' && typeof s === 'number' ? f(c, s) : node(asScalar(c), asScalar(s));
   const product = combine((x, y) => x * y, mul);
   return {
@@ -48,7 +51,9 @@ function coefficientMath(dtype: DType) {
 type CoefficientMath = ReturnType<typeof coefficientMath>;
 
 /** The operands of a linear node with their coefficients, or null where it is not linear in full-size operands. */
-function linearParts(node: Apply, coefficient: Coefficient, root: Variable, math: CoefficientMath): [Variable, Coefficient][] | null {
+function linearParts(
+  node: Apply, coefficient: Coefficient, root: Variable, math: CoefficientMath,
+): [Variable, Coefficient][] | null {
   const [a, b] = node.inputs;
   const both = () => fills(a, root) && fills(b, root);
   switch (node.op.name) {
@@ -132,7 +137,8 @@ export const productsIntoGemm: Phase = {
       inside.forEach((x) => interior.add(x));
       replacements.set(v, folded);
     }
-    const rewrite: LocalRewrite = (node) => (replacements.has(node.outputs[0]) ? [replacements.get(node.outputs[0])!] : null);
+    const rewrite: LocalRewrite = (node) =>
+      (replacements.has(node.outputs[0]) ? [replacements.get(node.outputs[0])!] : null);
     return rebuild(outputs, { rewrites: [rewrite] }).outputs;
   },
 };
