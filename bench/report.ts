@@ -38,7 +38,7 @@ const lines = [
   'compare the ratios of one run and repeat a run before trusting a change of less than 2x. The gemm rows time',
   '`nb.fn([A, B], A.dot(B))`, which returns a new array each call (outputs belong to the caller); the C peer',
   'writes into one output allocated once. Products whose left operand fits the caches run our own kernels',
-  '(`native/kernels/unpacked-gemm.cc`, `skinny-gemm.cc`), larger ones OpenBLAS.',
+  '(`native/kernels/linalg/unpacked-gemm.cc`, `skinny-gemm.cc`), larger ones OpenBLAS.',
   'In the training steps, each weight update runs as one gemm writing into the weights themselves',
   '(`src/compile/rewrites/gemm.ts`, `src/compile/in-place.ts`); the NumPy peer computes each gradient, then',
   'updates in place (`p -= lr * g`).',

@@ -1,6 +1,6 @@
 // Philox4x32-10, the counter-based generator of Salmon et al. 2011 (Random123): a keyed bijection of
 // a 128-bit counter, so any element of a stream is computed directly and every backend agrees bit for bit.
-// native/kernels/philox.h is the C++ twin; a change here must be made there too, or seeded draws stop matching.
+// native/kernels/random/philox.h is the C++ twin; a change here must be made there too, or seeded draws stop matching.
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
