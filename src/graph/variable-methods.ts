@@ -3,8 +3,7 @@
 import type { DType, NDArray, Nested, TypedArray } from '../ndarray/index.js';
 
 // The variable type is a parameter V (Variable, which extends VariableMethods<Variable>), so that this
-// file need not import variable.ts, which imports it. ops/ has its own names for these argument types;
-// tsc checks that its functions accept them where ops/methods.ts builds the table.
+// file need not import variable.ts, which imports it. ops/ names these argument types at V = Variable.
 
 /** A tensor argument: a variable, or a plain value that becomes a constant. */
 export type TensorLikeOf<V> = V | NDArray | Nested | TypedArray;

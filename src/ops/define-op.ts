@@ -3,9 +3,10 @@
 import { array, NDArray, type DType, type Nested, type TypedArray } from '../ndarray/index.js';
 import { applyOp, Constant, Variable, type AnyOp, type Attrs, type Op } from '../graph/variable.js';
 import type { StaticShape, TensorType } from '../graph/type.js';
+import type { TensorLikeOf } from '../graph/variable-methods.js';
 
 /** Anything an op accepts where a tensor is expected: plain numbers and arrays become constants. */
-export type TensorLike = Variable | NDArray | Nested | TypedArray;
+export type TensorLike = TensorLikeOf<Variable>;
 
 /** Declares an op. The returned object is the op's whole meaning; backends add kernels by its name. */
 export function defineOp<A extends Attrs, N extends string>(op: Op<A, N>): Op<A, N> {

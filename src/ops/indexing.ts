@@ -1,8 +1,8 @@
 // Indexing: basic (integers and slices, possibly symbolic) and advanced (integer arrays on the leading
 // axes, as in logp[arange(n), y]), each with the increment op that is its gradient.
-import type { Op } from '../graph/variable.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
-import { applyOp, Constant, Variable } from '../graph/variable.js';
+import { applyOp, Constant, Variable, type Op } from '../graph/variable.js';
+import type { IndexSpecOf, SliceSpecOf } from '../graph/variable-methods.js';
 import { apply1, asVariable, asVariables, broadcastTypes, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
 import { zerosLike } from './shape.js';
 
@@ -123,12 +123,8 @@ export const advancedIncSubtensorOp: Op<{ set: boolean }, 'advancedIncSubtensor'
 });
 
 /** One entry of an index: an integer, ':' (everything), a slice, or an int array (advanced). */
-export type IndexSpec = number | ':' | SliceSpec | Variable | readonly number[];
-export interface SliceSpec {
-  start?: number | Variable | null;
-  stop?: number | Variable | null;
-  step?: number | Variable | null;
-}
+export type IndexSpec = IndexSpecOf<Variable>;
+export type SliceSpec = SliceSpecOf<Variable>;
 
 /** A slice for `at`, as Python's start:stop:step. @example x.at(nb.slice(0, 10)) */
 export function slice(

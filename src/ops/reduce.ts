@@ -3,6 +3,7 @@
 import { floatOf, normalizeAxis, type DType } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import type { Op, Variable } from '../graph/variable.js';
+import type { Axes } from '../graph/variable-methods.js';
 import { apply1, asVariable, defineOp, opTable, type TensorLike } from './define-op.js';
 import { cast, div, eq, mul } from './elementwise.js';
 import { broadcastLike, flatten, shape } from './shape.js';
@@ -88,7 +89,7 @@ export const reduceOps = opTable(
   cumsumOp,
 );
 
-export type Axes = number | readonly number[] | null | undefined;
+export type { Axes };
 
 /** Normalised, sorted axes; all axes when `axis` is null or undefined. */
 export function resolveAxes(axis: Axes, rank: number, where: string): number[] {

@@ -3,9 +3,10 @@
 import { normalizeAxis, upcast } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import { applyOp, Constant, type Variable } from '../graph/variable.js';
+import type { ShufflePattern } from '../graph/variable-methods.js';
 import { apply1, asVariable, asVariables, broadcastTypes, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
 
-export type ShufflePattern = readonly (number | 'x')[];
+export type { ShufflePattern };
 
 export const dimshuffleOp = defineOp({
   name: 'dimshuffle',
