@@ -121,16 +121,14 @@ Napi::Value Elementwise(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// reduce(op, x, outer, n, inner, out)
+// reduce(op, x, outer, n, inner, out), op the reduction's name ('sum', 'argmax', ...)
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Args args(info, "reduce", 6);
-  const int64_t code = args.count(0, "op");
-  if (code > static_cast<int64_t>(ReduceOp::Argmin)) {
-    args.fail("op " + std::to_string(code) +
-                  " is not 0 sum, 1 prod, 2 max, 3 min, 4 argmax or 5 argmin",
-              true);
+  const std::string name = args.string(0, "op");
+  ReduceOp op;
+  if (!reduceOpNamed(name, &op)) {
+    args.fail("op '" + name + "' is not sum, prod, max, min, argmax or argmin", true);
   }
-  const ReduceOp op = static_cast<ReduceOp>(code);
   const ArrayArg x = args.array(1, "x");
   const int64_t outer = args.count(2, "outer"), n = args.count(3, "n");
   const int64_t inner = args.count(4, "inner");

@@ -74,6 +74,11 @@ class Args {
     return static_cast<int64_t>(v);
   }
 
+  std::string string(size_t i, const char* name) const {
+    if (!info_[i].IsString()) failArg(i, name, "a string");
+    return info_[i].As<Napi::String>().Utf8Value();
+  }
+
   uint32_t uint32(size_t i, const char* name) const {
     return static_cast<uint32_t>(count(i, name, 4294967295.0));
   }

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { type AnyArray, assertClose, dtypes, native, randomArray } from './helpers.js';
-import { referenceConv, referenceElementwise, referencePool, referenceReduce, scalarMeaning } from './reference.js';
+import {
+  isArgReduction, reductions, referenceConv, referenceElementwise, referencePool, referenceReduce, scalarMeaning,
+} from './reference.js';
 import { scalarOps } from '../../src/ops/index.js';
 import { encodeProgram, type Instruction, type OpcodeName } from '../../src/backends/native/opcodes.js';
 
@@ -228,12 +230,12 @@ describe('reduce', () => {
         const x = randomArray(Ctor, outer * n * inner, outer + n + inner, 0.5, 1.5);
         x[inner] = x[3 * inner] = 2.5; // ties in column 0: the first occurrence (row 1, row 2) wins
         x[2 * inner] = x[4 * inner] = 0.1;
-        for (let op = 0; op < 6; op++) {
-          const out = op >= 4 ? new Int32Array(outer * inner) : new Ctor(outer * inner);
+        for (const op of reductions) {
+          const out = isArgReduction(op) ? new Int32Array(outer * inner) : new Ctor(outer * inner);
           native.reduce(op, x, outer, n, inner, out);
           const expected = referenceReduce(op, x, outer, n, inner);
           // Products of thousands of factors drift, but float32 sums come from a double accumulator.
-          assertClose(out, op >= 4 ? expected : Ctor.from(expected), op === 1 ? rtol * n : rtol, 0, `op ${op}`);
+          assertClose(out, isArgReduction(op) ? expected : Ctor.from(expected), op === 'prod' ? rtol * n : rtol, 0, op);
         }
       });
     }
@@ -243,8 +245,8 @@ describe('reduce', () => {
     const n = 1 << 20;
     const x = randomArray(Float32Array, n, 31, 0, 1);
     const rowSum = new Float32Array(1), columnSums = new Float32Array(4);
-    native.reduce(0, x, 1, n, 1, rowSum);
-    native.reduce(0, x, 1, n / 4, 4, columnSums);
+    native.reduce('sum', x, 1, n, 1, rowSum);
+    native.reduce('sum', x, 1, n / 4, 4, columnSums);
     const exact = [0, 0, 0, 0];
     x.forEach((v, i) => { exact[i % 4] += v; });
     // Half an ulp of float32 (6e-8); a float32 accumulator would be off by about 1e-4 here.
@@ -254,8 +256,8 @@ describe('reduce', () => {
 
   it('propagates NaN through max and min and points arg ops at the first NaN', () => {
     const x = Float64Array.from([1, NaN, 3, 0, NaN, 2]);
-    for (const [op, want] of [[2, NaN], [3, NaN], [4, 1], [5, 1]]) {
-      const out = op >= 4 ? new Int32Array(1) : new Float64Array(1);
+    for (const [op, want] of [['max', NaN], ['min', NaN], ['argmax', 1], ['argmin', 1]] as const) {
+      const out = isArgReduction(op) ? new Int32Array(1) : new Float64Array(1);
       native.reduce(op, x, 1, 6, 1, out);
       assert.ok(Object.is(out[0], want), `op ${op}: ${out[0]}`);
     }
@@ -264,10 +266,12 @@ describe('reduce', () => {
   it('reduces Int32Array input and rejects a float out for argmax', () => {
     const x = Int32Array.from([4, -2, 9, 9, 1, 0]);
     const out = new Int32Array(2);
-    native.reduce(0, x, 2, 3, 1, out);
+    native.reduce('sum', x, 2, 3, 1, out);
     assert.deepEqual([...out], [11, 10]);
-    assert.throws(() => native.reduce(4, x, 2, 3, 1, new Float64Array(2)),
+    assert.throws(() => native.reduce('argmax', x, 2, 3, 1, new Float64Array(2)),
       { name: 'TypeError', message: 'reduce: argument 6 (out) must be an Int32Array, got a Float64Array' });
+    assert.throws(() => native.reduce('mean', x, 2, 3, 1, out),
+      { name: 'RangeError', message: "reduce: op 'mean' is not sum, prod, max, min, argmax or argmin" });
   });
 });
 

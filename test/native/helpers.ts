@@ -16,7 +16,7 @@ export interface Native {
     outShape: Int32Array, out: AnyArray): void;
   elementwiseSum(program: Int32Array, consts: Float64Array, inputs: AnyArray[], strides: Int32Array,
     offsets: Int32Array, outShape: Int32Array, out: AnyArray): void;
-  reduce(op: number, x: AnyArray, outer: number, n: number, inner: number, out: AnyArray): void;
+  reduce(op: string, x: AnyArray, outer: number, n: number, inner: number, out: AnyArray): void;
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   softmaxCrossentropy(z: FloatArray, y: Int32Array, rows: number, cols: number, loss: FloatArray): void;
   softmaxCrossentropyGrad(g: FloatArray, z: FloatArray, y: Int32Array, rows: number, cols: number,

@@ -4,6 +4,10 @@ import { scalarFunctions } from '../../src/backends/reference/elementwise.js';
 import type { Instruction, OpcodeName } from '../../src/backends/native/opcodes.js';
 import type { AnyArray } from './helpers.js';
 
+export const reductions = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const;
+export type Reduction = (typeof reductions)[number];
+export const isArgReduction = (op: Reduction) => op === 'argmax' || op === 'argmin';
+
 /** What an opcode computes: the reference backend's scalar function of the op, or the loop's own copy and trunc. */
 export function scalarMeaning(op: OpcodeName): (...args: number[]) => number {
   if (op === 'copy') return (x) => x;
@@ -35,18 +39,23 @@ export function referenceElementwise(program: readonly Instruction[], consts: nu
   return out;
 }
 
-export function referenceReduce(op: number, x: ArrayLike<number>, outer: number, n: number, inner: number): number[] {
+export function referenceReduce(
+  op: Reduction, x: ArrayLike<number>, outer: number, n: number, inner: number,
+): number[] {
   const out: number[] = [];
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const column = Array.from({ length: n }, (_, r) => x[(o * n + r) * inner + i]);
       const first = (f: (v: number) => boolean) => column.findIndex(f);
-      const m = [0, 0, Math.max(...column), Math.min(...column)][op];
-      out.push([
-        column.reduce((a, b) => a + b, 0), column.reduce((a, b) => a * b, 1), m, m,
-        first(Number.isNaN) >= 0 ? first(Number.isNaN) : first((v) => v === Math.max(...column)),
-        first(Number.isNaN) >= 0 ? first(Number.isNaN) : first((v) => v === Math.min(...column)),
-      ][op]);
+      const nan = first(Number.isNaN);
+      out.push({
+        sum: () => column.reduce((a, b) => a + b, 0),
+        prod: () => column.reduce((a, b) => a * b, 1),
+        max: () => Math.max(...column),
+        min: () => Math.min(...column),
+        argmax: () => (nan >= 0 ? nan : first((v) => v === Math.max(...column))),
+        argmin: () => (nan >= 0 ? nan : first((v) => v === Math.min(...column))),
+      }[op]());
     }
   }
   return out;

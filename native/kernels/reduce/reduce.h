@@ -2,10 +2,28 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 
 namespace nabla {
 
-enum class ReduceOp { Sum = 0, Prod = 1, Max = 2, Min = 3, Argmax = 4, Argmin = 5 };
+enum class ReduceOp { Sum, Prod, Max, Min, Argmax, Argmin };
+
+// The reductions by their ops' names in src/ops/reduce.ts: the addon is called with the name, so no
+// number stands for a reduction on either side.
+inline bool reduceOpNamed(const std::string& name, ReduceOp* op) {
+  static const std::pair<const char*, ReduceOp> kNames[] = {
+      {"sum", ReduceOp::Sum}, {"prod", ReduceOp::Prod},     {"max", ReduceOp::Max},
+      {"min", ReduceOp::Min}, {"argmax", ReduceOp::Argmax}, {"argmin", ReduceOp::Argmin},
+  };
+  for (const auto& [known, value] : kNames) {
+    if (name == known) {
+      *op = value;
+      return true;
+    }
+  }
+  return false;
+}
 
 // Value reductions write the input's element type; float sums and products accumulate in
 // double. max/min propagate NaN; argmax/argmin write int32 indices of the first extreme (or of

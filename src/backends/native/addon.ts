@@ -23,7 +23,7 @@ export interface NativeAddon {
     program: Int32Array, consts: Float64Array, inputs: TypedArray[],
     strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray,
   ): void;
-  reduce(op: number, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
+  reduce(op: string, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   softmaxCrossentropy(z: FloatArray, y: Int32Array, rows: number, cols: number, loss: FloatArray): void;

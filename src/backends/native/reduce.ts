@@ -6,10 +6,7 @@ import type { NativeAddon } from './addon.js';
 import type { NativeKernelsFor } from './fallbacks.js';
 import { copyView } from './elementwise.js';
 
-// The numbers are ReduceOp in native/kernels/reduce/reduce.h.
-const REDUCE_CODES: Record<keyof NativeKernelsFor<typeof reduceOps>, number> = {
-  sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5,
-};
+type Reduction = keyof NativeKernelsFor<typeof reduceOps>;
 
 /** Sorted axes as maximal runs of neighbours: [0, 2, 3] → [[0], [2, 3]]. */
 function axisRuns(axes: readonly number[]): number[][] {
@@ -22,14 +19,13 @@ function axisRuns(axes: readonly number[]): number[][] {
   return runs;
 }
 
-function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kernel {
-  const code = REDUCE_CODES[name];
+function reduceKernel(addon: NativeAddon, name: Reduction): Kernel {
   const isArg = name === 'argmax' || name === 'argmin';
   /** One contiguous run reduced in place of [outer, n, inner] with no copy. */
   const reduceRun = (x: NDArray, shape: readonly number[], run: readonly number[], out: NDArray) => {
     const [first, last] = [run[0], run[run.length - 1]];
     addon.reduce(
-      code, x.data,
+      name, x.data,
       sizeOf(shape.slice(0, first)), sizeOf(shape.slice(first, last + 1)), sizeOf(shape.slice(last + 1)),
       out.data,
     );
@@ -63,7 +59,7 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
       const strides = stridesOf(x.shape);
       const moved = copyView(addon, x, order.map((i) => x.shape[i]), order.map((i) => strides[i]), 0, allocateFresh);
       addon.reduce(
-        code, moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data,
+        name, moved.data, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1, out.data,
       );
     }
     return [out];
@@ -72,8 +68,9 @@ function reduceKernel(addon: NativeAddon, name: keyof typeof REDUCE_CODES): Kern
 
 /** Reduction kernels, by op. */
 export function reduceKernels(addon: NativeAddon): NativeKernelsFor<typeof reduceOps> {
-  const names = Object.keys(REDUCE_CODES) as (keyof typeof REDUCE_CODES)[];
-  return Object.fromEntries(
-    names.map((name) => [name, reduceKernel(addon, name)]),
-  ) as NativeKernelsFor<typeof reduceOps>;
+  const kernel = (name: Reduction) => reduceKernel(addon, name);
+  return {
+    sum: kernel('sum'), prod: kernel('prod'), max: kernel('max'), min: kernel('min'),
+    argmax: kernel('argmax'), argmin: kernel('argmin'),
+  };
 }
