@@ -143,7 +143,7 @@ function lstmMinibatch(): Workload {
       // The input's part of every step in one product, outside the loop, as lstm.py computes state_below.
       const below = Wemb.take(x.flatten()).dot(W).add(b).reshape([nSteps, nSamples, 4 * dim]);
       const gate = (p: nb.Variable, k: number) => p.at(':', nb.slice(k * dim, (k + 1) * dim));
-      const zeros = nb.alloc(0, [nSamples, dim]);
+      const zeros = nb.zerosLike(gate(below.at(0), 0)); // [nSamples, dim], as lstm.py's alloc(0, ...)
       const [[h]] = nb.scan((m: nb.Variable, xt: nb.Variable, hPrevious: nb.Variable, cPrevious: nb.Variable) => {
         const p = hPrevious.dot(U).add(xt);
         const keep = m.dimshuffle([0, 'x']);
