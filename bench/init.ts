@@ -48,6 +48,9 @@ export function orthogonalInto(rng: () => number, out: nb.NDArray, n: number, of
       for (let i = 0; i < n; i++) v[i] -= d * q[k][i];
     }
     const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) out.data[i * cols + offset + j] = v[i] / norm;
+    for (let i = 0; i < n; i++) {
+      v[i] /= norm;
+      out.data[i * cols + offset + j] = v[i];
+    }
   });
 }
