@@ -2,7 +2,7 @@
 """JAX peer for `nabla bench`: the sequence workloads with `jax.lax.scan`, `jax.grad` and `jax.jit`,
 as a JAX user would write them.
 
-    python bench/peers/jax_bench.py [workload ...] [--reps N] [--skip-unknown]
+    python bench/peers/jax_bench.py [workload ...] [--reps N] [--cpu-time] [--skip-unknown]
 
 Needs JAX on the CPU (`bash bench/peers/setup-jax.sh` makes the virtual environment
 `.venv-peers/` that `nabla bench --peers` looks for). Prints one JSON object per workload on
@@ -20,6 +20,7 @@ import functools
 import json
 import platform
 import sys
+import time
 
 import numpy as np
 
@@ -177,6 +178,8 @@ def main(argv=None):
     parser.add_argument("workloads", nargs="*", metavar="workload",
                         help=f"any of {', '.join(WORKLOADS)} (default: all)")
     parser.add_argument("--reps", type=int, default=5, help="timed repetitions (default: 5)")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time by the process's CPU time instead of the wall clock")
     parser.add_argument("--skip-unknown", action="store_true",
                         help="skip workloads this peer does not have instead of failing")
     args = parser.parse_args(argv)
@@ -186,6 +189,8 @@ def main(argv=None):
     if args.reps < 1:
         parser.error("--reps must be at least 1")
     chosen = [w for w in args.workloads if w in WORKLOADS] if args.workloads else list(WORKLOADS)
+    if args.cpu_time:
+        peer.CLOCK = time.process_time
     print(f"jax {jax.__version__}, numpy {np.__version__}, python "
           f"{platform.python_version()}, devices {jax.devices()}", file=sys.stderr)
     for workload in chosen:

