@@ -43,7 +43,8 @@ export function scanKernel(node: Apply, step: StepRun): Kernel {
       return buffer;
     });
     // Outputs not fed back take their row shape from step 0 (with no steps, from their type).
-    const plain = plainTypes.map((t, m) => (n === 0 ? allocate(t.dtype, [0, ...t.shape.map((d) => d ?? 0)], R + m) : null));
+    const empty = (m: number) => allocate(plainTypes[m].dtype, [0, ...plainTypes[m].shape.map((d) => d ?? 0)], R + m);
+    const plain = plainTypes.map((_, m) => (n === 0 ? empty(m) : null));
     // Where output j's row for step t is (for a state kept whole, after its initial rows).
     const at = (j: number, t: number) => (lastOnly[j] ? 0 : lags[j] + t);
 

@@ -18,8 +18,8 @@ const backwards = (x: Variable, first: Variable) => at(x, slice(first, null, -1)
 const where = (flags: readonly boolean[]) => flags.flatMap((f, i) => (f ? [i] : []));
 
 export function scanGradient(
-  maker: ScanMaker, inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly (Variable | null)[],
-  attrs: ScanAttrs, vjp: VectorJacobian,
+  maker: ScanMaker, inputs: readonly Variable[], outputs: readonly Variable[],
+  outputGrads: readonly (Variable | null)[], attrs: ScanAttrs, vjp: VectorJacobian,
 ): (Variable | null)[] {
   const { graph, lastOnly, truncate } = attrs;
   const [S, R] = [graph.sequences.length, graph.stateCount];
@@ -33,7 +33,9 @@ export function scanGradient(
   const states = lastOnly.some(Boolean)
     ? applyOp(maker.op, inputs, { ...attrs, lastOnly: lastOnly.map(() => false) }).outputs.slice(0, R)
     : outputs.slice(0, R);
-  const stateGrads = outputGrads.slice(0, R).map((g, j) => (g && lastOnly[j] ? incSubtensor(zerosLike(states[j]), [slice(-1)], g, true) : g));
+  // The gradient of a last-only output is that of the last row.
+  const lastRow = (g: Variable, j: number) => incSubtensor(zerosLike(states[j]), [slice(-1)], g, true);
+  const stateGrads = outputGrads.slice(0, R).map((g, j) => (g && lastOnly[j] ? lastRow(g, j) : g));
   const plainGrads = outputGrads.slice(R);
 
   const last = sub(n, 1);
@@ -44,7 +46,8 @@ export function scanGradient(
   const gradOutputs = where(plainGrads.map((g) => g !== null));
 
   // The backward loop's sequences: the forward sequences, every tap's value, then the incoming gradients.
-  const tapValues = initials.flatMap((_, j) => graph.tapOffsets[j].map((k) => backwards(states[j], add(last, lags[j] + k))));
+  const tapValues = initials.flatMap((_, j) =>
+    graph.tapOffsets[j].map((k) => backwards(states[j], add(last, lags[j] + k))));
   const sequences = [
     ...seqs.map((s) => backwards(s, last)),
     ...tapValues,
@@ -89,7 +92,8 @@ export function scanGradient(
       ];
       const floatSeqs = where(seqRows.map(isFloat));
       const floatTaps = floatStates.flatMap((j) => tapRows[j]);
-      const grads = vjp(seeds, [...floatSeqs.map((i) => seqRows[i]), ...floatTaps, ...floatNonSeqs.map((l) => shared[l])]);
+      const wrt = [...floatSeqs.map((i) => seqRows[i]), ...floatTaps, ...floatNonSeqs.map((l) => shared[l])];
+      const grads = vjp(seeds, wrt);
       const seqGrads = grads.slice(0, floatSeqs.length);
       const tapGrads = grads.slice(floatSeqs.length, floatSeqs.length + floatTaps.length);
       const nonSeqGrads = grads.slice(floatSeqs.length + floatTaps.length);
