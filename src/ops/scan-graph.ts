@@ -93,7 +93,8 @@ export interface TracedStep {
   streams: SharedVariable[];
 }
 
-const rowOf = (v: Variable, name: string) =>
+/** A placeholder for one row (axis 0) of v. */
+export const rowOf = (v: Variable, name: string) =>
   new Variable(new TensorType(v.dtype, v.type.shape.slice(1)), null, 0, name);
 
 /**
