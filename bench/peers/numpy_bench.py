@@ -633,12 +633,13 @@ def check_lstm():
 CLOCK = time.perf_counter
 
 
-def measure(fn, reps, min_rep_s=0.1):
-    """Seconds per call of fn: warm-up, then reps timed repetitions, each averaging enough calls
-    to last at least min_rep_s (so the timer's resolution and scheduler noise stay small)."""
-    fn()  # first call: page faults, allocator and BLAS thread start-up
+def measure(fn, reps, min_rep_s=0.1, warmup_s=2.0):
+    """Seconds per call of fn: warm-up (for warmup_s, as nabla's harness does), then reps timed
+    repetitions, each averaging enough calls to last at least min_rep_s (so the timer's resolution
+    and scheduler noise stay small)."""
+    fn()  # first call: page faults, allocator and BLAS thread start-up (and JAX's compilation)
     warm = []  # the warm-up also sizes the repetitions, from its fastest call (robust to a stall)
-    while len(warm) < 2 or sum(warm) < min_rep_s:
+    while len(warm) < 2 or sum(warm) < max(min_rep_s, warmup_s):
         t = time.perf_counter()
         fn()
         warm.append(time.perf_counter() - t)
