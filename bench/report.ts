@@ -32,7 +32,11 @@ const lines = [
   `| --- | --- | --- | ${peers.map(() => '--- | ---').join(' | ')} |`,
   ...workloads.map((w) => {
     const ours = find('nabla', w);
-    const ratio = (peer?: Row) => (ours && peer ? (peer.median / ours.median).toFixed(2) : '—');
+    const ratio = (peer?: Row) => {
+      if (!ours || !peer) return '—';
+      const r = peer.median / ours.median;
+      return r < 0.01 ? r.toPrecision(1) : r.toFixed(2);
+    };
     const gflops = ours?.extra?.gflops ? ` (${ours.extra.gflops.toFixed(0)} GFLOP/s)` : '';
     const unit = ours?.unit ?? rows.find((r) => r.workload === w)?.unit;
     return `| ${w} | ${unit} | ${cell(ours)}${gflops} | ${peers.map(([impl]) => `${cell(find(impl, w))} | ${ratio(find(impl, w))}`).join(' | ')} |`;
