@@ -165,7 +165,11 @@ export function scanGradient(
 
   // Which non-sequences need a running sum, and how many products leave the loop, shows in the step's
   // gradient: a first build on bare placeholders tells.
-  const probe = stepBack(sequences.map((s, i) => rowOf(s, `probe ${i}`)), windowStates.map((s) => rowOf(s.initial, 'probe')), nonSeqs.map((v) => new Variable(v.type)));
+  const probe = stepBack(
+    sequences.map((s, i) => rowOf(s, `probe ${i}`)),
+    windowStates.map((s) => rowOf(s.initial, 'probe')),
+    nonSeqs.map((v) => new Variable(v.type)),
+  );
   const summed = where(probe.nonSeqGrads.map((t) => t.rest !== null));
   const sumStates: StateSpec[] = summed.map((i) => {
     const v = nonSeqs[floatNonSeqs[i]];
@@ -202,7 +206,8 @@ export function scanGradient(
   }));
   let factor = seqGrad.size;
   const nonSeqGrad = new Map(floatNonSeqs.map((l, i) => {
-    const parts = probe.nonSeqGrads[i].products.map(() => productOverSteps(backward.outputs[factor++], backward.outputs[factor++]));
+    const factors = () => backward.outputs[factor++];
+    const parts = probe.nonSeqGrads[i].products.map(() => productOverSteps(factors(), factors()));
     const k = summed.indexOf(i);
     if (k >= 0) parts.push(backward.states[s + k].at(0));
     return [l, parts.length > 0 ? parts.reduce((a, b) => add(a, b)) : zerosLike(nonSeqs[l])];
