@@ -4,6 +4,7 @@
 // stream it draws from becomes a recurrent counter, so every step draws new numbers.
 import { TensorType } from '../graph/type.js';
 import { rebuild } from '../graph/rewrite.js';
+import { topoSort } from '../graph/traverse.js';
 import { Constant, nextVariableId, SharedVariable, Variable, type Apply, type Op } from '../graph/variable.js';
 
 let nextGraphId = 0;
@@ -103,24 +104,8 @@ export const rowOf = (v: Variable, name: string) =>
  * is computed once, before the loop.
  */
 function insideNodes(outputs: readonly Variable[], placeholders: ReadonlySet<Variable>, marker: number): Set<Variable> {
-  const madeInStep = (v: Variable) => v.owner !== null && v.id >= marker;
-  const order: Apply[] = [];
-  const seen = new Set<Apply>();
-  const pending = (v: Variable) => ({ node: v.owner!, expanded: false });
-  const stack: { node: Apply; expanded: boolean }[] = outputs.filter(madeInStep).map(pending);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top.expanded) {
-      stack.pop();
-      if (!seen.has(top.node)) {
-        seen.add(top.node);
-        order.push(top.node);
-      }
-      continue;
-    }
-    top.expanded = true;
-    for (const v of top.node.inputs) if (madeInStep(v) && !seen.has(v.owner!)) stack.push(pending(v));
-  }
+  // Nodes made while the step ran: variables made before it are not expanded.
+  const order = topoSort(outputs, { has: (v: Variable) => v.id < marker });
   const inside = new Set<Variable>();
   for (const node of order) {
     const reads = node.inputs.some((v) => placeholders.has(v) || inside.has(v));
