@@ -67,4 +67,6 @@ export const addOfScatteredZeros: LocalRewrite = (node: Apply) => {
   return null;
 };
 
-export const canonicalRewrites: readonly LocalRewrite[] = [knownShape, constantFolding, shapeFromSource, addOfScatteredZeros];
+export const canonicalRewrites: readonly LocalRewrite[] = [
+  knownShape, constantFolding, shapeFromSource, addOfScatteredZeros,
+];
