@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { NDArray } from '../ndarray/index.js';
 import { philoxUniform } from '../random/index.js';
+import type { MinibatchSource, PaddedMinibatch } from '../fit/index.js';
 
 /** Reviews as word-index sequences with their labels (1 positive, 0 negative). */
 export interface Reviews {
@@ -186,21 +187,12 @@ export function splitImdb(data: { train: Reviews; test: Reviews }, options: Imdb
   };
 }
 
-/** A minibatch padded to its longest review: what the LSTM reads. */
-export interface PaddedBatch {
-  /** int32 [T, B]: word indices, time first, PAD after each review's end. */
-  x: NDArray;
-  /** float32 [T, B]: 1 where x holds a word, 0 on padding. */
-  mask: NDArray;
-  /** int32 [B] */
-  y: NDArray;
-}
-
 /**
- * The reviews `indices` of a set as one padded minibatch (imdb.py's prepare_data: time first).
+ * The reviews `indices` of a set as one padded minibatch (imdb.py's prepare_data): word indices int32
+ * [T, B] with PAD after each review's end, mask float32 [T, B] (1 on words), labels int32 [B].
  * @example padBatch(train, [4, 9]).x.shape // [length of the longer of reviews 4 and 9, 2]
  */
-export function padBatch(reviews: Reviews, indices: ArrayLike<number>): PaddedBatch {
+export function padBatch(reviews: Reviews, indices: ArrayLike<number>): PaddedMinibatch {
   const batch = indices.length;
   let steps = 0;
   for (let b = 0; b < batch; b++) steps = Math.max(steps, reviews.x[indices[b]].length);
@@ -231,4 +223,33 @@ export function minibatchIndices(n: number, size: number, shuffle?: { seed: numb
   const batches: Int32Array[] = [];
   for (let start = 0; start < n; start += size) batches.push(order.subarray(start, Math.min(n, start + size)));
   return batches;
+}
+
+/**
+ * Reviews as a source of padded minibatches for training: reshuffled each epoch by `seed` when given
+ * (the training set), in order otherwise (validation and test, sorted by length).
+ * @example new SequenceTraining(model, reviewBatches(train, 16, 123), options)
+ */
+export function reviewBatches(reviews: Reviews, batchSize: number, seed?: number): MinibatchSource {
+  const n = reviews.x.length;
+  const inOrder = minibatchIndices(n, batchSize);
+  let shuffled = { epoch: -1, batches: inOrder };
+  return {
+    batches: inOrder.length,
+    examples: n,
+    batch(index, epoch) {
+      if (seed === undefined) return padBatch(reviews, inOrder[index]);
+      if (shuffled.epoch !== epoch) shuffled = { epoch, batches: minibatchIndices(n, batchSize, { seed, epoch }) };
+      return padBatch(reviews, shuffled.batches[index]);
+    },
+  };
+}
+
+/**
+ * Each review's distinct words, in order of first appearance: a bag-of-words model summing over them
+ * then sees binary features (word present or not).
+ * @example distinctWords({ x: [Int32Array.of(5, 7, 5)], y }).x[0] // Int32Array [5, 7]
+ */
+export function distinctWords(reviews: Reviews): Reviews {
+  return { x: reviews.x.map((r) => Int32Array.from(new Set(r))), y: reviews.y };
 }

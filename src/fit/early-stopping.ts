@@ -123,7 +123,8 @@ export class ValidationPatience implements StoppingRule {
     if (!Number.isInteger(validationFrequency) || validationFrequency < 1) throw new Error(`early stopping: validation frequency ${validationFrequency} must be a positive integer`);
     this.frequency = validationFrequency;
     this.patience = patience;
-    this.current = state ? { ...state, history: [...state.history] } : { bestLoss: null, bestIteration: -1, history: [], badCount: 0 };
+    const fresh: ValidationPatienceState = { bestLoss: null, bestIteration: -1, history: [], badCount: 0 };
+    this.current = state ? { ...state, history: [...state.history] } : fresh;
   }
 
   get state(): ValidationPatienceState {
