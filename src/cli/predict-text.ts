@@ -36,7 +36,8 @@ export function predictTexts(modelPath: string, texts: readonly string[], dict?:
     const probabilities = Array.from(p.data.subarray(i * k, (i + 1) * k), (v) => Number(v.toFixed(6)));
     const label = probabilities.indexOf(Math.max(...probabilities));
     const unknown = sequences[i].filter((w) => w === 1).length;
-    return { text, class: label, sentiment: SENTIMENT[label] ?? String(label), probabilities, words: sequences[i].length, unknown };
+    const sentiment = SENTIMENT[label] ?? String(label);
+    return { text, class: label, sentiment, probabilities, words: sequences[i].length, unknown };
   });
 }
 

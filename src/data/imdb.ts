@@ -219,7 +219,9 @@ export function padBatch(reviews: Reviews, indices: ArrayLike<number>): PaddedMi
 export function minibatchIndices(n: number, size: number, shuffle?: { seed: number; epoch: number }): Int32Array[] {
   if (!Number.isInteger(size) || size < 1) throw new Error(`minibatch size ${size} must be a positive integer`);
   // Each epoch draws its own stream, so that a resumed run shuffles as the uninterrupted run did.
-  const order = shuffle ? permutation(n, shuffle.seed, STREAMS.minibatches + 16 * shuffle.epoch) : Int32Array.from({ length: n }, (_, i) => i);
+  const order = shuffle
+    ? permutation(n, shuffle.seed, STREAMS.minibatches + 16 * shuffle.epoch)
+    : Int32Array.from({ length: n }, (_, i) => i);
   const batches: Int32Array[] = [];
   for (let start = 0; start < n; start += size) batches.push(order.subarray(start, Math.min(n, start + size)));
   return batches;

@@ -1,4 +1,5 @@
-// data/: readers for the data sets the tutorials use (MNIST, IMDB), each checking its input and naming the file at fault.
+// data/: readers for the data sets the tutorials use (MNIST, IMDB), each checking its input and naming the
+// file at fault.
 export * from './idx.js';
 export * from './mnist.js';
 export * from './imdb.js';

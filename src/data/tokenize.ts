@@ -15,7 +15,7 @@ const ESCAPES: [RegExp, string][] = [
 
 /**
  * Tokens of a text, roughly as `tokenizer.perl -l en` and lower-casing made them for the IMDB data.
- * @example tokenize("I didn't like it... (at all)") // ['i', 'didn', '&apos;t', 'like', 'it', '...', '(', 'at', 'all', ')']
+ * @example tokenize("I didn't like it...") // ['i', 'didn', '&apos;t', 'like', 'it', '...']
  */
 export function tokenize(text: string): string[] {
   let s = ` ${text.replace(/\s+/gu, ' ')} `;

@@ -64,7 +64,8 @@ export class SequenceTraining extends LoopTraining {
     let cost = nll(model.probabilities(x, mask, 'train'), y);
     if (options.decay) for (const W of model.weights) cost = cost.add(l2Sqr(W).mul(options.decay));
     const rate = shared(array(options.learningRate, 'float32'), 'learningRate');
-    const updates = buildUpdates(options.optimizer, cost, model.params, { learningRate: rate, momentum: options.momentum });
+    const { optimizer, momentum } = options;
+    const updates = buildUpdates(optimizer, cost, model.params, { learningRate: rate, momentum });
     const step = fn([x, mask, y], cost, { updates, name: `train ${model.kind}` });
     this.stepFn = (...batch) => step(...batch) as number;
     const wrong = fn([x, mask, y], sum(neq(argmax(model.probabilities(x, mask, 'test'), 1), y)), { name: `${model.kind} errors` });

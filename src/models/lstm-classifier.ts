@@ -35,7 +35,7 @@ export class LstmClassifier extends SequenceClassifier<LstmConfig> {
   readonly kind = 'lstm';
   /** Word embeddings [nWords, dim]: 0.01 · uniform(0, 1), as lstm.py. */
   readonly Wemb: SharedVariable;
-  /** Input, recurrent and bias weights of the four gates side by side (i, f, o, C̃): [dim, 4·dim], [dim, 4·dim], [4·dim]. */
+  /** Input, recurrent and bias weights of the gates side by side (i, f, o, C̃): [dim, 4·dim], [dim, 4·dim], [4·dim]. */
   readonly lstmW: SharedVariable;
   readonly lstmU: SharedVariable;
   readonly lstmB: SharedVariable;

@@ -84,7 +84,9 @@ implements TrainableSequenceClassifier {
   }
 
   /** Reads a model file of `kind` back through `build`, with the facts saved with it. */
-  protected static loadAs<M extends SequenceClassifier>(path: string, kind: string, build: (file: ModelFile, path: string) => M): M {
+  protected static loadAs<M extends SequenceClassifier>(
+    path: string, kind: string, build: (file: ModelFile, path: string) => M,
+  ): M {
     const file = loadModelFile(path, kind);
     const model = build(file, path);
     model.meta = file.meta ?? {};

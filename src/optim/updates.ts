@@ -123,7 +123,8 @@ export function centeredRmsprop(
     const [mean, squares, velocity] = [state(p, 'gradMean'), state(p, 'gradSquares'), state(p, 'velocity')];
     const nextMean = add(mul(mean, rho), mul(g, 1 - rho));
     const nextSquares = add(mul(squares, rho), mul(square(g), 1 - rho));
-    const scaled = div(mul(g, asVariable(lr(options, 1e-4), p.dtype)), sqrt(add(sub(nextSquares, square(nextMean)), eps)));
+    const deviation = sqrt(add(sub(nextSquares, square(nextMean)), eps));
+    const scaled = div(mul(g, asVariable(lr(options, 1e-4), p.dtype)), deviation);
     const nextVelocity = sub(mul(velocity, mu), scaled);
     return [[mean, nextMean], [squares, nextSquares], [velocity, nextVelocity], [p, add(p, nextVelocity)]] as Update[];
   });

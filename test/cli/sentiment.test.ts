@@ -26,7 +26,8 @@ test('nabla train bow --json ends with best_valid_error and test_error; predict 
 
   const predict = nabla('predict', join(out, 'model.nbm'), '--text', 'a great movie', 'zzqx', '--json');
   assert.equal(predict.status, 0, predict.stderr);
-  const { predictions } = JSON.parse(predict.stdout) as { predictions: { sentiment: string; probabilities: number[]; unknown: number }[] };
+  type Prediction = { sentiment: string; probabilities: number[]; unknown: number };
+  const { predictions } = JSON.parse(predict.stdout) as { predictions: Prediction[] };
   assert.equal(predictions.length, 2);
   assert.ok(['positive', 'negative'].includes(predictions[0].sentiment));
   assert.ok(Math.abs(predictions[0].probabilities[0] + predictions[0].probabilities[1] - 1) < 1e-5);

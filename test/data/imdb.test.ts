@@ -33,12 +33,15 @@ test("the tutorial's split: maxlen 100 keeps 2,105 training reviews, 5% validate
   assert.equal(splits.valid.x.length, 2105 - Math.round(2105 * 0.95));
   assert.equal(splits.test.x.length, 25000, 'the test set is not filtered');
   for (const set of [splits.train, splits.valid]) assert.ok(set.x.every((r) => r.length < 100));
-  for (const set of [splits.valid, splits.test]) assert.ok(set.x.every((r, i) => i === 0 || r.length >= set.x[i - 1].length));
-  for (const set of [splits.train, splits.valid, splits.test]) assert.ok(set.x.every((r) => r.every((w) => w >= 1 && w < 10000)));
+  const sorted = (set: Reviews) => set.x.every((r, i) => i === 0 || r.length >= set.x[i - 1].length);
+  assert.ok(sorted(splits.valid) && sorted(splits.test));
+  const inVocabulary = (set: Reviews) => set.x.every((r) => r.every((w) => w >= 1 && w < 10000));
+  assert.ok(inVocabulary(splits.train) && inVocabulary(splits.valid) && inVocabulary(splits.test));
   assert.ok(splits.test.x.some((r) => r.includes(UNKNOWN)));
   // The same seed draws the same split; another seed another.
   assert.deepEqual(splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 123 }).valid.y, splits.valid.y);
-  assert.notDeepEqual(splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 7 }).train.x.slice(0, 20), splits.train.x.slice(0, 20));
+  const other = splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 7 });
+  assert.notDeepEqual(other.train.x.slice(0, 20), splits.train.x.slice(0, 20));
   // lstm.py's test sample: a random 500 of the test set.
   assert.equal(splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 123, testSize: 500 }).test.x.length, 500);
 });
@@ -56,7 +59,9 @@ test('truncate keeps every review, cut to its last N words', () => {
 });
 
 test('padBatch pads to the longest review, time first, with a mask', () => {
-  const reviews: Reviews = { x: [Int32Array.of(5, 6, 7), Int32Array.of(8), Int32Array.of(9, 10)], y: Int32Array.of(1, 0, 1) };
+  const reviews: Reviews = {
+    x: [Int32Array.of(5, 6, 7), Int32Array.of(8), Int32Array.of(9, 10)], y: Int32Array.of(1, 0, 1),
+  };
   const { x, mask, y } = padBatch(reviews, [1, 0]);
   assert.deepEqual(x.shape, [3, 2]);
   assert.deepEqual(x.toArray(), [[8, 5], [0, 6], [0, 7]]);
@@ -68,7 +73,8 @@ test('minibatchIndices: whole batches then the rest; shuffled by seed and epoch'
   assert.deepEqual(minibatchIndices(10, 4).map((b) => Array.from(b)), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
   const a = minibatchIndices(100, 16, { seed: 123, epoch: 1 });
   assert.deepEqual(a.map((b) => b.length), [16, 16, 16, 16, 16, 16, 4]);
-  assert.deepEqual([...a.flatMap((b) => Array.from(b))].sort((p, q) => p - q), Array.from({ length: 100 }, (_, i) => i));
+  const all = a.flatMap((b) => Array.from(b)).sort((p, q) => p - q);
+  assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => i));
   assert.deepEqual(minibatchIndices(100, 16, { seed: 123, epoch: 1 }), a);
   assert.notDeepEqual(minibatchIndices(100, 16, { seed: 123, epoch: 2 }), a);
   assert.deepEqual([...permutation(7, 1, 0)].sort(), [0, 1, 2, 3, 4, 5, 6]);

@@ -163,7 +163,7 @@ test("ValidationPatience stops where lstm.py's loop stops, and resumes from its 
     }
     return { stopAt: -1, best };
   }
-  const losses = [0.5, 0.4, 0.42, 0.35, 0.36, 0.37, 0.35, 0.38, 0.39, 0.4, 0.36, 0.41, 0.42, 0.43, 0.44, 0.4, 0.45, 0.46];
+  const losses = [0.5, 0.4, 0.42, 0.35, 0.36, 0.37, 0.35, 0.38, 0.39, 0.4, 0.36, 0.41, 0.42, 0.43, 0.44, 0.4, 0.45];
   for (const patience of [1, 2, 3]) {
     const expected = tutorialStop(losses, patience);
     let rule = new ValidationPatience({ rule: 'validations', patience, validationFrequency: 10 });

@@ -60,7 +60,10 @@ test('lstm and bow: save then load gives the same predictions; another kind of f
 });
 
 /** Trains `model` for `epochs` and returns each epoch's mean cost and the final held-out and training errors. */
-function train(model: LstmClassifier | BagOfWords, data: typeof small, epochs: number, optimizer: nb.OptimizerName, learningRate: number) {
+function train(
+  model: LstmClassifier | BagOfWords, data: typeof small, epochs: number,
+  optimizer: nb.OptimizerName, learningRate: number,
+) {
   const training = new SequenceTraining(model, reviewBatches(data.train, 16, 123), { optimizer, learningRate });
   const costs: number[] = [];
   const heldOut = training.errorOn(reviewBatches(data.valid, 64));

@@ -8,6 +8,8 @@ export const bowRecipe = sequenceRecipe<Record<string, never>>({
   name: 'bow',
   description: 'bag-of-words logistic regression on IMDB reviews: the baseline for lstm',
   modelOptions: [],
-  prepare: ({ train, valid, test }) => ({ train: distinctWords(train), valid: distinctWords(valid), test: distinctWords(test) }),
+  prepare: ({ train, valid, test }) => ({
+    train: distinctWords(train), valid: distinctWords(valid), test: distinctWords(test),
+  }),
   build: (o) => new BagOfWords({ nWords: o.nWords, classes: 2 }),
 });

@@ -41,6 +41,9 @@ export function getRecipe(name: string): Recipe {
   return recipe;
 }
 
-for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, lstmRecipe, bowRecipe]) {
+const RECIPES = [
+  logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, lstmRecipe, bowRecipe,
+];
+for (const recipe of RECIPES) {
   registerRecipe(recipe);
 }

@@ -63,7 +63,7 @@ export function writeClassifierPictures(
 
 /**
  * The learning curves of a run from its metrics: training cost, and validation and test errors, per epoch.
- * @example writeCurves({ cost: 'runs/lstm/curves-cost.png', errors: 'runs/lstm/curves-error.png' }, 'lstm', history, 125)
+ * @example writeCurves({ cost: 'runs/lstm/curves-cost.png', errors: 'runs/lstm/curves-error.png' }, 'lstm', rows, 125)
  */
 export function writeCurves(
   paths: { cost: string; errors: string }, title: string, history: readonly MetricsRow[], trainBatches: number,

@@ -81,7 +81,8 @@ export interface SequenceRecipeDefinition<O> {
 
 /**
  * A recipe for a classifier of IMDB reviews from its defaults, options and builder.
- * @example export const bowRecipe = sequenceRecipe({ name: 'bow', ..., build: (o) => new BagOfWords({ nWords: o.nWords, classes: 2 }) });
+ * @example export const bowRecipe = sequenceRecipe({ name: 'bow', ...,
+ *   build: (o) => new BagOfWords({ nWords: o.nWords, classes: 2 }) });
  */
 export function sequenceRecipe<O>(definition: SequenceRecipeDefinition<O>): Recipe {
   const options = withDefaults([...SEQUENCE_OPTIONS, ...definition.modelOptions], definition.defaults ?? {});
@@ -108,10 +109,14 @@ export function sequenceRecipe<O>(definition: SequenceRecipeDefinition<O>): Reci
         test: training.errorOn(reviewBatches(test, o.validBatchSize)),
       };
       const out = o.out ?? join('runs', definition.name);
-      const data = { dataset, dict: dictPath, n_words: o.nWords, maxlen: o.maxlen ?? null, truncate: o.truncate ?? null, test_size: o.testSize ?? null };
+      const data = {
+        dataset, dict: dictPath, n_words: o.nWords, maxlen: o.maxlen ?? null, truncate: o.truncate ?? null,
+        test_size: o.testSize ?? null,
+      };
       const runConfig = {
         model: definition.name, config: model.config, ...data, batch_size: o.batchSize, optimizer: o.optimizer,
-        lr: o.lr ?? null, decay: o.decay, patience: o.patience, validation_frequency: o.validationFrequency, seed: o.seed,
+        lr: o.lr ?? null, decay: o.decay, patience: o.patience, validation_frequency: o.validationFrequency,
+        seed: o.seed,
       };
       const result = fitWithFiles(training, measures, (path, meta) => model.save(path, meta), {
         maxEpochs: o.epochs,
@@ -122,7 +127,7 @@ export function sequenceRecipe<O>(definition: SequenceRecipeDefinition<O>): Reci
       });
       const epochsRun = result.iterations / training.trainBatches;
       const summary: RunSummary = {
-        model: definition.name, dataset, dict: dictPath, n_words: o.nWords, maxlen: o.maxlen ?? null, truncate: o.truncate ?? null,
+        model: definition.name, ...data,
         train_examples: train.x.length, valid_examples: valid.x.length, test_examples: test.x.length,
         epochs: result.epochs, iterations: result.iterations,
         seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
