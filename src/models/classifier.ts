@@ -10,7 +10,7 @@ import {
   type LoopResult,
   type TrainableClassifier, type TrainingOptions, type ValidationRecord,
 } from '../fit/index.js';
-import { loadModelFile, saveModelFile, setParameters, type ModelFile } from './model-file.js';
+import { loadModelAs, saveModelFile, setParameters, type ModelFile } from './model-file.js';
 
 /** Settings every classifier has: the image size it reads (flattened, row-major) and the class count. */
 export interface ClassifierConfig {
@@ -176,10 +176,7 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
   protected static loadAs<M extends Classifier>(
     path: string, kind: string, build: (file: ModelFile, path: string) => M,
   ): M {
-    const file = loadModelFile(path, kind);
-    const model = build(file, path);
-    model.meta = file.meta ?? {};
-    return model;
+    return loadModelAs(path, build, kind);
   }
 
   /** Sets every parameter from `tensors`, after checking that the names and shapes are this architecture's. */

@@ -5,7 +5,7 @@ import { DeepNetwork } from './deep-network.js';
 import { Lenet } from './lenet.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { Mlp } from './mlp.js';
-import { loadModelFile, type ModelFile } from './model-file.js';
+import { loadModelAs, type ModelFile } from './model-file.js';
 import { StackedAutoencoder } from './stacked-autoencoder.js';
 import type { SequenceClassifier } from './sequence-classifier.js';
 import { BagOfWords } from './bag-of-words.js';
@@ -49,12 +49,11 @@ export function loadClassifier(path: string): Classifier {
 function loadFrom<M extends { meta: Record<string, unknown> }>(
   builders: Record<string, (file: ModelFile, path: string) => M>, path: string, what: string,
 ): M {
-  const file = loadModelFile(path);
-  const load = builders[file.kind];
-  if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not ${what} (${Object.keys(builders).join(', ')})`);
-  const model = load(file, path);
-  model.meta = file.meta ?? {};
-  return model;
+  return loadModelAs(path, (file) => {
+    const load = builders[file.kind];
+    if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not ${what} (${Object.keys(builders).join(', ')})`);
+    return load(file, path);
+  });
 }
 
 const SEQUENCE_CLASSIFIERS: Record<string, (file: ModelFile, path: string) => SequenceClassifier> = {

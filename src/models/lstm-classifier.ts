@@ -13,7 +13,7 @@ import { RandomStreams } from '../random/index.js';
 import { scan } from '../scan/index.js';
 import { Dropout, orthogonalWeights, type Mode } from '../nn/index.js';
 import { configReader } from './config-reader.js';
-import type { ModelFile } from './model-file.js';
+import { loadModelAs, type ModelFile } from './model-file.js';
 import { SequenceClassifier, type SequenceClassifierConfig } from './sequence-classifier.js';
 
 export interface LstmConfig extends SequenceClassifierConfig {
@@ -106,6 +106,6 @@ export class LstmClassifier extends SequenceClassifier<LstmConfig> {
   }
 
   static load(path: string): LstmClassifier {
-    return SequenceClassifier.loadAs(path, 'lstm', LstmClassifier.fromModelFile);
+    return loadModelAs(path, LstmClassifier.fromModelFile, 'lstm');
   }
 }

@@ -128,3 +128,17 @@ export function setParameters(
     p.set(t);
   }
 }
+
+/**
+ * Reads a model file back through `build` (a model's fromModelFile) and gives the model the facts saved
+ * with it; with `kind`, a file of another kind is an error naming it.
+ * @example static load(path: string): Mlp { return loadModelAs(path, Mlp.fromModelFile, 'mlp'); }
+ */
+export function loadModelAs<M extends { meta: Record<string, unknown> }>(
+  path: string, build: (file: ModelFile, path: string) => M, kind?: string,
+): M {
+  const file = loadModelFile(path, kind);
+  const model = build(file, path);
+  model.meta = file.meta ?? {};
+  return model;
+}

@@ -7,7 +7,7 @@ import { imatrix, matrix } from '../graph/constructors.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
 import type { Mode } from '../nn/index.js';
 import type { TrainableSequenceClassifier } from '../fit/index.js';
-import { loadModelFile, saveModelFile, setParameters, type ModelFile } from './model-file.js';
+import { saveModelFile, setParameters } from './model-file.js';
 
 export interface SequenceClassifierConfig {
   /** Word indices 0..nWords-1 (0 pads, 1 is the unknown word). */
@@ -81,15 +81,5 @@ implements TrainableSequenceClassifier {
   loadTensors(path: string, tensors: Record<string, NDArray>): this {
     setParameters(path, this.kind, this.params, tensors);
     return this;
-  }
-
-  /** Reads a model file of `kind` back through `build`, with the facts saved with it. */
-  protected static loadAs<M extends SequenceClassifier>(
-    path: string, kind: string, build: (file: ModelFile, path: string) => M,
-  ): M {
-    const file = loadModelFile(path, kind);
-    const model = build(file, path);
-    model.meta = file.meta ?? {};
-    return model;
   }
 }
