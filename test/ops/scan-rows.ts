@@ -29,7 +29,8 @@ function lstmStep(x: Variable, h: Variable, c: Variable, W: Variable, U: Variabl
 }
 
 /** x_t + tanh(x_{t-2}) * w - x_{t-1} / 2: a recurrence that reads two steps back. */
-const twoTaps = (x: Variable, back2: Variable, back1: Variable, w: Variable) => x.add(back2.tanh().mul(w)).sub(back1.mul(0.5));
+const twoTaps = (x: Variable, back2: Variable, back1: Variable, w: Variable) =>
+  x.add(back2.tanh().mul(w)).sub(back1.mul(0.5));
 
 const seqLength = (p: Plain) => p.shape[0];
 
@@ -50,7 +51,8 @@ export const scanRows: OpRow[] = [
     fn: 'scan',
     inputs: [float('xs', ['t', 'b', 'n']), float('h0', ['b', 2]), float('c0', ['b', 2]), float('W', ['n', 8]), float('U', [2, 8]), float('bias', [8])],
     build: ([xs, h0, c0, W, U, b]) => {
-      const [[h, c]] = nb.scan((x, hPrev, cPrev) => lstmStep(x, hPrev, cPrev, W, U, b), { sequences: xs, outputsInfo: [h0, c0] });
+      const step = (x: Variable, hPrev: Variable, cPrev: Variable) => lstmStep(x, hPrev, cPrev, W, U, b);
+      const [[h, c]] = nb.scan(step, { sequences: xs, outputsInfo: [h0, c0] });
       return nb.concatenate([h, c], 2);
     },
     ref: (inputs) => unrolled(inputs, ([xs, h0, c0, W, U, b]) => {
@@ -88,7 +90,8 @@ export const scanRows: OpRow[] = [
     fn: 'scan',
     inputs: [float('xs', ['t', 'n']), float('h0', ['n']), float('W', ['n', 'n'])],
     dims: { t: [2, 5] },
-    build: ([xs, h0, W]) => nb.scan((x, h) => elman(x, h, W), { sequences: xs, outputsInfo: h0, goBackwards: true, nSteps: 2 })[0][0],
+    build: ([xs, h0, W]) =>
+      nb.scan((x, h) => elman(x, h, W), { sequences: xs, outputsInfo: h0, goBackwards: true, nSteps: 2 })[0][0],
     ref: (inputs) => unrolled(inputs, ([xs, h0, W]) => {
       let h = h0;
       return nb.stack(rows(xs, seqLength(inputs[0])).reverse().slice(0, 2).map((x) => (h = elman(x, h, W))));
