@@ -8,7 +8,7 @@
 import { NDArray, zeros } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { shared } from '../graph/constructors.js';
-import { concatenate, slice, softmax, take, zerosLike } from '../ops/index.js';
+import { concatenate, slice, softmax, split, take, zerosLike } from '../ops/index.js';
 import { RandomStreams } from '../random/index.js';
 import { scan } from '../scan/index.js';
 import { Dropout, orthogonalWeights, type Mode } from '../nn/index.js';
@@ -76,13 +76,13 @@ export class LstmClassifier extends SequenceClassifier<LstmConfig> {
     const embedded = take(this.Wemb, x.flatten());
     // x_t W + b for every step at once: one large product instead of one per step.
     const below = embedded.dot(this.lstmW).add(this.lstmB).reshape([steps, batch, 4 * dim]);
-    const gate = (z: Variable, k: number) => z.at(':', slice(k * dim, (k + 1) * dim));
     const step = (m: Variable, zBelow: Variable, hPrev: Variable, cPrev: Variable): Variable[] => {
-      const z = hPrev.dot(this.lstmU).add(zBelow);
+      // The gates in lstm.py's order: input, forget, output, candidate cell.
+      const [i, f, o, candidate] = split(hPrev.dot(this.lstmU).add(zBelow), [dim, dim, dim, dim], 1);
       const keep = m.dimshuffle([0, 'x']);
-      const cNew = gate(z, 1).sigmoid().mul(cPrev).add(gate(z, 0).sigmoid().mul(gate(z, 3).tanh()));
+      const cNew = f.sigmoid().mul(cPrev).add(i.sigmoid().mul(candidate.tanh()));
       const c = keep.mul(cNew).add(keep.rsub(1).mul(cPrev));
-      const hNew = gate(z, 2).sigmoid().mul(c.tanh());
+      const hNew = o.sigmoid().mul(c.tanh());
       return [keep.mul(hNew).add(keep.rsub(1).mul(hPrev)), c];
     };
     const start = zerosLike(below.at(0, ':', slice(0, dim)));

@@ -81,6 +81,10 @@ export const shapeKernels: KernelsFor<typeof shapeOps> = {
   split: ([x, sizes], attrs) => {
     const axis = attrs.axis as number;
     const counts = Array.from(sizes.data);
+    const total = counts.reduce((t, n) => t + n, 0);
+    if (total !== x.shape[axis] || counts.some((n) => n < 0)) {
+      throw new Error(`split: parts of sizes [${counts.join(', ')}] do not add up to axis ${axis} of x, of size ${x.shape[axis]}`);
+    }
     const parts = counts.map((n) => new NDArray(x.dtype, x.shape.map((d, i) => (i === axis ? n : d))));
     copyBlocks(x.data, x.shape, parts.map((p) => p.data), counts, axis, false);
     return parts;
