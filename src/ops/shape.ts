@@ -216,7 +216,8 @@ export function split(x: TensorLike, sizes: readonly (number | Variable)[], axis
   const known = sizes.every((n) => typeof n === 'number') ? (sizes as number[]).reduce((t, n) => t + n, 0) : null;
   const size = v.type.shape[a];
   if (known !== null && size !== null && known !== size) {
-    throw new Error(`split: parts of sizes [${sizes.join(', ')}] add up to ${known}, but axis ${a} of x (${v.type}) has ${size}`);
+    const parts = `split: parts of sizes [${sizes.join(', ')}] add up to ${known}`;
+    throw new Error(`${parts}, but axis ${a} of x (${v.type}) has ${size}`);
   }
   const types = sizes.map((n) => v.type.shape.map((d, i) => (i === a ? (typeof n === 'number' ? n : null) : d)));
   return applyOp(splitOp, [v, makeVector(sizes)], { axis: a, types }).outputs;
