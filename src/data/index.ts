@@ -1,3 +1,6 @@
-// data/: readers for the data sets the tutorials use, each checking its input and naming the file at fault.
+// data/: readers for the data sets the tutorials use (MNIST, IMDB), each checking its input and naming the
+// file at fault.
 export * from './idx.js';
 export * from './mnist.js';
+export * from './imdb.js';
+export * from './tokenize.js';

@@ -4,5 +4,7 @@ export * from './trainable.js';
 export * from './early-stopping.js';
 export * from './minibatch-loop.js';
 export * from './training-state.js';
+export * from './loop-training.js';
 export * from './classifier-training.js';
+export * from './sequence-training.js';
 export * from './layer-trainer.js';

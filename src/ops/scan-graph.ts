@@ -4,6 +4,7 @@
 // stream it draws from becomes a recurrent counter, so every step draws new numbers.
 import { TensorType } from '../graph/type.js';
 import { rebuild } from '../graph/rewrite.js';
+import { topoSort } from '../graph/traverse.js';
 import { Constant, nextVariableId, SharedVariable, Variable, type Apply, type Op } from '../graph/variable.js';
 
 let nextGraphId = 0;
@@ -23,6 +24,11 @@ export class ScanGraph {
     readonly outputs: readonly Variable[],
     /** The random streams drawn from in the step, whose counters are the last recurrent outputs. */
     readonly streams: readonly SharedVariable[] = [],
+    /**
+     * How many of the last outputs are products inside the step, kept per step only so that the
+     * gradient reads them instead of computing them again (no user sees them).
+     */
+    readonly saved = 0,
   ) {}
 
   get inputs(): Variable[] {
@@ -43,7 +49,7 @@ export class ScanGraph {
     let next = this.sequences.length;
     const taps = this.taps.map((ts) => inputs.slice(next, (next += ts.length)));
     const sequences = inputs.slice(0, this.sequences.length);
-    return new ScanGraph(sequences, taps, inputs.slice(next), this.tapOffsets, outputs, this.streams);
+    return new ScanGraph(sequences, taps, inputs.slice(next), this.tapOffsets, outputs, this.streams, this.saved);
   }
 
   /** Attributes are compared as JSON when equal nodes merge: a step graph equals only itself. */
@@ -80,6 +86,8 @@ export interface StepSpec {
   nonSequences: readonly Variable[];
   /** Builds one step from placeholders: the states' new values (in order) and the other outputs. */
   step(sequences: Variable[], taps: Variable[][], nonSequences: Variable[]): StepResult;
+  /** Keep the step's matrix products per step for the gradient (ScanGraph.saved). */
+  saveProducts?: boolean;
 }
 
 /** A traced step and the outer values its inputs stand for. */
@@ -103,24 +111,8 @@ export const rowOf = (v: Variable, name: string) =>
  * is computed once, before the loop.
  */
 function insideNodes(outputs: readonly Variable[], placeholders: ReadonlySet<Variable>, marker: number): Set<Variable> {
-  const madeInStep = (v: Variable) => v.owner !== null && v.id >= marker;
-  const order: Apply[] = [];
-  const seen = new Set<Apply>();
-  const pending = (v: Variable) => ({ node: v.owner!, expanded: false });
-  const stack: { node: Apply; expanded: boolean }[] = outputs.filter(madeInStep).map(pending);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top.expanded) {
-      stack.pop();
-      if (!seen.has(top.node)) {
-        seen.add(top.node);
-        order.push(top.node);
-      }
-      continue;
-    }
-    top.expanded = true;
-    for (const v of top.node.inputs) if (madeInStep(v) && !seen.has(v.owner!)) stack.push(pending(v));
-  }
+  // Nodes made while the step ran: variables made before it are not expanded.
+  const order = topoSort(outputs, { has: (v: Variable) => v.id < marker });
   const inside = new Set<Variable>();
   for (const node of order) {
     const reads = node.inputs.some((v) => placeholders.has(v) || inside.has(v));
@@ -138,6 +130,12 @@ function checkState(spec: StateSpec, next: Variable): void {
     const initial = new TensorType(spec.initial.dtype, row);
     throw new Error(`scan: the step returns ${next.type} for ${spec.label}, whose initial value is ${initial}; they must agree (convert with astype)`);
   }
+}
+
+/** The matrix products a step computes, other than its outputs: the costly part of computing it again. */
+function productsIn(outputs: readonly Variable[]): Variable[] {
+  const products = topoSort(outputs).filter((node) => node.op.name === 'dot').map((node) => node.outputs[0]);
+  return products.filter((v) => !outputs.includes(v));
 }
 
 /** Runs the step once on placeholders and turns what it built into a step graph. */
@@ -173,14 +171,16 @@ export function traceStep(spec: StepSpec): TracedStep {
   const nextCounters = rebuild(streams.map((c) => c.defaultUpdate!), { replace }).outputs;
   const outputs = rebuild(returned, { replace }).outputs;
   const stateCount = result.states.length;
+  const saved = spec.saveProducts ? productsIn(outputs) : [];
 
   const graph = new ScanGraph(
     sequences,
     [...taps, ...streamTaps.map((t) => [t])],
     [...nonSequences, ...capturedInputs],
     [...spec.states.map((s) => s.taps), ...streams.map(() => [-1])],
-    [...outputs.slice(0, stateCount), ...nextCounters, ...outputs.slice(stateCount)],
+    [...outputs.slice(0, stateCount), ...nextCounters, ...outputs.slice(stateCount), ...saved],
     streams,
+    saved.length,
   );
   return {
     graph,

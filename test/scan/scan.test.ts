@@ -132,3 +132,25 @@ test(`scan's errors name what is wrong (${backendName})`, () => {
   const g = nb.fn([xs, graphLeaves([y]).find((v) => v.name === 'y0')!], y);
   assert.throws(() => g(nb.zeros([2, 4]), nb.zeros([5])), /scan: step 0 returns shape \[4\] for output 0, whose initial value has rows of shape \[5\]/);
 });
+
+test(`a scan inside a scan's step, and the gradient through both (${backendName})`, () => {
+  const X = nb.tensor3('X', 'float64');
+  const W = nb.shared(f64([0.3, -0.2, 0.1, 0.4], [2, 2]), 'W');
+  const step = (x: Variable, hPrev: Variable) => x.add(hPrev.dot(W)).tanh();
+  const inner = (xs: Variable, start: Variable) => nb.scan(step, { sequences: xs, outputsInfo: start })[0][0].at(-1);
+  const [[last]] = nb.scan(inner, { sequences: X, outputsInfo: nb.asVariable(f64([0, 0], [2])) });
+  const cost = last.square().sum();
+  const Xv = f64(Array.from({ length: 12 }, (_, i) => Math.sin(i)), [3, 2, 2]);
+  const analytic = values(nb.fn([X], nb.grad(cost, W))(Xv));
+  const costAt = nb.fn([X], cost);
+  const w0 = W.get();
+  const numeric = Array.from(w0.data, (_, i) => {
+    const shifted = (eps: number) => {
+      W.set(f64(Array.from(w0.data, (w, k) => (k === i ? w + eps : w)), [2, 2]));
+      return costAt(Xv) as number;
+    };
+    return (shifted(1e-6) - shifted(-1e-6)) / 2e-6;
+  });
+  W.set(w0);
+  assertNear(analytic, numeric, 1e-6, 'd cost / d W');
+});

@@ -3,7 +3,7 @@
 import { broadcastShapes, broadcastStrides, NDArray, sameShape, sizeOf, stridesOf, type TypedArray } from '../../ndarray/index.js';
 import { type Bound, type IndexEntry, type indexingOps, resolveSlice } from '../../ops/index.js';
 import type { KernelsFor } from '../backend.js';
-import { checkBroadcast, gather, walk } from './strided.js';
+import { checkBroadcast, contiguousTail, gather, walk } from './strided.js';
 
 export interface View {
   shape: number[];
@@ -39,6 +39,17 @@ export function basicView(shape: readonly number[], entries: readonly IndexEntry
 /** Adds (or writes) y, broadcast, into the elements of `target` that a view addresses. */
 function scatterInto(target: TypedArray, v: View, y: NDArray, set: boolean): void {
   const ys = y.data;
+  const { axes, block } = contiguousTail(v.shape, v.strides);
+  if (block > 1 && sameShape(y.shape, v.shape)) {
+    // Whole contiguous blocks of y (a gradient written into rows): one loop each.
+    const outer = v.shape.length - axes;
+    walk(v.shape.slice(0, outer), [v.strides.slice(0, outer)], (i, [t]) => {
+      const [from, to] = [i * block, v.offset + t];
+      if (set) target.set(ys.subarray(from, from + block), to);
+      else for (let k = 0; k < block; k++) target[to + k] += ys[from + k];
+    });
+    return;
+  }
   walk(v.shape, [v.strides, broadcastStrides(y.shape, v.shape)], (_i, [t, s]) => {
     target[v.offset + t] = set ? ys[s] : target[v.offset + t] + ys[s];
   });
@@ -71,8 +82,9 @@ export const indexingKernels: KernelsFor<typeof indexingOps> = {
     const v = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
     return [gather(x.data, v.shape, v.strides, v.offset, x.dtype)];
   },
-  incSubtensor: ([x, y, ...bounds], attrs, node) => {
-    const out = x.clone();
+  incSubtensor: ([x, y, ...bounds], attrs, node, allocate) => {
+    const out = allocate(x.dtype, x.shape);
+    out.data.set(x.data);
     const view = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
     checkBroadcast('incSubtensor', 'y', node.inputs[1].type, y.shape, view.shape);
     scatterInto(out.data, view, y, attrs.set as boolean);

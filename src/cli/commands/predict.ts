@@ -3,9 +3,14 @@ import type { Command } from 'commander';
 import { loadClassifier } from '../../models/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import { readImages } from '../read-images.js';
+import { loadModelFile } from '../../models/model-file.js';
+import { isSequenceClassifierKind } from '../../models/index.js';
+import { describeTextPrediction, predictTexts } from '../predict-text.js';
 
 interface PredictOptions {
   invert?: boolean;
+  text?: string[];
+  dict?: string;
   backend?: BackendName;
   json?: boolean;
 }
@@ -16,12 +21,22 @@ export function registerPredict(program: Command): void {
     .command('predict')
     .description('class and probabilities of images (a PNG of one image, or an IDX file of one or many)')
     .argument('<model>', 'a model file written by nabla train (model.nbm)')
-    .argument('<input>', "a PNG or IDX file of images of the model's size (28x28 for MNIST models)")
+    .argument('[input]', "a PNG or IDX file of images of the model's size (28x28 for MNIST models); text models take --text")
     .option('--invert', 'invert the grey levels first (for dark digits on a light background)')
+    .option('--text <text...>', 'text models (lstm, bow): the texts to classify')
+    .option('--dict <file>', 'text models: the dictionary (default: the one the model was trained with)')
     .option('--backend <name>', 'native or reference')
     .option('--json', 'print one JSON object')
-    .action((modelPath: string, input: string, options: PredictOptions) => {
+    .action((modelPath: string, input: string | undefined, options: PredictOptions) => {
       if (options.backend) setBackend(options.backend);
+      // Text models (lstm, bow) read --text; every other model reads images from INPUT.
+      if (isSequenceClassifierKind(loadModelFile(modelPath).kind)) {
+        if (!options.text?.length) throw new Error(`${modelPath} is a text model: give the text with --text '...'`);
+        const predictions = predictTexts(modelPath, options.text, options.dict);
+        console.log(options.json ? JSON.stringify({ model: modelPath, predictions }) : predictions.map(describeTextPrediction).join('\n'));
+        return;
+      }
+      if (input === undefined) throw new Error(`${modelPath}: give an image file to classify`);
       const model = loadClassifier(modelPath);
       const images = readImages(input, model.config.imageShape, {
         invert: options.invert,

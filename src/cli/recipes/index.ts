@@ -8,6 +8,8 @@ import { sdaRecipe } from './sda.js';
 import { rbmRecipe } from './rbm.js';
 import { dbnRecipe } from './dbn.js';
 import { dnnRecipe } from './dnn.js';
+import { lstmRecipe } from './lstm.js';
+import { bowRecipe } from './bow.js';
 
 export type { Recipe, RunContext, RunSummary } from './recipe.js';
 export * from './options.js';
@@ -39,6 +41,9 @@ export function getRecipe(name: string): Recipe {
   return recipe;
 }
 
-for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe]) {
+const RECIPES = [
+  logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, lstmRecipe, bowRecipe,
+];
+for (const recipe of RECIPES) {
   registerRecipe(recipe);
 }
