@@ -142,15 +142,15 @@ function lstmMinibatch(): Workload {
       const [nSteps, nSamples] = [x.shape.at(0), x.shape.at(1)];
       // The input's part of every step in one product, outside the loop, as lstm.py computes state_below.
       const below = Wemb.take(x.flatten()).dot(W).add(b).reshape([nSteps, nSamples, 4 * dim]);
-      const gate = (p: nb.Variable, k: number) => p.at(':', nb.slice(k * dim, (k + 1) * dim));
-      const zeros = nb.zerosLike(gate(below.at(0), 0)); // [nSamples, dim], as lstm.py's alloc(0, ...)
+      const zeros = nb.zerosLike(below.at(0, ':', nb.slice(0, dim))); // [nSamples, dim], as lstm.py's alloc(0, ...)
       const [[h]] = nb.scan((m: nb.Variable, xt: nb.Variable, hPrevious: nb.Variable, cPrevious: nb.Variable) => {
-        const p = hPrevious.dot(U).add(xt);
+        // lstm.py's _slice of the one product into the four gates; nb.split's gradient is one concatenate.
+        const [i, f, o, candidate] = nb.split(hPrevious.dot(U).add(xt), [dim, dim, dim, dim], 1);
         const keep = m.dimshuffle([0, 'x']);
         const hold = nb.sub(1, keep);
-        const cNew = gate(p, 1).sigmoid().mul(cPrevious).add(gate(p, 0).sigmoid().mul(gate(p, 3).tanh()));
+        const cNew = f.sigmoid().mul(cPrevious).add(i.sigmoid().mul(candidate.tanh()));
         const cell = keep.mul(cNew).add(hold.mul(cPrevious));
-        const hidden = keep.mul(gate(p, 2).sigmoid().mul(cell.tanh())).add(hold.mul(hPrevious));
+        const hidden = keep.mul(o.sigmoid().mul(cell.tanh())).add(hold.mul(hPrevious));
         return [hidden, cell];
       }, { sequences: [mask, below], outputsInfo: [zeros, zeros] });
       const pooled = h.mul(mask.dimshuffle([0, 1, 'x'])).sum(0).div(mask.sum(0).dimshuffle([0, 'x']));
