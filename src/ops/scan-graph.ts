@@ -4,7 +4,10 @@
 // stream it draws from becomes a recurrent counter, so every step draws new numbers.
 import { TensorType } from '../graph/type.js';
 import { rebuild } from '../graph/rewrite.js';
-import { topoSort } from '../graph/traverse.js';
+import { graphLeaves, topoSort } from '../graph/traverse.js';
+import { hoistPerStepWork, rowOf } from './scan-hoist.js';
+
+export { rowOf };
 import { Constant, nextVariableId, SharedVariable, Variable, type Apply, type Op } from '../graph/variable.js';
 
 let nextGraphId = 0;
@@ -93,6 +96,8 @@ export interface StepSpec {
 /** A traced step and the outer values its inputs stand for. */
 export interface TracedStep {
   graph: ScanGraph;
+  /** The sequences the loop reads: the given ones, or what was computed from them before the loop. */
+  sequences: Variable[];
   /** The initial rows of every state: the given ones, then one per random stream's counter. */
   initials: Variable[];
   /** The given non-sequences, then the outer values the step used directly. */
@@ -100,10 +105,6 @@ export interface TracedStep {
   /** The counters of the random streams drawn from inside the step, in the order of their states. */
   streams: SharedVariable[];
 }
-
-/** A placeholder for one row (axis 0) of v. */
-export const rowOf = (v: Variable, name: string) =>
-  new Variable(new TensorType(v.dtype, v.type.shape.slice(1)), null, 0, name);
 
 /**
  * The nodes made while the step ran that belong inside the loop: those that read a placeholder or
@@ -169,14 +170,26 @@ export function traceStep(spec: StepSpec): TracedStep {
   streams.forEach((c, i) => replace.set(c, streamTaps[i]));
   captured.forEach((v, i) => replace.set(v, capturedInputs[i]));
   const nextCounters = rebuild(streams.map((c) => c.defaultUpdate!), { replace }).outputs;
-  const outputs = rebuild(returned, { replace }).outputs;
+  let outputs = rebuild(returned, { replace }).outputs;
   const stateCount = result.states.length;
+
+  // The per-row work moves before the loop (only for loops users write: a gradient's loop has none).
+  let [rows, outerSequences] = [sequences, [...spec.sequences]];
+  let [shared, outerShared] = [[...nonSequences, ...capturedInputs], [...spec.nonSequences, ...captured]];
+  const hoisted = spec.saveProducts ? hoistPerStepWork(outputs, rows, outerSequences, new Map(shared.map((v, l) => [v, outerShared[l]]))) : null;
+  if (hoisted) {
+    ({ outputs, rows, sequences: outerSequences } = hoisted);
+    // Values only the hoisted work read are no longer inputs of the loop.
+    const used = new Set(graphLeaves([...outputs, ...nextCounters]));
+    outerShared = outerShared.filter((_, l) => used.has(shared[l]));
+    shared = shared.filter((v) => used.has(v));
+  }
   const saved = spec.saveProducts ? productsIn(outputs) : [];
 
   const graph = new ScanGraph(
-    sequences,
+    rows,
     [...taps, ...streamTaps.map((t) => [t])],
-    [...nonSequences, ...capturedInputs],
+    shared,
     [...spec.states.map((s) => s.taps), ...streams.map(() => [-1])],
     [...outputs.slice(0, stateCount), ...nextCounters, ...outputs.slice(stateCount), ...saved],
     streams,
@@ -184,8 +197,9 @@ export function traceStep(spec: StepSpec): TracedStep {
   );
   return {
     graph,
+    sequences: outerSequences,
     initials: [...spec.states.map((s) => s.initial), ...streams.map((c) => c.dimshuffle(['x']))],
-    nonSequences: [...spec.nonSequences, ...captured],
+    nonSequences: outerShared,
     streams,
   };
 }

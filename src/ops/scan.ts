@@ -22,7 +22,7 @@ export function loop(spec: LoopSpec): Loop {
   const lastOnly = Array.from({ length: stateCount }, (_, j) => spec.lastOnly?.[j] ?? false);
   const node = applyOp(
     scanOp,
-    [spec.nSteps, ...spec.sequences, ...traced.initials, ...traced.nonSequences],
+    [spec.nSteps, ...traced.sequences, ...traced.initials, ...traced.nonSequences],
     { graph: traced.graph, lastOnly, truncate: spec.truncate ?? null },
   );
   return {
