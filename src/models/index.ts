@@ -20,6 +20,7 @@ export * from './deep-network.js';
 export * from './stacked-autoencoder.js';
 export * from './dbn.js';
 export * from './generative-dbn.js';
+export * from './elman-rnn.js';
 
 const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
   logreg: LogisticRegression.fromModelFile,
