@@ -9,6 +9,7 @@ export * from './random/index.js';
 export * from './grad/index.js';
 export { getBackend, setBackend, setThreads, referenceBackend, type Backend, type BackendName } from './backends/index.js';
 export * from './compile/index.js';
+export * from './scan/index.js';
 export * from './optim/index.js';
 export * from './nn/index.js';
 export * from './fit/index.js';

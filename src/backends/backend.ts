@@ -3,7 +3,7 @@ import { NDArray, type DType } from '../ndarray/index.js';
 import type { Attrs } from '../graph/variable.js';
 import type { Apply } from '../graph/variable.js';
 import type { Phase } from '../graph/rewrite.js';
-import type { OpName } from '../ops/index.js';
+import type { KernelOpName } from '../ops/index.js';
 
 /**
  * An output array for a kernel to fill: the compiled function hands back last call's buffer when its
@@ -20,8 +20,8 @@ export const allocateFresh: Allocate = (dtype, shape) => new NDArray(dtype, shap
  */
 export type Kernel = (inputs: NDArray[], attrs: Attrs, node: Apply, allocate: Allocate) => NDArray[];
 
-/** One kernel for every primitive: tsc names any op a backend leaves out. */
-export type KernelTable = Record<OpName, Kernel>;
+/** One kernel for every primitive but the compiler's own (scan): tsc names any op a backend leaves out. */
+export type KernelTable = Record<KernelOpName, Kernel>;
 
 /** A family's kernels, keyed as the family's ops (`KernelsFor<typeof convOps>`). */
 export type KernelsFor<Ops> = Record<keyof Ops, Kernel>;

@@ -5,7 +5,9 @@ import { graphLeaves, topoSort } from '../graph/traverse.js';
 import { Constant, SharedVariable, type Apply, type Variable } from '../graph/variable.js';
 import type { Allocate, Backend, Kernel } from '../backends/index.js';
 import { runInPlaceLast } from './in-place.js';
-import type { Compilation } from './pipeline.js';
+import { compile, unplanned, type Compilation } from './pipeline.js';
+import { scanOp, type ScanAttrs } from '../ops/index.js';
+import { scanKernel } from './scan-kernel.js';
 import { profiled } from './profile.js';
 
 /** Where shared variables keep their values: the variables themselves, or check mode's private copies. */
@@ -36,8 +38,16 @@ export function copiesOf(targets: readonly SharedVariable[]): SharedStorage {
 /** One call: the outputs' values, after the updates have been applied to `storage`. */
 export type Run = (args: readonly NDArray[], storage: SharedStorage) => NDArray[];
 
+/** Scan's kernel: its step compiled for the same backend, outputs pooled (each is copied out at once). */
+function compiledScan(backend: Backend, node: Apply): Kernel {
+  const { graph } = node.attrs as ScanAttrs;
+  const step = compile({ backend, graph: graph.outputs, outputCount: graph.outputs.length, targets: [], plan: unplanned });
+  const run = executable({ ...step, plan: { ...step.plan, memory: { escaping: new Set(), swapped: [] } } }, graph.inputs);
+  return scanKernel(node, (args) => run(args, sharedVariables));
+}
+
 function kernelFor(backend: Backend, node: Apply): Kernel {
-  const k = backend.extraKernels?.[node.op.name] ??
+  const k = node.op.name === scanOp.name ? compiledScan(backend, node) : backend.extraKernels?.[node.op.name] ??
     (backend.kernels as Record<string, Kernel | undefined>)[node.op.name];
   if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
   return process.env.NABLA_PROFILE ? profiled(k, node) : k;

@@ -1,7 +1,7 @@
 // Reverse-mode differentiation over the graph: gradients are themselves graphs, so they can be
 // compiled into larger functions or differentiated again.
 import { topoSort } from '../graph/traverse.js';
-import { Variable } from '../graph/variable.js';
+import { Variable, type Apply, type VectorJacobian } from '../graph/variable.js';
 import { add, asVariable, cast, zerosLike } from '../ops/index.js';
 import { stabilize } from './stabilize.js';
 import { sumToType } from './sum-to-type.js';
@@ -32,7 +32,31 @@ export function grad(
   if (cost.dtype === 'int32') throw new Error(`grad: cost ${cost} is int32; it must be a float`);
   const constants = new Set(options.considerConstant ?? []);
   const nodes = topoSort([cost]);
+  const grads = backpropagate([[cost, asVariable(1, cost.dtype)]], targets, constants, nodes);
+  const results = targets.map((t, i) => {
+    if (grads[i] === null || !reaches(t, cost, nodes)) {
+      if (options.disconnected !== 'zero') {
+        throw new Error(`grad: the cost does not depend on ${t} (${t.type}); pass { disconnected: 'zero' } to get zeros`);
+      }
+      return zerosLike(t);
+    }
+    return grads[i];
+  });
+  return wrt instanceof Variable ? results[0] : results;
+}
 
+/**
+ * Gradients of `wrt` given the gradients of some variables (`seeds`, each of its variable's type): the
+ * vector-Jacobian product (zeros for a target the seeds do not depend on).
+ */
+export const vectorJacobian: VectorJacobian = (seeds, wrt) =>
+  backpropagate(seeds, wrt, new Set(), topoSort(seeds.map(([v]) => v))).map((g, i) => g ?? zerosLike(wrt[i]));
+
+/** Reverse mode over `nodes` (in dependency order), from the seeds down to the targets. */
+function backpropagate(
+  seeds: readonly (readonly [Variable, Variable])[], targets: readonly Variable[], constants: ReadonlySet<Variable>,
+  nodes: readonly Apply[],
+): (Variable | null)[] {
   // Forward: which variables depend on a target without passing through a constant.
   const dependent = new Set<Variable>(targets.filter((t) => !constants.has(t)));
   for (const node of nodes) {
@@ -50,7 +74,7 @@ export function grad(
     pending.set(v, [sumOf]);
     return sumOf;
   };
-  if (dependent.has(cost)) accumulate(cost, asVariable(1, cost.dtype));
+  for (const [v, g] of seeds) if (dependent.has(v)) accumulate(v, g);
 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
@@ -62,7 +86,7 @@ export function grad(
     if (!node.op.grad) {
       throw new Error(`grad: ${node.op.name} is not differentiable, and the cost depends on ${targets.join(', ')} through it`);
     }
-    const inputGrads = node.op.grad(node.inputs, node.outputs, outputGrads, node.attrs);
+    const inputGrads = node.op.grad(node.inputs, node.outputs, outputGrads, node.attrs, vectorJacobian);
     node.inputs.forEach((input, k) => {
       const g = inputGrads[k];
       if (!g || !dependent.has(input) || input.dtype === 'int32') return;
@@ -72,17 +96,8 @@ export function grad(
       );
     });
   }
-
-  const results = targets.map((t) => {
-    if (!dependent.has(t) || !reaches(t, cost, nodes)) {
-      if (options.disconnected !== 'zero') {
-        throw new Error(`grad: the cost does not depend on ${t} (${t.type}); pass { disconnected: 'zero' } to get zeros`);
-      }
-      return zerosLike(t);
-    }
-    return total(t) ?? zerosLike(t);
-  });
-  return wrt instanceof Variable ? results[0] : results;
+  // A target reached only through integers (argmax, comparisons) has a zero gradient.
+  return targets.map((t) => (dependent.has(t) ? total(t) ?? zerosLike(t) : null));
 }
 
 /** Whether `cost` is computed from `v` (the forward set also holds variables that lead elsewhere). */

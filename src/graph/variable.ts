@@ -6,6 +6,14 @@ import { VariableMethods, type MethodOps } from './variable-methods.js';
 /** Attributes are plain JSON values so that equal nodes can be recognised by their key. */
 export type Attrs = Record<string, unknown>;
 
+/**
+ * Reverse mode as a function, handed to the gradients of ops with an inner graph (scan): the gradients
+ * of `wrt` given the gradients `seeds` of some variables (null where a target is not reached).
+ */
+export type VectorJacobian = (
+  seeds: readonly (readonly [Variable, Variable])[], wrt: readonly Variable[],
+) => (Variable | null)[];
+
 export interface Op<A extends Attrs = Attrs, N extends string = string> {
   readonly name: N;
   /** Names of the inputs, used in error messages (`dot: x is float32[20, 784] and W is ...`). */
@@ -14,10 +22,12 @@ export interface Op<A extends Attrs = Attrs, N extends string = string> {
   type(inputs: readonly TensorType[], attrs: A): TensorType[];
   /**
    * Gradients of the inputs as graphs, given the output gradients (null where an output has none).
-   * Returns null for an input with no gradient. Absent for ops that are not differentiable.
+   * Returns null for an input with no gradient. Absent for ops that are not differentiable. `vjp`
+   * differentiates an inner graph (only scan's gradient needs it).
    */
   grad?(
     inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly (Variable | null)[], attrs: A,
+    vjp: VectorJacobian,
   ): (Variable | null)[];
   /** Draws random numbers: never folded as a constant nor merged with an equal-looking node. */
   readonly random?: boolean;
@@ -40,6 +50,11 @@ export interface Op<A extends Attrs = Attrs, N extends string = string> {
 export type AnyOp = Op<any, string>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let nextId = 0;
+
+/** The id the next variable will get: every variable made from now on has an id at least this (scan's step). */
+export function nextVariableId(): number {
+  return nextId;
+}
 
 // What the methods call lives in lower layers, which hand it over when they load: ops/index.ts the op
 // functions behind x.add(y), x.sum(), ..., compile/index.ts the compiler behind x.eval().

@@ -10,15 +10,26 @@ import { indexingOps } from './indexing.js';
 import { nnetOps } from './nnet.js';
 import { convOps } from './conv.js';
 import { randomOps } from './random.js';
+import { scanOps } from './scan.js';
 
 provideMethodOps(methodOps);
 
-/** Every primitive op, by name: backends must give a kernel for each (KernelTable is keyed by these). */
+/**
+ * Ops the compiler runs itself, so no backend has a kernel for them: scan runs its step as a compiled
+ * function (compile/scan-kernel.ts).
+ */
+export const compilerOps = { ...scanOps };
+
+/** Every primitive op, by name. */
 export const allOps = {
   ...elementwiseOps, ...reduceOps, ...shapeOps, ...linalgOps, ...indexingOps, ...nnetOps, ...convOps, ...randomOps,
+  ...compilerOps,
 };
 
 export type OpName = keyof typeof allOps;
+
+/** The ops every backend must give a kernel for (KernelTable is keyed by these). */
+export type KernelOpName = Exclude<OpName, keyof typeof compilerOps>;
 
 export * from './define-op.js';
 export * from './elementwise.js';
@@ -29,3 +40,6 @@ export * from './indexing.js';
 export * from './nnet.js';
 export * from './conv.js';
 export * from './random.js';
+export * from './scan.js';
+export type { Loop, LoopSpec, ScanAttrs, StateSpec } from './scan-graph.js';
+export { ScanGraph } from './scan-graph.js';

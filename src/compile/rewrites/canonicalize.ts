@@ -4,15 +4,15 @@ import { applyOp, Constant, type Apply, type Variable } from '../../graph/variab
 import { NDArray } from '../../ndarray/index.js';
 import { referenceKernels } from '../../backends/reference/index.js';
 import { allocateFresh } from '../../backends/backend.js';
-import type { OpName } from '../../ops/index.js';
+import { compilerOps, type KernelOpName } from '../../ops/index.js';
 
 /** Folding stops at this many elements, so a large constant is not built at every compile. */
 const FOLD_LIMIT = 1 << 16;
 
 /** op(constants...) -> the constant it computes (never for random ops). */
 export const constantFolding: LocalRewrite = (node: Apply) => {
-  if (node.op.random || !node.inputs.every((v) => v instanceof Constant)) return null;
-  const kernel = referenceKernels[node.op.name as OpName];
+  if (node.op.random || node.op.name in compilerOps || !node.inputs.every((v) => v instanceof Constant)) return null;
+  const kernel = referenceKernels[node.op.name as KernelOpName];
   const values = kernel(node.inputs.map((c) => (c as Constant).value), node.attrs, node, allocateFresh);
   return values.every((v) => v.size <= FOLD_LIMIT) ? values.map((v) => new Constant(v)) : null;
 };

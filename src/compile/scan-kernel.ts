@@ -1,0 +1,75 @@
+// The one kernel that needs the compiler: scan runs its step, compiled once by the same pipeline as any
+// function, n times. Each step reads row t of every sequence and the earlier rows of every recurrent
+// output (views, no copies) and its results are copied into row t of the outputs.
+import { NDArray, formatShape, sameShape, sizeOf } from '../ndarray/index.js';
+import type { Apply } from '../graph/variable.js';
+import type { ScanAttrs } from '../ops/index.js';
+import type { Kernel } from '../backends/index.js';
+
+/** The compiled step: its outputs from its inputs (sequence rows, taps, non-sequences). */
+export type StepRun = (args: readonly NDArray[]) => NDArray[];
+
+/** Row `i` of x, sharing its storage. */
+function row(x: NDArray, i: number): NDArray {
+  const rowShape = x.shape.slice(1);
+  const size = sizeOf(rowShape);
+  return new NDArray(x.dtype, rowShape, x.data.subarray(i * size, (i + 1) * size));
+}
+
+function fail(message: string): never {
+  throw new Error(`scan: ${message}`);
+}
+
+/** The kernel of one scan node, running `step`. */
+export function scanKernel(node: Apply, step: StepRun): Kernel {
+  const { graph, lastOnly } = node.attrs as ScanAttrs;
+  const [S, R] = [graph.sequences.length, graph.stateCount];
+  const plainTypes = graph.outputs.slice(R).map((o) => o.type);
+  return (inputs, _attrs, _node, allocate) => {
+    const n = inputs[0].data[0];
+    if (n < 0) fail(`nSteps is ${n}; it must not be negative`);
+    const seqs = inputs.slice(1, 1 + S);
+    const initials = inputs.slice(1 + S, 1 + S + R);
+    const nonSeqs = inputs.slice(1 + S + R);
+    seqs.forEach((s, i) => {
+      if (s.shape[0] < n) fail(`sequence ${i} has ${s.shape[0]} rows, fewer than the ${n} steps`);
+    });
+    const lags = initials.map((_, j) => graph.lag(j));
+    const states = initials.map((init, j) => {
+      if (init.shape[0] !== lags[j]) fail(`the initial value of output ${j} has ${init.shape[0]} rows; its taps need ${lags[j]}`);
+      const rows = lastOnly[j] ? 1 : lags[j] + n;
+      const buffer = allocate(init.dtype, [rows, ...init.shape.slice(1)], j);
+      buffer.data.set(lastOnly[j] ? row(init, lags[j] - 1).data : init.data);
+      return buffer;
+    });
+    // Outputs not fed back take their row shape from step 0 (with no steps, from their type).
+    const plain = plainTypes.map((t, m) => (n === 0 ? allocate(t.dtype, [0, ...t.shape.map((d) => d ?? 0)], R + m) : null));
+    // Where output j's row for step t is (for a state kept whole, after its initial rows).
+    const at = (j: number, t: number) => (lastOnly[j] ? 0 : lags[j] + t);
+
+    for (let t = 0; t < n; t++) {
+      const args = [
+        ...seqs.map((s) => row(s, t)),
+        ...graph.tapOffsets.flatMap((offsets, j) => offsets.map((k) => row(states[j], lastOnly[j] ? 0 : at(j, t) + k))),
+        ...nonSeqs,
+      ];
+      const results = step(args);
+      for (let j = 0; j < R; j++) {
+        const value = results[j];
+        const target = row(states[j], at(j, t));
+        if (!sameShape(value.shape, target.shape)) {
+          fail(`step ${t} returns shape ${formatShape(value.shape)} for output ${j}, whose initial value has rows of shape ${formatShape(target.shape)}`);
+        }
+        target.data.set(value.data);
+      }
+      plainTypes.forEach((type, m) => {
+        const value = results[R + m];
+        const output = (plain[m] ??= allocate(type.dtype, [n, ...value.shape], R + m));
+        const target = row(output, t);
+        if (!sameShape(value.shape, target.shape)) fail(`step ${t} returns shape ${formatShape(value.shape)} for output ${R + m}, ${formatShape(target.shape)} at step 0`);
+        target.data.set(value.data);
+      });
+    }
+    return [...states, ...plain.map((p) => p!)];
+  };
+}

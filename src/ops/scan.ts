@@ -1,0 +1,36 @@
+// Scan: a loop in the graph, Theano's scan. The op holds the step as a graph of its own (scan-graph.ts);
+// its gradient is another scan that runs the steps backwards (scan-grad.ts). No backend has a kernel for
+// it: the compiler runs it, compiling the step once with the same pipeline (compile/scan-kernel.ts).
+import { applyOp, type Op } from '../graph/variable.js';
+import { defineOp, opTable } from './define-op.js';
+import { scanTypes, traceStep, type Loop, type LoopSpec, type ScanAttrs } from './scan-graph.js';
+import { scanGradient } from './scan-grad.js';
+
+export const scanOp: Op<ScanAttrs, 'scan'> = defineOp({
+  name: 'scan',
+  inputs: ['nSteps', 'sequences', 'initial', 'nonSequences'],
+  type: scanTypes,
+  grad: (inputs, outputs, outputGrads, attrs, vjp) => scanGradient({ op: scanOp, loop }, inputs, outputs, outputGrads, attrs, vjp),
+});
+
+/** Traces `spec.step` and applies a scan node to the outer values. */
+export function loop(spec: LoopSpec): Loop {
+  const traced = traceStep(spec);
+  const given = spec.states.length;
+  const stateCount = traced.graph.stateCount;
+  const lastOnly = Array.from({ length: stateCount }, (_, j) => spec.lastOnly?.[j] ?? false);
+  const node = applyOp(
+    scanOp,
+    [spec.nSteps, ...spec.sequences, ...traced.initials, ...traced.nonSequences],
+    { graph: traced.graph, lastOnly, truncate: spec.truncate ?? null },
+  );
+  return {
+    node,
+    states: node.outputs.slice(0, given),
+    outputs: node.outputs.slice(stateCount),
+    streams: traced.streams.map((c, i) => [c, node.outputs[given + i].at(-1)]),
+  };
+}
+
+/** The scan family: run by the compiler, not by backends (see compilerOps in index.ts). */
+export const scanOps = opTable(scanOp);
