@@ -2,7 +2,9 @@
 // gzipped or plain JSON with words2idx and labels2idx (0-based) and train/valid/test sentences as lists of
 // word and label indices. Every sentence is checked; an error names the file, the split and the sentence.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { packageRoot } from '../backends/native/addon.js';
 import type { TaggedSentence } from '../fit/index.js';
 
 export type { TaggedSentence } from '../fit/index.js';
@@ -84,6 +86,14 @@ export function parseAtis(text: string, path: string): AtisData {
     });
   };
   return { words, labels, train: read('train'), valid: read('valid'), test: read('test') };
+}
+
+/**
+ * The tutorial's fold 3, where this repository's data lives: ../shared/data/atis beside the package.
+ * @example loadAtis(defaultAtisFile()).test.length // 893
+ */
+export function defaultAtisFile(): string {
+  return join(packageRoot(), '..', 'shared', 'data', 'atis', 'fold3.json.gz');
 }
 
 /**

@@ -10,12 +10,13 @@ import type { LoopResult, LoopState } from '../fit/index.js';
 
 export const RESUME_KIND = 'resume-state';
 
-export interface ResumeState {
-  loop: LoopState;
+/** A run's resume state; the loop's counters and result are the minibatch loop's unless another loop's are named. */
+export interface ResumeState<Loop = LoopState, Result = LoopResult> {
+  loop: Loop;
   /** The options of the run that wrote it; a resumed run must match them. */
   config: Record<string, unknown>;
   /** Set once the run has ended: resuming then only reports the result. */
-  finished?: LoopResult;
+  finished?: Result;
   /** Values of the tracked shared variables, by key. */
   variables: Record<string, NDArray>;
   /** The best parameters so far, by parameter name. */
@@ -23,7 +24,7 @@ export interface ResumeState {
 }
 
 /** Writes a resume state atomically. */
-export function saveResumeState(path: string, state: ResumeState): void {
+export function saveResumeState<Loop, Result>(path: string, state: ResumeState<Loop, Result>): void {
   const tensors: Record<string, NDArray> = {};
   for (const [key, value] of Object.entries(state.variables)) tensors[`state/${key}`] = value;
   for (const [key, value] of Object.entries(state.best)) tensors[`best/${key}`] = value;
@@ -36,14 +37,14 @@ export function saveResumeState(path: string, state: ResumeState): void {
 }
 
 /** Reads a resume state, or undefined when there is none. */
-export function loadResumeState(path: string): ResumeState | undefined {
+export function loadResumeState<Loop = LoopState, Result = LoopResult>(path: string): ResumeState<Loop, Result> | undefined {
   if (!existsSync(path)) return undefined;
   const file = loadModelFile(path, RESUME_KIND);
   const pick = (prefix: string) =>
     Object.fromEntries(
       Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
     );
-  const meta = file.meta as { loop?: LoopState; finished?: LoopResult | null };
+  const meta = file.meta as { loop?: Loop; finished?: Result | null };
   if (!meta.loop) throw new Error(`${path}: a resume state without its loop counters`);
   return { loop: meta.loop, config: file.config, finished: meta.finished ?? undefined, variables: pick('state/'), best: pick('best/') };
 }

@@ -8,8 +8,10 @@ import { sdaRecipe } from './sda.js';
 import { rbmRecipe } from './rbm.js';
 import { dbnRecipe } from './dbn.js';
 import { dnnRecipe } from './dnn.js';
+import { rnnsluRecipe } from './rnnslu.js';
 
-export type { Recipe, RunContext, RunSummary } from './recipe.js';
+export type { ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
+export { isF1Summary } from './recipe.js';
 export * from './options.js';
 export { COMMON_OPTIONS } from './common-options.js';
 
@@ -39,6 +41,6 @@ export function getRecipe(name: string): Recipe {
   return recipe;
 }
 
-for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe]) {
+for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, rnnsluRecipe]) {
   registerRecipe(recipe);
 }
