@@ -37,7 +37,14 @@ const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier>
  * @example const model = loadClassifier('runs/mlp/model.nbm'); model.predict(test.x);
  */
 export function loadClassifier(path: string): Classifier {
-  const file = loadModelFile(path);
+  return classifierFromFile(loadModelFile(path), path);
+}
+
+/**
+ * The classifier a loaded model file holds, with an error naming `path` if it holds anything else.
+ * @example const file = loadModelFile(path); const model = file.kind === 'elman' ? ... : classifierFromFile(file, path);
+ */
+export function classifierFromFile(file: ModelFile, path: string): Classifier {
   const load = CLASSIFIERS[file.kind];
   if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not a classifier (${Object.keys(CLASSIFIERS).join(', ')})`);
   const model = load(file, path);

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeWords, loadAtis } from '../../src/data/atis.js';
 import { contextWindows } from '../../src/nn/index.js';
 
-export const ATIS_FILE = new URL('../../../shared/data/atis/fold3.json.gz', import.meta.url).pathname;
+import { ATIS_FILE } from './atis-fixture.js';
 const dir = mkdtempSync(join(tmpdir(), 'nabla-atis-'));
 const atis = loadAtis(ATIS_FILE);
 
