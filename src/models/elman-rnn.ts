@@ -42,7 +42,7 @@ export interface Neighbour {
 
 /**
  * An Elman network tagging each word of a sentence; `nabla train rnnslu` trains it on ATIS.
- * @example const model = new ElmanRnn({ words: atis.words, labels: atis.labels, window: 7, embedding: 50, hidden: 200 });
+ * @example const model = new ElmanRnn({ words: atis.words, labels: atis.labels, ...ELMAN_TUTORIAL });
  * model.trainSentence(atis.train[0], 0.0971); model.tag(atis.test[0].words)
  */
 export class ElmanRnn implements TrainableTagger {
@@ -158,7 +158,8 @@ export class ElmanRnn implements TrainableTagger {
   /** The model as a model file: the dictionaries and sizes as its configuration, every parameter by name. */
   toModelFile(meta: Record<string, unknown> = {}): ModelFile {
     const tensors = Object.fromEntries(this.params.map((p) => [p.name!, p.value]));
-    return { kind: this.kind, config: { ...this.config, words: [...this.config.words], labels: [...this.config.labels] }, tensors, meta };
+    const config = { ...this.config, words: [...this.config.words], labels: [...this.config.labels] };
+    return { kind: this.kind, config, tensors, meta };
   }
 
   /**

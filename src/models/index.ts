@@ -42,7 +42,7 @@ export function loadClassifier(path: string): Classifier {
 
 /**
  * The classifier a loaded model file holds, with an error naming `path` if it holds anything else.
- * @example const file = loadModelFile(path); const model = file.kind === 'elman' ? ... : classifierFromFile(file, path);
+ * @example const file = loadModelFile(path); const model = classifierFromFile(file, path);
  */
 export function classifierFromFile(file: ModelFile, path: string): Classifier {
   const load = CLASSIFIERS[file.kind];

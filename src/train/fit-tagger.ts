@@ -1,17 +1,14 @@
 // A tagger's training run (`nabla train rnnslu`): the in-memory training of fit/tagger-training.ts plus
 // the run's files under `out` (the best model, a resume state after each epoch, metrics), resuming a
 // killed run from its last finished epoch, and progress (a bar within epochs, a line after each).
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { NDArray } from '../ndarray/index.js';
 import {
   TaggerTraining, type ChunkScore, type TaggerData, type TaggerEpochRecord, type TaggerLoopState, type TaggerResult,
   type TaggerTrainingOptions, type TrainableTagger,
 } from '../fit/index.js';
 import { appendMetrics, readMetrics, truncateMetrics, type TaggerMetricsRow } from './metrics.js';
 import type { PretrainProgress } from './pretrain-progress.js';
-import { configDifferences, loadResumeState, restoreVariables, saveResumeState } from './resume-state.js';
-import { RUN_FILES } from './fit-classifier.js';
+import { openRun, saveResumeState, trackedValues } from './resume-state.js';
+import { runFiles } from './fit-classifier.js';
 
 /** A tagger that saves itself to a model file. */
 export interface SavableTagger extends TrainableTagger {
@@ -74,35 +71,21 @@ function metricsRow(record: TaggerEpochRecord): TaggerMetricsRow {
  */
 export function fitTagger(model: SavableTagger, data: TaggerData, options: TaggerFitOptions): TaggerFitResult {
   const training = new TaggerTraining(model, data, options);
-  const files = options.out
-    ? { model: join(options.out, RUN_FILES.model), resume: join(options.out, RUN_FILES.resume), metrics: join(options.out, RUN_FILES.metrics) }
-    : undefined;
+  const files = options.out ? runFiles(options.out) : undefined;
   const runConfig = options.runConfig ?? {};
   const tracked = new Map(model.params.map((p) => [p.name!, p]));
   let resume: TaggerLoopState | undefined;
   let finished: TaggerResult | undefined;
-  if (files && options.resume) {
-    const saved = loadResumeState<TaggerLoopState, TaggerResult>(files.resume);
-    if (!saved) {
-      console.error(`nabla: ${files.resume} does not exist; starting from the beginning`);
-    } else {
-      const differences = configDifferences(saved.config, runConfig);
-      if (differences.length) throw new Error(`${files.resume}: was written by a run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
-      restoreVariables(files.resume, tracked, saved.variables);
-      training.best = saved.best;
-      resume = saved.loop;
-      finished = saved.finished;
-      truncateMetrics<TaggerMetricsRow>(files.metrics, resume.epochsDone * data.train.length);
-    }
-  }
-  if (options.out) mkdirSync(options.out, { recursive: true });
-  if (files && !resume) {
-    rmSync(files.metrics, { force: true });
-    rmSync(files.resume, { force: true });
+  const saved = openRun<TaggerLoopState, TaggerResult>(files, { ...options, runConfig }, tracked);
+  if (files && saved) {
+    training.best = saved.best;
+    resume = saved.loop;
+    finished = saved.finished;
+    truncateMetrics<TaggerMetricsRow>(files.metrics, saved.loop.epochsDone * data.train.length);
   }
   const saveState = (loop: TaggerLoopState, result?: TaggerResult) => {
     if (!files) return;
-    const variables: Record<string, NDArray> = Object.fromEntries([...tracked].map(([key, v]) => [key, v.value]));
+    const variables = trackedValues(tracked);
     saveResumeState(files.resume, { loop, config: runConfig, variables, best: training.best, finished: result });
   };
 

@@ -77,7 +77,9 @@ export function readMetrics<Row extends { iteration: number } = MetricsRow>(path
 }
 
 /** Rewrites the file with the rows up to `iteration`: a resumed run drops what it will redo. */
-export function truncateMetrics<Row extends { iteration: number } = MetricsRow>(path: string, iteration: number): Row[] {
+export function truncateMetrics<Row extends { iteration: number } = MetricsRow>(
+  path: string, iteration: number,
+): Row[] {
   const rows = readMetrics<Row>(path).filter((r) => r.iteration <= iteration);
   writeFileAtomic(path, [new TextEncoder().encode(rows.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
   return rows;

@@ -2,7 +2,7 @@
 // shared variable the training step reads or writes besides the data (parameters, optimiser state,
 // learning rate, random-stream counters), a copy of the best parameters, the loop's counters and the
 // run's configuration, in one model file written atomically at each validation.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
@@ -37,7 +37,9 @@ export function saveResumeState<Loop, Result>(path: string, state: ResumeState<L
 }
 
 /** Reads a resume state, or undefined when there is none. */
-export function loadResumeState<Loop = LoopState, Result = LoopResult>(path: string): ResumeState<Loop, Result> | undefined {
+export function loadResumeState<Loop = LoopState, Result = LoopResult>(
+  path: string,
+): ResumeState<Loop, Result> | undefined {
   if (!existsSync(path)) return undefined;
   const file = loadModelFile(path, RESUME_KIND);
   const pick = (prefix: string) =>
@@ -69,4 +71,39 @@ export function restoreVariables(
       throw new Error(`${path}: ${(e as Error).message}; it was written by a different model or optimiser`, { cause: e });
     }
   }
+}
+
+/** The values of tracked variables, by key, as a resume state stores them. */
+export function trackedValues(tracked: Map<string, SharedVariable>): Record<string, NDArray> {
+  return Object.fromEntries([...tracked].map(([key, v]) => [key, v.value]));
+}
+
+/**
+ * Opens a run's files under `out`: with `resume`, the saved state, checked against the run's options,
+ * its tracked variables restored; without (or when there is none yet), the old resume state and metrics
+ * removed. Returns the saved state, if it was resumed.
+ * @example const saved = openRun(runFiles('runs/mlp'), { out: 'runs/mlp', resume: true, runConfig }, training.state);
+ */
+export function openRun<Loop = LoopState, Result = LoopResult>(
+  files: { resume: string; metrics: string } | undefined,
+  options: { out?: string; resume?: boolean; runConfig: Record<string, unknown> },
+  tracked: Map<string, SharedVariable>,
+): ResumeState<Loop, Result> | undefined {
+  let saved: ResumeState<Loop, Result> | undefined;
+  if (files && options.resume) {
+    saved = loadResumeState<Loop, Result>(files.resume);
+    if (!saved) {
+      console.error(`nabla: ${files.resume} does not exist; starting from the beginning`);
+    } else {
+      const differences = configDifferences(saved.config, options.runConfig);
+      if (differences.length) throw new Error(`${files.resume}: was written by a run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
+      restoreVariables(files.resume, tracked, saved.variables);
+    }
+  }
+  if (options.out) mkdirSync(options.out, { recursive: true });
+  if (files && !saved) {
+    rmSync(files.metrics, { force: true });
+    rmSync(files.resume, { force: true });
+  }
+  return saved;
 }

@@ -9,7 +9,8 @@ import { NDArray } from '../../src/ndarray/index.js';
 import { TaggerTraining, type TaggedSentence, type TaggerEpochRecord, type TaggerLoopState, type TrainableTagger } from '../../src/fit/index.js';
 
 const LABELS = ['O', 'B-city'];
-const sentence = (words: number[], labels: number[]): TaggedSentence => ({ words: Int32Array.from(words), labels: Int32Array.from(labels) });
+const sentence = (words: number[], labels: number[]): TaggedSentence =>
+  ({ words: Int32Array.from(words), labels: Int32Array.from(labels) });
 const data = {
   train: [sentence([0], [0]), sentence([1], [1]), sentence([2], [0])],
   // Four one-word chunks: the tagger finds the first `found` of them, so valid F1 = 2f / (f + 4).
@@ -18,7 +19,8 @@ const data = {
 };
 
 /** A tagger whose only parameter counts updates; its tags on valid follow `quality[epoch]`. */
-function scriptedTagger(quality: (epoch: number) => number): TrainableTagger & { updates: ReturnType<typeof shared>; rates: number[] } {
+type ScriptedTagger = TrainableTagger & { updates: ReturnType<typeof shared>; rates: number[] };
+function scriptedTagger(quality: (epoch: number) => number): ScriptedTagger {
   const updates = shared(new NDArray('float32', [1]), 'updates');
   const rates: number[] = [];
   return {
@@ -89,7 +91,8 @@ test('a run resumed from an epoch\'s state ends as the uninterrupted run', () =>
 });
 
 test('epochOrder reshuffles the previous order each epoch, the same for the same seed', () => {
-  const training = new TaggerTraining(scriptedTagger(() => 1), { ...data, train: Array.from({ length: 20 }, () => data.train[0]) }, options);
+  const twenty = { ...data, train: Array.from({ length: 20 }, () => data.train[0]) };
+  const training = new TaggerTraining(scriptedTagger(() => 1), twenty, options);
   const [one, two] = [training.epochOrder(1), training.epochOrder(2)];
   assert.deepEqual([...one].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
   assert.notDeepEqual(one, two);

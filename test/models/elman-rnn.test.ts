@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAtis } from '../../src/data/atis.js';
 import { ElmanRnn } from '../../src/models/index.js';
-import { TaggerTraining, type TaggedSentence } from '../../src/fit/index.js';
+import { RNNSLU_TRAINING, TaggerTraining, type TaggedSentence } from '../../src/fit/index.js';
 import { ATIS_FILE } from '../data/atis-fixture.js';
 
 const atis = loadAtis(ATIS_FILE);
 const dir = mkdtempSync(join(tmpdir(), 'nabla-elman-'));
-const small = (seed = 7) => new ElmanRnn({ words: atis.words, labels: atis.labels, window: 5, embedding: 20, hidden: 30 }, seed);
+const small = (seed = 7) =>
+  new ElmanRnn({ words: atis.words, labels: atis.labels, window: 5, embedding: 20, hidden: 30 }, seed);
 
 /** The sentence's mean negative log-likelihood, computed by loops over the model's current parameters. */
 function plainCost(model: ElmanRnn, s: TaggedSentence): number {
@@ -71,7 +72,7 @@ test('on 400 real ATIS sentences, three epochs: the cost falls and validation F1
   const model = small();
   const data = { train: atis.train.slice(0, 400), valid: atis.valid.slice(0, 300), test: atis.test.slice(0, 100) };
   const costs: number[] = [];
-  const result = new TaggerTraining(model, data, { learningRate: 0.1, maxEpochs: 3, seed: 345, decay: true, decayPatience: 10, minLearningRate: 1e-5 })
+  const result = new TaggerTraining(model, data, { ...RNNSLU_TRAINING, learningRate: 0.1, maxEpochs: 3 })
     .run({ hooks: { epochEnd: (r) => costs.push(r.trainCost) } });
   assert.ok(costs[2] < 0.75 * costs[0], `costs ${costs}`);
   assert.ok(result.bestValid.f1 > 0.35, `valid F1 ${result.bestValid.f1}`);

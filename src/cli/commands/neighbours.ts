@@ -28,7 +28,8 @@ export function registerNeighbours(program: Command): void {
         throw new Error(`${modelPath}: ${(e as Error).message}`, { cause: e });
       }
       if (options.json) {
-        console.log(JSON.stringify({ model: modelPath, word, neighbours: neighbours.map((n) => ({ word: n.word, cosine: Number(n.cosine.toFixed(6)) })) }));
+        const rounded = neighbours.map((n) => ({ word: n.word, cosine: Number(n.cosine.toFixed(6)) }));
+        console.log(JSON.stringify({ model: modelPath, word, neighbours: rounded }));
         return;
       }
       const width = Math.max(...neighbours.map((n) => n.word.length));

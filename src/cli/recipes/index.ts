@@ -41,6 +41,7 @@ export function getRecipe(name: string): Recipe {
   return recipe;
 }
 
-for (const recipe of [logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, rnnsluRecipe]) {
-  registerRecipe(recipe);
-}
+const RECIPES = [
+  logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, rnnsluRecipe,
+];
+for (const recipe of RECIPES) registerRecipe(recipe);

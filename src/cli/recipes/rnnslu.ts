@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend, setBackend } from '../../backends/index.js';
-import { defaultAtisFile, loadAtis, type AtisData } from '../../data/index.js';
+import { defaultAtisFile, loadAtis, type AtisData, type AtisSplit } from '../../data/index.js';
 import { RNNSLU_TRAINING, type ChunkScore } from '../../fit/index.js';
 import { ELMAN_TUTORIAL, ElmanRnn } from '../../models/index.js';
 import { fitTagger, pretrainProgressBar, type TaggerMetricsRow } from '../../train/index.js';
@@ -43,8 +43,8 @@ const OPTIONS: OptionSpec[] = [
 function limitSentences(data: AtisData, text: string | undefined): AtisData {
   if (text === undefined) return data;
   const limit = parseLimit(text);
-  const { train, valid, test } = typeof limit === 'number' ? { train: limit, valid: limit, test: limit } : limit;
-  return { ...data, train: data.train.slice(0, train), valid: data.valid.slice(0, valid), test: data.test.slice(0, test) };
+  const cut = (split: AtisSplit) => data[split].slice(0, typeof limit === 'number' ? limit : limit[split]);
+  return { ...data, train: cut('train'), valid: cut('valid'), test: cut('test') };
 }
 
 /** The learning curves: the training cost, and validation and test F1, per epoch. */
@@ -73,7 +73,8 @@ export const rnnsluRecipe: Recipe = {
     if (o.backend) setBackend(o.backend);
     const dataset = o.dataset ?? defaultAtisFile();
     const data = limitSentences(loadAtis(dataset), o.limit);
-    const model = new ElmanRnn({ words: data.words, labels: data.labels, window: o.window, embedding: o.embedding, hidden: o.hidden }, o.seed);
+    const sizes = { window: o.window, embedding: o.embedding, hidden: o.hidden };
+    const model = new ElmanRnn({ words: data.words, labels: data.labels, ...sizes }, o.seed);
     const out = o.out ?? join('runs', 'rnnslu');
     mkdirSync(out, { recursive: true });
     const runConfig = {
