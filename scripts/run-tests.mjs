@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ENGINE_SUITES = ['test/ops/', 'test/grad/', 'test/compile/'];
+const ENGINE_SUITES = ['test/ops/', 'test/grad/', 'test/compile/', 'test/scan/'];
 const ADDON = process.env.NABLA_NATIVE_ADDON ?? 'build/Release/nabla_native.node';
 
 function findTests(dir) {

@@ -7,6 +7,7 @@ import type { Backend } from '../backends/index.js';
 import { executable, type SharedStorage } from './executable.js';
 import { unplanned } from './pipeline.js';
 import { constantFolding } from './rewrites/canonicalize.js';
+import { ScanGraph } from '../ops/index.js';
 
 /**
  * What a phase may change: |after − before| / max(1, |before|), by the dtype compared: a few thousand
@@ -59,8 +60,13 @@ export function compare(before: readonly Named[], after: readonly Named[]): Diff
 
 const wider = (dtype: DType): DType => (dtype === 'float32' ? 'float64' : dtype);
 
-/** `attrs` with a float32 dtype widened (cast's target, a random draw's dtype). */
+/** `attrs` with a float32 dtype widened (cast's target, a random draw's dtype, a scan's step). */
 function widerAttrs(attrs: Attrs): Attrs {
+  if (attrs.graph instanceof ScanGraph) {
+    const step = attrs.graph;
+    const wide = widened(step.outputs, step.inputs);
+    return { ...attrs, graph: step.remade(wide.inputs, wide.graph) };
+  }
   return 'dtype' in attrs ? { ...attrs, dtype: wider(attrs.dtype as DType) } : attrs;
 }
 

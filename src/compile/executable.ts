@@ -41,8 +41,10 @@ export type Run = (args: readonly NDArray[], storage: SharedStorage) => NDArray[
 /** Scan's kernel: its step compiled for the same backend, outputs pooled (each is copied out at once). */
 function compiledScan(backend: Backend, node: Apply): Kernel {
   const { graph } = node.attrs as ScanAttrs;
-  const step = compile({ backend, graph: graph.outputs, outputCount: graph.outputs.length, targets: [], plan: unplanned });
-  const run = executable({ ...step, plan: { ...step.plan, memory: { escaping: new Set(), swapped: [] } } }, graph.inputs);
+  const { outputs } = graph;
+  const step = compile({ backend, graph: outputs, outputCount: outputs.length, targets: [], plan: unplanned });
+  const pooled = { ...step.plan, memory: { escaping: new Set<Variable>(), swapped: [] } };
+  const run = executable({ ...step, plan: pooled }, graph.inputs);
   return scanKernel(node, (args) => run(args, sharedVariables));
 }
 

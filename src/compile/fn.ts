@@ -12,7 +12,7 @@ import { array, formatShape, NDArray, type Nested, type TypedArray } from '../nd
 import { rebuild } from '../graph/rewrite.js';
 import { graphLeaves, topoSort } from '../graph/traverse.js';
 import { isInput, SharedVariable, Variable, type Apply } from '../graph/variable.js';
-import { asVariable, type TensorLike } from '../ops/index.js';
+import { asVariable, scanOp, type ScanAttrs, type TensorLike } from '../ops/index.js';
 import { getBackend, type Backend } from '../backends/index.js';
 import { checkedOnFirstCall, type CheckOption } from './check.js';
 import { executable, sharedVariables } from './executable.js';
@@ -65,18 +65,33 @@ function collectUpdates(options: FnOptions, outputs: readonly Variable[]): [Shar
     if (seen.has(target)) throw new Error(`fn: ${target} is updated twice`);
     seen.add(target);
   }
-  // Random streams advance their counters unless the user said otherwise.
+  // Random streams advance their counters unless the user said otherwise: past every step of a scan
+  // that draws from them, else by one.
   const pending = [...outputs, ...updates.map(([, v]) => v)];
+  const scanned = streamsAfterScans(pending);
   for (let i = 0; i < pending.length; i++) {
     for (const leaf of graphLeaves([pending[i]])) {
       if (leaf instanceof SharedVariable && leaf.defaultUpdate && !seen.has(leaf)) {
+        const next = scanned.get(leaf) ?? leaf.defaultUpdate;
         seen.add(leaf);
-        updates.push([leaf, leaf.defaultUpdate]);
-        pending.push(leaf.defaultUpdate);
+        updates.push([leaf, next]);
+        pending.push(next);
       }
     }
   }
   return updates;
+}
+
+/** The counter of each random stream drawn from inside a scan of `graph`, after the scan's last step. */
+function streamsAfterScans(graph: readonly Variable[]): Map<SharedVariable, Variable> {
+  const after = new Map<SharedVariable, Variable>();
+  for (const node of topoSort(graph)) {
+    if (node.op !== scanOp) continue;
+    const { graph: step } = node.attrs as ScanAttrs;
+    const first = step.stateCount - step.streams.length;
+    step.streams.forEach((c, i) => after.has(c) || after.set(c, node.outputs[first + i].at(-1)));
+  }
+  return after;
 }
 
 function givensMap(options: FnOptions): Map<Variable, Variable> {

@@ -43,7 +43,9 @@ export function scanKernel(node: Apply, step: StepRun): Kernel {
       return buffer;
     });
     // Outputs not fed back take their row shape from step 0 (with no steps, from their type).
-    const plain = plainTypes.map((t, m) => (n === 0 ? allocate(t.dtype, [0, ...t.shape.map((d) => d ?? 0)], R + m) : null));
+    const empty = (m: number) => allocate(plainTypes[m].dtype, [0, ...plainTypes[m].shape.map((d) => d ?? 0)], R + m);
+    const plain = plainTypes.map((_, m) => (n === 0 ? empty(m) : null));
+    const kept = new Set(states.filter((_, j) => lastOnly[j]).map((s) => s.data.buffer));
     // Where output j's row for step t is (for a state kept whole, after its initial rows).
     const at = (j: number, t: number) => (lastOnly[j] ? 0 : lags[j] + t);
 
@@ -53,7 +55,8 @@ export function scanKernel(node: Apply, step: StepRun): Kernel {
         ...graph.tapOffsets.flatMap((offsets, j) => offsets.map((k) => row(states[j], lastOnly[j] ? 0 : at(j, t) + k))),
         ...nonSeqs,
       ];
-      const results = step(args);
+      // A result read from a last-only state's row (a tap passed through) is copied before that row changes.
+      const results = step(args).map((r) => (kept.has(r.data.buffer) ? r.clone() : r));
       for (let j = 0; j < R; j++) {
         const value = results[j];
         const target = row(states[j], at(j, t));

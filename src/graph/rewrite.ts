@@ -85,6 +85,7 @@ export function rebuild(
     return resolve(v);
   };
 
-  for (const node of topoSort(outputs)) visit(node, 0);
+  // What is replaced is not visited, so the nodes computing it keep their replacement (givens of computed values).
+  for (const node of topoSort(outputs, options.replace)) visit(node, 0);
   return { outputs: outputs.map(resolve), changed };
 }

@@ -1,14 +1,18 @@
 // Walking graphs: the nodes between some inputs and outputs, in an order where inputs come first.
 import type { Apply, Variable } from './variable.js';
 
-/** Every Apply that `outputs` depend on, each after the nodes computing its inputs. */
-export function topoSort(outputs: readonly Variable[]): Apply[] {
+/**
+ * Every Apply that `outputs` depend on, each after the nodes computing its inputs; with `cut`, not the
+ * nodes that only variables in it depend on (what gets replaced need not be visited).
+ */
+export function topoSort(outputs: readonly Variable[], cut?: { has(v: Variable): boolean }): Apply[] {
   const order: Apply[] = [];
   const seen = new Set<Apply>();
   // An explicit stack: deep graphs (long unrolled recurrences) would overflow recursion.
   const stack: { node: Apply; expanded: boolean }[] = [];
+  const expands = (v: Variable) => v.owner !== null && !seen.has(v.owner) && !cut?.has(v);
   for (const out of outputs) {
-    if (out.owner && !seen.has(out.owner)) stack.push({ node: out.owner, expanded: false });
+    if (expands(out)) stack.push({ node: out.owner!, expanded: false });
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       if (top.expanded) {
@@ -21,7 +25,7 @@ export function topoSort(outputs: readonly Variable[]): Apply[] {
       }
       top.expanded = true;
       for (const input of top.node.inputs) {
-        if (input.owner && !seen.has(input.owner)) stack.push({ node: input.owner, expanded: false });
+        if (expands(input)) stack.push({ node: input.owner!, expanded: false });
       }
     }
   }

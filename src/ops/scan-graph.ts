@@ -4,6 +4,7 @@
 // stream it draws from becomes a recurrent counter, so every step draws new numbers.
 import { TensorType } from '../graph/type.js';
 import { rebuild } from '../graph/rewrite.js';
+import { topoSort } from '../graph/traverse.js';
 import { Constant, nextVariableId, SharedVariable, Variable, type Apply, type Op } from '../graph/variable.js';
 
 let nextGraphId = 0;
@@ -21,6 +22,8 @@ export class ScanGraph {
     readonly tapOffsets: readonly (readonly number[])[],
     /** The recurrent outputs' new values, then the outputs not fed back. */
     readonly outputs: readonly Variable[],
+    /** The random streams drawn from in the step, whose counters are the last recurrent outputs. */
+    readonly streams: readonly SharedVariable[] = [],
   ) {}
 
   get inputs(): Variable[] {
@@ -34,6 +37,14 @@ export class ScanGraph {
   /** How many rows before step 0 recurrent output j reads (its initial value's rows). */
   lag(j: number): number {
     return -Math.min(...this.tapOffsets[j]);
+  }
+
+  /** The same loop over other placeholders (in the order of `inputs`) and outputs computed from them. */
+  remade(inputs: readonly Variable[], outputs: readonly Variable[]): ScanGraph {
+    let next = this.sequences.length;
+    const taps = this.taps.map((ts) => inputs.slice(next, (next += ts.length)));
+    const sequences = inputs.slice(0, this.sequences.length);
+    return new ScanGraph(sequences, taps, inputs.slice(next), this.tapOffsets, outputs, this.streams);
   }
 
   /** Attributes are compared as JSON when equal nodes merge: a step graph equals only itself. */
@@ -58,12 +69,18 @@ export interface StateSpec {
   label: string;
 }
 
+/** What a step returns: the states' new values (in order) and the other outputs. */
+export interface StepResult {
+  states: Variable[];
+  outputs: Variable[];
+}
+
 export interface StepSpec {
   sequences: readonly Variable[];
   states: readonly StateSpec[];
   nonSequences: readonly Variable[];
   /** Builds one step from placeholders: the states' new values (in order) and the other outputs. */
-  step(sequences: Variable[], taps: Variable[][], nonSequences: Variable[]): { states: Variable[]; outputs: Variable[] };
+  step(sequences: Variable[], taps: Variable[][], nonSequences: Variable[]): StepResult;
 }
 
 /** A traced step and the outer values its inputs stand for. */
@@ -77,7 +94,9 @@ export interface TracedStep {
   streams: SharedVariable[];
 }
 
-const rowOf = (v: Variable, name: string) => new Variable(new TensorType(v.dtype, v.type.shape.slice(1)), null, 0, name);
+/** A placeholder for one row (axis 0) of v. */
+export const rowOf = (v: Variable, name: string) =>
+  new Variable(new TensorType(v.dtype, v.type.shape.slice(1)), null, 0, name);
 
 /**
  * The nodes made while the step ran that belong inside the loop: those that read a placeholder or
@@ -85,27 +104,13 @@ const rowOf = (v: Variable, name: string) => new Variable(new TensorType(v.dtype
  * is computed once, before the loop.
  */
 function insideNodes(outputs: readonly Variable[], placeholders: ReadonlySet<Variable>, marker: number): Set<Variable> {
-  const madeInStep = (v: Variable) => v.owner !== null && v.id >= marker;
-  const order: Apply[] = [];
-  const seen = new Set<Apply>();
-  const stack: { node: Apply; expanded: boolean }[] = outputs.filter(madeInStep).map((v) => ({ node: v.owner!, expanded: false }));
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top.expanded) {
-      stack.pop();
-      if (!seen.has(top.node)) {
-        seen.add(top.node);
-        order.push(top.node);
-      }
-      continue;
-    }
-    top.expanded = true;
-    for (const v of top.node.inputs) if (madeInStep(v) && !seen.has(v.owner!)) stack.push({ node: v.owner!, expanded: false });
-  }
+  // Nodes made while the step ran: variables made before it are not expanded.
+  const order = topoSort(outputs, { has: (v: Variable) => v.id < marker });
   const inside = new Set<Variable>();
   for (const node of order) {
     const reads = node.inputs.some((v) => placeholders.has(v) || inside.has(v));
-    if (reads || node.op.random || node.inputs.every((v) => v instanceof Constant)) node.outputs.forEach((o) => inside.add(o));
+    const constant = node.inputs.every((v) => v instanceof Constant);
+    if (reads || node.op.random || constant) node.outputs.forEach((o) => inside.add(o));
   }
   return inside;
 }
@@ -160,6 +165,7 @@ export function traceStep(spec: StepSpec): TracedStep {
     [...nonSequences, ...capturedInputs],
     [...spec.states.map((s) => s.taps), ...streams.map(() => [-1])],
     [...outputs.slice(0, stateCount), ...nextCounters, ...outputs.slice(stateCount)],
+    streams,
   );
   return {
     graph,

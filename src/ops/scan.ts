@@ -10,7 +10,8 @@ export const scanOp: Op<ScanAttrs, 'scan'> = defineOp({
   name: 'scan',
   inputs: ['nSteps', 'sequences', 'initial', 'nonSequences'],
   type: scanTypes,
-  grad: (inputs, outputs, outputGrads, attrs, vjp) => scanGradient({ op: scanOp, loop }, inputs, outputs, outputGrads, attrs, vjp),
+  grad: (inputs, outputs, outputGrads, attrs, vjp) =>
+    scanGradient({ op: scanOp, loop }, inputs, outputs, outputGrads, attrs, vjp),
 });
 
 /** Traces `spec.step` and applies a scan node to the outer values. */

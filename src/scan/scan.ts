@@ -52,7 +52,8 @@ function stateSpec(info: TensorLike | TapsInfo, index: number): StateSpec {
  * else it uses (weights, other expressions) is read from outside; random streams it draws from advance
  * every step, and their updates come back for `fn`.
  * @example
- * const [[h], updates] = nb.scan((x, hPrev) => x.dot(Wx).add(hPrev.dot(Wh)).tanh(), { sequences: xs, outputsInfo: h0 });
+ * const step = (x: Variable, hPrev: Variable) => x.dot(Wx).add(hPrev.dot(Wh)).tanh();
+ * const [[h], updates] = nb.scan(step, { sequences: xs, outputsInfo: h0 });
  */
 export function scan(step: Step, options: ScanOptions = {}): ScanResult {
   const given = options.sequences ?? [];
@@ -68,7 +69,8 @@ export function scan(step: Step, options: ScanOptions = {}): ScanResult {
   if (nSteps.dtype !== 'int32' || nSteps.ndim !== 0) throw new Error(`scan: nSteps is ${nSteps.type}; it must be an int32 scalar`);
 
   const infoList = options.outputsInfo;
-  const infos: OutputInfo[] | undefined = infoList === undefined ? undefined : Array.isArray(infoList) ? [...infoList] : [infoList as OutputInfo];
+  const infos: OutputInfo[] | undefined =
+    infoList === undefined ? undefined : Array.isArray(infoList) ? [...infoList] : [infoList as OutputInfo];
   const stateIndex = (infos ?? []).flatMap((info, i) => (info === null ? [] : [i]));
   const states = stateIndex.map((i) => stateSpec(infos![i]!, i));
   const nonSequences = (options.nonSequences ?? []).map((v) => asVariable(v));

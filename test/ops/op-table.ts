@@ -8,6 +8,7 @@ import { philoxUniform } from '../../src/random/philox.js';
 import type { Rng } from './harness.js';
 import * as P from './plain.js';
 import type { Plain } from './plain.js';
+import { scanRows } from './scan-rows.js';
 
 /**
  * Where an input's values come from. Domains keep kinks and ties at least 0.1 away (far beyond the
@@ -666,12 +667,12 @@ const randomRows: OpRow[] = [
 
 export const opTable: readonly OpRow[] = [
   ...elementwiseRows, ...reduceRows, ...shapeRows, ...linalgRows,
-  ...indexingRows, ...nnetRows, ...convRows, ...randomRows,
+  ...indexingRows, ...nnetRows, ...convRows, ...randomRows, ...scanRows,
 ];
 
 /** Composites and variants users call, each of which must have a row (checked by op-values.test.ts). */
 export const requiredFunctions = [
   'mean', 'variance', 'nll', 'softmaxCrossentropyWithLogits', 'binaryCrossentropy', 'categoricalCrossentropy', 'squaredError', 'l1', 'l2Sqr', 'l2Norm', 'outer',
   'stack', 'flatten', 'take', 'transpose', 'clip', 'where', 'relu', 'softplus', 'logSoftmax', 'conv2d', 'maxPool2d', 'at',
-  'incSubtensor', 'concatenate', 'reshape', 'dimshuffle', 'cast', 'dot', 'uniform', 'normal', 'binomial',
+  'incSubtensor', 'concatenate', 'reshape', 'dimshuffle', 'cast', 'dot', 'uniform', 'normal', 'binomial', 'scan',
 ];

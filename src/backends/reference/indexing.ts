@@ -1,9 +1,9 @@
 // Indexing kernels: basic subtensors as strided views (copied), advanced ones by index arrays, and the
 // increments that scatter gradients back.
-import { broadcastShapes, broadcastStrides, NDArray, sizeOf, stridesOf, type TypedArray } from '../../ndarray/index.js';
+import { broadcastShapes, broadcastStrides, NDArray, sameShape, sizeOf, stridesOf, type TypedArray } from '../../ndarray/index.js';
 import { type Bound, type IndexEntry, type indexingOps, resolveSlice } from '../../ops/index.js';
 import type { KernelsFor } from '../backend.js';
-import { checkBroadcast, gather, walk } from './strided.js';
+import { checkBroadcast, contiguousTail, gather, walk } from './strided.js';
 
 export interface View {
   shape: number[];
@@ -39,6 +39,17 @@ export function basicView(shape: readonly number[], entries: readonly IndexEntry
 /** Adds (or writes) y, broadcast, into the elements of `target` that a view addresses. */
 function scatterInto(target: TypedArray, v: View, y: NDArray, set: boolean): void {
   const ys = y.data;
+  const { axes, block } = contiguousTail(v.shape, v.strides);
+  if (block > 1 && sameShape(y.shape, v.shape)) {
+    // Whole contiguous blocks of y (a gradient written into rows): one loop each.
+    const outer = v.shape.length - axes;
+    walk(v.shape.slice(0, outer), [v.strides.slice(0, outer)], (i, [t]) => {
+      const [from, to] = [i * block, v.offset + t];
+      if (set) target.set(ys.subarray(from, from + block), to);
+      else for (let k = 0; k < block; k++) target[to + k] += ys[from + k];
+    });
+    return;
+  }
   walk(v.shape, [v.strides, broadcastStrides(y.shape, v.shape)], (_i, [t, s]) => {
     target[v.offset + t] = set ? ys[s] : target[v.offset + t] + ys[s];
   });
@@ -84,14 +95,24 @@ export const indexingKernels: KernelsFor<typeof indexingOps> = {
     offsets.forEach((off, n) => out.data.set(x.data.subarray(off, off + rowSize), n * rowSize));
     return [out];
   },
-  advancedIncSubtensor: ([x, y, ...indices], attrs, node) => {
+  advancedIncSubtensor: ([x, y, ...indices], attrs, node, allocate) => {
     const { shape, offsets, rowSize } = advancedOffsets(x, indices);
     const regionShape = [...shape, ...x.shape.slice(indices.length)];
     checkBroadcast('advancedIncSubtensor', 'y', node.inputs[1].type, y.shape, regionShape);
-    const yb = broadcastStrides(y.shape, regionShape);
-    const out = x.clone();
+    const out = allocate(x.dtype, x.shape);
+    out.data.set(x.data);
     const set = attrs.set as boolean;
     // Repeated indices accumulate (np.add.at semantics), as an embedding gradient needs.
+    if (sameShape(y.shape, regionShape)) {
+      // Whole rows of y, one per index (the embedding gradient): row by row, without a walk.
+      offsets.forEach((off, n) => {
+        const row = y.data.subarray(n * rowSize, (n + 1) * rowSize);
+        if (set) out.data.set(row, off);
+        else for (let k = 0; k < rowSize; k++) out.data[off + k] += row[k];
+      });
+      return [out];
+    }
+    const yb = broadcastStrides(y.shape, regionShape);
     walk(regionShape, [yb], (n, [s]) => {
       const t = offsets[Math.floor(n / rowSize)] + (n % rowSize);
       out.data[t] = set ? y.data[s] : out.data[t] + y.data[s];

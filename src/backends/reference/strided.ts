@@ -21,11 +21,34 @@ export function checkBroadcast(
   });
 }
 
+/**
+ * How many trailing axes of a strided view are laid out contiguously (each stride the size of the axes
+ * after it), and the size of that block: whole blocks can be copied at once.
+ */
+export function contiguousTail(shape: readonly number[], strides: readonly number[]): { axes: number; block: number } {
+  let block = 1;
+  let axes = 0;
+  for (let d = shape.length - 1; d >= 0 && (strides[d] === block || shape[d] === 1); d--) {
+    block *= shape[d];
+    axes++;
+  }
+  return { axes, block };
+}
+
 /** A contiguous copy of the elements of `data` at `offset + Σ index[d] * strides[d]` for `shape`. */
 export function gather(
   data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType,
 ): NDArray {
   const out = allocate(dtype, sizeOf(shape));
+  const { axes, block } = contiguousTail(shape, strides);
+  const outer = shape.length - axes;
+  if (block > 1) {
+    // Whole contiguous blocks (the rows of x[::-1], x[a:b]): one copy each.
+    walk(shape.slice(0, outer), [strides.slice(0, outer)], (i, [src]) => {
+      out.set(data.subarray(offset + src, offset + src + block), i * block);
+    });
+    return new NDArray(dtype, shape, out);
+  }
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
   let src = offset;
