@@ -1,11 +1,10 @@
 // ATIS slot filling data in the layout of ../shared/data/atis/fold3.json.gz (PROVENANCE.md, section 1):
 // gzipped or plain JSON with words2idx and labels2idx (0-based) and train/valid/test sentences as lists of
 // word and label indices. Every sentence is checked; an error names the file, the split and the sentence.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { packageRoot } from '../backends/native/addon.js';
 import type { TaggedSentence } from '../fit/index.js';
+import { readJson } from './json-file.js';
 
 export type { TaggedSentence } from '../fit/index.js';
 
@@ -61,16 +60,10 @@ function indexLists(
 }
 
 /**
- * Reads ATIS data from the text of a file in fold3.json.gz's layout; `path` names it in errors.
- * @example parseAtis(readFileSync('atis.json', 'utf8'), 'atis.json').train.length // 3983 for fold 3
+ * ATIS data from the parsed JSON of a file in fold3.json.gz's layout; `path` names it in errors.
+ * @example atisFromJson(readJson('fold3.json.gz'), 'fold3.json.gz').train.length // 3983
  */
-export function parseAtis(text: string, path: string): AtisData {
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not JSON (${(e as Error).message})`, { cause: e });
-  }
+export function atisFromJson(root: unknown, path: string): AtisData {
   if (!isRecord(root)) throw new Error(`${path}: not an ATIS data file (a JSON object with words2idx, labels2idx, train, valid, test)`);
   const words = invertDictionary(path, 'words2idx', root.words2idx);
   const labels = invertDictionary(path, 'labels2idx', root.labels2idx);
@@ -101,20 +94,7 @@ export function defaultAtisFile(): string {
  * @example const atis = loadAtis('../shared/data/atis/fold3.json.gz'); atis.words.length // 572
  */
 export function loadAtis(path: string): AtisData {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new Error(`${path}: truncated or damaged gzip (${(e as Error).message})`, { cause: e });
-    }
-  }
-  return parseAtis(bytes.toString('utf8'), path);
+  return atisFromJson(readJson(path), path);
 }
 
 /**

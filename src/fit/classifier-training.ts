@@ -8,7 +8,7 @@ import { iscalar, ivector, matrix, shared } from '../graph/constructors.js';
 import { argmax, l1, l2Sqr, mean, neq, nll, slice } from '../ops/index.js';
 import { fn, type Update } from '../compile/index.js';
 import { ScheduledRate, buildUpdates, parseSchedule, type OptimizerName } from '../optim/index.js';
-import { runLoop, type LoopOptions, type LoopResult } from './minibatch-loop.js';
+import { LoopTraining, type ErrorMeasure } from './loop-training.js';
 import type { TrainableClassifier } from './trainable.js';
 import { trainingState } from './training-state.js';
 
@@ -43,16 +43,6 @@ export interface FitDefaults extends TrainingOptions {
   patience: number;
 }
 
-/** An error measured on a data set: the mean over its whole minibatches, as the tutorials count it. */
-export interface ErrorMeasure {
-  /** The examples it counts (whole minibatches only). */
-  examples: number;
-  measure(): number;
-}
-
-/** The loop's settings beyond the step: how long, when to stop, what to measure, where to resume. */
-export type ClassifierLoopOptions = Omit<LoopOptions, 'trainBatches' | 'step'>;
-
 /**
  * A classifier's compiled training step over a training set, its error measures and its loop.
  * @example const training = new ClassifierTraining(model, train, { batchSize: 600, learningRate: 0.13 });
@@ -60,13 +50,11 @@ export type ClassifierLoopOptions = Omit<LoopOptions, 'trainBatches' | 'step'>;
  *   maxEpochs: 100, earlyStopping, validate: training.errorOn(valid, 'validation').measure });
  * training.restoreBest();
  */
-export class ClassifierTraining {
+export class ClassifierTraining extends LoopTraining {
   readonly model: TrainableClassifier;
   readonly trainBatches: number;
-  /** Everything the step reads or changes besides the data, by key: what a resume state saves. */
   readonly state: Map<string, SharedVariable>;
-  /** The best parameters so far, by name (empty before the first validation). */
-  best: Record<string, NDArray> = {};
+  protected readonly holder: TrainableClassifier;
   private readonly x = matrix('x');
   private readonly y = ivector('y');
   private readonly errors: Variable;
@@ -76,8 +64,10 @@ export class ClassifierTraining {
 
   constructor(model: TrainableClassifier, train: LabelledSet, options: TrainingOptions) {
     const { batchSize } = options;
+    super();
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size ${batchSize} must be a positive integer`);
     this.model = model;
+    this.holder = model;
     this.batchSize = batchSize;
     this.trainBatches = this.checkSet(train, 'training');
     let cost = nll(model.probabilities(this.x, 'train'), this.y);
@@ -98,7 +88,8 @@ export class ClassifierTraining {
 
   /**
    * The error on `set` (named in messages: 'validation', 'test'), compiled once: the mean of the
-   * per-minibatch errors, as the tutorials count it, computed for about EVALUATION_ROWS rows a call.
+   * per-minibatch errors, as the tutorials count it (whole minibatches only), computed for about
+   * EVALUATION_ROWS rows a call.
    */
   errorOn(set: LabelledSet, name: string): ErrorMeasure {
     const batches = this.checkSet(set, name);
@@ -117,30 +108,12 @@ export class ClassifierTraining {
     };
   }
 
-  /** Runs the minibatch loop, stepping the learning-rate schedule each epoch and keeping the best parameters. */
-  run(options: ClassifierLoopOptions): LoopResult {
-    const hooks = options.hooks ?? {};
-    return runLoop({
-      ...options,
-      trainBatches: this.trainBatches,
-      step: this.stepFn,
-      hooks: {
-        ...hooks,
-        epochStart: (epoch) => {
-          this.rate.step(epoch - 1);
-          hooks.epochStart?.(epoch);
-        },
-        newBest: (record) => {
-          this.best = Object.fromEntries(this.model.params.map((p) => [p.name!, p.get()]));
-          hooks.newBest?.(record);
-        },
-      },
-    });
+  protected epochStart(epoch: number): void {
+    this.rate.step(epoch - 1);
   }
 
-  /** Gives the model the best parameters seen, if any validation happened. */
-  restoreBest(): void {
-    if (Object.keys(this.best).length) this.model.loadTensors('best parameters', this.best);
+  protected step(index: number): number {
+    return this.stepFn(index);
   }
 
   /** Checks a set against the model and returns its number of whole minibatches. */

@@ -1,7 +1,8 @@
 // Early stopping exactly as the Deep Learning Tutorials do it (chapter 3.4.3): look at `patience`
 // minibatches regardless; each validation that beats the best by more than the improvement threshold
 // stretches patience to iteration × patienceIncrease; stop once patience ≤ iteration. Iterations count
-// minibatches from 0; validation happens when (iteration + 1) is a multiple of the frequency.
+// minibatches from 0; validation happens when (iteration + 1) is a multiple of the frequency. The LSTM
+// tutorial's own rule, counted in validations, follows (ValidationPatience).
 
 export interface EarlyStoppingOptions {
   /** Minibatches to look at regardless (5000 for logistic regression, 10000 for MLP and LeNet). */
@@ -31,7 +32,7 @@ export const TUTORIAL_EARLY_STOPPING = { patienceIncrease: 2, improvementThresho
  * if (stop.isValidationPoint(iter) && stop.observe(iter, validate())) saveBest();
  * if (stop.shouldStop(iter)) break;
  */
-export class EarlyStopping {
+export class EarlyStopping implements StoppingRule {
   readonly frequency: number;
   private readonly options: EarlyStoppingOptions;
   private current: EarlyStoppingState;
@@ -71,4 +72,85 @@ export class EarlyStopping {
   shouldStop(iteration: number): boolean {
     return this.current.patience <= iteration;
   }
+}
+
+/**
+ * The LSTM tutorial's rule (lstm.py), counted in validations rather than minibatches: a validation at
+ * least as good as every earlier one is a new best and clears the bad count; once there are more than
+ * `patience` validations, one no better than the best before the last `patience` counts as bad, and
+ * training stops when the bad count exceeds `patience`.
+ */
+export interface ValidationPatienceOptions {
+  rule: 'validations';
+  /** Validations without progress tolerated (lstm.py's patience, 10). */
+  patience: number;
+  /** Minibatches between validations (lstm.py's validFreq, 370). */
+  validationFrequency: number;
+}
+
+export interface ValidationPatienceState {
+  bestLoss: number | null;
+  bestIteration: number;
+  /** Every validation loss so far (lstm.py's history_errs). */
+  history: number[];
+  badCount: number;
+}
+
+export type StoppingOptions = EarlyStoppingOptions | ValidationPatienceOptions;
+export type StoppingState = EarlyStoppingState | ValidationPatienceState;
+
+/** What the minibatch loop asks of an early-stopping rule. */
+export interface StoppingRule {
+  readonly frequency: number;
+  readonly state: StoppingState & { bestLoss: number | null; bestIteration: number };
+  isValidationPoint(iteration: number): boolean;
+  observe(iteration: number, loss: number): boolean;
+  shouldStop(iteration: number): boolean;
+}
+
+/**
+ * lstm.py's early stopping as a state machine.
+ * @example const stop = new ValidationPatience({ rule: 'validations', patience: 10, validationFrequency: 370 });
+ */
+export class ValidationPatience implements StoppingRule {
+  readonly frequency: number;
+  private readonly patience: number;
+  private current: ValidationPatienceState;
+
+  constructor(options: ValidationPatienceOptions, state?: ValidationPatienceState) {
+    const { patience, validationFrequency } = options;
+    if (!Number.isInteger(patience) || patience < 1) throw new Error(`early stopping: patience ${patience} must be a positive integer (validations)`);
+    if (!Number.isInteger(validationFrequency) || validationFrequency < 1) throw new Error(`early stopping: validation frequency ${validationFrequency} must be a positive integer`);
+    this.frequency = validationFrequency;
+    this.patience = patience;
+    const fresh: ValidationPatienceState = { bestLoss: null, bestIteration: -1, history: [], badCount: 0 };
+    this.current = state ? { ...state, history: [...state.history] } : fresh;
+  }
+
+  get state(): ValidationPatienceState {
+    return { ...this.current, history: [...this.current.history] };
+  }
+
+  isValidationPoint(iteration: number): boolean {
+    return (iteration + 1) % this.frequency === 0;
+  }
+
+  observe(iteration: number, loss: number): boolean {
+    const s = this.current;
+    s.history.push(loss);
+    const improved = s.bestLoss === null || loss <= s.bestLoss;
+    if (improved) Object.assign(s, { bestLoss: loss, bestIteration: iteration, badCount: 0 });
+    if (s.history.length > this.patience && loss >= Math.min(...s.history.slice(0, -this.patience))) s.badCount++;
+    return improved;
+  }
+
+  shouldStop(): boolean {
+    return this.current.badCount > this.patience;
+  }
+}
+
+/** The rule that `options` describe, continuing from `state` when resuming. */
+export function stoppingRule(options: StoppingOptions, trainBatches: number, state?: StoppingState): StoppingRule {
+  if ('rule' in options) return new ValidationPatience(options, state as ValidationPatienceState | undefined);
+  return new EarlyStopping(options, trainBatches, state as EarlyStoppingState | undefined);
 }

@@ -2,13 +2,13 @@
 // the test error measured whenever validation finds a new best, early stopping by patience (without a
 // validation set, every epoch runs). Hooks let callers checkpoint, log and report; a LoopState taken at
 // a validation resumes the loop exactly there.
-import { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
+import { stoppingRule, type StoppingOptions, type StoppingState } from './early-stopping.js';
 
 /** Everything the loop needs to continue from a validation point. */
 export interface LoopState {
   /** The next 0-based iteration (minibatch step) to run. */
   iteration: number;
-  earlyStopping: EarlyStoppingState;
+  earlyStopping: StoppingState;
   /** The test error of the best model so far; null before the first validation. */
   testError: number | null;
   /** Training seconds spent before this point (resumed runs add to it). */
@@ -55,7 +55,8 @@ export interface LoopOptions {
   validate?(): number;
   /** The error on the test set, measured at each new best validation error. */
   test?(): number;
-  earlyStopping: EarlyStoppingOptions;
+  /** The tutorials' patience in minibatches, or lstm.py's in validations ({ rule: 'validations', ... }). */
+  earlyStopping: StoppingOptions;
   hooks?: LoopHooks;
   /** Continue from a snapshot taken at a validation. */
   resume?: LoopState;
@@ -95,7 +96,7 @@ export function runLoop(options: LoopOptions): LoopResult {
   if (!Number.isInteger(trainBatches) || trainBatches < 1) throw new Error(`training loop: ${trainBatches} minibatches per epoch; need at least one`);
   if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new Error(`training loop: epochs ${maxEpochs} must be a positive integer`);
   const clock = options.clock ?? (() => performance.now() / 1000);
-  const stopping = new EarlyStopping(options.earlyStopping, trainBatches, options.resume?.earlyStopping);
+  const stopping = stoppingRule(options.earlyStopping, trainBatches, options.resume?.earlyStopping);
   let iteration = options.resume?.iteration ?? 0;
   let testError = options.resume?.testError ?? null;
   const cpuClock = options.cpuClock ?? (() => {

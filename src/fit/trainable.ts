@@ -62,3 +62,19 @@ export interface TrainableTagger {
   /** The most probable label index of each word. */
   tag(words: Int32Array): Int32Array;
 }
+
+/**
+ * A classifier of padded sequences of word indices (time first) with their mask: what SequenceTraining
+ * trains (the LSTM of the IMDB tutorial, its bag-of-words baseline).
+ */
+export interface TrainableSequenceClassifier {
+  readonly kind: string;
+  readonly classes: number;
+  /** Every trainable parameter, each named. */
+  readonly params: SharedVariable[];
+  /** The weights under the decay penalty (lstm.py's decay_c applies to the classifier's U). */
+  readonly weights: SharedVariable[];
+  /** Class probabilities [batch, classes] for word indices x (int32 [T, B]) and mask (float32 [T, B]). */
+  probabilities(x: Variable, mask: Variable, mode: Mode): Variable;
+  loadTensors(path: string, tensors: Record<string, NDArray>): unknown;
+}

@@ -86,7 +86,8 @@ function backpropagate(
     if (!node.op.grad) {
       throw new Error(`grad: ${node.op.name} is not differentiable, and the cost depends on ${targets.join(', ')} through it`);
     }
-    const inputGrads = node.op.grad(node.inputs, node.outputs, outputGrads, node.attrs, vectorJacobian);
+    const wanted = node.inputs.map((v) => dependent.has(v) && v.dtype !== 'int32');
+    const inputGrads = node.op.grad(node.inputs, node.outputs, outputGrads, node.attrs, vectorJacobian, wanted);
     node.inputs.forEach((input, k) => {
       const g = inputGrads[k];
       if (!g || !dependent.has(input) || input.dtype === 'int32') return;

@@ -23,11 +23,12 @@ export interface Op<A extends Attrs = Attrs, N extends string = string> {
   /**
    * Gradients of the inputs as graphs, given the output gradients (null where an output has none).
    * Returns null for an input with no gradient. Absent for ops that are not differentiable. `vjp`
-   * differentiates an inner graph (only scan's gradient needs it).
+   * differentiates an inner graph, and `wanted` says which inputs' gradients the cost needs (only scan's
+   * gradient uses them: it computes no others).
    */
   grad?(
     inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly (Variable | null)[], attrs: A,
-    vjp: VectorJacobian,
+    vjp: VectorJacobian, wanted: readonly boolean[],
   ): (Variable | null)[];
   /** Draws random numbers: never folded as a constant nor merged with an equal-looking node. */
   readonly random?: boolean;

@@ -10,7 +10,7 @@ import {
   type LoopResult,
   type TrainableClassifier, type TrainingOptions, type ValidationRecord,
 } from '../fit/index.js';
-import { expectShapes, loadModelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { loadModelAs, saveModelFile, setParameters, type ModelFile } from './model-file.js';
 
 /** Settings every classifier has: the image size it reads (flattened, row-major) and the class count. */
 export interface ClassifierConfig {
@@ -176,23 +176,12 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
   protected static loadAs<M extends Classifier>(
     path: string, kind: string, build: (file: ModelFile, path: string) => M,
   ): M {
-    const file = loadModelFile(path, kind);
-    const model = build(file, path);
-    model.meta = file.meta ?? {};
-    return model;
+    return loadModelAs(path, build, kind);
   }
 
   /** Sets every parameter from `tensors`, after checking that the names and shapes are this architecture's. */
   loadTensors(path: string, tensors: Record<string, NDArray>): this {
-    const params = this.params;
-    expectShapes(path, tensors, Object.fromEntries(params.map((p) => [p.name!, p.value.shape])));
-    const extra = Object.keys(tensors).filter((name) => !params.some((p) => p.name === name));
-    if (extra.length) throw new Error(`${path}: holds tensor ${extra[0]}, which this ${this.kind} architecture lacks; it was saved from another architecture`);
-    for (const p of params) {
-      const t = tensors[p.name!];
-      if (t.dtype !== p.dtype) throw new Error(`${path}: tensor ${p.name} is ${t.dtype}, but this architecture needs ${p.dtype}`);
-      p.set(t);
-    }
+    setParameters(path, this.kind, this.params, tensors);
     return this;
   }
 }

@@ -14,7 +14,7 @@ import { scan } from '../scan/index.js';
 import { contextWindows, uniformWeights } from '../nn/index.js';
 import type { TaggedSentence, TrainableTagger } from '../fit/index.js';
 import { configReader } from './config-reader.js';
-import { expectShapes, loadModelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { expectShapes, loadModelAs, saveModelFile, type ModelFile } from './model-file.js';
 
 export interface ElmanRnnConfig {
   /** The word of each index; the embedding matrix has one row more, for the padding index -1. */
@@ -188,6 +188,6 @@ export class ElmanRnn implements TrainableTagger {
    * @example const model = ElmanRnn.load('runs/rnnslu/model.nbm');
    */
   static load(path: string): ElmanRnn {
-    return ElmanRnn.fromModelFile(loadModelFile(path, 'elman'), path);
+    return loadModelAs(path, ElmanRnn.fromModelFile, 'elman');
   }
 }

@@ -1,12 +1,15 @@
-// models/: one file per model family; loadClassifier reads any supervised model file back.
+// models/: one file per model family; loadClassifier and loadSequenceClassifier read supervised model files back.
 import type { Classifier } from './classifier.js';
 import { Dbn } from './dbn.js';
 import { DeepNetwork } from './deep-network.js';
 import { Lenet } from './lenet.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { Mlp } from './mlp.js';
-import { loadModelFile, type ModelFile } from './model-file.js';
+import { loadModelAs, type ModelFile } from './model-file.js';
 import { StackedAutoencoder } from './stacked-autoencoder.js';
+import type { SequenceClassifier } from './sequence-classifier.js';
+import { BagOfWords } from './bag-of-words.js';
+import { LstmClassifier } from './lstm-classifier.js';
 
 export * from './model-file.js';
 export * from './classifier.js';
@@ -20,6 +23,9 @@ export * from './deep-network.js';
 export * from './stacked-autoencoder.js';
 export * from './dbn.js';
 export * from './generative-dbn.js';
+export * from './sequence-classifier.js';
+export * from './bag-of-words.js';
+export * from './lstm-classifier.js';
 export * from './elman-rnn.js';
 
 const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
@@ -37,17 +43,32 @@ const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier>
  * @example const model = loadClassifier('runs/mlp/model.nbm'); model.predict(test.x);
  */
 export function loadClassifier(path: string): Classifier {
-  return classifierFromFile(loadModelFile(path), path);
+  return loadFrom(CLASSIFIERS, path, 'a classifier');
 }
 
+/** A model file read back through the builder of its kind in `builders`; `what` names them in errors. */
+function loadFrom<M extends { meta: Record<string, unknown> }>(
+  builders: Record<string, (file: ModelFile, path: string) => M>, path: string, what: string,
+): M {
+  return loadModelAs(path, (file) => {
+    const load = builders[file.kind];
+    if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not ${what} (${Object.keys(builders).join(', ')})`);
+    return load(file, path);
+  });
+}
+
+const SEQUENCE_CLASSIFIERS: Record<string, (file: ModelFile, path: string) => SequenceClassifier> = {
+  lstm: LstmClassifier.fromModelFile,
+  bow: BagOfWords.fromModelFile,
+};
+
+/** Whether a model file holds a classifier of word sequences (it reads text rather than images). */
+export const isSequenceClassifierKind = (kind: string): boolean => kind in SEQUENCE_CLASSIFIERS;
+
 /**
- * The classifier a loaded model file holds, with an error naming `path` if it holds anything else.
- * @example const file = loadModelFile(path); const model = classifierFromFile(file, path);
+ * Loads a saved classifier of word sequences (lstm or bow), with an error naming the file if it holds anything else.
+ * @example const model = loadSequenceClassifier('runs/lstm/model.nbm'); model.predictProba([ids]);
  */
-export function classifierFromFile(file: ModelFile, path: string): Classifier {
-  const load = CLASSIFIERS[file.kind];
-  if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not a classifier (${Object.keys(CLASSIFIERS).join(', ')})`);
-  const model = load(file, path);
-  model.meta = file.meta ?? {};
-  return model;
+export function loadSequenceClassifier(path: string): SequenceClassifier {
+  return loadFrom(SEQUENCE_CLASSIFIERS, path, 'a classifier of text');
 }

@@ -4,6 +4,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { arrayConstructor, formatShape, isDType, NDArray, sizeOf, type DType } from '../ndarray/index.js';
+import type { SharedVariable } from '../graph/variable.js';
 
 export const MODEL_FORMAT = 'nabla-model';
 export const MODEL_VERSION = 1;
@@ -108,4 +109,36 @@ export function expectShapes(
       throw new Error(`${path}: tensor ${name} is ${formatShape(t.shape)} but this architecture needs ${formatShape(shape)}`);
     }
   }
+}
+
+/**
+ * Sets named parameters from loaded tensors, after checking that the names, shapes and dtypes are those
+ * of the architecture (`kind` names it in errors).
+ * @example setParameters('runs/mlp/model.nbm', 'mlp', model.params, file.tensors);
+ */
+export function setParameters(
+  path: string, kind: string, params: readonly SharedVariable[], tensors: Record<string, NDArray>,
+): void {
+  expectShapes(path, tensors, Object.fromEntries(params.map((p) => [p.name!, p.value.shape])));
+  const extra = Object.keys(tensors).filter((name) => !params.some((p) => p.name === name));
+  if (extra.length) throw new Error(`${path}: holds tensor ${extra[0]}, which this ${kind} architecture lacks; it was saved from another architecture`);
+  for (const p of params) {
+    const t = tensors[p.name!];
+    if (t.dtype !== p.dtype) throw new Error(`${path}: tensor ${p.name} is ${t.dtype}, but this architecture needs ${p.dtype}`);
+    p.set(t);
+  }
+}
+
+/**
+ * Reads a model file back through `build` (a model's fromModelFile) and gives the model the facts saved
+ * with it; with `kind`, a file of another kind is an error naming it.
+ * @example static load(path: string): Mlp { return loadModelAs(path, Mlp.fromModelFile, 'mlp'); }
+ */
+export function loadModelAs<M extends { meta: Record<string, unknown> }>(
+  path: string, build: (file: ModelFile, path: string) => M, kind?: string,
+): M {
+  const file = loadModelFile(path, kind);
+  const model = build(file, path);
+  model.meta = file.meta ?? {};
+  return model;
 }

@@ -69,7 +69,7 @@ function productOverSteps(a: Variable, b: Variable): Variable {
 
 export function scanGradient(
   maker: ScanMaker, inputs: readonly Variable[], outputs: readonly Variable[],
-  outputGrads: readonly (Variable | null)[], attrs: ScanAttrs, vjp: VectorJacobian,
+  outputGrads: readonly (Variable | null)[], attrs: ScanAttrs, vjp: VectorJacobian, wanted: readonly boolean[],
 ): (Variable | null)[] {
   const { graph, lastOnly, truncate } = attrs;
   const [S, R, P] = [graph.sequences.length, graph.stateCount, graph.outputs.length - graph.stateCount];
@@ -92,7 +92,10 @@ export function scanGradient(
   const last = sub(n, 1);
   const steps = truncate === null ? n : minimum(n, truncate);
   const floatStates = where(initials.map(isFloat));
-  const floatNonSeqs = where(nonSeqs.map(isFloat));
+  // Gradients only for what the cost needs (a mask sequence needs none).
+  const needed = (v: Variable, k: number) => isFloat(v) && wanted[k];
+  const floatNonSeqs = where(nonSeqs.map((v, l) => needed(v, 1 + S + R + l)));
+  const gradSeqs = where(seqs.map((v, i) => needed(v, 1 + i)));
   const gradStates = floatStates.filter((j) => stateGrads[j]);
   const gradOutputs = where(plainGrads.map((g) => g !== null));
 
@@ -137,13 +140,12 @@ export function scanGradient(
       }),
       ...gradOutputs.map((m): [Variable, Variable] => [stepOutputs[R + m], incomingOutput.get(m)!]),
     ];
-    const floatSeqs = where(seqRows.map(isFloat));
     const floatTaps = floatStates.flatMap((j) => tapRows[j]);
-    const wrt = [...floatSeqs.map((i) => seqRows[i]), ...floatTaps, ...floatNonSeqs.map((l) => shared[l])];
+    const wrt = [...gradSeqs.map((i) => seqRows[i]), ...floatTaps, ...floatNonSeqs.map((l) => shared[l])];
     // The gradient reads the step's outputs (sigmoid's and softmax's use them) from the forward loop.
     const stored = new Map(stepOutputs.map((o, i) => [o, storedRows[i]]));
     const grads = rebuild(vjp(seeds, wrt).map((g, i) => g ?? zerosLike(wrt[i])), { replace: stored }).outputs;
-    const tapGrads = grads.slice(floatSeqs.length, floatSeqs.length + floatTaps.length);
+    const tapGrads = grads.slice(gradSeqs.length, gradSeqs.length + floatTaps.length);
 
     // Window row r holds the gradient of the row `lag - r` steps before the current one.
     let g = 0;
@@ -158,8 +160,8 @@ export function scanGradient(
     });
     return {
       windows: newWindows,
-      seqGrads: grads.slice(0, floatSeqs.length),
-      nonSeqGrads: grads.slice(floatSeqs.length + floatTaps.length).map(splitTerms),
+      seqGrads: grads.slice(0, gradSeqs.length),
+      nonSeqGrads: grads.slice(gradSeqs.length + floatTaps.length).map(splitTerms),
     };
   };
 
@@ -193,7 +195,7 @@ export function scanGradient(
   });
 
   // The backward loop ran over the last `steps` steps, from the end: put its rows back in order.
-  const seqGrad = new Map(where(seqs.map(isFloat)).map((i, k) => [i, backward.outputs[k]]));
+  const seqGrad = new Map(gradSeqs.map((i, k) => [i, backward.outputs[k]]));
   let s = 0;
   const initialGrad = new Map(floatStates.map((j) => {
     const rows = backward.states.slice(s, (s += lags[j]));

@@ -24,6 +24,11 @@ export class ScanGraph {
     readonly outputs: readonly Variable[],
     /** The random streams drawn from in the step, whose counters are the last recurrent outputs. */
     readonly streams: readonly SharedVariable[] = [],
+    /**
+     * How many of the last outputs are products inside the step, kept per step only so that the
+     * gradient reads them instead of computing them again (no user sees them).
+     */
+    readonly saved = 0,
   ) {}
 
   get inputs(): Variable[] {
@@ -44,7 +49,7 @@ export class ScanGraph {
     let next = this.sequences.length;
     const taps = this.taps.map((ts) => inputs.slice(next, (next += ts.length)));
     const sequences = inputs.slice(0, this.sequences.length);
-    return new ScanGraph(sequences, taps, inputs.slice(next), this.tapOffsets, outputs, this.streams);
+    return new ScanGraph(sequences, taps, inputs.slice(next), this.tapOffsets, outputs, this.streams, this.saved);
   }
 
   /** Attributes are compared as JSON when equal nodes merge: a step graph equals only itself. */
@@ -81,6 +86,8 @@ export interface StepSpec {
   nonSequences: readonly Variable[];
   /** Builds one step from placeholders: the states' new values (in order) and the other outputs. */
   step(sequences: Variable[], taps: Variable[][], nonSequences: Variable[]): StepResult;
+  /** Keep the step's matrix products per step for the gradient (ScanGraph.saved). */
+  saveProducts?: boolean;
 }
 
 /** A traced step and the outer values its inputs stand for. */
@@ -125,6 +132,12 @@ function checkState(spec: StateSpec, next: Variable): void {
   }
 }
 
+/** The matrix products a step computes, other than its outputs: the costly part of computing it again. */
+function productsIn(outputs: readonly Variable[]): Variable[] {
+  const products = topoSort(outputs).filter((node) => node.op.name === 'dot').map((node) => node.outputs[0]);
+  return products.filter((v) => !outputs.includes(v));
+}
+
 /** Runs the step once on placeholders and turns what it built into a step graph. */
 export function traceStep(spec: StepSpec): TracedStep {
   const sequences = spec.sequences.map((s, i) => rowOf(s, `${s.name ?? `sequences[${i}]`}[t]`));
@@ -158,14 +171,16 @@ export function traceStep(spec: StepSpec): TracedStep {
   const nextCounters = rebuild(streams.map((c) => c.defaultUpdate!), { replace }).outputs;
   const outputs = rebuild(returned, { replace }).outputs;
   const stateCount = result.states.length;
+  const saved = spec.saveProducts ? productsIn(outputs) : [];
 
   const graph = new ScanGraph(
     sequences,
     [...taps, ...streamTaps.map((t) => [t])],
     [...nonSequences, ...capturedInputs],
     [...spec.states.map((s) => s.taps), ...streams.map(() => [-1])],
-    [...outputs.slice(0, stateCount), ...nextCounters, ...outputs.slice(stateCount)],
+    [...outputs.slice(0, stateCount), ...nextCounters, ...outputs.slice(stateCount), ...saved],
     streams,
+    saved.length,
   );
   return {
     graph,

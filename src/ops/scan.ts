@@ -10,8 +10,8 @@ export const scanOp: Op<ScanAttrs, 'scan'> = defineOp({
   name: 'scan',
   inputs: ['nSteps', 'sequences', 'initial', 'nonSequences'],
   type: scanTypes,
-  grad: (inputs, outputs, outputGrads, attrs, vjp) =>
-    scanGradient({ op: scanOp, loop }, inputs, outputs, outputGrads, attrs, vjp),
+  grad: (inputs, outputs, outputGrads, attrs, vjp, wanted) =>
+    scanGradient({ op: scanOp, loop }, inputs, outputs, outputGrads, attrs, vjp, wanted),
 });
 
 /** Traces `spec.step` and applies a scan node to the outer values. */
@@ -28,7 +28,7 @@ export function loop(spec: LoopSpec): Loop {
   return {
     node,
     states: node.outputs.slice(0, given),
-    outputs: node.outputs.slice(stateCount),
+    outputs: node.outputs.slice(stateCount, node.outputs.length - traced.graph.saved),
     streams: traced.streams.map((c, i) => [c, node.outputs[given + i].at(-1)]),
   };
 }

@@ -193,10 +193,8 @@ export const splitOp = defineOp({
   inputs: ['x', 'sizes'],
   type: ([x], { types }: { axis: number; types: (number | null)[][] }) =>
     types.map((shape) => new TensorType(x.dtype, shape)),
-  grad: (_inputs, _outputs, grads, { axis }) => {
-    if (grads.some((g) => !g)) throw new Error('split: gradient needs every part (internal)');
-    return [concatenate(grads as Variable[], axis), null];
-  },
+  // Parts the cost does not use send back zeros.
+  grad: (_inputs, outputs, grads, { axis }) => [concatenate(grads.map((g, i) => g ?? zerosLike(outputs[i])), axis), null],
 });
 
 /** Joins tensors along an existing axis. */
@@ -205,6 +203,24 @@ export function concatenate(tensors: readonly TensorLike[], axis = 0): Variable 
   if (vars.length === 0) throw new Error('concatenate: no tensors given');
   const a = normalizeAxis(axis, vars[0].ndim, 'concatenate');
   return apply1(concatenateOp, vars, { axis: a });
+}
+
+/**
+ * x cut along `axis` into consecutive parts of the given sizes, which must add up to the axis's size.
+ * Its gradient joins the parts' gradients in one concatenate (slices would each scatter into zeros).
+ * @example const [i, f, o, c] = nb.split(z, [n, n, n, n], 1) // an LSTM's four gates
+ */
+export function split(x: TensorLike, sizes: readonly (number | Variable)[], axis = 0): Variable[] {
+  const v = asVariable(x);
+  const a = normalizeAxis(axis, v.ndim, 'split');
+  const known = sizes.every((n) => typeof n === 'number') ? (sizes as number[]).reduce((t, n) => t + n, 0) : null;
+  const size = v.type.shape[a];
+  if (known !== null && size !== null && known !== size) {
+    const parts = `split: parts of sizes [${sizes.join(', ')}] add up to ${known}`;
+    throw new Error(`${parts}, but axis ${a} of x (${v.type}) has ${size}`);
+  }
+  const types = sizes.map((n) => v.type.shape.map((d, i) => (i === a ? (typeof n === 'number' ? n : null) : d)));
+  return applyOp(splitOp, [v, makeVector(sizes)], { axis: a, types }).outputs;
 }
 
 /** Joins tensors of equal shape along a new axis. */

@@ -1,16 +1,16 @@
 // Update rules and learning-rate schedules chosen by name, as command lines and recipes give them.
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import type { Update } from '../compile/index.js';
-import { adadelta, adagrad, adam, momentum, nesterov, rmsprop, sgd } from './updates.js';
+import { adadelta, adagrad, adam, centeredRmsprop, momentum, nesterov, rmsprop, sgd } from './updates.js';
 import { constant, exponentialDecay, inverseDecay, stepDecay, type Schedule } from './schedules.js';
 
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adadelta', 'adam'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'centered-rmsprop', 'adadelta', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export interface OptimizerOptions {
   /** A shared scalar, so that a schedule can change it between epochs. */
   learningRate: SharedVariable;
-  /** μ for momentum and nesterov (0.9 by default). */
+  /** μ for momentum, nesterov and centered-rmsprop (0.9 by default). */
   momentum?: number;
 }
 
@@ -34,6 +34,8 @@ export function buildUpdates(
       return adagrad(cost, params, { learningRate });
     case 'rmsprop':
       return rmsprop(cost, params, { learningRate });
+    case 'centered-rmsprop':
+      return centeredRmsprop(cost, params, { learningRate, momentum: options.momentum });
     case 'adadelta':
       return adadelta(cost, params, { learningRate });
     case 'adam':

@@ -103,6 +103,33 @@ export function rmsprop(
   });
 }
 
+export interface CenteredRmspropOptions extends RmspropOptions {
+  momentum?: number;
+}
+
+/**
+ * The LSTM tutorial's RMSprop (Graves 2013, eq. 38-41): running means of g and g² give the gradient's
+ * variance; v ← μ·v − lr·g/√(E[g²] − E[g]² + ε); p ← p + v. Defaults are lstm.py's: ρ 0.95, μ 0.9,
+ * lr 1e-4, ε 1e-4.
+ * @example nb.fn([x, mask, y], cost, { updates: nb.centeredRmsprop(cost, params) })
+ */
+export function centeredRmsprop(
+  cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: CenteredRmspropOptions = {},
+): Update[] {
+  const grads = gradients(cost, params);
+  const [rho, mu, eps] = [options.decay ?? 0.95, options.momentum ?? 0.9, options.epsilon ?? 1e-4];
+  return params.flatMap((p, i) => {
+    const g = grads[i];
+    const [mean, squares, velocity] = [state(p, 'gradMean'), state(p, 'gradSquares'), state(p, 'velocity')];
+    const nextMean = add(mul(mean, rho), mul(g, 1 - rho));
+    const nextSquares = add(mul(squares, rho), mul(square(g), 1 - rho));
+    const deviation = sqrt(add(sub(nextSquares, square(nextMean)), eps));
+    const scaled = div(mul(g, asVariable(lr(options, 1e-4), p.dtype)), deviation);
+    const nextVelocity = sub(mul(velocity, mu), scaled);
+    return [[mean, nextMean], [squares, nextSquares], [velocity, nextVelocity], [p, add(p, nextVelocity)]] as Update[];
+  });
+}
+
 /** AdaDelta (Zeiler 2012): steps scaled by the ratio of running RMS of updates and of gradients. */
 export function adadelta(
   cost: Variable | readonly Variable[], params: readonly SharedVariable[], options: RmspropOptions = {},

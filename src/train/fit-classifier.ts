@@ -1,8 +1,11 @@
-// A classifier's training run (`nabla train logreg|mlp|lenet|...`): the in-memory training of
-// fit/classifier-training.ts, plus the run's files under `out` (the best model, a resume state at
-// each validation, metrics), resuming a killed run, and progress.
+// A classifier's training run (`nabla train logreg|mlp|lenet|lstm|...`): the in-memory training of
+// fit/ (ClassifierTraining, SequenceTraining), plus the run's files under `out` (the best model, a
+// resume state at each validation, metrics), resuming a killed run, and progress.
 import { join } from 'node:path';
-import { ClassifierTraining, type EarlyStoppingOptions, type LabelledSet, type LoopResult, type LoopState, type TrainingOptions, type ValidationRecord } from '../fit/index.js';
+import {
+  ClassifierTraining, type EarlyStoppingOptions, type ErrorMeasure, type LabelledSet, type LoopResult, type LoopState,
+  type LoopTraining, type StoppingOptions, type TrainingOptions, type ValidationRecord,
+} from '../fit/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { appendMetrics, metricsRow, readMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
 import type { Progress } from './progress.js';
@@ -60,8 +63,23 @@ export const runFiles = (out: string) => ({
  */
 export function fitClassifier(model: Classifier, data: ClassifierData, options: FitOptions): FitResult {
   const training = new ClassifierTraining(model, data.train, options);
-  const validation = training.errorOn(data.valid, 'validation');
-  const test = training.errorOn(data.test, 'test');
+  const measures = { validation: training.errorOn(data.valid, 'validation'), test: training.errorOn(data.test, 'test') };
+  return fitWithFiles(training, measures, (path, meta) => model.save(path, meta), options);
+}
+
+/** What a run with files needs beyond the training: its length, stopping rule and files. */
+export type RunFileOptions = Omit<FitOptions, keyof TrainingOptions | 'earlyStopping'> & { earlyStopping: StoppingOptions };
+
+/**
+ * Runs any training in memory (ClassifierTraining, SequenceTraining) with a run's files under
+ * `options.out`: the best model (written by `save`), a resume state at each validation, metrics.
+ * @example fitWithFiles(training, { validation, test }, (path, meta) => lstm.save(path, meta), { maxEpochs: 100, ... })
+ */
+export function fitWithFiles(
+  training: LoopTraining, measures: { validation: ErrorMeasure; test: ErrorMeasure },
+  save: (path: string, meta: Record<string, unknown>) => void, options: RunFileOptions,
+): FitResult {
+  const { validation, test } = measures;
   const trainBatches = training.trainBatches;
   const files = options.out ? runFiles(options.out) : undefined;
   const runConfig = options.runConfig ?? {};
@@ -85,7 +103,7 @@ export function fitClassifier(model: Classifier, data: ClassifierData, options: 
   };
   const newBest = (record: ValidationRecord) => {
     if (!files) return;
-    model.save(files.model, {
+    save(files.model, {
       ...options.meta, run: runConfig, epoch: record.epoch, iteration: record.iteration,
       best_valid_error: record.bestValidError, test_error: record.testError,
     });

@@ -55,7 +55,8 @@ test('nabla train rnnslu --json: F1 as fractions at the end of the summary, mode
 test('nabla predict --text tags a sentence; neighbours lists nearest words; errors are one line', () => {
   const tagged = nabla('predict', modelPath, '--text', 'Show me flights from Boston to Denver on flight 1230', '--json');
   assert.equal(tagged.status, 0, tagged.stderr);
-  const result = lastJson(tagged) as { words: string[]; read_as: string[]; tags: string[] };
+  type Tagged = { words: string[]; read_as: string[]; tags: string[] };
+  const [result] = (lastJson(tagged) as { predictions: Tagged[] }).predictions;
   assert.equal(result.tags.length, 10);
   assert.equal(result.read_as[9], 'DIGITDIGITDIGITDIGIT');
   assert.ok(result.tags.every((t) => t === 'O' || /^[BI]-/.test(t)));
@@ -63,7 +64,7 @@ test('nabla predict --text tags a sentence; neighbours lists nearest words; erro
   assert.equal(near.status, 0, near.stderr);
   assert.match(near.stdout, /^\S+ +-?\d\.\d{4}\n\S+ +-?\d\.\d{4}\n\S+ +-?\d\.\d{4}\n$/);
   assertOneLineError(nabla('neighbours', modelPath, 'atlantis'), /^nabla: .*model\.nbm: 'atlantis' is not in the model's dictionary of 572 words$/);
-  assertOneLineError(nabla('predict', modelPath), /^nabla: .*model\.nbm: holds a text model \(elman\); give a sentence with --text/);
+  assertOneLineError(nabla('predict', modelPath), /^nabla: .*model\.nbm: holds a text model \(elman\); give the text with --text/);
   const image = join(root, 'logreg.nbm');
   new LogisticRegression({ imageShape: [28, 28], classes: 10 }).save(image);
   assertOneLineError(nabla('predict', image, '--text', 'from boston'), /^nabla: .*logreg\.nbm: holds an image model \(logreg\), which does not read --text/);

@@ -101,6 +101,16 @@ test('a transposed operand is absorbed into dot instead of copied', () => {
   assert.deepEqual((f([[1, 2], [3, 4]], [[1], [1]]) as NDArray).toArray(), [[4], [6]]);
 });
 
+test('the gradients of slices are added into one chain of increments, not into arrays of zeros', () => {
+  const x = nb.matrix('x');
+  const cost = x.at(':', nb.slice(0, 2)).square().sum().add(x.at(':', nb.slice(2, 4)).sum().mul(3));
+  const f = nb.fn([x], nb.grad(cost, x), onReference);
+  const ops = opsOf(f);
+  assert.equal(ops.filter((op) => op === 'incSubtensor').length, 2, ops.join(' '));
+  assert.ok(!ops.includes('add'), ops.join(' '));
+  assert.deepEqual((f([[1, 2, 3, 4]]) as NDArray).toArray(), [[2, 4, 3, 3]]);
+});
+
 test('NABLA_DEBUG=1 prints the compilation after every phase of the one list, in its order', () => {
   const lines: string[] = [];
   const print = console.error;

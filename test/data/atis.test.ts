@@ -90,7 +90,7 @@ test('a truncated gzip and a file that is not JSON name the file', () => {
   const whole = gzipSync(JSON.stringify(smallFile()));
   const truncated = join(dir, 'truncated.json.gz');
   writeFileSync(truncated, whole.subarray(0, whole.length - 20));
-  assert.throws(() => loadAtis(truncated), new RegExp(`^Error: ${truncated}: truncated or damaged gzip \\(unexpected end of file\\)$`));
+  assert.throws(() => loadAtis(truncated), new RegExp(`^Error: ${truncated}: truncated or damaged gzip data \\(unexpected end of file\\)$`));
   const notJson = writeCase('not-json.json', '{"words2idx": {');
   assert.throws(() => loadAtis(notJson), new RegExp(`^Error: ${notJson}: not JSON \\(`));
   assert.throws(() => loadAtis(join(dir, 'absent.json')), /absent.json: cannot be read \(ENOENT\)$/);

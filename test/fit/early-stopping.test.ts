@@ -2,7 +2,7 @@
 // (logistic_sgd.py), driven by scripted validation losses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EarlyStopping, runLoop, type LoopState, type ValidationRecord } from '../../src/fit/index.js';
+import { EarlyStopping, ValidationPatience, runLoop, type LoopState, type ValidationRecord } from '../../src/fit/index.js';
 
 /** The tutorial's loop, transcribed: returns what it prints and where it stops. */
 function tutorialLoop(
@@ -145,4 +145,40 @@ test('a loop stopped after some iterations and resumed from its last validation 
   assert.deepEqual(resumed.result, whole.result);
   assert.equal(resumed.weight, whole.weight);
   assert.deepEqual([...killed.rows, ...resumed.rows], whole.rows);
+});
+
+test("ValidationPatience stops where lstm.py's loop stops, and resumes from its state", () => {
+  // lstm.py's bookkeeping written out: history_errs, best_p, bad_counter.
+  function tutorialStop(losses: number[], patience: number): { stopAt: number; best: number } {
+    const history: number[] = [];
+    let [bad, best] = [0, -1];
+    for (let k = 0; k < losses.length; k++) {
+      const v = losses[k];
+      history.push(v);
+      if (best < 0 || v <= Math.min(...history)) [best, bad] = [k, 0];
+      if (history.length > patience && v >= Math.min(...history.slice(0, -patience))) {
+        bad++;
+        if (bad > patience) return { stopAt: k, best };
+      }
+    }
+    return { stopAt: -1, best };
+  }
+  const losses = [0.5, 0.4, 0.42, 0.35, 0.36, 0.37, 0.35, 0.38, 0.39, 0.4, 0.36, 0.41, 0.42, 0.43, 0.44, 0.4, 0.45];
+  for (const patience of [1, 2, 3]) {
+    const expected = tutorialStop(losses, patience);
+    let rule = new ValidationPatience({ rule: 'validations', patience, validationFrequency: 10 });
+    let stopAt = -1;
+    let best = -1;
+    for (let k = 0; k < losses.length && stopAt < 0; k++) {
+      const iteration = 10 * k + 9;
+      assert.ok(rule.isValidationPoint(iteration));
+      if (rule.observe(iteration, losses[k])) best = k;
+      if (rule.shouldStop()) stopAt = k;
+      // A rule rebuilt from its state goes on identically.
+      if (k === 5) rule = new ValidationPatience({ rule: 'validations', patience, validationFrequency: 10 }, rule.state);
+    }
+    assert.deepEqual({ stopAt, best }, expected, `patience ${patience}`);
+  }
+  assert.ok(tutorialStop(losses, 2).stopAt > 0);
+  assert.throws(() => new ValidationPatience({ rule: 'validations', patience: 0, validationFrequency: 10 }), /patience 0 must be a positive integer \(validations\)/);
 });

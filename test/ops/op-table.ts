@@ -318,6 +318,21 @@ const shapeRows: OpRow[] = [
     ],
   },
   {
+    // The last part is unused: its gradient is zeros.
+    name: 'split along axis 1, one part unused',
+    fn: 'split',
+    inputs: [float('x', ['n', 5])],
+    build: ([x]) => {
+      const [a, b] = nb.split(x, [1, 3, 1], 1);
+      return a.mul(2).sum(1).add(b.square().sum(1));
+    },
+    ref: ([x]) =>
+      P.tabulate([x.shape[0]], ([i]) => 2 * P.get(x, [i, 0]) + [1, 2, 3].reduce((t, j) => t + P.get(x, [i, j]) ** 2, 0)),
+    errors: [
+      fails('split into parts that do not fill the axis', () => nb.split(tensor('float32', [2, 5]), [2, 2], 1), 'split: parts of sizes [2, 2] add up to 4, but axis 1 of x (float32[2, 5]) has 5'),
+    ],
+  },
+  {
     name: 'concatenate three along axis 0',
     fn: 'concatenate',
     inputs: [float('a', [1, 'm']), float('b', ['p', 'm']), float('c', [2, 'm'])],
@@ -674,5 +689,5 @@ export const opTable: readonly OpRow[] = [
 export const requiredFunctions = [
   'mean', 'variance', 'nll', 'softmaxCrossentropyWithLogits', 'binaryCrossentropy', 'categoricalCrossentropy', 'squaredError', 'l1', 'l2Sqr', 'l2Norm', 'outer',
   'stack', 'flatten', 'take', 'transpose', 'clip', 'where', 'relu', 'softplus', 'logSoftmax', 'conv2d', 'maxPool2d', 'at',
-  'incSubtensor', 'concatenate', 'reshape', 'dimshuffle', 'cast', 'dot', 'uniform', 'normal', 'binomial', 'scan',
+  'incSubtensor', 'concatenate', 'split', 'reshape', 'dimshuffle', 'cast', 'dot', 'uniform', 'normal', 'binomial', 'scan',
 ];

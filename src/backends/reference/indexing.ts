@@ -82,8 +82,9 @@ export const indexingKernels: KernelsFor<typeof indexingOps> = {
     const v = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
     return [gather(x.data, v.shape, v.strides, v.offset, x.dtype)];
   },
-  incSubtensor: ([x, y, ...bounds], attrs, node) => {
-    const out = x.clone();
+  incSubtensor: ([x, y, ...bounds], attrs, node, allocate) => {
+    const out = allocate(x.dtype, x.shape);
+    out.data.set(x.data);
     const view = basicView(x.shape, attrs.entries as IndexEntry[], bounds);
     checkBroadcast('incSubtensor', 'y', node.inputs[1].type, y.shape, view.shape);
     scatterInto(out.data, view, y, attrs.set as boolean);

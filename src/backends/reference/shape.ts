@@ -78,10 +78,14 @@ export const shapeKernels: KernelsFor<typeof shapeOps> = {
     copyBlocks(out.data, shape, converted, parts.map((p) => p.shape[axis]), axis, true);
     return [out];
   },
-  split: ([x, sizes], attrs) => {
+  split: ([x, sizes], attrs, _node, allocate) => {
     const axis = attrs.axis as number;
     const counts = Array.from(sizes.data);
-    const parts = counts.map((n) => new NDArray(x.dtype, x.shape.map((d, i) => (i === axis ? n : d))));
+    const total = counts.reduce((t, n) => t + n, 0);
+    if (total !== x.shape[axis] || counts.some((n) => n < 0)) {
+      throw new Error(`split: parts of sizes [${counts.join(', ')}] do not add up to axis ${axis} of x, of size ${x.shape[axis]}`);
+    }
+    const parts = counts.map((n, k) => allocate(x.dtype, x.shape.map((d, i) => (i === axis ? n : d)), k));
     copyBlocks(x.data, x.shape, parts.map((p) => p.data), counts, axis, false);
     return parts;
   },

@@ -18,7 +18,8 @@ function describe(summary: RunSummary): string {
     `model: ${summary.model_path}`,
   ] : [
     `${summary.model}: best validation error ${percent(summary.best_valid_error)} at iteration ${summary.best_iteration}, ` +
-      `test error of that model ${percent(summary.test_error)} (${summary.test_examples} examples; ${percent(summary.test_error_all)} over all)`,
+      `test error of that model ${percent(summary.test_error)} (${summary.test_examples} examples` +
+      `${summary.test_error_all === undefined ? '' : `; ${percent(summary.test_error_all)} over all`})`,
     `${summary.epochs} epochs, ${summary.iterations} iterations in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend (stopped by ${summary.stopped_by})`,
     `model: ${summary.model_path}`,
   ];

@@ -9,6 +9,8 @@ import { rbmRecipe } from './rbm.js';
 import { dbnRecipe } from './dbn.js';
 import { dnnRecipe } from './dnn.js';
 import { rnnsluRecipe } from './rnnslu.js';
+import { lstmRecipe } from './lstm.js';
+import { bowRecipe } from './bow.js';
 
 export type { ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
 export { isF1Summary } from './recipe.js';
@@ -42,6 +44,9 @@ export function getRecipe(name: string): Recipe {
 }
 
 const RECIPES = [
-  logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, rnnsluRecipe,
+  logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, lstmRecipe, bowRecipe,
+  rnnsluRecipe,
 ];
-for (const recipe of RECIPES) registerRecipe(recipe);
+for (const recipe of RECIPES) {
+  registerRecipe(recipe);
+}

@@ -55,19 +55,28 @@ export function writeClassifierPictures(
   const paths = Object.fromEntries(
     Object.entries(PICTURES).map(([k, f]) => [k, join(out, f)]),
   ) as Record<keyof typeof PICTURES, string>;
-  if (history.length) {
-    const epochs = history.map((r) => r.iteration / trainBatches);
-    writeLinePlot(paths.cost, [{ name: 'train cost', x: epochs, y: history.map((r) => r.train_cost) }], { title: `${model.kind}: training cost`, xLabel: 'epoch' });
-    writeLinePlot(
-      paths.errors,
-      [
-        { name: 'validation error', x: epochs, y: history.map((r) => r.valid_error) },
-        { name: 'test error (best model)', x: epochs, y: history.map((r) => r.test_error) },
-      ],
-      { title: `${model.kind}: errors`, xLabel: 'epoch', yPercent: true },
-    );
-  }
+  writeCurves(paths, model.kind, history, trainBatches);
   writePng(paths.filters, filterPicture(model));
   writeConfusionPng(paths.confusion, confusion, { title: `${model.kind}: test set` });
   return paths;
+}
+
+/**
+ * The learning curves of a run from its metrics: training cost, and validation and test errors, per epoch.
+ * @example writeCurves({ cost: 'runs/lstm/curves-cost.png', errors: 'runs/lstm/curves-error.png' }, 'lstm', rows, 125)
+ */
+export function writeCurves(
+  paths: { cost: string; errors: string }, title: string, history: readonly MetricsRow[], trainBatches: number,
+): void {
+  if (!history.length) return;
+  const epochs = history.map((r) => r.iteration / trainBatches);
+  writeLinePlot(paths.cost, [{ name: 'train cost', x: epochs, y: history.map((r) => r.train_cost) }], { title: `${title}: training cost`, xLabel: 'epoch' });
+  writeLinePlot(
+    paths.errors,
+    [
+      { name: 'validation error', x: epochs, y: history.map((r) => r.valid_error) },
+      { name: 'test error (best model)', x: epochs, y: history.map((r) => r.test_error) },
+    ],
+    { title: `${title}: errors`, xLabel: 'epoch', yPercent: true },
+  );
 }

@@ -44,4 +44,29 @@ export const shapeFromSource: LocalRewrite = (node: Apply) => {
   return inputs.every((v, i) => v === node.inputs[i]) ? null : applyOp(node.op, inputs, node.attrs).outputs;
 };
 
-export const canonicalRewrites: readonly LocalRewrite[] = [knownShape, constantFolding, shapeFromSource];
+/** Zeros, as a constant or as zerosLike(x) makes them. */
+function isZeros(v: Variable): boolean {
+  if (v instanceof Constant) return v.value.data.every((x) => x === 0);
+  return v.owner?.op.name === 'broadcastLike' && isZeros(v.owner.inputs[0]);
+}
+
+/**
+ * x + (zeros with y added into a region) -> x with y added into the region. The gradient of each slice
+ * of a value is such a scatter into zeros, and reverse mode adds them up: an LSTM's four gate slices
+ * become one chain of increments, without four arrays of zeros and three sums.
+ */
+export const addOfScatteredZeros: LocalRewrite = (node: Apply) => {
+  if (node.op.name !== 'add' || node.inputs.length !== 2) return null;
+  const out = node.outputs[0].type;
+  for (const [x, scattered] of [node.inputs, [...node.inputs].reverse()]) {
+    const inc = scattered.owner;
+    const increments = inc?.op.name === 'incSubtensor' || (inc?.op.name === 'advancedIncSubtensor' && !inc.attrs.set);
+    if (!increments || !isZeros(inc!.inputs[0]) || !x.type.equals(out) || !scattered.type.equals(out)) continue;
+    return applyOp(inc!.op, [x, ...inc!.inputs.slice(1)], { ...inc!.attrs, set: false }).outputs;
+  }
+  return null;
+};
+
+export const canonicalRewrites: readonly LocalRewrite[] = [
+  knownShape, constantFolding, shapeFromSource, addOfScatteredZeros,
+];
