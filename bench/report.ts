@@ -14,23 +14,32 @@ const workloads = [...new Set(rows.map((r) => r.workload))];
 const find = (impl: string, w: string) => rows.find((r) => r.impl === impl && r.workload === w);
 const cell = (r?: Row) => (r ? `${r.median.toPrecision(4)} (${r.min.toPrecision(3)}–${r.max.toPrecision(3)})` : '—');
 
+// Peers in the order of their columns, each shown only if the run has rows of it.
+const peers = [['numpy', 'NumPy'], ['jax', 'JAX'], ['openblas', 'OpenBLAS (C)']].filter(([impl]) => rows.some((r) => r.impl === impl));
+
 const lines = [
   '# Benchmarks',
   '',
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version},`,
   `one run of \`npx tsx bench/report.ts\` (\`nabla bench --json --peers\`: nabla on the native backend, then the NumPy`,
-  'peer `bench/peers/numpy_bench.py` on the same workloads, and for gemm OpenBLAS itself, `cblas_sgemm` called from C',
-  'on the library the addon links, `bench/peers/openblas_gemm.c`). Medians of at least 5 timed repetitions after',
-  "warm-up, min–max in brackets; lower is better; a ratio above 1 means nabla is faster. The environment is the",
-  "machine's own (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE as set there, for all).",
+  'peer `bench/peers/numpy_bench.py` on the same workloads, the JAX peer `bench/peers/jax_bench.py` on the sequence',
+  'ones, and for gemm OpenBLAS itself, `cblas_sgemm` called from C on the library the addon links,',
+  '`bench/peers/openblas_gemm.c`). Medians of at least 5 timed repetitions after warm-up, min–max in brackets;',
+  "lower is better; a ratio above 1 means nabla is faster. The environment is the machine's own",
+  '(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE as set there, for all).',
   '',
-  '| workload | unit | nabla | NumPy | NumPy / nabla | OpenBLAS (C) | OpenBLAS / nabla |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
+  `| workload | unit | nabla | ${peers.map(([, name]) => `${name} | ${name.split(' ')[0]} / nabla`).join(' | ')} |`,
+  `| --- | --- | --- | ${peers.map(() => '--- | ---').join(' | ')} |`,
   ...workloads.map((w) => {
-    const [ours, numpy, openblas] = [find('nabla', w), find('numpy', w), find('openblas', w)];
-    const ratio = (peer?: Row) => (ours && peer ? (peer.median / ours.median).toFixed(2) : '—');
+    const ours = find('nabla', w);
+    const ratio = (peer?: Row) => {
+      if (!ours || !peer) return '—';
+      const r = peer.median / ours.median;
+      return r < 0.01 ? r.toPrecision(1) : r.toFixed(2);
+    };
     const gflops = ours?.extra?.gflops ? ` (${ours.extra.gflops.toFixed(0)} GFLOP/s)` : '';
-    return `| ${w} | ${ours?.unit ?? numpy?.unit} | ${cell(ours)}${gflops} | ${cell(numpy)} | ${ratio(numpy)} | ${cell(openblas)} | ${ratio(openblas)} |`;
+    const unit = ours?.unit ?? rows.find((r) => r.workload === w)?.unit;
+    return `| ${w} | ${unit} | ${cell(ours)}${gflops} | ${peers.map(([impl]) => `${cell(find(impl, w))} | ${ratio(find(impl, w))}`).join(' | ')} |`;
   }),
   '',
   'Reading the table: on the 2-vCPU machine these figures were taken on, whole processes sometimes ran in a',

@@ -2,33 +2,19 @@
 // each workload builds its compiled step once and returns a function that runs one step.
 import * as nb from '../src/index.js';
 import { loadMnist, type MnistData } from '../src/data/index.js';
+import { glorot, seeded } from './init.js';
+import { sequenceWorkloads } from './sequences.js';
 
 export interface Workload {
-  unit: 'ms' | 'ms/step';
-  /** Builds the step; returns one call of it and optional extra figures for a measured time. */
-  setup(data: () => MnistData): { step: () => void; extra?: (ms: number) => Record<string, number> };
+  unit: 'ms' | 'ms/step' | 'µs/step';
+  /**
+   * Builds the step; returns one call of it, optional extra figures for a measured time (ms per call),
+   * and how many steps one call runs when the unit is per step of a loop inside the call.
+   */
+  setup(data: () => MnistData): { step: () => void; extra?: (ms: number) => Record<string, number>; steps?: number };
 }
 
 const SEED = 1234;
-
-/** Uniform weights in ±sqrt(6 / (fanIn + fanOut)) (times 4 for sigmoid units), as the tutorials initialise. */
-function glorot(rng: () => number, fanIn: number, fanOut: number, scale = 1): nb.NDArray {
-  const bound = scale * Math.sqrt(6 / (fanIn + fanOut));
-  const w = nb.zeros([fanIn, fanOut]);
-  for (let i = 0; i < w.size; i++) w.data[i] = (2 * rng() - 1) * bound;
-  return w;
-}
-
-/** A small seeded generator for initial weights (mulberry32). */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Minibatches cycling through the first 50,000 training images, as views (no copies). */
 function batches(data: MnistData, size: number): () => [nb.NDArray, nb.NDArray] {
@@ -184,6 +170,7 @@ export const workloads: Record<string, Workload> = {
   da_step: denoisingAutoencoder(),
   rbm_cd1_step: rbm(1, false),
   rbm_pcd15_step: rbm(15, true),
+  ...sequenceWorkloads,
 };
 
 /** MNIST loaded once, on the first workload that needs it. */

