@@ -1,10 +1,11 @@
-// nabla's command line: train, eval, predict, sample and bench, each a module under commands/.
+// nabla's command line: train, eval, predict, sample, neighbours and bench, each a module under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerTrain } from './commands/train.js';
 import { registerEval } from './commands/eval.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSample } from './commands/sample.js';
+import { registerNeighbours } from './commands/neighbours.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerEval(program);
   registerPredict(program);
   registerSample(program);
+  registerNeighbours(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -2,11 +2,10 @@
 // words from `dict.json.gz` (index = 2 + frequency rank; 0 pads, 1 is the unknown word), the vocabulary
 // cut to n_words, the maxlen filter or our truncation, a seeded validation split, valid and test sorted
 // by length, and minibatches padded to their longest review with a mask (imdb.py's prepare_data).
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { NDArray } from '../ndarray/index.js';
 import { philoxUniform } from '../random/index.js';
 import type { MinibatchSource, PaddedMinibatch } from '../fit/index.js';
+import { readJson } from './json-file.js';
 
 /** Reviews as word-index sequences with their labels (1 positive, 0 negative). */
 export interface Reviews {
@@ -24,28 +23,6 @@ export interface ImdbDictionary {
 /** Index 0 pads minibatches (it never occurs in the data); 1 stands for every word outside the vocabulary. */
 export const PAD = 0;
 export const UNKNOWN = 1;
-
-/** The JSON of a file, plain or gzipped, with one-line errors naming it. */
-function readJson(path: string): unknown {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new Error(`${path}: truncated or damaged gzip data (${(e as Error).message})`, { cause: e });
-    }
-  }
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw new Error(`${path}: not JSON (${(e as Error).message})`, { cause: e });
-  }
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

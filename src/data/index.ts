@@ -1,6 +1,7 @@
-// data/: readers for the data sets the tutorials use (MNIST, IMDB), each checking its input and naming the
+// data/: readers for the data sets the tutorials use (MNIST, IMDB, ATIS), each checking its input and naming the
 // file at fault.
 export * from './idx.js';
 export * from './mnist.js';
 export * from './imdb.js';
 export * from './tokenize.js';
+export * from './atis.js';

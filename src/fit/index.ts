@@ -1,5 +1,5 @@
 // fit/: training in memory, for any model that implements trainable.ts: the minibatch loop, early
-// stopping, the trainers.
+// stopping, the trainers; the ATIS tagger's loop and its conlleval scorer.
 export * from './trainable.js';
 export * from './early-stopping.js';
 export * from './minibatch-loop.js';
@@ -8,3 +8,5 @@ export * from './loop-training.js';
 export * from './classifier-training.js';
 export * from './sequence-training.js';
 export * from './layer-trainer.js';
+export * from './conlleval.js';
+export * from './tagger-training.js';

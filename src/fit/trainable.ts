@@ -44,6 +44,25 @@ export interface TrainableLayer {
   objective(x: Variable, batchSize: number): Objective;
 }
 
+/** A sentence of word indices and the index of each word's tag (ATIS slot filling). */
+export interface TaggedSentence {
+  words: Int32Array;
+  labels: Int32Array;
+}
+
+/** A sequence tagger trained one sentence at a time (the Elman network of the ATIS tutorial). */
+export interface TrainableTagger {
+  readonly kind: string;
+  /** Every trainable parameter, each named: the best parameters are kept by name. */
+  readonly params: SharedVariable[];
+  /** The tag of each label index (IOB tags such as 'B-fromloc.city_name', and 'O'). */
+  readonly labels: readonly string[];
+  /** One update on one sentence at `learningRate`, with whatever the model does after it; returns the cost. */
+  trainSentence(sentence: TaggedSentence, learningRate: number): number;
+  /** The most probable label index of each word. */
+  tag(words: Int32Array): Int32Array;
+}
+
 /**
  * A classifier of padded sequences of word indices (time first) with their mask: what SequenceTraining
  * trains (the LSTM of the IMDB tutorial, its bag-of-words baseline).

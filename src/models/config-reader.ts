@@ -31,6 +31,12 @@ export function configReader(path: string, config: Record<string, unknown>) {
       if (!choices.includes(v as T)) throw fail(field, `one of ${choices.join(', ')}`);
       return v as T;
     },
+    /** A non-empty list of strings (a dictionary's words, by index). */
+    stringList(field: string): string[] {
+      const v = config[field];
+      if (!Array.isArray(v) || !v.length || !v.every((s) => typeof s === 'string')) throw fail(field, 'a non-empty list of strings');
+      return v as string[];
+    },
     /** A list of probabilities in (0, 1], or an empty list when the field is absent. */
     probabilities(field: string): number[] {
       const v = config[field] ?? [];

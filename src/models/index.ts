@@ -26,6 +26,7 @@ export * from './generative-dbn.js';
 export * from './sequence-classifier.js';
 export * from './bag-of-words.js';
 export * from './lstm-classifier.js';
+export * from './elman-rnn.js';
 
 const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
   logreg: LogisticRegression.fromModelFile,

@@ -1,4 +1,4 @@
-// nn/: layers built from ops (hidden, logistic, conv-pool, dropout) and their initialisations.
+// nn/: layers built from ops (hidden, logistic, conv-pool, dropout), their initialisations, context windows.
 export * from './layer.js';
 export * from './init.js';
 export * from './activation.js';
@@ -7,3 +7,4 @@ export * from './logistic-layer.js';
 export * from './conv-pool-layer.js';
 export * from './dropout.js';
 export * from './flatten.js';
+export * from './context-window.js';

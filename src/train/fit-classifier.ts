@@ -1,9 +1,7 @@
 // A classifier's training run (`nabla train logreg|mlp|lenet|lstm|...`): the in-memory training of
 // fit/ (ClassifierTraining, SequenceTraining), plus the run's files under `out` (the best model, a
 // resume state at each validation, metrics), resuming a killed run, and progress.
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NDArray } from '../ndarray/index.js';
 import {
   ClassifierTraining, type EarlyStoppingOptions, type ErrorMeasure, type LabelledSet, type LoopResult, type LoopState,
   type LoopTraining, type StoppingOptions, type TrainingOptions, type ValidationRecord,
@@ -11,7 +9,7 @@ import {
 import type { Classifier } from '../models/classifier.js';
 import { appendMetrics, metricsRow, readMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
 import type { Progress } from './progress.js';
-import { configDifferences, loadResumeState, restoreVariables, saveResumeState } from './resume-state.js';
+import { openRun, saveResumeState, trackedValues } from './resume-state.js';
 
 export interface ClassifierData {
   train: LabelledSet;
@@ -51,6 +49,11 @@ export interface FitResult extends LoopResult {
 /** The names of a run's files under its `out` folder. */
 export const RUN_FILES = { model: 'model.nbm', resume: 'resume.nbm', metrics: 'metrics.jsonl' } as const;
 
+/** The paths of a run's files under its `out` folder. */
+export const runFiles = (out: string) => ({
+  model: join(out, RUN_FILES.model), resume: join(out, RUN_FILES.resume), metrics: join(out, RUN_FILES.metrics),
+});
+
 /**
  * Trains `model` with minibatch SGD (or another update rule) and the tutorials' early stopping; leaves
  * the model holding its best parameters.
@@ -78,44 +81,24 @@ export function fitWithFiles(
 ): FitResult {
   const { validation, test } = measures;
   const trainBatches = training.trainBatches;
-  const files = options.out
-    ? {
-      model: join(options.out, RUN_FILES.model),
-      resume: join(options.out, RUN_FILES.resume),
-      metrics: join(options.out, RUN_FILES.metrics),
-    }
-    : undefined;
+  const files = options.out ? runFiles(options.out) : undefined;
   const runConfig = options.runConfig ?? {};
   let history: MetricsRow[] = [];
   let resume: LoopState | undefined;
   let finished: LoopResult | undefined;
   let last: LoopState | undefined;
 
-  if (files && options.resume) {
-    const saved = loadResumeState(files.resume);
-    if (!saved) {
-      console.error(`nabla: ${files.resume} does not exist; starting from the beginning`);
-    } else {
-      const differences = configDifferences(saved.config, runConfig);
-      if (differences.length) throw new Error(`${files.resume}: was written by a run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
-      restoreVariables(files.resume, training.state, saved.variables);
-      training.best = saved.best;
-      resume = saved.loop;
-      finished = saved.finished;
-      history = truncateMetrics(files.metrics, resume.iteration);
-    }
-  }
-  if (options.out) mkdirSync(options.out, { recursive: true });
-  if (files && !resume) {
-    rmSync(files.metrics, { force: true });
-    rmSync(files.resume, { force: true });
+  const saved = openRun(files, { ...options, runConfig }, training.state);
+  if (files && saved) {
+    training.best = saved.best;
+    resume = saved.loop;
+    finished = saved.finished;
+    history = truncateMetrics(files.metrics, saved.loop.iteration);
   }
 
   const saveState = (loop: LoopState, result?: LoopResult) => {
     if (!files) return;
-    const variables: Record<string, NDArray> = Object.fromEntries(
-      [...training.state].map(([key, v]) => [key, v.value]),
-    );
+    const variables = trackedValues(training.state);
     saveResumeState(files.resume, { loop, config: runConfig, variables, best: training.best, finished: result });
   };
   const newBest = (record: ValidationRecord) => {

@@ -17,6 +17,24 @@ export interface MetricsRow {
   seconds: number;
 }
 
+/** A line of an ATIS tagger's metrics.jsonl, one per epoch; rates are fractions (conlleval prints percent). */
+export interface TaggerMetricsRow {
+  epoch: number;
+  /** Sentence updates so far. */
+  iteration: number;
+  train_cost: number;
+  learning_rate: number;
+  valid_precision: number;
+  valid_recall: number;
+  valid_f1: number;
+  test_f1: number;
+  best_valid_f1: number;
+  /** Test F1 of the best model so far. */
+  test_f1_of_best: number;
+  /** Training seconds since the run began. */
+  seconds: number;
+}
+
 /** The metrics row of a validation record. */
 export function metricsRow(record: ValidationRecord): MetricsRow {
   return {
@@ -34,7 +52,7 @@ export function metricsRow(record: ValidationRecord): MetricsRow {
  * Appends one row to a metrics file.
  * @example appendMetrics('runs/mlp/metrics.jsonl', metricsRow(record));
  */
-export function appendMetrics(path: string, row: MetricsRow): void {
+export function appendMetrics(path: string, row: MetricsRow | TaggerMetricsRow): void {
   appendFileSync(path, `${JSON.stringify(row)}\n`);
 }
 
@@ -42,14 +60,14 @@ export function appendMetrics(path: string, row: MetricsRow): void {
  * Reads a metrics file (none yet gives no rows); a line that is not JSON is an error naming its number.
  * @example readMetrics('runs/mlp/metrics.jsonl').map((r) => r.valid_error)
  */
-export function readMetrics(path: string): MetricsRow[] {
+export function readMetrics<Row extends { iteration: number } = MetricsRow>(path: string): Row[] {
   if (!existsSync(path)) return [];
   const lines = readFileSync(path, 'utf8').split('\n');
-  const rows: MetricsRow[] = [];
+  const rows: Row[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      rows.push(JSON.parse(line) as MetricsRow);
+      rows.push(JSON.parse(line) as Row);
     } catch {
       // A kill can cut the last line short; anything earlier is damage worth reporting.
       if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) throw new Error(`${path}: line ${i + 1} is not JSON`);
@@ -59,8 +77,10 @@ export function readMetrics(path: string): MetricsRow[] {
 }
 
 /** Rewrites the file with the rows up to `iteration`: a resumed run drops what it will redo. */
-export function truncateMetrics(path: string, iteration: number): MetricsRow[] {
-  const rows = readMetrics(path).filter((r) => r.iteration <= iteration);
+export function truncateMetrics<Row extends { iteration: number } = MetricsRow>(
+  path: string, iteration: number,
+): Row[] {
+  const rows = readMetrics<Row>(path).filter((r) => r.iteration <= iteration);
   writeFileAtomic(path, [new TextEncoder().encode(rows.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
   return rows;
 }

@@ -2,7 +2,7 @@
 // shared variable the training step reads or writes besides the data (parameters, optimiser state,
 // learning rate, random-stream counters), a copy of the best parameters, the loop's counters and the
 // run's configuration, in one model file written atomically at each validation.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
@@ -10,12 +10,13 @@ import type { LoopResult, LoopState } from '../fit/index.js';
 
 export const RESUME_KIND = 'resume-state';
 
-export interface ResumeState {
-  loop: LoopState;
+/** A run's resume state; the loop's counters and result are the minibatch loop's unless another loop's are named. */
+export interface ResumeState<Loop = LoopState, Result = LoopResult> {
+  loop: Loop;
   /** The options of the run that wrote it; a resumed run must match them. */
   config: Record<string, unknown>;
   /** Set once the run has ended: resuming then only reports the result. */
-  finished?: LoopResult;
+  finished?: Result;
   /** Values of the tracked shared variables, by key. */
   variables: Record<string, NDArray>;
   /** The best parameters so far, by parameter name. */
@@ -23,7 +24,7 @@ export interface ResumeState {
 }
 
 /** Writes a resume state atomically. */
-export function saveResumeState(path: string, state: ResumeState): void {
+export function saveResumeState<Loop, Result>(path: string, state: ResumeState<Loop, Result>): void {
   const tensors: Record<string, NDArray> = {};
   for (const [key, value] of Object.entries(state.variables)) tensors[`state/${key}`] = value;
   for (const [key, value] of Object.entries(state.best)) tensors[`best/${key}`] = value;
@@ -36,14 +37,16 @@ export function saveResumeState(path: string, state: ResumeState): void {
 }
 
 /** Reads a resume state, or undefined when there is none. */
-export function loadResumeState(path: string): ResumeState | undefined {
+export function loadResumeState<Loop = LoopState, Result = LoopResult>(
+  path: string,
+): ResumeState<Loop, Result> | undefined {
   if (!existsSync(path)) return undefined;
   const file = loadModelFile(path, RESUME_KIND);
   const pick = (prefix: string) =>
     Object.fromEntries(
       Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
     );
-  const meta = file.meta as { loop?: LoopState; finished?: LoopResult | null };
+  const meta = file.meta as { loop?: Loop; finished?: Result | null };
   if (!meta.loop) throw new Error(`${path}: a resume state without its loop counters`);
   return { loop: meta.loop, config: file.config, finished: meta.finished ?? undefined, variables: pick('state/'), best: pick('best/') };
 }
@@ -68,4 +71,39 @@ export function restoreVariables(
       throw new Error(`${path}: ${(e as Error).message}; it was written by a different model or optimiser`, { cause: e });
     }
   }
+}
+
+/** The values of tracked variables, by key, as a resume state stores them. */
+export function trackedValues(tracked: Map<string, SharedVariable>): Record<string, NDArray> {
+  return Object.fromEntries([...tracked].map(([key, v]) => [key, v.value]));
+}
+
+/**
+ * Opens a run's files under `out`: with `resume`, the saved state, checked against the run's options,
+ * its tracked variables restored; without (or when there is none yet), the old resume state and metrics
+ * removed. Returns the saved state, if it was resumed.
+ * @example const saved = openRun(runFiles('runs/mlp'), { out: 'runs/mlp', resume: true, runConfig }, training.state);
+ */
+export function openRun<Loop = LoopState, Result = LoopResult>(
+  files: { resume: string; metrics: string } | undefined,
+  options: { out?: string; resume?: boolean; runConfig: Record<string, unknown> },
+  tracked: Map<string, SharedVariable>,
+): ResumeState<Loop, Result> | undefined {
+  let saved: ResumeState<Loop, Result> | undefined;
+  if (files && options.resume) {
+    saved = loadResumeState<Loop, Result>(files.resume);
+    if (!saved) {
+      console.error(`nabla: ${files.resume} does not exist; starting from the beginning`);
+    } else {
+      const differences = configDifferences(saved.config, options.runConfig);
+      if (differences.length) throw new Error(`${files.resume}: was written by a run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
+      restoreVariables(files.resume, tracked, saved.variables);
+    }
+  }
+  if (options.out) mkdirSync(options.out, { recursive: true });
+  if (files && !saved) {
+    rmSync(files.metrics, { force: true });
+    rmSync(files.resume, { force: true });
+  }
+  return saved;
 }

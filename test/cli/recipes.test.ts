@@ -24,12 +24,12 @@ for (const { name, bound, options } of quick) {
   test(`quick ${name}: validation error below ${Math.round(100 * bound)}% on a subset, with model, metrics and pictures`, async () => {
     const out = join(root, name);
     const summary = await getRecipe(name).run({ ...options, out }, { quiet: true });
-    assert.ok(summary.best_valid_error < bound, `validation error ${summary.best_valid_error}`);
+    assert.ok((summary.best_valid_error as number) < bound, `validation error ${summary.best_valid_error}`);
     for (const key of ['model', 'dataset', 'epochs', 'best_valid_error', 'test_error', 'seconds', 'backend', 'model_path']) assert.ok(key in summary, key);
     assert.equal(summary.model, name);
     assert.equal(summary.dataset, 'mnist');
     assert.equal(summary.epochs, Number(options.epochs));
-    assert.ok(summary.test_error > 0 && summary.test_error < 0.2);
+    assert.ok((summary.test_error as number) > 0 && (summary.test_error as number) < 0.2);
     assert.equal(summary.model_path, join(out, 'model.nbm'));
     assert.equal(loadClassifier(summary.model_path).kind, name);
     const rows = readMetrics(join(out, 'metrics.jsonl'));

@@ -34,7 +34,7 @@ test('nabla train bow --json ends with best_valid_error and test_error; predict 
   assert.equal(predictions[1].unknown, 1);
   const missing = nabla('predict', join(out, 'model.nbm'));
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /is a text model: give the text with --text/);
+  assert.match(missing.stderr, /holds a text model \(\w+\); give the text with --text/);
 });
 
 test('nabla train lstm stopped after some minibatches and resumed ends as the uninterrupted run', async () => {

@@ -41,7 +41,7 @@ for (const { name, options, bound } of [
   test(`quick ${name}: pre-training then one fine-tuning epoch, validation error below ${100 * bound}% on 3,000 digits`, async () => {
     const out = join(root, name);
     const summary = await getRecipe(name).run({ limit: '3000,500,500', epochs: '1', ...options, out }, { quiet: true });
-    assert.ok(summary.best_valid_error < bound, `validation error ${summary.best_valid_error}`);
+    assert.ok((summary.best_valid_error as number) < bound, `validation error ${summary.best_valid_error}`);
     assert.equal(loadModelFile(summary.model_path).kind, name);
     assert.ok((summary.pretrain_seconds as number) > 0 && summary.seconds > (summary.finetune_seconds as number));
     const pictures = summary.pretrain_pictures as Record<string, string>;

@@ -57,7 +57,7 @@ export interface NativeAddon {
 }
 
 /** The package root: the nearest folder above this file holding package.json (src/ or dist/src/ alike). */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;

@@ -1,13 +1,22 @@
 // nabla train NAME: one subcommand per registered recipe, each with the recipe's options and defaults.
 // Progress goes to standard error; with --json the last line on standard output is the run's summary.
 import { Command, Option } from 'commander';
-import { listRecipes, type Recipe, type RawOptions, type RunSummary } from '../recipes/index.js';
+import { isF1Summary, listRecipes, type Recipe, type RawOptions, type RunSummary } from '../recipes/index.js';
 
 const percent = (fraction: unknown) => (typeof fraction === 'number' ? `${(100 * fraction).toFixed(3)}%` : '-');
 
+/** conlleval's figures: precision and recall in percent, F1 in points. */
+const chunkScores = (f1: number, precision: unknown, recall: unknown) =>
+  `F1 ${(100 * f1).toFixed(2)} (precision ${percent(precision)}, recall ${percent(recall)})`;
+
 /** The human-readable end of a run, in the tutorial's words. */
 function describe(summary: RunSummary): string {
-  const lines = [
+  const lines = isF1Summary(summary) ? [
+    `${summary.model}: best validation ${chunkScores(summary.best_valid_f1, summary.valid_precision, summary.valid_recall)} ` +
+      `at epoch ${summary.best_epoch}, test ${chunkScores(summary.test_f1, summary.test_precision, summary.test_recall)}`,
+    `${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend (stopped by ${summary.stopped_by})`,
+    `model: ${summary.model_path}`,
+  ] : [
     `${summary.model}: best validation error ${percent(summary.best_valid_error)} at iteration ${summary.best_iteration}, ` +
       `test error of that model ${percent(summary.test_error)} (${summary.test_examples} examples` +
       `${summary.test_error_all === undefined ? '' : `; ${percent(summary.test_error_all)} over all`})`,

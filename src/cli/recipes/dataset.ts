@@ -12,7 +12,7 @@ export interface LoadedDataset {
 }
 
 /** '1000' (every split) or '5000,1000,1000' (train, valid, test). */
-function parseLimit(text: string): number | { train: number; valid: number; test: number } {
+export function parseLimit(text: string): number | { train: number; valid: number; test: number } {
   const values = text.split(',').map(Number);
   const ok = values.every((v) => Number.isInteger(v) && v >= 1) && (values.length === 1 || values.length === 3);
   if (!ok) throw new Error(`--limit: '${text}' is not N or TRAIN,VALID,TEST (positive integers)`);

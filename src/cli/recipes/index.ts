@@ -8,10 +8,12 @@ import { sdaRecipe } from './sda.js';
 import { rbmRecipe } from './rbm.js';
 import { dbnRecipe } from './dbn.js';
 import { dnnRecipe } from './dnn.js';
+import { rnnsluRecipe } from './rnnslu.js';
 import { lstmRecipe } from './lstm.js';
 import { bowRecipe } from './bow.js';
 
-export type { Recipe, RunContext, RunSummary } from './recipe.js';
+export type { ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
+export { isF1Summary } from './recipe.js';
 export * from './options.js';
 export { COMMON_OPTIONS } from './common-options.js';
 
@@ -43,6 +45,7 @@ export function getRecipe(name: string): Recipe {
 
 const RECIPES = [
   logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, lstmRecipe, bowRecipe,
+  rnnsluRecipe,
 ];
 for (const recipe of RECIPES) {
   registerRecipe(recipe);

@@ -3,18 +3,34 @@
 // unsupervised models alike fit this shape; recipes/index.ts maps names to recipes.
 import type { OptionSpecs, RawOptions } from './options.js';
 
-/** The JSON summary of a run; errors are fractions (0.0749 for 7.49%). */
-export interface RunSummary {
+/** What every run's JSON summary holds. */
+interface RunSummaryBase {
   model: string;
   dataset: string;
   epochs: number;
-  best_valid_error: number;
-  test_error: number;
   seconds: number;
   backend: string;
   model_path: string;
   [key: string]: unknown;
 }
+
+/** A classifier's summary; errors are fractions (0.0749 for 7.49%), null for an unsupervised model. */
+export interface ErrorRunSummary extends RunSummaryBase {
+  best_valid_error: number | null;
+  test_error: number | null;
+}
+
+/** A tagger's summary: conlleval's chunk F1 as fractions (0.9448 for an F1 of 94.48). */
+export interface F1RunSummary extends RunSummaryBase {
+  best_valid_f1: number;
+  test_f1: number;
+}
+
+/** The JSON summary of a run: every rate a fraction. */
+export type RunSummary = ErrorRunSummary | F1RunSummary;
+
+/** Whether a summary reports F1 (a tagger's) rather than errors. */
+export const isF1Summary = (summary: RunSummary): summary is F1RunSummary => typeof summary.best_valid_f1 === 'number';
 
 /** How a run is driven beyond its options: for tests and embedding. */
 export interface RunContext {

@@ -96,13 +96,14 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
         ...definition.pictures(layer, out, data, o, log),
       };
       // Errors are a classifier's figures; an unsupervised run has none (null in the JSON summary).
-      return {
+      const summary: RunSummary = {
         model: definition.name, dataset, epochs: o.epochs, best_valid_error: null, test_error: null,
         monitor: result.monitorNames[0], final_monitor: history[history.length - 1], history,
         seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
         backend: getBackend().name, seed: o.seed,
         model_path: modelPath, checkpoint_path: checkpoint, pictures,
-      } as unknown as RunSummary;
+      };
+      return summary;
     },
   };
 }
