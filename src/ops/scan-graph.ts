@@ -176,7 +176,8 @@ export function traceStep(spec: StepSpec): TracedStep {
   // The per-row work moves before the loop (only for loops users write: a gradient's loop has none).
   let [rows, outerSequences] = [sequences, [...spec.sequences]];
   let [shared, outerShared] = [[...nonSequences, ...capturedInputs], [...spec.nonSequences, ...captured]];
-  const hoisted = spec.saveProducts ? hoistPerStepWork(outputs, rows, outerSequences, new Map(shared.map((v, l) => [v, outerShared[l]]))) : null;
+  const invariants = new Map(shared.map((v, l) => [v, outerShared[l]]));
+  const hoisted = spec.saveProducts ? hoistPerStepWork(outputs, rows, outerSequences, invariants) : null;
   if (hoisted) {
     ({ outputs, rows, sequences: outerSequences } = hoisted);
     // Values only the hoisted work read are no longer inputs of the loop.
