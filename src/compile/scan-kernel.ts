@@ -9,11 +9,16 @@ import type { Kernel } from '../backends/index.js';
 /** The compiled step: its outputs from its inputs (sequence rows, taps, non-sequences). */
 export type StepRun = (args: readonly NDArray[]) => NDArray[];
 
-/** Row `i` of x, sharing its storage. */
+const rowShapes = new WeakMap<NDArray, { shape: readonly number[]; size: number }>();
+
+/** Row `i` of x, sharing its storage (every row of x shares one shape array). */
 function row(x: NDArray, i: number): NDArray {
-  const rowShape = x.shape.slice(1);
-  const size = sizeOf(rowShape);
-  return new NDArray(x.dtype, rowShape, x.data.subarray(i * size, (i + 1) * size));
+  let rows = rowShapes.get(x);
+  if (!rows) {
+    const shape = Object.freeze(x.shape.slice(1));
+    rowShapes.set(x, (rows = { shape, size: sizeOf(shape) }));
+  }
+  return NDArray.trustedView(x.dtype, rows.shape, x.data.subarray(i * rows.size, (i + 1) * rows.size));
 }
 
 function fail(message: string): never {
