@@ -5,7 +5,7 @@
 import { TensorType } from '../graph/type.js';
 import { rebuild } from '../graph/rewrite.js';
 import { graphLeaves, topoSort } from '../graph/traverse.js';
-import { hoistPerStepWork, rowOf } from './scan-hoist.js';
+import { afterTheLoop, hoistPerStepWork, rowOf } from './scan-hoist.js';
 
 export { rowOf };
 import { Constant, nextVariableId, SharedVariable, Variable, type Apply, type Op } from '../graph/variable.js';
@@ -98,6 +98,10 @@ export interface TracedStep {
   graph: ScanGraph;
   /** The sequences the loop reads: the given ones, or what was computed from them before the loop. */
   sequences: Variable[];
+  /** Placeholders for each given state's values over all steps, which `afterValues` are computed from. */
+  after: Variable[];
+  /** Per output not fed back: its value computed after the loop, or null where the loop computes it. */
+  afterValues: (Variable | null)[];
   /** The initial rows of every state: the given ones, then one per random stream's counter. */
   initials: Variable[];
   /** The given non-sequences, then the outer values the step used directly. */
@@ -178,9 +182,16 @@ export function traceStep(spec: StepSpec): TracedStep {
   let [shared, outerShared] = [[...nonSequences, ...capturedInputs], [...spec.nonSequences, ...captured]];
   const invariants = new Map(shared.map((v, l) => [v, outerShared[l]]));
   const hoisted = spec.saveProducts ? hoistPerStepWork(outputs, rows, outerSequences, invariants) : null;
-  if (hoisted) {
-    ({ outputs, rows, sequences: outerSequences } = hoisted);
-    // Values only the hoisted work read are no longer inputs of the loop.
+  if (hoisted) ({ outputs, rows, sequences: outerSequences } = hoisted);
+  // Outputs computed from the states' new values alone move after the loop.
+  const newStates = outputs.slice(0, stateCount);
+  const overAllSteps = (st: StateSpec) => st.initial.type.with({ shape: [null, ...st.initial.type.shape.slice(1)] });
+  const after = spec.states.map((st) => new Variable(overAllSteps(st), null, 0, st.label));
+  const plain = outputs.slice(stateCount);
+  const afterValues = spec.saveProducts ? afterTheLoop(plain, newStates, after, invariants) : plain.map(() => null);
+  outputs = [...outputs.slice(0, stateCount), ...plain.filter((_, m) => !afterValues[m])];
+  if (hoisted || afterValues.some(Boolean)) {
+    // Values only the moved work read are no longer inputs of the loop.
     const used = new Set(graphLeaves([...outputs, ...nextCounters]));
     outerShared = outerShared.filter((_, l) => used.has(shared[l]));
     shared = shared.filter((v) => used.has(v));
@@ -199,6 +210,8 @@ export function traceStep(spec: StepSpec): TracedStep {
   return {
     graph,
     sequences: outerSequences,
+    after,
+    afterValues,
     initials: [...spec.states.map((s) => s.initial), ...streams.map((c) => c.dimshuffle(['x']))],
     nonSequences: outerShared,
     streams,

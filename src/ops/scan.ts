@@ -3,6 +3,8 @@
 // it: the compiler runs it, compiling the step once with the same pipeline (compile/scan-kernel.ts).
 import { applyOp, type Op } from '../graph/variable.js';
 import { defineOp, opTable } from './define-op.js';
+import { slice } from './indexing.js';
+import { rebuild } from '../graph/rewrite.js';
 import { scanTypes, traceStep, type Loop, type LoopSpec, type ScanAttrs } from './scan-graph.js';
 import { scanGradient } from './scan-grad.js';
 
@@ -25,10 +27,14 @@ export function loop(spec: LoopSpec): Loop {
     [spec.nSteps, ...traced.sequences, ...traced.initials, ...traced.nonSequences],
     { graph: traced.graph, lastOnly, truncate: spec.truncate ?? null },
   );
+  // Outputs moved after the loop read the states' rows without their initial ones.
+  const stateRows = new Map(traced.after.map((v, j) => [v, node.outputs[j].at(slice(traced.graph.lag(j)))]));
+  const inLoop = node.outputs.slice(stateCount, node.outputs.length - traced.graph.saved);
+  let k = 0;
   return {
     node,
     states: node.outputs.slice(0, given),
-    outputs: node.outputs.slice(stateCount, node.outputs.length - traced.graph.saved),
+    outputs: traced.afterValues.map((v) => (v ? rebuild([v], { replace: stateRows }).outputs[0] : inLoop[k++])),
     streams: traced.streams.map((c, i) => [c, node.outputs[given + i].at(-1)]),
   };
 }

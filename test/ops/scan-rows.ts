@@ -47,6 +47,23 @@ export const scanRows: OpRow[] = [
     tol: 1e-12,
   },
   {
+    // The input product moves before the loop and the output layer after it (scan-hoist.ts).
+    name: 'scan: Elman network with its input product and output layer written inside the step',
+    fn: 'scan',
+    inputs: [float('xs', ['t', 'm']), float('h0', ['n']), float('Wx', ['m', 'n']), float('Wh', ['n', 'n']), float('W', ['n', 3])],
+    build: ([xs, h0, Wx, Wh, W]) => nb.scan((x, hPrev) => {
+      const h = x.dot(Wx).add(hPrev.dot(Wh)).sigmoid();
+      return [h, nb.softmax(h.dot(W))];
+    }, { sequences: xs, outputsInfo: [h0, null] })[0][1],
+    ref: (inputs) => unrolled(inputs, ([xs, h0, Wx, Wh, W]) => {
+      let h = h0;
+      return nb.stack(rows(xs, seqLength(inputs[0])).map((x) => {
+        h = x.dot(Wx).add(h.dot(Wh)).sigmoid();
+        return nb.softmax(h.dot(W));
+      }));
+    }),
+  },
+  {
     name: 'scan: LSTM over a minibatch',
     fn: 'scan',
     inputs: [float('xs', ['t', 'b', 'n']), float('h0', ['b', 2]), float('c0', ['b', 2]), float('W', ['n', 8]), float('U', [2, 8]), float('bias', [8])],
