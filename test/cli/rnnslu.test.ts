@@ -15,8 +15,8 @@ import { ATIS_FILE } from '../data/atis-fixture.js';
 import { lastJson, nabla } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nabla-rnnslu-'));
-const quick = ['--limit', '200,80,80', '--epochs', '2', '--window', '3', '--embedding', '10', '--hidden', '20', '--quiet'];
-const raw = { limit: '200,80,80', epochs: '2', window: '3', embedding: '10', hidden: '20' };
+const quick = ['--dataset', ATIS_FILE, '--limit', '200,80,80', '--epochs', '2', '--window', '3', '--embedding', '10', '--hidden', '20', '--quiet'];
+const raw = { dataset: ATIS_FILE, limit: '200,80,80', epochs: '2', window: '3', embedding: '10', hidden: '20' };
 
 /** A summary without its timings, which differ from run to run. */
 const untimed = (s: Record<string, unknown>) => Object.fromEntries(

@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { getRecipe } from '../../src/cli/recipes/index.js';
 import { readMetrics } from '../../src/train/index.js';
 import { nabla } from './fixtures.js';
+import { IMDB_DICT, IMDB_FILE } from '../data/imdb-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nabla-sentiment-'));
+const imdbFiles = ['--dataset', IMDB_FILE, '--dict', IMDB_DICT];
 
 test('nabla train bow --json ends with best_valid_error and test_error; predict --text gives the sentiment', () => {
   const out = join(root, 'bow');
-  const run = nabla('train', 'bow', '--maxlen', '60', '--n-words', '2000', '--epochs', '4', '--validation-frequency', '10',
+  const run = nabla('train', 'bow', ...imdbFiles, '--maxlen', '60', '--n-words', '2000', '--epochs', '4', '--validation-frequency', '10',
     '--test-size', '200', '--quiet', '--json', '--out', out);
   assert.equal(run.status, 0, run.stderr);
   const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
@@ -38,7 +40,7 @@ test('nabla train bow --json ends with best_valid_error and test_error; predict 
 });
 
 test('nabla train lstm stopped after some minibatches and resumed ends as the uninterrupted run', async () => {
-  const options = { maxlen: '40', nWords: '1000', dim: '8', epochs: '2', validationFrequency: '3', testSize: '40', batchSize: '8' };
+  const options = { dataset: IMDB_FILE, dict: IMDB_DICT, maxlen: '40', nWords: '1000', dim: '8', epochs: '2', validationFrequency: '3', testSize: '40', batchSize: '8' };
   const lstm = getRecipe('lstm');
   const whole = await lstm.run({ ...options, out: join(root, 'whole') }, { quiet: true });
   const out = join(root, 'resumed');
@@ -53,9 +55,9 @@ test('nabla train lstm stopped after some minibatches and resumed ends as the un
 test('bad data files and options: one line naming the file and the item', () => {
   const broken = join(root, 'broken.json');
   writeFileSync(broken, JSON.stringify({ train: { x: [[2, 3], [4]], y: [1, 5] }, test: { x: [[2]], y: [0] } }));
-  const run = nabla('train', 'lstm', '--dataset', broken, '--quiet');
+  const run = nabla('train', 'lstm', '--dataset', broken, '--dict', IMDB_DICT, '--quiet');
   assert.equal(run.status, 1);
   assert.equal(run.stderr.trim(), `nabla: ${broken}: train review 1: label 5 is not 0 or 1`);
-  const both = nabla('train', 'lstm', '--maxlen', '100', '--truncate', '400', '--quiet');
+  const both = nabla('train', 'lstm', ...imdbFiles, '--maxlen', '100', '--truncate', '400', '--quiet');
   assert.match(both.stderr.trim(), /^nabla: imdb: maxlen \(drop longer reviews\) and truncate \(cut them\) exclude each other$/);
 });

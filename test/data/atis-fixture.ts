@@ -1,2 +1,2 @@
-// The real ATIS file the tests read: fold 3 of the tutorial, in ../shared/data beside the repository.
-export const ATIS_FILE = new URL('../../../shared/data/atis/fold3.json.gz', import.meta.url).pathname;
+// The real ATIS file the tests read: fold 3 of the tutorial, a copy in test/fixtures (see its README).
+export const ATIS_FILE = new URL('../fixtures/atis-fold3.json.gz', import.meta.url).pathname;

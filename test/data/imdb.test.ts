@@ -11,51 +11,53 @@ import {
 } from '../../src/data/imdb.js';
 import { encodeText, tokenize } from '../../src/data/tokenize.js';
 
-const DATA = '../shared/data/imdb/imdb.json.gz';
-const DICT = '../shared/data/imdb/dict.json.gz';
-const dictionary = readImdbDictionary(DICT);
-const imdb = readImdb(DATA, dictionary.words.length);
+import { IMDB_DICT, IMDB_FILE } from './imdb-fixture.js';
 
-test('the real files: 25,000 + 25,000 reviews, 101,308 words, the first review as PROVENANCE.md quotes it', () => {
-  assert.equal(dictionary.words.length, 101308);
-  assert.equal(imdb.train.x.length, 25000);
-  assert.equal(imdb.test.x.length, 25000);
-  assert.equal(imdb.train.y.reduce((a, b) => a + b, 0), 12500);
+const dictionary = readImdbDictionary(IMDB_DICT);
+const imdb = readImdb(IMDB_FILE, dictionary.words.length);
+
+test('the real reviews under 100 words: 2,105 + 2,256 reviews over 3,000 words, in the order of the files', () => {
+  assert.equal(dictionary.words.length, 3000);
+  assert.deepEqual(dictionary.words.slice(0, 3), ['the', ',', '.']);
+  assert.equal(imdb.train.x.length, 2105);
+  assert.equal(imdb.test.x.length, 2256);
+  assert.equal(imdb.train.y.reduce((a, b) => a + b, 0), 1215);
   const first = Array.from(imdb.train.x[0].subarray(0, 6), (i) => dictionary.words[i - 2]).join(' ');
-  assert.equal(first, 'bromwell high is a cartoon comedy');
-  assert.equal(dictionary.index.get('constructor') !== undefined, true);
+  assert.equal(first, 'fair drama / love story movie');
+  // Words missing from the dictionary are missing, even those named like Object.prototype's members.
+  assert.equal(dictionary.index.get('constructor'), undefined);
   assert.equal(dictionary.index.get('__proto__'), undefined);
 });
 
 test("the tutorial's split: maxlen 100 keeps 2,105 training reviews, 5% validate, sorted by length; n_words cuts", () => {
-  const splits = splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 123 });
+  const splits = splitImdb(imdb, { nWords: 1000, maxlen: 100, seed: 123 });
   assert.equal(splits.train.x.length + splits.valid.x.length, 2105);
   assert.equal(splits.valid.x.length, 2105 - Math.round(2105 * 0.95));
-  assert.equal(splits.test.x.length, 25000, 'the test set is not filtered');
+  assert.equal(splits.test.x.length, 2256, 'the test set is not filtered');
   for (const set of [splits.train, splits.valid]) assert.ok(set.x.every((r) => r.length < 100));
   const sorted = (set: Reviews) => set.x.every((r, i) => i === 0 || r.length >= set.x[i - 1].length);
   assert.ok(sorted(splits.valid) && sorted(splits.test));
-  const inVocabulary = (set: Reviews) => set.x.every((r) => r.every((w) => w >= 1 && w < 10000));
+  const inVocabulary = (set: Reviews) => set.x.every((r) => r.every((w) => w >= 1 && w < 1000));
   assert.ok(inVocabulary(splits.train) && inVocabulary(splits.valid) && inVocabulary(splits.test));
   assert.ok(splits.test.x.some((r) => r.includes(UNKNOWN)));
   // The same seed draws the same split; another seed another.
-  assert.deepEqual(splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 123 }).valid.y, splits.valid.y);
-  const other = splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 7 });
+  assert.deepEqual(splitImdb(imdb, { nWords: 1000, maxlen: 100, seed: 123 }).valid.y, splits.valid.y);
+  const other = splitImdb(imdb, { nWords: 1000, maxlen: 100, seed: 7 });
   assert.notDeepEqual(other.train.x.slice(0, 20), splits.train.x.slice(0, 20));
   // lstm.py's test sample: a random 500 of the test set.
-  assert.equal(splitImdb(imdb, { nWords: 10000, maxlen: 100, seed: 123, testSize: 500 }).test.x.length, 500);
+  assert.equal(splitImdb(imdb, { nWords: 1000, maxlen: 100, seed: 123, testSize: 500 }).test.x.length, 500);
 });
 
 test('truncate keeps every review, cut to its last N words', () => {
-  const splits = splitImdb(imdb, { nWords: 10000, truncate: 400, seed: 123 });
-  assert.equal(splits.train.x.length + splits.valid.x.length, 25000);
-  assert.equal(splits.test.x.length, 25000);
-  assert.ok(splits.test.x.every((r) => r.length <= 400));
-  // The longest test review (2,956 words) ends as its last 400 words.
+  const splits = splitImdb(imdb, { nWords: 1000, truncate: 40, seed: 123 });
+  assert.equal(splits.train.x.length + splits.valid.x.length, 2105);
+  assert.equal(splits.test.x.length, 2256);
+  assert.ok(splits.test.x.every((r) => r.length <= 40));
+  // The longest test review ends as its last 40 words.
   const longest = imdb.test.x.reduce((a, b) => (b.length > a.length ? b : a));
-  const tail = Array.from(longest.subarray(longest.length - 400), (w) => (w >= 10000 ? UNKNOWN : w));
-  assert.ok(splits.test.x.some((r) => r.length === 400 && r.every((w, t) => w === tail[t])));
-  assert.throws(() => splitImdb(imdb, { nWords: 10000, truncate: 400, maxlen: 100, seed: 1 }), /exclude each other/);
+  const tail = Array.from(longest.subarray(longest.length - 40), (w) => (w >= 1000 ? UNKNOWN : w));
+  assert.ok(splits.test.x.some((r) => r.length === 40 && r.every((w, t) => w === tail[t])));
+  assert.throws(() => splitImdb(imdb, { nWords: 1000, truncate: 40, maxlen: 100, seed: 1 }), /exclude each other/);
 });
 
 test('padBatch pads to the longest review, time first, with a mask', () => {
@@ -84,10 +86,10 @@ test('tokenize splits as Moses did for the data; encodeText maps to indices, unk
   assert.deepEqual(tokenize("I didn't like it... (at all)"), ['i', 'didn', '&apos;t', 'like', 'it', '...', '(', 'at', 'all', ')']);
   assert.deepEqual(tokenize('Mr. Smith paid $5,000 in the U.S. "Great"!'), ['mr.', 'smith', 'paid', '$', '5,000', 'in', 'the', 'u.s.', '&quot;', 'great', '&quot;', '!']);
   assert.deepEqual(tokenize("The movie's end."), ['the', 'movie', '&apos;s', 'end', '.']);
-  const ids = encodeText('A great movie, zzqqxx!', dictionary, 10000);
+  const ids = encodeText('A great movie, zzqqxx!', dictionary, 3000);
   assert.deepEqual(Array.from(ids), [dictionary.index.get('a'), dictionary.index.get('great'), dictionary.index.get('movie'), dictionary.index.get(','), UNKNOWN, dictionary.index.get('!')]);
-  const rare = dictionary.words[20000];
-  assert.deepEqual(Array.from(encodeText(rare, dictionary, 10000)), [UNKNOWN]);
+  const rare = dictionary.words[2500];
+  assert.deepEqual(Array.from(encodeText(rare, dictionary, 1000)), [UNKNOWN]);
 });
 
 /** A file under a fresh folder holding `text` (gzipped when the name ends in .gz). */

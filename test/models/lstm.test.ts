@@ -10,10 +10,11 @@ import { distinctWords, readImdb, readImdbDictionary, reviewBatches, splitImdb }
 import { SequenceTraining } from '../../src/fit/index.js';
 import { BagOfWords, LstmClassifier, loadSequenceClassifier } from '../../src/models/index.js';
 import * as nb from '../../src/index.js';
+import { IMDB_DICT, IMDB_FILE } from '../data/imdb-fixture.js';
 
-const dictionary = readImdbDictionary('../shared/data/imdb/dict.json.gz');
+const dictionary = readImdbDictionary(IMDB_DICT);
 // Training reviews under 60 words: 566 of them, 396 to train and 170 held out.
-const small = splitImdb(readImdb('../shared/data/imdb/imdb.json.gz', dictionary.words.length), {
+const small = splitImdb(readImdb(IMDB_FILE, dictionary.words.length), {
   nWords: 2000, maxlen: 60, seed: 123, validPortion: 0.3,
 });
 const dir = mkdtempSync(join(tmpdir(), 'nabla-lstm-'));
