@@ -89,8 +89,11 @@ export interface StepSpec {
   nonSequences: readonly Variable[];
   /** Builds one step from placeholders: the states' new values (in order) and the other outputs. */
   step(sequences: Variable[], taps: Variable[][], nonSequences: Variable[]): StepResult;
-  /** Keep the step's matrix products per step for the gradient (ScanGraph.saved). */
-  saveProducts?: boolean;
+  /**
+   * A loop a user wrote, not a gradient's: work on the rows alone moves out of it, and its products are
+   * kept per step for its gradient (ScanGraph.saved).
+   */
+  userLoop?: boolean;
 }
 
 /** A traced step and the outer values its inputs stand for. */
@@ -143,6 +146,37 @@ function productsIn(outputs: readonly Variable[]): Variable[] {
   return products.filter((v) => !outputs.includes(v));
 }
 
+/** A step's inputs: its row and loop-invariant placeholders, with the outer values they stand for. */
+interface StepInputs {
+  rows: Variable[];
+  sequences: Variable[];
+  sharedIn: Variable[];
+  sharedOut: Variable[];
+}
+
+/**
+ * Moves the work on sequence rows alone before the loop and the outputs computed from the states' new
+ * values alone after it (scan-hoist.ts), then drops the inputs only that work read.
+ */
+function moveWorkOut(
+  outputs: Variable[], stateCount: number, states: readonly StateSpec[], counters: readonly Variable[],
+  inputs: StepInputs,
+): StepInputs & { outputs: Variable[]; after: Variable[]; afterValues: (Variable | null)[] } {
+  let { rows, sequences, sharedIn, sharedOut } = inputs;
+  const invariants = new Map(sharedIn.map((v, l) => [v, sharedOut[l]]));
+  const hoisted = hoistPerStepWork(outputs, rows, sequences, invariants);
+  if (hoisted) ({ outputs, rows, sequences } = hoisted);
+  const overAllSteps = (st: StateSpec) => st.initial.type.with({ shape: [null, ...st.initial.type.shape.slice(1)] });
+  const after = states.map((st) => new Variable(overAllSteps(st), null, 0, st.label));
+  const plain = outputs.slice(stateCount);
+  const afterValues = afterTheLoop(plain, outputs.slice(0, stateCount), after, invariants);
+  outputs = [...outputs.slice(0, stateCount), ...plain.filter((_, m) => !afterValues[m])];
+  const used = new Set(graphLeaves([...outputs, ...counters]));
+  sharedOut = sharedOut.filter((_, l) => used.has(sharedIn[l]));
+  sharedIn = sharedIn.filter((v) => used.has(v));
+  return { outputs, rows, sequences, sharedIn, sharedOut, after, afterValues };
+}
+
 /** Runs the step once on placeholders and turns what it built into a step graph. */
 export function traceStep(spec: StepSpec): TracedStep {
   const sequences = spec.sequences.map((s, i) => rowOf(s, `${s.name ?? `sequences[${i}]`}[t]`));
@@ -177,31 +211,21 @@ export function traceStep(spec: StepSpec): TracedStep {
   let outputs = rebuild(returned, { replace }).outputs;
   const stateCount = result.states.length;
 
-  // The per-row work moves before the loop (only for loops users write: a gradient's loop has none).
-  let [rows, outerSequences] = [sequences, [...spec.sequences]];
-  let [shared, outerShared] = [[...nonSequences, ...capturedInputs], [...spec.nonSequences, ...captured]];
-  const invariants = new Map(shared.map((v, l) => [v, outerShared[l]]));
-  const hoisted = spec.saveProducts ? hoistPerStepWork(outputs, rows, outerSequences, invariants) : null;
-  if (hoisted) ({ outputs, rows, sequences: outerSequences } = hoisted);
-  // Outputs computed from the states' new values alone move after the loop.
-  const newStates = outputs.slice(0, stateCount);
-  const overAllSteps = (st: StateSpec) => st.initial.type.with({ shape: [null, ...st.initial.type.shape.slice(1)] });
-  const after = spec.states.map((st) => new Variable(overAllSteps(st), null, 0, st.label));
-  const plain = outputs.slice(stateCount);
-  const afterValues = spec.saveProducts ? afterTheLoop(plain, newStates, after, invariants) : plain.map(() => null);
-  outputs = [...outputs.slice(0, stateCount), ...plain.filter((_, m) => !afterValues[m])];
-  if (hoisted || afterValues.some(Boolean)) {
-    // Values only the moved work read are no longer inputs of the loop.
-    const used = new Set(graphLeaves([...outputs, ...nextCounters]));
-    outerShared = outerShared.filter((_, l) => used.has(shared[l]));
-    shared = shared.filter((v) => used.has(v));
-  }
-  const saved = spec.saveProducts ? productsIn(outputs) : [];
+  const inputs = {
+    rows: sequences, sequences: [...spec.sequences],
+    sharedIn: [...nonSequences, ...capturedInputs], sharedOut: [...spec.nonSequences, ...captured],
+  };
+  const kept = outputs.slice(stateCount).map(() => null);
+  const moved = spec.userLoop
+    ? moveWorkOut(outputs, stateCount, spec.states, nextCounters, inputs)
+    : { ...inputs, outputs, after: [], afterValues: kept };
+  ({ outputs } = moved);
+  const saved = spec.userLoop ? productsIn(outputs) : [];
 
   const graph = new ScanGraph(
-    rows,
+    moved.rows,
     [...taps, ...streamTaps.map((t) => [t])],
-    shared,
+    moved.sharedIn,
     [...spec.states.map((s) => s.taps), ...streams.map(() => [-1])],
     [...outputs.slice(0, stateCount), ...nextCounters, ...outputs.slice(stateCount), ...saved],
     streams,
@@ -209,11 +233,11 @@ export function traceStep(spec: StepSpec): TracedStep {
   );
   return {
     graph,
-    sequences: outerSequences,
-    after,
-    afterValues,
+    sequences: moved.sequences,
+    after: moved.after,
+    afterValues: moved.afterValues,
     initials: [...spec.states.map((s) => s.initial), ...streams.map((c) => c.dimshuffle(['x']))],
-    nonSequences: outerShared,
+    nonSequences: moved.sharedOut,
     streams,
   };
 }

@@ -81,7 +81,7 @@ export function scan(step: Step, options: ScanOptions = {}): ScanResult {
     sequences,
     states,
     nonSequences,
-    saveProducts: true,
+    userLoop: true,
     truncate: options.truncateGradient === undefined || options.truncateGradient < 0 ? null : options.truncateGradient,
     step: (rows, taps, shared) => {
       const returned = step(...rows, ...taps.flat(), ...shared);
