@@ -6,11 +6,11 @@
 // Aᵀ·B of matrices, as for the weights of a product x·W) leave the loop as stacked factors and become
 // one matrix product over all steps; only the other terms are summed step by step.
 import { rebuild } from '../graph/rewrite.js';
-import { applyOp, Constant, Variable, type VectorJacobian } from '../graph/variable.js';
+import { applyOp, Variable, type VectorJacobian } from '../graph/variable.js';
 import { add, ge, minimum, mul, sub } from './elementwise.js';
 import { at, incSubtensor, slice } from './indexing.js';
 import { dot } from './linalg.js';
-import { concatenate, zerosLike } from './shape.js';
+import { concatenate, isZeros, zerosLike } from './shape.js';
 import { rowOf, type ScanAttrs, type ScanMaker, type StateSpec } from './scan-graph.js';
 
 const isFloat = (v: Variable) => v.dtype !== 'int32';
@@ -23,8 +23,6 @@ const where = (flags: readonly boolean[]) => flags.flatMap((f, i) => (f ? [i] : 
 
 const samePattern = (v: Variable, pattern: readonly (number | 'x')[]) =>
   v.owner?.op.name === 'dimshuffle' && JSON.stringify(v.owner.attrs.pattern) === JSON.stringify(pattern);
-
-const isZeroConstant = (v: Variable) => v instanceof Constant && v.value.data.every((x) => x === 0);
 
 /** The two factors of u ⊗ v (vectors) or Aᵀ·B (matrices), whose sum over steps is one product. */
 function productFactors(term: Variable): [Variable, Variable] | null {
@@ -56,7 +54,7 @@ function splitTerms(g: Variable): { products: [Variable, Variable][]; rest: Vari
   let rest: Variable | null = null;
   for (const term of terms) {
     // A non-sequence the step does not differentiate through sends back zeros: nothing to sum.
-    if (term.owner?.op.name === 'broadcastLike' && isZeroConstant(term.owner.inputs[0])) continue;
+    if (isZeros(term)) continue;
     const factors = productFactors(term);
     if (factors) products.push(factors);
     else rest = rest ? add(rest, term) : term;

@@ -84,6 +84,12 @@ export function broadcastLike(x: TensorLike, template: Variable): Variable {
 export const zerosLike = (x: Variable) => broadcastLike(asVariable(0, x.dtype), x);
 export const onesLike = (x: Variable) => broadcastLike(asVariable(1, x.dtype), x);
 
+/** Whether v is zeros by construction: a constant of zeros, or zeros broadcast as zerosLike makes them. */
+export function isZeros(v: Variable): boolean {
+  if (v instanceof Constant) return v.value.data.every((x) => x === 0);
+  return v.owner?.op.name === 'broadcastLike' && isZeros(v.owner.inputs[0]);
+}
+
 export const makeVectorOp = defineOp({
   name: 'makeVector',
   inputs: ['scalars'],

@@ -29,26 +29,29 @@ bool asGemv(Gemv gemv, bool transA, bool transB, int M, int N, int K, T alpha, c
   return true;
 }
 
+// The kernel for a product, by shape: gemv for one output column, ours for narrow or cache-sized
+// operands, else OpenBLAS's gemm (Gemv and Gemm are cblas's functions for T).
+template <class T, class Gemv, class Gemm>
+void dispatch(Gemv gemv, Gemm blasGemm, bool transA, bool transB, int M, int N, int K, T alpha,
+              const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc) {
+  if (asGemv(gemv, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+  if (skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+  if (unpackedGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+  blasGemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
 }  // namespace
 
 template <>
 void gemm<float>(bool transA, bool transB, int M, int N, int K, float alpha, const float* A,
                  int lda, const float* B, int ldb, float beta, float* C, int ldc) {
-  if (asGemv(cblas_sgemv, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  if (skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  if (unpackedGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  cblas_sgemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C,
-              ldc);
+  dispatch(cblas_sgemv, cblas_sgemm, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 template <>
 void gemm<double>(bool transA, bool transB, int M, int N, int K, double alpha, const double* A,
                   int lda, const double* B, int ldb, double beta, double* C, int ldc) {
-  if (asGemv(cblas_dgemv, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  if (skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  if (unpackedGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  cblas_dgemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C,
-              ldc);
+  dispatch(cblas_dgemv, cblas_dgemm, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 std::string blasCore() { return openblas_get_corename(); }

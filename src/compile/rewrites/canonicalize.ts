@@ -4,7 +4,7 @@ import { applyOp, Constant, type Apply, type Variable } from '../../graph/variab
 import { NDArray } from '../../ndarray/index.js';
 import { referenceKernels } from '../../backends/reference/index.js';
 import { allocateFresh } from '../../backends/backend.js';
-import { compilerOps, type KernelOpName } from '../../ops/index.js';
+import { compilerOps, isZeros, type KernelOpName } from '../../ops/index.js';
 
 /** Folding stops at this many elements, so a large constant is not built at every compile. */
 const FOLD_LIMIT = 1 << 16;
@@ -43,12 +43,6 @@ export const shapeFromSource: LocalRewrite = (node: Apply) => {
   const inputs = node.inputs.map((v, i) => (shapeOnly.includes(i) ? sameShapeSource(v) : v));
   return inputs.every((v, i) => v === node.inputs[i]) ? null : applyOp(node.op, inputs, node.attrs).outputs;
 };
-
-/** Zeros, as a constant or as zerosLike(x) makes them. */
-function isZeros(v: Variable): boolean {
-  if (v instanceof Constant) return v.value.data.every((x) => x === 0);
-  return v.owner?.op.name === 'broadcastLike' && isZeros(v.owner.inputs[0]);
-}
 
 /**
  * x + (zeros with y added into a region) -> x with y added into the region. The gradient of each slice
