@@ -12,7 +12,7 @@ import { array, formatShape, NDArray, type Nested, type TypedArray } from '../nd
 import { rebuild } from '../graph/rewrite.js';
 import { graphLeaves, topoSort } from '../graph/traverse.js';
 import { isInput, SharedVariable, Variable, type Apply } from '../graph/variable.js';
-import { asVariable, scanOp, type ScanAttrs, type TensorLike } from '../ops/index.js';
+import { asVariable, streamsAfterScans, type TensorLike } from '../ops/index.js';
 import { getBackend, type Backend } from '../backends/index.js';
 import { checkedOnFirstCall, type CheckOption } from './check.js';
 import { executable, sharedVariables } from './executable.js';
@@ -80,18 +80,6 @@ function collectUpdates(options: FnOptions, outputs: readonly Variable[]): [Shar
     }
   }
   return updates;
-}
-
-/** The counter of each random stream drawn from inside a scan of `graph`, after the scan's last step. */
-function streamsAfterScans(graph: readonly Variable[]): Map<SharedVariable, Variable> {
-  const after = new Map<SharedVariable, Variable>();
-  for (const node of topoSort(graph)) {
-    if (node.op !== scanOp) continue;
-    const { graph: step } = node.attrs as ScanAttrs;
-    const first = step.stateCount - step.streams.length;
-    step.streams.forEach((c, i) => after.has(c) || after.set(c, node.outputs[first + i].at(-1)));
-  }
-  return after;
 }
 
 function givensMap(options: FnOptions): Map<Variable, Variable> {

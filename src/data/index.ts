@@ -5,3 +5,5 @@ export * from './mnist.js';
 export * from './imdb.js';
 export * from './tokenize.js';
 export * from './atis.js';
+export * from './midi.js';
+export * from './music.js';

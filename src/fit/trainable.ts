@@ -78,3 +78,20 @@ export interface TrainableSequenceClassifier {
   probabilities(x: Variable, mask: Variable, mode: Mode): Variable;
   loadTensors(path: string, tensors: Record<string, NDArray>): unknown;
 }
+
+/**
+ * A density over sequences of binary frames, trained a stretch of frames at a time by an objective whose
+ * gradient estimates the log-likelihood's (the RNN-RBM of the polyphonic-music tutorial).
+ */
+export interface TrainableSequenceDensity {
+  readonly kind: string;
+  /** Units per frame. */
+  readonly visible: number;
+  /** Every trainable parameter, each named. */
+  readonly params: SharedVariable[];
+  /** The objective of one sequence of frames v [T, visible]. */
+  objective(v: Variable): Objective;
+  /** A draw of each frame of v [T, visible] given the true frames before it: what accuracy compares. */
+  predictFrames(v: Variable): Variable;
+  loadTensors(path: string, tensors: Record<string, NDArray>): unknown;
+}

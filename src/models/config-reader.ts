@@ -22,6 +22,11 @@ export function configReader(path: string, config: Record<string, unknown>) {
       }
       return v as number[];
     },
+    positive(field: string): number {
+      const v = config[field];
+      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw fail(field, 'a positive number');
+      return v;
+    },
     pair(field: string): [number, number] {
       const [a, b] = this.intList(field, 2);
       return [a, b];

@@ -27,6 +27,7 @@ export * from './sequence-classifier.js';
 export * from './bag-of-words.js';
 export * from './lstm-classifier.js';
 export * from './elman-rnn.js';
+export * from './rnn-rbm.js';
 
 const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
   logreg: LogisticRegression.fromModelFile,

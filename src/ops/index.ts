@@ -42,4 +42,4 @@ export * from './conv.js';
 export * from './random.js';
 export * from './scan.js';
 export type { Loop, LoopSpec, ScanAttrs, StateSpec } from './scan-graph.js';
-export { ScanGraph } from './scan-graph.js';
+export { ScanGraph, streamsAfterScans } from './scan-graph.js';

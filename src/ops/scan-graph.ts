@@ -125,7 +125,9 @@ function insideNodes(outputs: readonly Variable[], placeholders: ReadonlySet<Var
   for (const node of order) {
     const reads = node.inputs.some((v) => placeholders.has(v) || inside.has(v));
     const constant = node.inputs.every((v) => v instanceof Constant);
-    if (reads || node.op.random || constant) node.outputs.forEach((o) => inside.add(o));
+    // A random stream's counter, read by a draw or by a scan that draws, makes every step differ.
+    const counts = node.inputs.some((v) => v instanceof SharedVariable && Boolean(v.defaultUpdate));
+    if (reads || node.op.random || counts || constant) node.outputs.forEach((o) => inside.add(o));
   }
   return inside;
 }
@@ -207,7 +209,9 @@ export function traceStep(spec: StepSpec): TracedStep {
   const capturedInputs = captured.map((v) => new Variable(v.type, null, 0, v.name));
   streams.forEach((c, i) => replace.set(c, streamTaps[i]));
   captured.forEach((v, i) => replace.set(v, capturedInputs[i]));
-  const nextCounters = rebuild(streams.map((c) => c.defaultUpdate!), { replace }).outputs;
+  // A stream drawn from by a scan inside the step moves on by that scan's steps, not by one.
+  const innerScans = streamsAfterScans(returned);
+  const nextCounters = rebuild(streams.map((c) => innerScans.get(c) ?? c.defaultUpdate!), { replace }).outputs;
   let outputs = rebuild(returned, { replace }).outputs;
   const stateCount = result.states.length;
 
@@ -240,6 +244,21 @@ export function traceStep(spec: StepSpec): TracedStep {
     nonSequences: moved.sharedOut,
     streams,
   };
+}
+
+/**
+ * The counter of each random stream drawn from inside a scan of `graph`, after that scan's last step:
+ * where the stream's counter stands once the graph has run.
+ */
+export function streamsAfterScans(graph: readonly Variable[]): Map<SharedVariable, Variable> {
+  const after = new Map<SharedVariable, Variable>();
+  for (const node of topoSort(graph)) {
+    const step = (node.attrs as { graph?: unknown }).graph;
+    if (node.op.name !== 'scan' || !(step instanceof ScanGraph)) continue;
+    const first = step.stateCount - step.streams.length;
+    step.streams.forEach((c, i) => after.has(c) || after.set(c, node.outputs[first + i].at(-1)));
+  }
+  return after;
 }
 
 /** The scan node's output types: each state's rows (its initial rows first), then each output per step. */

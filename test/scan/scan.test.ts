@@ -69,6 +69,24 @@ test(`scan's updates passed to fn explicitly give the same numbers (${backendNam
   assert.notDeepEqual(a[0].slice(0, 2), a[0].slice(2, 4).map((v) => v - 10), 'each step draws new numbers');
 });
 
+test(`a scan drawing inside a scan's step moves its stream on by all its steps (${backendName})`, () => {
+  // Outer step t runs an inner loop of 3 draws and keeps the last: the draws of one flat loop of 12 steps.
+  const draw = (rng: nb.RandomStreams) => rng.uniform([2], 0, 1, 'float64');
+  const start = nb.asVariable(f64([0, 0], [2]));
+  const nested = new nb.RandomStreams(5);
+  const [[lastOfEach]] = nb.scan((previous: Variable) => {
+    const [[inner]] = nb.scan((p: Variable) => draw(nested).add(p.mul(0)), { outputsInfo: previous, nSteps: 3 });
+    return inner.at(-1);
+  }, { outputsInfo: start, nSteps: 4 });
+  const flat = new nb.RandomStreams(5);
+  const [[all]] = nb.scan((p: Variable) => draw(flat).add(p.mul(0)), { outputsInfo: start, nSteps: 12 });
+  const [a, b] = [nb.fn([], lastOfEach), nb.fn([], all)];
+  for (let call = 0; call < 2; call++) {
+    const every = values(b());
+    assert.deepEqual(values(a()), [2, 5, 8, 11].flatMap((t) => every.slice(2 * t, 2 * t + 2)), `call ${call + 1}`);
+  }
+});
+
 test(`the gradient of a gradient through scan matches finite differences (${backendName})`, () => {
   const xs = nb.matrix('xs', 'float64');
   const W = nb.shared(f64([0.4, -0.3, 0.2, 0.6], [2, 2]), 'W');

@@ -13,6 +13,7 @@ import { NDArray } from '../../ndarray/index.js';
 import { loadDataset } from '../recipes/dataset.js';
 import { standardize } from '../recipes/rbm.js';
 import { UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, writeSamples } from '../recipes/unsupervised-pictures.js';
+import { writeMusicSamples } from './sample-music.js';
 
 interface SampleOptions {
   out: string;
@@ -24,6 +25,8 @@ interface SampleOptions {
   judge?: string;
   dataset?: string;
   seed: string;
+  pieces: string;
+  steps: string;
   backend?: BackendName;
   json?: boolean;
   quiet?: boolean;
@@ -76,9 +79,9 @@ function judge(classifierPath: string, digits: NDArray, labels: readonly number[
 export function registerSample(program: Command): void {
   program
     .command('sample')
-    .description('draw samples from a saved RBM (Gibbs chains from test digits) or DBN (digits of chosen classes)')
-    .argument('<model>', 'a model file written by nabla train rbm or nabla train dbn (model.nbm)')
-    .requiredOption('--out <dir>', 'folder for samples.png')
+    .description('draw samples from a saved RBM (Gibbs chains from test digits), DBN (digits of chosen classes) or RNN-RBM (pieces of music)')
+    .argument('<model>', 'a model file written by nabla train rbm, dbn or rnnrbm (model.nbm)')
+    .requiredOption('--out <dir>', 'folder for samples.png, or for an RNN-RBM sample-N.mid and sample-N.png')
     .option('--chains <n>', 'RBM: chains, started at consecutive test digits', '20')
     .option('--samples <n>', 'pictures per chain (rows for an RBM, columns for a DBN)', '10')
     .option('--plot-every <n>', 'RBM: Gibbs steps between rows', '1000')
@@ -86,6 +89,8 @@ export function registerSample(program: Command): void {
     .option('--gibbs-steps <n>', 'DBN: Gibbs steps in the top RBM between columns', '20')
     .option('--judge <classifier>', 'DBN: a saved classifier (nabla train lenet, mlp, ...) that counts the pictures showing their label')
     .option('--dataset <mnist|dir>', "RBM: where the test digits come from (default: the model's training data)")
+    .option('--pieces <n>', 'RNN-RBM: pieces to generate', '2')
+    .option('--steps <n>', 'RNN-RBM: time steps per piece', '200')
     .option('--seed <n>', 'seed of the chains (and of the test digits picked)', '123')
     .option('--backend <name>', 'native or reference')
     .option('--json', 'print one JSON object')
@@ -96,6 +101,14 @@ export function registerSample(program: Command): void {
       if (options.judge !== undefined && file.kind !== 'dbn') throw new Error(`--judge: checks the labels of a DBN's samples; ${modelPath} holds a model of kind ${file.kind}`);
       const seed = Number(options.seed);
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed: '${options.seed}' is not an integer in [0, 2^32)`);
+      if (file.kind === 'rnnrbm') {
+        const pieces = writeMusicSamples(modelPath, {
+          out: options.out, pieces: count(options.pieces, 'pieces'), steps: count(options.steps, 'steps'), seed,
+          log: options.quiet || options.json ? undefined : (line) => void process.stderr.write(`${line}\n`),
+        });
+        console.log(options.json ? JSON.stringify({ model: file.kind, model_path: modelPath, pieces }) : `rnnrbm samples: ${pieces.map((p) => p.midi).join(', ')}`);
+        return;
+      }
       const samples = count(options.samples, 'samples');
       const path = join(options.out, UNSUPERVISED_PICTURES.samples);
       const log = options.quiet || options.json ? undefined : (line: string) => void process.stderr.write(`${line}\n`);
@@ -122,7 +135,7 @@ export function registerSample(program: Command): void {
           judged = judge(options.judge, digits, labels, samples);
         }
       } else {
-        throw new Error(`${modelPath}: holds a model of kind ${file.kind}; nabla sample draws from rbm and dbn models`);
+        throw new Error(`${modelPath}: holds a model of kind ${file.kind}; nabla sample draws from rbm, dbn and rnnrbm models`);
       }
       const summary = { model: file.kind, model_path: modelPath, samples_path: path, rows, columns: file.kind === 'rbm' ? count(options.chains, 'chains') : samples, ...(judged && { judged }) };
       const verdict = judged ? `; ${judged.agree} of ${judged.total} after Gibbs sampling show their label to ${judged.classifier}` : '';

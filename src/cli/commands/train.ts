@@ -1,7 +1,7 @@
 // nabla train NAME: one subcommand per registered recipe, each with the recipe's options and defaults.
 // Progress goes to standard error; with --json the last line on standard output is the run's summary.
 import { Command, Option } from 'commander';
-import { isF1Summary, listRecipes, type Recipe, type RawOptions, type RunSummary } from '../recipes/index.js';
+import { isAccuracySummary, isF1Summary, listRecipes, type Recipe, type RawOptions, type RunSummary } from '../recipes/index.js';
 
 const percent = (fraction: unknown) => (typeof fraction === 'number' ? `${(100 * fraction).toFixed(3)}%` : '-');
 
@@ -11,7 +11,12 @@ const chunkScores = (f1: number, precision: unknown, recall: unknown) =>
 
 /** The human-readable end of a run, in the tutorial's words. */
 function describe(summary: RunSummary): string {
-  const lines = isF1Summary(summary) ? [
+  const lines = isAccuracySummary(summary) ? [
+    `${summary.model}: ${summary.monitor_name} ${summary.monitor ?? '-'} in the last epoch; best validation frame-level accuracy ` +
+      `${percent(summary.best_valid_accuracy)} at epoch ${summary.best_epoch}, test accuracy of that model ${percent(summary.test_accuracy)}`,
+    `${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend (stopped by ${summary.stopped_by})`,
+    `model: ${summary.model_path}`,
+  ] : isF1Summary(summary) ? [
     `${summary.model}: best validation ${chunkScores(summary.best_valid_f1, summary.valid_precision, summary.valid_recall)} ` +
       `at epoch ${summary.best_epoch}, test ${chunkScores(summary.test_f1, summary.test_precision, summary.test_recall)}`,
     `${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend (stopped by ${summary.stopped_by})`,

@@ -11,9 +11,10 @@ import { dnnRecipe } from './dnn.js';
 import { rnnsluRecipe } from './rnnslu.js';
 import { lstmRecipe } from './lstm.js';
 import { bowRecipe } from './bow.js';
+import { rnnrbmRecipe } from './rnnrbm.js';
 
-export type { ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
-export { isF1Summary } from './recipe.js';
+export type { AccuracyRunSummary, ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
+export { isAccuracySummary, isF1Summary } from './recipe.js';
 export * from './options.js';
 export { COMMON_OPTIONS } from './common-options.js';
 
@@ -45,7 +46,7 @@ export function getRecipe(name: string): Recipe {
 
 const RECIPES = [
   logregRecipe, mlpRecipe, lenetRecipe, daRecipe, sdaRecipe, rbmRecipe, dbnRecipe, dnnRecipe, lstmRecipe, bowRecipe,
-  rnnsluRecipe,
+  rnnsluRecipe, rnnrbmRecipe,
 ];
 for (const recipe of RECIPES) {
   registerRecipe(recipe);

@@ -26,11 +26,21 @@ export interface F1RunSummary extends RunSummaryBase {
   test_f1: number;
 }
 
+/** A sequence density's summary: frame-level accuracy as fractions (absent when the run was interrupted). */
+export interface AccuracyRunSummary extends RunSummaryBase {
+  best_valid_accuracy?: number;
+  test_accuracy?: number;
+  monitor: number | null;
+}
+
 /** The JSON summary of a run: every rate a fraction. */
-export type RunSummary = ErrorRunSummary | F1RunSummary;
+export type RunSummary = ErrorRunSummary | F1RunSummary | AccuracyRunSummary;
 
 /** Whether a summary reports F1 (a tagger's) rather than errors. */
 export const isF1Summary = (summary: RunSummary): summary is F1RunSummary => typeof summary.best_valid_f1 === 'number';
+
+/** Whether a summary reports frame-level accuracy (a sequence density's). */
+export const isAccuracySummary = (summary: RunSummary): summary is AccuracyRunSummary => 'monitor' in summary;
 
 /** How a run is driven beyond its options: for tests and embedding. */
 export interface RunContext {
