@@ -186,7 +186,8 @@ export function pianoRoll(bytes: Uint8Array, name: string, options: PianoRollOpt
   const sounding: Set<number>[] = Array.from({ length: steps }, () => new Set());
   for (const n of notes) {
     if (n.pitch < low || n.pitch >= high) continue;
-    for (let t = step(n.start); t < step(n.end!); t++) sounding[t].add(n.pitch);
+    // The tutorial's reading can place a later track's notes before 0 s; they start at step 0.
+    for (let t = Math.max(0, step(n.start)); t < step(n.end!); t++) sounding[t].add(n.pitch);
   }
   return sounding.map((pitches) => [...pitches].sort((a, b) => a - b));
 }

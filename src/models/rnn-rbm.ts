@@ -4,7 +4,7 @@
 // u_0 = 0. Given a sequence, the RNN runs first (nb.scan) and every step's RBM is then trained at once by
 // CD-k, the Gibbs chain also run in nb.scan and its end held constant in the gradient. Generating runs the
 // RNN one step at a time with a Gibbs chain per step (a scan within the scan).
-import { NDArray } from '../ndarray/index.js';
+import { NDArray, type DType } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { iscalar, shared } from '../graph/constructors.js';
 import { asVariable, cast, concatenate, sigmoid, sigmoidCrossentropyWithLogits, slice, softplus, sum, tanh, zerosLike } from '../ops/index.js';
@@ -57,11 +57,13 @@ export class RnnRbm implements TrainableSequenceDensity {
   readonly Wvu: SharedVariable;
   readonly Wuu: SharedVariable;
   readonly bu: SharedVariable;
+  /** float32, or float64 for checking gradients. */
+  readonly dtype: 'float32' | 'float64';
   private readonly rng: RandomStreams;
   /** The compiled generator, by Gibbs steps per frame. */
   private readonly generators = new Map<number, CompiledFunction>();
 
-  constructor(config: RnnRbmConfig, seed = 1234) {
+  constructor(config: RnnRbmConfig, seed = 1234, dtype: 'float32' | 'float64' = 'float32') {
     const [low, high] = config.range;
     if (!(Number.isInteger(low) && Number.isInteger(high) && low >= 0 && low < high && high <= 128)) {
       throw new Error(`RnnRbm: the pitch range [${low}, ${high}) must be MIDI note numbers with 0 ≤ low < high ≤ 128`);
@@ -71,12 +73,13 @@ export class RnnRbm implements TrainableSequenceDensity {
     }
     if (!(config.dt > 0)) throw new Error(`RnnRbm: dt must be positive, not ${config.dt}`);
     this.config = config;
+    this.dtype = dtype;
     const [v, h, r] = [this.visible, config.hidden, config.recurrent];
     const init = new RandomStreams(seed);
     // The tutorial's shared_normal(rows, cols, scale): N(0, scale²) entries.
     const normal = (shape: number[], std: number, name: string) =>
-      shared(init.normal(shape, 0, std).eval() as NDArray, name);
-    const zero = (n: number, name: string) => shared(new NDArray('float32', [n]), name);
+      shared(init.normal(shape, 0, std, dtype).eval() as NDArray, name);
+    const zero = (n: number, name: string) => shared(new NDArray(dtype, [n]), name);
     this.W = normal([v, h], 0.01, 'W');
     this.bv = zero(v, 'bv');
     this.bh = zero(h, 'bh');
@@ -115,10 +118,10 @@ export class RnnRbm implements TrainableSequenceDensity {
   /** One Gibbs step v → h → v of the RBMs with biases `c` (one row each); returns the new v's logits and sample. */
   private gibbsStep(v: Variable, c: Conditionals): { logits: Variable; sample: Variable } {
     const hMean = sigmoid(v.dot(this.W).add(c.bh));
-    const h = this.rng.binomial(hMean.shape, 1, hMean);
+    const h = this.rng.binomial(hMean.shape, 1, hMean, this.dtype);
     const logits = h.dot(this.W.T).add(c.bv);
     const vMean = sigmoid(logits);
-    return { logits, sample: this.rng.binomial(vMean.shape, 1, vMean) };
+    return { logits, sample: this.rng.binomial(vMean.shape, 1, vMean, this.dtype) };
   }
 
   /** The end of a `steps`-step Gibbs chain from `start`, run in nb.scan. */
@@ -139,7 +142,7 @@ export class RnnRbm implements TrainableSequenceDensity {
   objective(v: Variable): Objective {
     const c = this.conditionals(v);
     const chainEnd = this.gibbsChain(v, c, this.config.k);
-    const frames = cast(v.shape.at(0), 'float32');
+    const frames = cast(v.shape.at(0), this.dtype);
     const cost = this.freeEnergy(v, c).sub(this.freeEnergy(chainEnd, c)).div(frames);
     // From the logits, so a pitch the model is sure of gives a finite log-likelihood (the tutorial's
     // sigmoid then log printed -inf in such epochs).
@@ -178,7 +181,7 @@ export class RnnRbm implements TrainableSequenceDensity {
   }
 
   private zeros(shape: number[]): Variable {
-    return asVariable(new NDArray('float32', shape));
+    return asVariable(new NDArray(this.dtype as DType, shape));
   }
 
   /** Sets every parameter from `tensors` by name, checking names, shapes and dtypes. */
