@@ -50,7 +50,8 @@ test('the gradient of the CD cost with the chain held constant matches finite di
 
 test('on 24 Nottingham tunes the monitor rises and the frame-level accuracy of the next frame improves', () => {
   const model = new RnnRbm(RNN_RBM_TUTORIAL, 5);
-  const training = new DensityTraining(model, rolls(music.train.slice(0, 24)), { learningRate: 0.01, stretch: 100, seed: 3 });
+  const options = { learningRate: 0.01, stretch: 100, seed: 3 };
+  const training = new DensityTraining(model, rolls(music.train.slice(0, 24)), options);
   const valid = training.errorOn(rolls(music.valid.slice(0, 6)));
   const before = 1 - valid.measure();
   const monitors: number[] = [];
