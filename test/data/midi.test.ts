@@ -39,7 +39,7 @@ test('the tempo map keeps the chord notes the tutorial drops where a chord repea
   tutorial.forEach((notes, t) => assert.ok(notes.every((p) => tempoMap[t].includes(p)), `step ${t}: no note lost`));
 });
 
-/** A format-1 file: a tempo track (120, then 60 quarter notes per minute from beat 2) and a track of a note per beat. */
+/** A format-1 file: a tempo track (120, then 60 quarter notes per minute from beat 2), a track of a note per beat. */
 function twoTempoFile(): Uint8Array {
   const tempo: MidiEvent[] = [
     { deltaTime: 0, meta: true, type: 'setTempo', microsecondsPerBeat: 500_000 },
