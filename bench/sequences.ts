@@ -1,6 +1,6 @@
 // The sequence workloads of BENCH.md, written with nabla's public API and nb.scan as a user would write
 // the tutorials' training steps: rnnslu.py's Elman RNN on one ATIS sentence, lstm.py's LSTM on one IMDB
-// minibatch, and the loop's own cost per step.
+// minibatch, rnnrbm.py's RNN-RBM on 100 steps of a tune, and the loop's own cost per step.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -10,6 +10,7 @@ import type { Workload } from './workloads.js';
 
 const SEED = 1234;
 const ATIS = fileURLToPath(new URL('../../shared/data/atis/fold3.json.gz', import.meta.url));
+const NOTTINGHAM = fileURLToPath(new URL('../../shared/data/nottingham/pianoroll_dt0.3.json.gz', import.meta.url));
 
 interface Sentence {
   words: number[];
@@ -163,6 +164,44 @@ function lstmMinibatch(): Workload {
   };
 }
 
+/**
+ * The first `steps` steps of the first Nottingham training tune at least that long, as the tutorial's 88-key
+ * piano-roll, or, without the file, seeded random frames with about as many notes (the NumPy peer's too).
+ */
+function nottinghamSequence(steps: number): nb.NDArray {
+  const roll = nb.zeros([steps, 88]);
+  if (!existsSync(NOTTINGHAM)) {
+    console.error(`${NOTTINGHAM}: not found; timing random frames instead`);
+    const rng = seeded(SEED);
+    roll.data.forEach((_, i) => void (roll.data[i] = rng() < 0.04 ? 1 : 0));
+    return roll;
+  }
+  const data = JSON.parse(gunzipSync(readFileSync(NOTTINGHAM)).toString('utf8')) as { train: { sequences: number[][][] } };
+  const song = data.train.sequences.find((s) => s.length >= steps)!;
+  song.slice(0, steps).forEach((notes, t) => notes.forEach((p) => void (roll.data[t * 88 + p - 21] = 1)));
+  return roll;
+}
+
+/**
+ * One update of rnnrbm.py (its defaults: 150 RBM hidden units, 100 RNN units, CD-15, learning rate 0.001) on
+ * 100 steps of a Nottingham tune: the RNN's recurrence in nb.scan, the Gibbs chain of every step's RBM in
+ * another, the chain's end held constant in the gradient; the step returns the tutorial's monitor.
+ */
+function rnnrbmSequence(): Workload {
+  return {
+    unit: 'ms/step',
+    setup() {
+      const model = new nb.RnnRbm(nb.RNN_RBM_TUTORIAL, SEED);
+      const v = nb.matrix('v');
+      const { cost, considerConstant, monitor } = model.objective(v);
+      const gradients = nb.grad(cost, model.params, { considerConstant });
+      const train = nb.fn([v], monitor, { updates: nb.sgd(gradients, model.params, { learningRate: 0.001 }) });
+      const sequence = nottinghamSequence(100);
+      return { step: () => void train(sequence) };
+    },
+  };
+}
+
 const SCAN_STEPS = 10_000;
 
 /** The loop's own cost: a scan of 10,000 steps of h_t = h_{t-1} + x_t on one-element vectors, per step. */
@@ -184,4 +223,5 @@ export const sequenceWorkloads: Record<string, Workload> = {
   rnnslu_sentence: rnnsluSentence(),
   lstm_minibatch: lstmMinibatch(),
   scan_overhead: scanOverhead(),
+  rnnrbm_sequence: rnnrbmSequence(),
 };

@@ -355,6 +355,64 @@ class RBM:
         self.b_vis += scale * (v0.sum(axis=0) - v.sum(axis=0))
 
 
+class RnnRbm(Model):
+    """rnnrbm.py: the RNN u_t = tanh(b_u + v_t W_vu + u_{t-1} W_uu), u_0 = 0, gives step t's RBM its
+    biases b_v(t) = b_v + u_{t-1} W_uv and b_h(t) = b_h + u_{t-1} W_uh; CD-k on every step at once from
+    the data, the chain's end held constant: cost (F(v) - F(v~)) / T with F summed over the steps;
+    the step also computes the tutorial's monitor, as its train function returns it."""
+
+    def __init__(self, rng, n_visible=88, n_hidden=150, n_recurrent=100, k=15, dtype=F32):
+        self.rng, self.k = rng, k
+
+        def normal(scale, *shape):
+            return (scale * rng.standard_normal(shape)).astype(dtype)
+        self.params = [normal(0.01, n_visible, n_hidden), np.zeros(n_visible, dtype),
+                       np.zeros(n_hidden, dtype), normal(1e-4, n_recurrent, n_hidden),
+                       normal(1e-4, n_recurrent, n_visible), normal(1e-4, n_visible, n_recurrent),
+                       normal(1e-4, n_recurrent, n_recurrent), np.zeros(n_recurrent, dtype)]
+        self.fixed_chain_end = None  # the gradient check holds v~ fixed
+        self.monitor = None
+
+    def sample(self, mean):
+        u = self.rng.random(mean.shape, dtype=mean.dtype)
+        return np.less(u, mean, out=u)
+
+    def loss_and_grads(self, v):
+        W, bv, bh, Wuh, Wuv, Wvu, Wuu, bu = self.params
+        T = len(v)
+        a = v @ Wvu + bu  # the input's part of every step in one product
+        u = np.empty((T, len(bu)), v.dtype)
+        prev = np.zeros_like(bu)
+        for t in range(T):
+            u[t] = prev = np.tanh(a[t] + prev @ Wuu)
+        previous = np.vstack([np.zeros_like(bu)[None], u[:-1]])
+        BV, BH = previous @ Wuv + bv, previous @ Wuh + bh
+        x = self.fixed_chain_end
+        if x is None:
+            x = v
+            for _ in range(self.k):
+                x = self.sample(sigmoid(self.sample(sigmoid(x @ W + BH)) @ W.T + BV))
+            logits = self.sample(sigmoid(x @ W + BH)) @ W.T + BV
+            self.monitor = -(softplus(logits) - v * logits).sum() / T
+        zv, zx = v @ W + BH, x @ W + BH
+        loss = ((x - v) * BV).sum() / T + (softplus(zx).sum() - softplus(zv).sum()) / T
+        sv, sx = sigmoid(zv), sigmoid(zx)
+        dBV, dBH = (x - v) / T, (sx - sv) / T
+        dprevious = dBV @ Wuv.T + dBH @ Wuh.T  # row t: through u_{t-1}
+        dz = np.empty_like(u)
+        carry = np.zeros_like(bu)  # dL/du_t through u_{t+1}
+        for t in reversed(range(T)):
+            g = carry + dprevious[t + 1] if t + 1 < T else carry
+            dz[t] = g = g * (1 - u[t] * u[t])
+            carry = g @ Wuu.T
+        return loss, [(x.T @ sx - v.T @ sv) / T, dBV.sum(axis=0), dBH.sum(axis=0), previous.T @ dBH,
+                      previous.T @ dBV, v.T @ dz, previous.T @ dz, dz.sum(axis=0)]
+
+    def step(self, lr, v):
+        self.sgd_step(lr, v)
+        return self.monitor
+
+
 def pca_fit(X):
     """Mean, eigenvalues (descending) and components (rows) from the covariance matrix."""
     mean = X.mean(axis=0, dtype=np.float64).astype(X.dtype)  # float64 sum of 60,000 rows
@@ -619,6 +677,14 @@ def check_elman():
     check_gradients("rnnslu", model, context_windows(words, 3, 9), rng.integers(0, 5, 5))
 
 
+def check_rnnrbm():
+    rng = np.random.default_rng(0)
+    model = RnnRbm(rng, n_visible=7, n_hidden=5, n_recurrent=4, k=2, dtype=np.float64)
+    v = (rng.random((6, 7)) < 0.4).astype(np.float64)
+    model.fixed_chain_end = (rng.random((6, 7)) < 0.4).astype(np.float64)
+    check_gradients("rnnrbm", model, v)
+
+
 def check_lstm():
     rng = np.random.default_rng(0)
     model = LSTMSentiment(rng, n_words=11, dim=3, dtype=np.float64)
@@ -729,6 +795,31 @@ def bench_lstm(workload, mnist, reps):
     return bench_training(workload, optimizer.step, itertools.repeat(review_batch(rng)), reps, 16)
 
 
+NOTTINGHAM = REPO.parent / "shared" / "data" / "nottingham" / "pianoroll_dt0.3.json.gz"
+
+
+def nottingham_sequence(steps=100, path=NOTTINGHAM):
+    """The first `steps` steps of the first training tune of at least that length, as the tutorial's
+    88-key piano-roll, or, without the file, seeded random frames with about as many notes."""
+    roll = np.zeros((steps, 88), F32)
+    if not path.is_file():
+        print(f"{path}: not found; timing random frames instead", file=sys.stderr)
+        return (np.random.default_rng(SEED).random((steps, 88)) < 0.04).astype(F32)
+    with gzip.open(path, "rt") as f:
+        songs = json.load(f)["train"]["sequences"]
+    song = next(s for s in songs if len(s) >= steps)
+    for t, notes in enumerate(song[:steps]):
+        roll[t, np.array(notes, dtype=np.intp) - 21] = 1
+    return roll
+
+
+def bench_rnnrbm(workload, mnist, reps, *, lr=0.001):
+    """One update of rnnrbm.py's defaults (150 hidden, 100 recurrent, CD-15) on 100 steps of a tune."""
+    model = RnnRbm(np.random.default_rng(SEED))
+    return bench_training(workload, functools.partial(model.step, lr),
+                          itertools.repeat((nottingham_sequence(),)), reps, 100)
+
+
 SCAN_STEPS = 10_000
 
 
@@ -759,6 +850,7 @@ WORKLOADS = {  # name -> (benchmark(name, mnist, reps) with BENCH.md's hyper-par
     "rnnslu_sentence": (bench_rnnslu, check_elman),
     "lstm_minibatch": (bench_lstm, check_lstm),
     "scan_overhead": (bench_scan_overhead, None),
+    "rnnrbm_sequence": (bench_rnnrbm, check_rnnrbm),
 }
 
 

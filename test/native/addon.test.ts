@@ -530,6 +530,14 @@ describe('philox', () => {
       assert.equal(u64[i], value, `float64 element ${i}`);
       assert.equal(u32[i], value, `float32 element ${i} (exact: 24 significant bits)`);
     }
+    // float32 draws take the AVX-512 path where the CPU has it, float64 ones never: every element agrees.
+    assert.ok(u32.every((v, i) => v === u64[i]), 'float32 and float64 draws agree everywhere');
+    for (const size of [1, 3, 4, 5, 63, 64, 65, 67, 129]) {
+      const [small, expected] = [new Float32Array(size), new Float64Array(size)];
+      native.philoxUniform(seed, stream, counter, small);
+      native.philoxUniform(seed, stream, counter, expected);
+      assert.deepEqual(Array.from(small), Array.from(expected), `${size} draws`);
+    }
     const mean = u64.reduce((a, b) => a + b, 0) / n;
     assert.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean}`);
     assert.ok(u64.every((v) => v > 0 && v < 1));
