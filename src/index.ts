@@ -15,3 +15,4 @@ export * from './nn/index.js';
 export * from './fit/index.js';
 export * from './models/index.js';
 export * from './train/index.js';
+export * from './data/index.js';
