@@ -19,6 +19,20 @@ export function parseLimit(text: string): number | { train: number; valid: numbe
   return values.length === 1 ? values[0] : { train: values[0], valid: values[1], test: values[2] };
 }
 
+/** The recipes whose data come as lists per split (sentences, songs) take these run options. */
+export const LIST_RUN_FLAGS = ['limit', 'epochs', 'lr', 'seed', 'backend', 'out', 'resume'];
+
+/**
+ * --limit applied to lists per split (sentences, songs): the first items of each.
+ * @example firstOfEachSplit({ train: songs, valid, test }, '8,3,3').train.length // 8
+ */
+export function firstOfEachSplit<T, D extends Record<'train' | 'valid' | 'test', T[]>>(data: D, text: string | undefined): D {
+  if (text === undefined) return data;
+  const limit = parseLimit(text);
+  const cut = (split: 'train' | 'valid' | 'test') => data[split].slice(0, typeof limit === 'number' ? limit : limit[split]);
+  return { ...data, train: cut('train'), valid: cut('valid'), test: cut('test') };
+}
+
 /**
  * Pixels k/255 as k/`divisor` instead. The tutorials' mnist.pkl.gz holds k/256 (its brightest pixel is
  * 0.99609375); dividing by 256 reproduces their logistic regression run to the digit, where k/255's

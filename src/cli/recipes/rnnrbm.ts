@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackend, setBackend } from '../../backends/index.js';
-import { loadMusic, songMatrix, type MusicData, type MusicSplit, type PianoRollOptions } from '../../data/index.js';
+import { loadMusic, songMatrix, type MusicSplit, type PianoRollOptions } from '../../data/index.js';
 import { DensityTraining } from '../../fit/index.js';
 import { RNN_RBM_TUTORIAL, RnnRbm } from '../../models/index.js';
 import { fitWithFiles } from '../../train/fit-classifier.js';
@@ -13,7 +13,7 @@ import type { MetricsRow } from '../../train/metrics.js';
 import { createProgress } from '../../train/progress.js';
 import { writeLinePlot } from '../../viz/index.js';
 import { COMMON_OPTIONS, type RunOptions } from './common-options.js';
-import { parseLimit } from './dataset.js';
+import { firstOfEachSplit, LIST_RUN_FLAGS } from './dataset.js';
 import { parseOptions, parsers, withDefaults, type OptionSpec } from './options.js';
 import type { AccuracyRunSummary, Recipe } from './recipe.js';
 
@@ -35,33 +35,21 @@ interface RnnrbmOptions extends Pick<RunOptions, 'epochs' | 'lr' | 'seed' | 'bac
 
 export const RNNRBM_PICTURES = { monitor: 'curves-monitor.png', accuracy: 'curves-accuracy.png' } as const;
 
-const RUN_OPTIONS = ['limit', 'epochs', 'lr', 'seed', 'backend', 'out', 'resume'];
-
 const OPTIONS: OptionSpec[] = [
   { flag: 'dataset', value: '<dir|file>', description: 'a folder with train/valid/test subfolders of MIDI files, or note lists in JSON as nottingham.json.gz (default: ../shared/data/nottingham/midi)' },
   { flag: 'timing', value: '<mode>', description: "reading MIDI time: tempo-map (every tempo change) or tutorial (rnnrbm.py's midiread)", default: 'tempo-map', parse: parsers.choice(['tempo-map', 'tutorial'] as const) },
   { flag: 'dt', value: '<seconds>', description: 'seconds per piano-roll step when reading MIDI files and writing samples', default: RNN_RBM_TUTORIAL.dt, parse: parsers.positive },
   { flag: 'pitch-range', value: '<low,high>', description: 'MIDI notes kept, from low up to but not including high (the 88 piano keys)', default: RNN_RBM_TUTORIAL.range.join(','), parse: parsers.pair },
   { flag: 'outside-range', value: '<refuse|clip>', description: 'notes outside the pitch range: an error, or left out', default: 'refuse', parse: parsers.choice(['refuse', 'clip'] as const) },
-  ...withDefaults(COMMON_OPTIONS.filter((s) => RUN_OPTIONS.includes(s.flag)), { epochs: 200, lr: 0.001, seed: 1234 }),
+  ...withDefaults(COMMON_OPTIONS.filter((s) => LIST_RUN_FLAGS.includes(s.flag)), {
+    epochs: 200, lr: 0.001, seed: 1234,
+  }),
   { flag: 'hidden', value: '<n>', description: 'hidden units of each step\'s RBM', default: RNN_RBM_TUTORIAL.hidden, parse: parsers.positiveInt },
   { flag: 'recurrent', value: '<n>', description: 'units of the RNN', default: RNN_RBM_TUTORIAL.recurrent, parse: parsers.positiveInt },
   { flag: 'k', value: '<n>', description: 'Gibbs steps of CD-k', default: RNN_RBM_TUTORIAL.k, parse: parsers.positiveInt },
   { flag: 'stretch', value: '<n>', description: "steps per SGD update: each sequence is cut into stretches of this length (the tutorial's batch_size)", default: 100, parse: parsers.positiveInt },
   { flag: 'patience', value: '<n>', description: 'early stopping: epochs without a better validation accuracy tolerated', default: 200, parse: parsers.positiveInt },
 ];
-
-/** --limit N (every split) or TRAIN,VALID,TEST: the first songs of each split, for quick runs. */
-function limitSongs(data: MusicData, text: string | undefined): MusicData {
-  if (text === undefined) return data;
-  const limit = parseLimit(text);
-  const count = (split: MusicSplit) => (typeof limit === 'number' ? limit : limit[split]);
-  const cut = <T>(split: MusicSplit, list: T[]) => list.slice(0, count(split));
-  return {
-    ...data, train: cut('train', data.train), valid: cut('valid', data.valid), test: cut('test', data.test),
-    names: { train: cut('train', data.names.train), valid: cut('valid', data.names.valid), test: cut('test', data.names.test) },
-  };
-}
 
 /** The monitor per epoch, and the validation and test accuracy. */
 function writeCurves(out: string, history: readonly MetricsRow[], trainBatches: number): Record<string, string> {
@@ -88,7 +76,7 @@ export const rnnrbmRecipe: Recipe = {
     if (o.backend) setBackend(o.backend);
     const dataset = o.dataset ?? SHARED_NOTTINGHAM;
     const reading: PianoRollOptions = { dt: o.dt, range: o.pitchRange, timing: o.timing, outsideRange: o.outsideRange };
-    const data = limitSongs(loadMusic(dataset, reading), o.limit);
+    const data = firstOfEachSplit(loadMusic(dataset, reading), o.limit);
     const matrices = (split: MusicSplit) => data[split].map((song) => songMatrix(song, o.pitchRange));
     const [train, valid, test] = [matrices('train'), matrices('valid'), matrices('test')];
     const config = { range: o.pitchRange, dt: data.dt ?? o.dt, hidden: o.hidden, recurrent: o.recurrent, k: o.k };

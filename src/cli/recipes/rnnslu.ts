@@ -5,13 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend, setBackend } from '../../backends/index.js';
-import { defaultAtisFile, loadAtis, type AtisData, type AtisSplit } from '../../data/index.js';
+import { defaultAtisFile, loadAtis } from '../../data/index.js';
 import { RNNSLU_TRAINING, type ChunkScore } from '../../fit/index.js';
 import { ELMAN_TUTORIAL, ElmanRnn } from '../../models/index.js';
 import { fitTagger, pretrainProgressBar, type TaggerMetricsRow } from '../../train/index.js';
 import { writeLinePlot } from '../../viz/index.js';
 import { COMMON_OPTIONS, type RunOptions } from './common-options.js';
-import { parseLimit } from './dataset.js';
+import { firstOfEachSplit, LIST_RUN_FLAGS } from './dataset.js';
 import { parseOptions, parsers, withDefaults, type OptionSpec } from './options.js';
 import type { F1RunSummary, Recipe } from './recipe.js';
 import { progressLog } from './unsupervised-recipe.js';
@@ -26,11 +26,9 @@ interface RnnsluOptions extends Pick<RunOptions, 'epochs' | 'lr' | 'seed' | 'bac
 
 export const RNNSLU_PICTURES = { cost: 'curves-cost.png', f1: 'curves-f1.png' } as const;
 
-const RUN_OPTIONS = ['limit', 'epochs', 'lr', 'seed', 'backend', 'out', 'resume'];
-
 const OPTIONS: OptionSpec[] = [
   { flag: 'dataset', value: '<file>', description: 'ATIS data in the layout of fold3.json.gz, gzipped or plain (default: ../shared/data/atis/fold3.json.gz)' },
-  ...withDefaults(COMMON_OPTIONS.filter((s) => RUN_OPTIONS.includes(s.flag)), {
+  ...withDefaults(COMMON_OPTIONS.filter((s) => LIST_RUN_FLAGS.includes(s.flag)), {
     epochs: RNNSLU_TRAINING.maxEpochs, lr: RNNSLU_TRAINING.learningRate, seed: ELMAN_TUTORIAL.seed,
   }),
   { flag: 'window', value: '<n>', description: 'words per context window (odd)', default: ELMAN_TUTORIAL.window, parse: parsers.positiveInt },
@@ -38,14 +36,6 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'hidden', value: '<n>', description: 'hidden units', default: ELMAN_TUTORIAL.hidden, parse: parsers.positiveInt },
   { flag: 'decay', value: '<true|false>', description: 'halve the learning rate after 10 epochs without a better validation F1', default: 'true', parse: parsers.boolean },
 ];
-
-/** --limit N (every split) or TRAIN,VALID,TEST: the first sentences of each split, for quick runs. */
-function limitSentences(data: AtisData, text: string | undefined): AtisData {
-  if (text === undefined) return data;
-  const limit = parseLimit(text);
-  const cut = (split: AtisSplit) => data[split].slice(0, typeof limit === 'number' ? limit : limit[split]);
-  return { ...data, train: cut('train'), valid: cut('valid'), test: cut('test') };
-}
 
 /** The learning curves: the training cost, and validation and test F1, per epoch. */
 function writeCurves(out: string, history: readonly TaggerMetricsRow[]): Record<string, string> {
@@ -72,7 +62,7 @@ export const rnnsluRecipe: Recipe = {
     const o = parseOptions(OPTIONS, raw) as unknown as RnnsluOptions;
     if (o.backend) setBackend(o.backend);
     const dataset = o.dataset ?? defaultAtisFile();
-    const data = limitSentences(loadAtis(dataset), o.limit);
+    const data = firstOfEachSplit(loadAtis(dataset), o.limit);
     const sizes = { window: o.window, embedding: o.embedding, hidden: o.hidden };
     const model = new ElmanRnn({ words: data.words, labels: data.labels, ...sizes }, o.seed);
     const out = o.out ?? join('runs', 'rnnslu');
