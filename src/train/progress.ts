@@ -17,17 +17,20 @@ export interface ProgressOptions {
   quiet?: boolean;
   /** Prefix of each line, e.g. the model name. */
   label?: string;
+  /** The loop minimises 1 − an accuracy (a sequence density's frame-level accuracy): report the accuracy. */
+  accuracy?: boolean;
 }
 
 const HEARTBEAT_MS = 30_000;
 
 const percent = (fraction: number) => `${(100 * fraction).toFixed(2)}%`;
 
-/** The tutorial's report of a validation, plus the train cost and the time. */
-export function validationLine(label: string, r: ValidationRecord, batches: number): string {
-  const best = r.improved ? ' (new best)' : `, best ${percent(r.bestValidError)}`;
+/** The tutorial's report of a validation, plus the train cost and the time; with `accuracy`, 1 − the errors. */
+export function validationLine(label: string, r: ValidationRecord, batches: number, accuracy = false): string {
+  const [measure, shown] = accuracy ? ['accuracy', (e: number) => percent(1 - e)] : ['error', percent];
+  const best = r.improved ? ' (new best)' : `, best ${shown(r.bestValidError)}`;
   return `${label}epoch ${r.epoch}, minibatch ${r.minibatch}/${batches}, train cost ${r.trainCost.toFixed(4)}, ` +
-    `validation error ${percent(r.validError)}${best}, test error of best model ${percent(r.testError)}, ${r.seconds.toFixed(1)} s`;
+    `validation ${measure} ${shown(r.validError)}${best}, test ${measure} of best model ${shown(r.testError)}, ${r.seconds.toFixed(1)} s`;
 }
 
 /**
@@ -53,7 +56,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       step: (minibatch, cost) => {
         if (Date.now() - last > HEARTBEAT_MS) write(`${label}epoch ${epoch}, minibatch ${minibatch}/${batches}, cost ${cost.toFixed(4)}`);
       },
-      validation: (r) => write(validationLine(label, r, batches)),
+      validation: (r) => write(validationLine(label, r, batches, options.accuracy)),
       finish: () => {},
     };
   }
@@ -80,9 +83,10 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       bar.update(minibatch, payload);
     },
     validation(r) {
-      payload = { ...payload, best: percent(r.bestValidError), test: percent(r.testError) };
+      const shown = (e: number) => percent(options.accuracy ? 1 - e : e);
+      payload = { ...payload, best: shown(r.bestValidError), test: shown(r.testError) };
       bar.stop();
-      stream.write(`${validationLine(label, r, batches)}\n`);
+      stream.write(`${validationLine(label, r, batches, options.accuracy)}\n`);
       if (value < batches) bar.start(batches, value, payload);
     },
     finish() {

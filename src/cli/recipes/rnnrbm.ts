@@ -93,7 +93,7 @@ export const rnnrbmRecipe: Recipe = {
         maxEpochs: o.epochs,
         earlyStopping: { rule: 'validations', patience: o.patience, validationFrequency: training.trainBatches },
         out, resume: o.resume, runConfig, meta: { ...facts, seed: o.seed },
-        progress: createProgress({ quiet: context.quiet, label: 'rnnrbm ' }),
+        progress: createProgress({ quiet: context.quiet, label: 'rnnrbm ', accuracy: true }),
         stopAfter: context.stopAfter,
       });
     const steps = (songs: number[][][]) => songs.reduce((n, s) => n + s.length, 0);
