@@ -65,11 +65,22 @@ export function executable(c: Compilation, inputs: readonly Variable[]): Run {
   const nodes = plan.order ?? runInPlaceLast(creationOrder(graph), inPlace);
   const kernels = nodes.map((node) => kernelFor(c.backend, node));
   const pools = new Map<Variable, NDArray>();
-  let values = new Map<Variable, NDArray>();
+  // Every value has a slot in one array, so a call looks nothing up by variable: for the small steps of
+  // a scan, run thousands of times, the lookups cost as much as the kernels.
+  const slots = new Map<Variable, number>();
+  const slot = (v: Variable) => slots.get(v) ?? (slots.set(v, slots.size), slots.size - 1);
+  const leaves = graphLeaves(graph);
+  const inputSlots = inputs.map(slot);
+  const constants = leaves.filter((l) => l instanceof Constant).map((l) => [slot(l), (l as Constant).value] as const);
+  const shared = leaves.filter((l) => l instanceof SharedVariable).map((l) => [slot(l), l as SharedVariable] as const);
+  const nodeInputs = nodes.map((node) => node.inputs.map(slot));
+  const nodeOutputs = nodes.map((node) => node.outputs.map(slot));
+  let values: NDArray[] = [];
   const allocators: Allocate[] = nodes.map((node) => {
     const target = inPlace.get(node);
+    const targetSlot = target && slot(target);
     return (dtype, shape, output = 0) => {
-      const storage = target && values.get(target);
+      const storage = targetSlot !== undefined ? values[targetSlot] : undefined;
       if (storage && storage.dtype === dtype && sameShape(storage.shape, shape)) return storage;
       if (!memory) return new NDArray(dtype, shape);
       const v = node.outputs[output];
@@ -82,23 +93,21 @@ export function executable(c: Compilation, inputs: readonly Variable[]): Run {
       return fresh;
     };
   });
-  const leaves = graphLeaves(graph);
-  const outputs = graph.slice(0, outputCount);
+  const outputSlots = graph.slice(0, outputCount).map(slot);
   return (args, storage) => {
-    values = new Map<Variable, NDArray>();
-    inputs.forEach((v, i) => values.set(v, args[i]));
-    for (const leaf of leaves) {
-      if (leaf instanceof Constant) values.set(leaf, leaf.value);
-      else if (leaf instanceof SharedVariable) values.set(leaf, storage.get(leaf));
+    values = new Array<NDArray>(slots.size);
+    inputSlots.forEach((s, i) => void (values[s] = args[i]));
+    for (const [s, value] of constants) values[s] = value;
+    for (const [s, v] of shared) values[s] = storage.get(v);
+    for (let n = 0; n < nodes.length; n++) {
+      const results = kernels[n](nodeInputs[n].map((s) => values[s]), nodes[n].attrs, nodes[n], allocators[n]);
+      const outs = nodeOutputs[n];
+      for (let i = 0; i < outs.length; i++) values[outs[i]] = results[i];
     }
-    nodes.forEach((node, n) => {
-      const results = kernels[n](node.inputs.map((v) => values.get(v)!), node.attrs, node, allocators[n]);
-      node.outputs.forEach((o, i) => values.set(o, results[i]));
-    });
     // Every update reads the old values, so they are applied only once everything is computed.
     targets.forEach((target, i) => {
       const v = graph[outputCount + i];
-      const value = values.get(v)!;
+      const value = values[slot(v)];
       if (!memory?.swapped[i]) {
         storage.swap(target, value.clone());
         return;
@@ -107,6 +116,6 @@ export function executable(c: Compilation, inputs: readonly Variable[]): Run {
       const old = storage.swap(target, value);
       pools.set(v, old);
     });
-    return outputs.map((v) => values.get(v)!);
+    return outputSlots.map((s) => values[s]);
   };
 }

@@ -54,29 +54,33 @@ export function scanKernel(node: Apply, step: StepRun): Kernel {
     // Where output j's row for step t is (for a state kept whole, after its initial rows).
     const at = (j: number, t: number) => (lastOnly[j] ? 0 : lags[j] + t);
 
+    // One argument list, its rows replaced at each step: the loop's own cost is most of a small step's.
+    const taps = graph.tapOffsets.flatMap((offsets, j) => offsets.map((k) => [j, k] as const));
+    const args: NDArray[] = [...seqs, ...taps.map(() => seqs[0]), ...nonSeqs];
+    // Shapes are checked in full at step 0; later steps of the same compiled step only by size.
+    const fits = (value: NDArray, target: NDArray, t: number) =>
+      t === 0 ? sameShape(value.shape, target.shape) : value.size === target.size;
     for (let t = 0; t < n; t++) {
-      const args = [
-        ...seqs.map((s) => row(s, t)),
-        ...graph.tapOffsets.flatMap((offsets, j) => offsets.map((k) => row(states[j], lastOnly[j] ? 0 : at(j, t) + k))),
-        ...nonSeqs,
-      ];
+      for (let i = 0; i < S; i++) args[i] = row(seqs[i], t);
+      taps.forEach(([j, k], i) => void (args[S + i] = row(states[j], lastOnly[j] ? 0 : at(j, t) + k)));
+      const results = step(args);
       // A result read from a last-only state's row (a tap passed through) is copied before that row changes.
-      const results = step(args).map((r) => (kept.has(r.data.buffer) ? r.clone() : r));
+      if (kept.size) results.forEach((r, i) => void (kept.has(r.data.buffer) && (results[i] = r.clone())));
       for (let j = 0; j < R; j++) {
         const value = results[j];
         const target = row(states[j], at(j, t));
-        if (!sameShape(value.shape, target.shape)) {
+        if (!fits(value, target, t)) {
           fail(`step ${t} returns shape ${formatShape(value.shape)} for output ${j}, whose initial value has rows of shape ${formatShape(target.shape)}`);
         }
         target.data.set(value.data);
       }
-      plainTypes.forEach((type, m) => {
+      for (let m = 0; m < plainTypes.length; m++) {
         const value = results[R + m];
-        const output = (plain[m] ??= allocate(type.dtype, [n, ...value.shape], R + m));
+        const output = (plain[m] ??= allocate(plainTypes[m].dtype, [n, ...value.shape], R + m));
         const target = row(output, t);
-        if (!sameShape(value.shape, target.shape)) fail(`step ${t} returns shape ${formatShape(value.shape)} for output ${R + m}, ${formatShape(target.shape)} at step 0`);
+        if (!fits(value, target, t)) fail(`step ${t} returns shape ${formatShape(value.shape)} for output ${R + m}, ${formatShape(target.shape)} at step 0`);
         target.data.set(value.data);
-      });
+      }
     }
     return [...states, ...plain.map((p) => p!)];
   };
