@@ -5,3 +5,4 @@ export * from './mnist.js';
 export * from './imdb.js';
 export * from './tokenize.js';
 export * from './atis.js';
+export * from './matrix-file.js';

@@ -72,3 +72,4 @@ export const isSequenceClassifierKind = (kind: string): boolean => kind in SEQUE
 export function loadSequenceClassifier(path: string): SequenceClassifier {
   return loadFrom(SEQUENCE_CLASSIFIERS, path, 'a classifier of text');
 }
+export * from './pca.js';
