@@ -1,0 +1,11 @@
+import * as nb from '../src/index.js';
+import { loadMnist } from '../src/data/index.js';
+const n = Number(process.argv[2] ?? 1000);
+const method = (process.argv[3] ?? 'auto') as 'auto';
+const { x, y } = loadMnist({ validationSize: 0, limit: { train: n, valid: 0, test: 0 } }).train;
+const t0 = performance.now();
+const tsne = new nb.Tsne({ method });
+const map = tsne.fitTransform(x, { onIteration: (p) => { if (p.kl !== undefined && p.iteration % 250 === 0) console.log(p.iteration, p.kl.toFixed(4), ((performance.now() - t0) / 1000).toFixed(1)); } });
+console.log('time', ((performance.now() - t0) / 1000).toFixed(1), 'kl', tsne.klDivergence, tsne.meta);
+console.log('knn map', nb.knnAccuracy(map, y.data), 'knn pixels', nb.knnAccuracy(x, y.data));
+const u = process.cpuUsage(); console.log('cpu', ((u.user + u.system) / 1e6).toFixed(1));
