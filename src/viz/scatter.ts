@@ -47,14 +47,18 @@ function labelColor(index: number): Color {
  * Where everything goes: points scaled into the square area with equal units on both axes, and the legend.
  * @example const layout = scatterLayout(map.data, labels, { title: 't-SNE of 10,000 digits' });
  */
-export function scatterLayout(points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {}): ScatterLayout {
+export function scatterLayout(
+  points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {},
+): ScatterLayout {
   const n = points.length / 2;
   if (!Number.isInteger(n) || n < 1) throw new Error(`scatterLayout: needs [N, 2] coordinates, got ${points.length} numbers`);
   if (labels && labels.length !== n) throw new Error(`scatterLayout: ${labels.length} labels for ${n} points`);
   const size = options.size ?? 720;
   const pointSize = options.pointSize ?? (n < 2000 ? 3 : 2);
   const present = labels ? [...new Set(Array.from(labels))].sort((a, b) => a - b) : [];
-  const legend = present.map((label, i) => ({ label, color: labelColor(i), name: options.names?.[label] ?? String(label) }));
+  const legend = present.map((label, i) => ({
+    label, color: labelColor(i), name: options.names?.[label] ?? String(label),
+  }));
   const legendWidth = legend.length ? Math.max(...legend.map((l) => textWidth(l.name))) + 30 : 0;
   const top = PAD + (options.title ? 2 * textHeight() + 10 : 0);
   const left = PAD + (options.yLabel ? textHeight() + 8 : 0);
@@ -85,20 +89,25 @@ export function scatterLayout(points: ArrayLike<number>, labels?: ArrayLike<numb
  * Draws a scatter plot into a bitmap.
  * @example writePng('map.png', renderScatter(map.data, labels, { title: 't-SNE' }));
  */
-export function renderScatter(points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {}): Canvas {
+export function renderScatter(
+  points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {},
+): Canvas {
   const layout = scatterLayout(points, labels, options);
   const { width, height, area, pixels, legend, colorOf, pointSize } = layout;
   const canvas = new Canvas(width, height, WHITE);
   canvas.strokeRect(area.x0 - 1, area.y0 - 1, area.x1 - area.x0 + 2, area.y1 - area.y0 + 2, FRAME);
   const offset = Math.floor(pointSize / 2);
-  for (let i = 0; i < pixels.length / 2; i++) canvas.fillRect(pixels[2 * i] - offset, pixels[2 * i + 1] - offset, pointSize, pointSize, colorOf(i));
+  for (let i = 0; i < pixels.length / 2; i++) {
+    canvas.fillRect(pixels[2 * i] - offset, pixels[2 * i + 1] - offset, pointSize, pointSize, colorOf(i));
+  }
   legend.forEach((entry, row) => {
     const y = area.y0 + row * (textHeight() + 6);
     canvas.fillRect(area.x1 + 16, y, 8, 8, entry.color);
     canvas.text(area.x1 + 30, y, entry.name, BLACK);
   });
   if (options.title) canvas.text((width - textWidth(options.title, 2)) / 2, PAD, options.title, BLACK, 2);
-  if (options.xLabel) canvas.text((area.x0 + area.x1 - textWidth(options.xLabel)) / 2, area.y1 + 6, options.xLabel, GREY);
+  const { xLabel } = options;
+  if (xLabel) canvas.text((area.x0 + area.x1 - textWidth(xLabel)) / 2, area.y1 + 6, xLabel, GREY);
   if (options.yLabel) {
     // The bitmap font draws only horizontally: the y label goes letter under letter.
     [...options.yLabel].forEach((ch, k) => canvas.text(PAD, area.y0 + k * (textHeight() + 1), ch, GREY));
@@ -113,7 +122,9 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
  * The same plot as an SVG document (one circle per point, grouped by label).
  * @example writeFileSync('map.svg', scatterSvg(map.data, labels));
  */
-export function scatterSvg(points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {}): string {
+export function scatterSvg(
+  points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {},
+): string {
   const layout = scatterLayout(points, labels, options);
   const { width, height, area, pixels, legend, colorOf, pointSize } = layout;
   const r = (pointSize / 2).toFixed(1);
@@ -147,7 +158,9 @@ export function scatterSvg(points: ArrayLike<number>, labels?: ArrayLike<number>
  * Writes a scatter plot as PNG or SVG by the path's extension (parent folder created).
  * @example writeScatter('out/tsne.png', map.data, labels); writeScatter('out/tsne.svg', map.data, labels);
  */
-export function writeScatter(path: string, points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {}): void {
+export function writeScatter(
+  path: string, points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {},
+): void {
   if (path.toLowerCase().endsWith('.svg')) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, scatterSvg(points, labels, options));

@@ -74,7 +74,9 @@ export function loadEmbeddingInput(options: InputOptions, defaultLimit?: number)
  * Writes codes [N, k] as DIR/NAME.csv (columns NAME1..k, then the label when known) and DIR/NAME.npy.
  * @example writeCodes('out', 'tsne', map, labels) // out/tsne.csv, out/tsne.npy
  */
-export function writeCodes(dir: string, name: string, codes: NDArray, labels?: Int32Array): { csv: string; npy: string } {
+export function writeCodes(
+  dir: string, name: string, codes: NDArray, labels?: Int32Array,
+): { csv: string; npy: string } {
   const [n, k] = codes.shape;
   const csv = join(dir, `${name}.csv`);
   const npy = join(dir, `${name}.npy`);

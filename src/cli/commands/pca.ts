@@ -1,7 +1,6 @@
 // nabla pca --out DIR: principal components of MNIST's training images (or an IDX folder, or a matrix
 // file): the codes (CSV, NPY), the model, a scatter of the first two components coloured by label (PNG,
-// SVG), the explained variance per component, and with --classify the book's pipeline: logistic
-// regression on the first K components against the raw pixels.
+// SVG) and the explained variance per component.
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { setBackend, type BackendName } from '../../backends/index.js';
@@ -54,7 +53,10 @@ export function registerPca(program: Command): void {
       const pictures: string[] = [];
       if (codes.shape[1] >= 2) {
         const two = new Float64Array(2 * n);
-        for (let i = 0; i < n; i++) [two[2 * i], two[2 * i + 1]] = [codes.data[i * components], codes.data[i * components + 1]];
+        for (let i = 0; i < n; i++) {
+          two[2 * i] = codes.data[i * components];
+          two[2 * i + 1] = codes.data[i * components + 1];
+        }
         const title = `PCA of ${n.toLocaleString('en-US')} points`;
         const axes = { xLabel: `component 1 (${(100 * ratio[0]).toFixed(1)}% of the variance)`, yLabel: 'component 2' };
         for (const ext of ['png', 'svg']) {
@@ -71,7 +73,8 @@ export function registerPca(program: Command): void {
       ], { title: 'PCA: variance per component', xLabel: 'component', yPercent: true });
       pictures.push(variancePlot);
       const summary = {
-        dataset: input.name, points: n, dimensions: d, components: ratio.length, method: pca.meta.method, whiten: Boolean(options.whiten),
+        dataset: input.name, points: n, dimensions: d, components: ratio.length, method: pca.meta.method,
+        whiten: Boolean(options.whiten),
         seconds: Number(seconds.toFixed(3)), codes_csv: csv, codes_npy: npy, model, pictures,
         explained_variance_ratio: ratio.map((r) => Number(r.toPrecision(6))),
       };
