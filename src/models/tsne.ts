@@ -502,26 +502,25 @@ function bhGradient(
     stack[top++] = 0;
     while (top > 0) {
       const c = stack[--top];
-      const k = count[c];
-      if (k === 0) continue;
       const dx = x - massX[c];
       const dy = y - massY[c];
       const d2 = dx * dx + dy * dy;
-      const leaf = child[c] < 0;
-      if (leaf || 4 * half[c] * half[c] < theta2 * d2) {
+      const first = child[c];
+      if (first < 0 || 4 * half[c] * half[c] < theta2 * d2) {
         // A leaf at y_i's own position holds y_i itself (and any duplicates, at distance 0).
-        const own = leaf && Y[2 * point[c]] === x && Y[2 * point[c] + 1] === y ? 1 : 0;
+        const p = first < 0 ? point[c] : -1;
+        const own = p >= 0 && Y[2 * p] === x && Y[2 * p + 1] === y ? 1 : 0;
         const w = 1 / (1 + d2);
-        const m = (k - own) * w;
+        const m = (count[c] - own) * w;
         Z += m;
         rx += m * w * dx;
         ry += m * w * dy;
       } else {
-        const first = child[c];
-        stack[top++] = first;
-        stack[top++] = first + 1;
-        stack[top++] = first + 2;
-        stack[top++] = first + 3;
+        // Only the children that hold points.
+        if (count[first] > 0) stack[top++] = first;
+        if (count[first + 1] > 0) stack[top++] = first + 1;
+        if (count[first + 2] > 0) stack[top++] = first + 2;
+        if (count[first + 3] > 0) stack[top++] = first + 3;
       }
     }
     grad[2 * i] = rx;
