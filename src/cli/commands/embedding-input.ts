@@ -1,5 +1,6 @@
 // What `nabla pca` and `nabla tsne` read and write: MNIST's training images (or an IDX folder's, or a
 // .csv/.npy matrix with optional labels), the first --limit rows; the codes as CSV and NPY.
+import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist, readLabelsFile, readMatrixFile, writeCsv, writeNpy } from '../../data/index.js';
@@ -22,13 +23,22 @@ export interface InputOptions {
   includeTest?: boolean;
 }
 
-/** The options both commands share, for commander. */
-export const INPUT_FLAGS: readonly [string, string, string?][] = [
-  ['--dataset <mnist|dir|file>', "'mnist' (its 60,000 training images), a folder of IDX files in MNIST's layout, or a .csv/.npy matrix (a row per point)", 'mnist'],
-  ['--labels <file>', 'with a matrix file: a .csv/.npy of integer labels, one per row (to colour the pictures and score the map)'],
-  ['--limit <n>', 'use only the first N rows'],
-  ['--include-test', "with MNIST or a folder: append the 10,000 test images (MNIST's 70,000 digits)"],
-];
+/** Adds the data options both commands share; `limitNote` says what --limit defaults to. */
+export function addInputOptions(command: Command, limitNote = ''): Command {
+  return command
+    .option('--dataset <mnist|dir|file>', "'mnist' (its 60,000 training images), a folder of IDX files in MNIST's layout, or a .csv/.npy matrix (a row per point)", 'mnist')
+    .option('--labels <file>', 'with a matrix file: a .csv/.npy of integer labels, one per row (to colour the pictures and score the map)')
+    .option('--limit <n>', `use only the first N rows${limitNote}`)
+    .option('--include-test', "with MNIST or a folder: append the 10,000 test images (MNIST's 70,000 digits)");
+}
+
+/** Adds --backend, --json and --quiet; `backendNote` says what the backend runs. */
+export function addRunOptions(command: Command, backendNote = ''): Command {
+  return command
+    .option('--backend <name>', `native or reference${backendNote}`)
+    .option('--json', 'print one JSON object')
+    .option('--quiet', 'print nothing but the result');
+}
 
 /**
  * Reads the data a command embeds; errors name the file and the row.

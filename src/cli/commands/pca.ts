@@ -7,7 +7,7 @@ import { setBackend, type BackendName } from '../../backends/index.js';
 import { Pca, type PcaMethod } from '../../models/index.js';
 import { writeLinePlot, writeScatter } from '../../viz/index.js';
 import { parsers } from '../recipes/options.js';
-import { INPUT_FLAGS, loadEmbeddingInput, naming, writeCodes, type InputOptions } from './embedding-input.js';
+import { addInputOptions, addRunOptions, loadEmbeddingInput, naming, writeCodes, type InputOptions } from './embedding-input.js';
 
 interface PcaOptions extends InputOptions {
   out: string;
@@ -26,15 +26,12 @@ export function registerPca(program: Command): void {
     .command('pca')
     .description('principal components: codes, explained variance and a scatter plot of the first two components')
     .requiredOption('--out <dir>', 'folder for pca.csv, pca.npy, model.nbm, pca.png, pca.svg and explained-variance.png');
-  for (const [flag, help, value] of INPUT_FLAGS) command.option(flag, help, value);
-  command
+  addInputOptions(command)
     .option('--components <n>', 'components kept', '50')
     .option('--whiten', 'scale each component to unit variance')
     .option('--method <name>', 'auto, exact (eigh of the covariance) or randomized', 'auto')
-    .option('--seed <n>', 'seed of the randomized method', '1')
-    .option('--backend <name>', 'native or reference')
-    .option('--json', 'print one JSON object')
-    .option('--quiet', 'print nothing but the result')
+    .option('--seed <n>', 'seed of the randomized method', '1');
+  addRunOptions(command)
     .action((options: PcaOptions) => {
       if (options.backend) setBackend(options.backend);
       const components = parsers.positiveInt(options.components, 'components');

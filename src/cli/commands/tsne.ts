@@ -8,7 +8,7 @@ import { knnAccuracy, Tsne, type TsneMethod } from '../../models/index.js';
 import { pretrainProgressBar } from '../../train/pretrain-progress.js';
 import { writeScatter } from '../../viz/index.js';
 import { parsers } from '../recipes/options.js';
-import { INPUT_FLAGS, loadEmbeddingInput, naming, writeCodes, type InputOptions } from './embedding-input.js';
+import { addInputOptions, addRunOptions, loadEmbeddingInput, naming, writeCodes, type InputOptions } from './embedding-input.js';
 
 interface TsneOptions extends InputOptions {
   out: string;
@@ -34,8 +34,7 @@ export function registerTsne(program: Command): void {
     .command('tsne')
     .description('t-SNE map: 2-D coordinates, a scatter plot coloured by label, KL divergence and 10-NN accuracy of the map')
     .requiredOption('--out <dir>', 'folder for tsne.csv, tsne.npy, tsne.png and tsne.svg');
-  for (const [flag, help, value] of INPUT_FLAGS) command.option(flag, flag === '--limit <n>' ? `${help} (MNIST or a folder: 10,000 by default)` : help, value);
-  command
+  addInputOptions(command, ' (MNIST or a folder: 10,000 by default)')
     .option('--perplexity <p>', 'effective number of neighbours of each point', '30')
     .option('--iterations <n>', 'gradient steps', '1000')
     .option('--learning-rate <r>', "step size, or 'auto' (max(N / 48, 50))", 'auto')
@@ -44,10 +43,8 @@ export function registerTsne(program: Command): void {
     .option('--method <name>', 'auto (exact up to 1,000 points), exact or barnes-hut', 'auto')
     .option('--pca <k>', 'reduce to K principal components first when the data has more columns (0: never)', '50')
     .option('--init <how>', 'pca or random', 'pca')
-    .option('--seed <n>', 'seed of a random start', '1')
-    .option('--backend <name>', 'native or reference (PCA and the neighbour search)')
-    .option('--json', 'print one JSON object')
-    .option('--quiet', 'print nothing but the result')
+    .option('--seed <n>', 'seed of a random start', '1');
+  addRunOptions(command, ' (for PCA and the neighbour search)')
     .action((options: TsneOptions) => {
       if (options.backend) setBackend(options.backend);
       if (!['auto', 'exact', 'barnes-hut'].includes(options.method)) throw new Error(`--method: '${options.method}' is not auto, exact or barnes-hut`);
