@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { BLACK, Canvas, WHITE, textHeight, type Color } from './canvas.js';
 import { textWidth } from './font.js';
 import { PALETTE, type Rect } from './plot.js';
-import { writePng } from './png.js';
+import { encodePng, writePng } from './png.js';
+import { NDArray } from '../ndarray/index.js';
 
 export interface ScatterOptions {
   title?: string;
@@ -17,6 +18,23 @@ export interface ScatterOptions {
   pointSize?: number;
   /** The legend's name of each label (label i → names[i]); the label's number otherwise. */
   names?: readonly string[];
+  /** Small pictures of the points' images drawn at their places, where they do not overlap. */
+  thumbnails?: Thumbnails;
+}
+
+export interface Thumbnails {
+  /** [N, h·w] pixel rows in [0, 1] (MNIST's images), one per point. */
+  images: ArrayLike<number>;
+  shape: readonly [number, number];
+  /** The side of a thumbnail in pixels (the image scaled by whole pixels or skipped rows); 28 by default. */
+  size?: number;
+}
+
+/** A thumbnail placed: which point, and its top-left corner in pixels. */
+interface Placed {
+  point: number;
+  x: number;
+  y: number;
 }
 
 export interface ScatterLayout {
@@ -30,6 +48,8 @@ export interface ScatterLayout {
   /** The colour of each point. */
   colorOf: (i: number) => Color;
   pointSize: number;
+  /** The thumbnails drawn (points in order, each kept when it overlaps none kept before it). */
+  placed: Placed[];
 }
 
 const PAD = 10;
@@ -82,7 +102,52 @@ export function scatterLayout(
   }
   const colorIndex = new Map(present.map((label, i) => [label, i]));
   const colorOf = labels ? (i: number) => legend[colorIndex.get(labels[i])!].color : () => PALETTE[0];
-  return { width, height, area, pixels, legend, colorOf, pointSize };
+  const placed = placeThumbnails(pixels, area, options.thumbnails);
+  return { width, height, area, pixels, legend, colorOf, pointSize, placed };
+}
+
+/**
+ * Greedy placement on a grid of cells one thumbnail wide: a point's thumbnail is kept when its cell and
+ * the eight around it are free.
+ */
+function placeThumbnails(pixels: Float64Array, area: Rect, thumbnails?: Thumbnails): Placed[] {
+  if (!thumbnails) return [];
+  const n = pixels.length / 2;
+  const [h, w] = thumbnails.shape;
+  if (thumbnails.images.length !== n * h * w) {
+    throw new Error(`scatterLayout: thumbnails hold ${thumbnails.images.length} values, not ${n} images of ${h}x${w}`);
+  }
+  const size = thumbnails.size ?? 28;
+  const columns = Math.ceil((area.x1 - area.x0) / size) + 1;
+  const taken = new Set<number>();
+  const placed: Placed[] = [];
+  for (let i = 0; i < n; i++) {
+    const [x, y] = [pixels[2 * i] - size / 2, pixels[2 * i + 1] - size / 2];
+    const [cx, cy] = [Math.floor((x - area.x0) / size), Math.floor((y - area.y0) / size)];
+    let free = true;
+    for (let dy = -1; dy <= 1 && free; dy++) {
+      for (let dx = -1; dx <= 1 && free; dx++) free = !taken.has((cy + dy) * columns + cx + dx);
+    }
+    if (!free) continue;
+    taken.add(cy * columns + cx);
+    placed.push({ point: i, x: Math.round(x), y: Math.round(y) });
+  }
+  return placed;
+}
+
+/** Thumbnail of point i as RGB over white: the image's ink in the point's colour. */
+function thumbnailPixels(thumbnails: Thumbnails, i: number, color: Color): { size: number; rgb: Uint8Array } {
+  const [h, w] = thumbnails.shape;
+  const size = thumbnails.size ?? 28;
+  const rgb = new Uint8Array(size * size * 3);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const value = thumbnails.images[i * h * w + Math.floor((r * h) / size) * w + Math.floor((c * w) / size)];
+      const ink = Math.min(1, Math.max(0, value));
+      for (let k = 0; k < 3; k++) rgb[(r * size + c) * 3 + k] = Math.round(255 - ink * (255 - color[k]));
+    }
+  }
+  return { size, rgb };
 }
 
 /**
@@ -99,6 +164,16 @@ export function renderScatter(
   const offset = Math.floor(pointSize / 2);
   for (let i = 0; i < pixels.length / 2; i++) {
     canvas.fillRect(pixels[2 * i] - offset, pixels[2 * i + 1] - offset, pointSize, pointSize, colorOf(i));
+  }
+  for (const { point, x, y } of layout.placed) {
+    const { size, rgb } = thumbnailPixels(options.thumbnails!, point, colorOf(point));
+    canvas.strokeRect(x - 1, y - 1, size + 2, size + 2, colorOf(point));
+    for (let r = 0; r < size; r++) {
+      for (let c = 0; c < size; c++) {
+        const k = (r * size + c) * 3;
+        canvas.setPixel(x + c, y + r, [rgb[k], rgb[k + 1], rgb[k + 2]]);
+      }
+    }
   }
   legend.forEach((entry, row) => {
     const y = area.y0 + row * (textHeight() + 6);
@@ -139,6 +214,12 @@ export function scatterSvg(
     byColor.get(hex(colorOf(i)))!.push(`<circle cx="${pixels[2 * i].toFixed(1)}" cy="${pixels[2 * i + 1].toFixed(1)}" r="${r}"/>`);
   }
   groups.forEach((g) => out.push(`<g fill="${hex(g.color)}" data-label="${g.label}">${byColor.get(hex(g.color))!.join('')}</g>`));
+  for (const { point, x, y } of layout.placed) {
+    const { size, rgb } = thumbnailPixels(options.thumbnails!, point, colorOf(point));
+    const png = encodePng(new NDArray('float32', [size, size, 3], Float32Array.from(rgb, (v) => v / 255)), 'scatterSvg');
+    const href = `data:image/png;base64,${png.toString('base64')}`;
+    out.push(`<image x="${x}" y="${y}" width="${size}" height="${size}" href="${href}"/>`);
+  }
   legend.forEach((entry, row) => {
     const y = area.y0 + row * 18;
     out.push(`<rect x="${area.x1 + 16}" y="${y}" width="10" height="10" fill="${hex(entry.color)}"/>`);

@@ -36,3 +36,21 @@ test('renderScatter paints each point in its label colour; scatterSvg groups the
   assert.throws(() => scatterLayout([0, 0, NaN, 1]), /point 1 is \(NaN, 1\), not finite/);
   assert.throws(() => scatterLayout([0, 0, 1, 1], [1]), /1 labels for 2 points/);
 });
+
+test('thumbnails: placed where they do not overlap, the image drawn in the label colour', () => {
+  // 30 points on a line 2 units apart, each with a 2x2 image whose top-left pixel is ink.
+  const line = Array.from({ length: 60 }, (_, k) => (k % 2 === 0 ? 2 * (k / 2) : 0));
+  const images = Array.from({ length: 30 * 4 }, (_, k) => (k % 4 === 0 ? 1 : 0));
+  const thumbnails = { images, shape: [2, 2] as const, size: 10 };
+  const layout = scatterLayout(line, undefined, { size: 300, thumbnails });
+  assert.ok(layout.placed.length > 3 && layout.placed.length < 30, `${layout.placed.length} placed`);
+  for (const a of layout.placed) {
+    for (const b of layout.placed) if (a !== b) assert.ok(Math.abs(a.x - b.x) >= 10 || Math.abs(a.y - b.y) >= 10);
+  }
+  const canvas = renderScatter(line, undefined, { size: 300, thumbnails });
+  const { x, y } = layout.placed[0];
+  assert.deepEqual(canvas.getPixel(x + 1, y + 1), PALETTE[0]); // ink: the top-left quarter
+  assert.deepEqual(canvas.getPixel(x + 8, y + 8), [255, 255, 255]); // no ink
+  assert.equal((scatterSvg(line, undefined, { size: 300, thumbnails }).match(/<image /g) ?? []).length, layout.placed.length);
+  assert.throws(() => scatterLayout(line, undefined, { thumbnails: { images: [1], shape: [2, 2] } }), /thumbnails hold 1 values, not 30 images of 2x2/);
+});

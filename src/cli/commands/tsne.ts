@@ -21,6 +21,7 @@ interface TsneOptions extends InputOptions {
   pca: string;
   init: string;
   seed: string;
+  thumbnails?: boolean;
   backend?: BackendName;
   json?: boolean;
   quiet?: boolean;
@@ -43,7 +44,8 @@ export function registerTsne(program: Command): void {
     .option('--method <name>', 'auto (exact up to 1,000 points), exact or barnes-hut', 'auto')
     .option('--pca <k>', 'reduce to K principal components first when the data has more columns (0: never)', '50')
     .option('--init <how>', 'pca or random', 'pca')
-    .option('--seed <n>', 'seed of a random start', '1');
+    .option('--seed <n>', 'seed of a random start', '1')
+    .option('--thumbnails', 'with images: also tsne-thumbnails.png, small pictures of the digits at their places');
   addRunOptions(command, ' (for PCA and the neighbour search)')
     .action((options: TsneOptions) => {
       if (options.backend) setBackend(options.backend);
@@ -88,6 +90,13 @@ export function registerTsne(program: Command): void {
         writeScatter(path, map.data, input.labels, { title });
         return path;
       });
+      if (options.thumbnails) {
+        if (!input.imageShape) throw new Error(`--thumbnails: ${input.name} holds no images (it is a matrix file)`);
+        const path = join(options.out, 'tsne-thumbnails.png');
+        const thumbnails = { images: input.x.data, shape: input.imageShape, size: 20 };
+        writeScatter(path, map.data, input.labels, { title, size: 1000, pointSize: 2, thumbnails });
+        pictures.push(path);
+      }
       const summary = {
         dataset: input.name, points: n, dimensions: d, method: tsne.meta.method, perplexity: tsne.config.perplexity,
         iterations: tsne.config.iterations, learning_rate: tsne.meta.learningRate, seconds: Number(seconds.toFixed(3)),
