@@ -8,6 +8,7 @@
         "native/kernels/elementwise/broadcast-layout.cc",
         "native/kernels/conv/conv.cc",
         "native/kernels/elementwise/elementwise.cc",
+        "native/kernels/linalg/eigh.cc",
         "native/kernels/linalg/gemm.cc",
         "native/kernels/random/philox.cc",
         "native/kernels/conv/pool.cc",

@@ -36,10 +36,12 @@ export function time(
   const clock = cpuTime ? cpuMs : () => performance.now();
   const warmStart = performance.now();
   for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) step();
-  const first = performance.now();
-  step();
-  const once = Math.max(performance.now() - first, 1e-3);
-  const perRep = Math.max(1, Math.ceil(minRepMs / once));
+  let perRep = 1;
+  if (minRepMs > 0) {
+    const first = performance.now();
+    step();
+    perRep = Math.max(1, Math.ceil(minRepMs / Math.max(performance.now() - first, 1e-3)));
+  }
   const samples: number[] = [];
   for (let r = 0; r < reps; r++) {
     const start = clock();

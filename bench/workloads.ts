@@ -4,9 +4,13 @@ import * as nb from '../src/index.js';
 import { loadMnist, type MnistData } from '../src/data/index.js';
 import { glorot, seeded } from './init.js';
 import { sequenceWorkloads } from './sequences.js';
+import { embeddingWorkloads } from './embeddings.js';
+import type { TimingOptions } from './timing.js';
 
 export interface Workload {
-  unit: 'ms' | 'ms/step' | 'µs/step';
+  unit: 'ms' | 'ms/step' | 'µs/step' | 's';
+  /** Warm-up and repetition lengths other than the default (runs of seconds need no long warm-up). */
+  timing?: TimingOptions;
   /**
    * Builds the step; returns one call of it, optional extra figures for a measured time (ms per call),
    * and how many steps one call runs when the unit is per step of a loop inside the call.
@@ -171,6 +175,7 @@ export const workloads: Record<string, Workload> = {
   rbm_cd1_step: rbm(1, false),
   rbm_pcd15_step: rbm(15, true),
   ...sequenceWorkloads,
+  ...embeddingWorkloads,
 };
 
 /** MNIST loaded once, on the first workload that needs it. */

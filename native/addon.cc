@@ -1,6 +1,6 @@
 // N-API glue: unpacks and checks arguments, picks the float32 or float64 kernel from the output's
 // element type, and calls into native/kernels/. No numerics live here. This file holds the general
-// entry points (gemm, element-wise loops, reductions, random numbers, threads); addon-network.cc the
+// entry points (gemm, eigh, element-wise loops, reductions, random numbers, threads); addon-network.cc the
 // neural-network ones (softmax, cross-entropy, convolution, pooling).
 #include <napi.h>
 
@@ -10,6 +10,7 @@
 #include "args.h"
 #include "kernels/elementwise/elementwise.h"
 #include "kernels/elementwise/instruction-set.h"
+#include "kernels/linalg/eigh.h"
 #include "kernels/linalg/gemm.h"
 #include "kernels/random/philox.h"
 #include "kernels/reduce/reduce.h"
@@ -49,6 +50,28 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     gemm<T>(transA, transB, M, N, K, static_cast<T>(alpha), A.as<T>(), lda, B.as<T>(), ldb,
             static_cast<T>(beta), C.as<T>(), ldc);
   });
+  return info.Env().Undefined();
+}
+
+// eigh(a, n, w, v): eigenvalues ascending into w, unit eigenvectors as the columns of v, of the
+// symmetric n×n matrix a (LAPACK ?syevd); an error when LAPACK reports no convergence.
+Napi::Value Eigh(const Napi::CallbackInfo& info) {
+  Args args(info, "eigh", 4);
+  const ArrayArg a = args.floatArray(0, "a"), w = args.floatArray(2, "w"), v = args.floatArray(3, "v");
+  const int64_t n = args.count(1, "n", 46340.0);
+  args.sameType(a, "a", v, "v");
+  args.sameType(w, "w", v, "v");
+  args.needs(a, "a", static_cast<double>(n) * n);
+  args.needs(w, "w", static_cast<double>(n));
+  args.needs(v, "v", static_cast<double>(n) * n);
+  int status = 0;
+  withFloat(v.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    status = eigh<T>(static_cast<int>(n), a.as<T>(), w.as<T>(), v.as<T>());
+  });
+  if (status != 0) {
+    args.fail("LAPACK ?syevd did not converge (info " + std::to_string(status) + ")", true);
+  }
   return info.Env().Undefined();
 }
 
@@ -211,6 +234,7 @@ Napi::Object Opcodes(Napi::Env env) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace nabla;
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("eigh", Napi::Function::New(env, Eigh, "eigh"));
   exports.Set("elementwise", Napi::Function::New(env, Elementwise<false>, "elementwise"));
   exports.Set("elementwiseSum", Napi::Function::New(env, Elementwise<true>, "elementwiseSum"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));

@@ -1,4 +1,4 @@
-// nabla's command line: train, eval, predict, sample, neighbours and bench, each a module under commands/.
+// nabla's command line: train, eval, predict, sample, neighbours, pca, tsne and bench, each a module under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerTrain } from './commands/train.js';
@@ -6,6 +6,8 @@ import { registerEval } from './commands/eval.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSample } from './commands/sample.js';
 import { registerNeighbours } from './commands/neighbours.js';
+import { registerPca } from './commands/pca.js';
+import { registerTsne } from './commands/tsne.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerPredict(program);
   registerSample(program);
   registerNeighbours(program);
+  registerPca(program);
+  registerTsne(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

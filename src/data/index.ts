@@ -7,3 +7,4 @@ export * from './tokenize.js';
 export * from './atis.js';
 export * from './midi.js';
 export * from './music.js';
+export * from './matrix-file.js';

@@ -73,3 +73,6 @@ export const isSequenceClassifierKind = (kind: string): boolean => kind in SEQUE
 export function loadSequenceClassifier(path: string): SequenceClassifier {
   return loadFrom(SEQUENCE_CLASSIFIERS, path, 'a classifier of text');
 }
+export * from './pca.js';
+export * from './neighbours.js';
+export * from './tsne.js';

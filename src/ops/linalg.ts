@@ -1,10 +1,13 @@
 // Matrix products: dot (matrix·matrix, matrix·vector, vector·matrix, vector·vector), outer, and gemm
-// (β·C + α·A·B, which the compiler forms from updates such as W − lr·xᵀg, as Theano's gemm).
+// (β·C + α·A·B, which the compiler forms from updates such as W − lr·xᵀg, as Theano's gemm); and eigh,
+// the eigendecomposition of a symmetric matrix (PCA's diagonalisation of a covariance).
 import { upcast } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
 import type { Variable } from '../graph/variable.js';
+import { applyOp } from '../graph/variable.js';
 import { apply1, asVariable, asVariables, defineOp, typeError, opTable, type TensorLike } from './define-op.js';
-import { cast } from './elementwise.js';
+import { cast, eq, reciprocal } from './elementwise.js';
+import { arange } from './shape.js';
 
 export interface DotAttrs extends Record<string, unknown> {
   /** Use a matrix operand transposed (set by the compiler when it absorbs a transpose into gemm). */
@@ -103,5 +106,47 @@ export function gemm(c: TensorLike, alpha: TensorLike, a: TensorLike, b: TensorL
   return apply1(gemmOp, [vc, scalar(alpha), va, vb, scalar(beta)], { transA: false, transB: false });
 }
 
+export const eighOp = defineOp({
+  name: 'eigh',
+  inputs: ['a'],
+  type: ([a]) => {
+    const [rows, cols] = a.shape;
+    if (a.rank !== 2) throw typeError('eigh', ['a'], [a], 'eigh takes a square matrix');
+    if (a.dtype === 'int32') throw typeError('eigh', ['a'], [a], 'eigh needs a float matrix (cast the integers)');
+    if (rows !== null && cols !== null && rows !== cols) throw typeError('eigh', ['a'], [a], `the matrix is not square (${rows} vs ${cols})`);
+    const n = rows ?? cols;
+    return [new TensorType(a.dtype, [n]), new TensorType(a.dtype, [n, n])];
+  },
+  /**
+   * For A = V·diag(w)·Vᵀ: Ā = V·(diag(w̄) + F ∘ (Vᵀ·V̄))·Vᵀ with F[i, j] = 1 / (w[j] − w[i]) off the
+   * diagonal and 0 on it, made symmetric, as the input is taken to be. Repeated eigenvalues make F
+   * infinite: their eigenvectors are not unique, and neither is a gradient through them.
+   */
+  grad: ([a], [w, v], [gw, gv]) => {
+    if (!gw && !gv) return [null];
+    const inner = gw ? v.mul(gw) : null; // V·diag(w̄)
+    let g = inner ? inner.dot(v.T) : null;
+    if (gv) {
+      const n = w.shape.at(0);
+      const eye = eq(arange(n).dimshuffle([0, 'x']), arange(n).dimshuffle(['x', 0])).astype(a.dtype);
+      const gaps = w.dimshuffle(['x', 0]).sub(w.dimshuffle([0, 'x'])).add(eye);
+      const f = reciprocal(gaps).sub(eye);
+      const through = v.dot(f.mul(v.T.dot(gv))).dot(v.T);
+      g = g ? g.add(through) : through;
+    }
+    return [g!.add(g!.T).mul(0.5)];
+  },
+});
+
+/**
+ * Eigenvalues (ascending) and unit eigenvectors (the columns of the second result) of a symmetric
+ * matrix, as NumPy's eigh; only the lower triangle is read.
+ * @example const [w, v] = eigh(cov); // cov·v[:, j] = w[j]·v[:, j]
+ */
+export function eigh(a: TensorLike): [Variable, Variable] {
+  const [w, v] = applyOp(eighOp, [asVariable(a)], {}).outputs;
+  return [w, v];
+}
+
 /** The linear-algebra family's ops, by name. */
-export const linalgOps = opTable(dotOp, gemmOp);
+export const linalgOps = opTable(dotOp, gemmOp, eighOp);

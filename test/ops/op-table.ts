@@ -388,6 +388,35 @@ const linalgRows: OpRow[] = [
       fails('gemm of vectors', () => nb.gemm(nb.matrix('c'), 1, nb.vector('a'), nb.matrix('b'), 1), 'gemm', 'a is float32[?]', 'c, a and b must be matrices'),
     ],
   },
+  {
+    // A 2×2 symmetric matrix whose diagonal is pulled 6 apart, so its eigenvalues stay at least 2 apart.
+    name: 'eigh: eigenvalues of a 2×2 symmetric matrix, against the closed form',
+    fn: 'eigh',
+    inputs: [float('a', [2, 2])],
+    build: ([a]) => nb.eigh(a.add(a.T).mul(0.5).add(nb.array([[0, 0], [0, 6]])))[0],
+    ref: ([a]) => {
+      const [p, q, b] = [a.data[0], a.data[3] + 6, (a.data[1] + a.data[2]) / 2];
+      const [middle, radius] = [(p + q) / 2, Math.hypot((p - q) / 2, b)];
+      return { shape: [2], data: [middle - radius, middle + radius] };
+    },
+    errors: [
+      fails('eigh of a non-square matrix', () => nb.eigh(tensor('float64', [3, 4], 'c')), 'eigh', 'a is float64[3, 4]', 'the matrix is not square (3 vs 4)'),
+      fails('eigh of a vector', () => nb.eigh(nb.vector('v')), 'eigh', 'a is float32[?]', 'eigh takes a square matrix'),
+      fails('eigh of ints', () => nb.eigh(nb.imatrix('m')), 'eigh', 'a is int32[?, ?]', 'eigh needs a float matrix'),
+    ],
+  },
+  {
+    // V·diag(w)·Vᵀ is the matrix again whatever the eigenvectors' signs; its gradient runs through both outputs.
+    name: 'eigh: the eigenvectors and eigenvalues rebuild the matrix',
+    fn: 'eigh',
+    inputs: [float('a', ['n', 'n'])],
+    build: ([a]) => {
+      const [w, v] = nb.eigh(a.add(a.T).mul(0.5));
+      return v.mul(w).dot(v.T);
+    },
+    ref: ([a]) => P.tabulate(a.shape, ([i, j]) => (P.get(a, [i, j]) + P.get(a, [j, i])) / 2),
+    tol: 1e-10,
+  },
   binary('outer', 'outer', nb.outer, (a, b) => a * b, float('a', ['n']), float('b', ['m']), {
     ref: ([a, b]) => P.tabulate([a.shape[0], b.shape[0]], ([i, j]) => a.data[i] * b.data[j]),
     errors: [fails('outer of a matrix', () => nb.outer(nb.matrix('a'), nb.vector('b')), 'outer', 'a is float32[?, ?]', 'outer takes two vectors')],

@@ -14,6 +14,8 @@ export interface NativeAddon {
     transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
     A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
   ): void;
+  /** Eigenvalues ascending into w, unit eigenvectors as the columns of v, of symmetric n×n a (LAPACK ?syevd). */
+  eigh(a: FloatArray, n: number, w: FloatArray, v: FloatArray): void;
   elementwise(
     program: Int32Array, consts: Float64Array, inputs: TypedArray[],
     strides: Int32Array, offsets: Int32Array, outShape: Int32Array, out: TypedArray,

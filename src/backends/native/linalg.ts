@@ -1,4 +1,5 @@
-// Matrix products on the native backend: dot and gemm through the addon's gemm (our kernels or OpenBLAS).
+// Matrix products on the native backend: dot and gemm through the addon's gemm (our kernels or OpenBLAS);
+// eigh through LAPACK's ?syevd.
 import type { DotAttrs, linalgOps } from '../../ops/index.js';
 import type { Kernel } from '../backend.js';
 import type { FloatArray, NativeAddon } from './addon.js';
@@ -61,7 +62,20 @@ function gemmKernel(addon: NativeAddon): Kernel {
   };
 }
 
+function eighKernel(addon: NativeAddon): Kernel {
+  return ([a], _attrs, node, allocate) => {
+    const n = a.shape[0];
+    if (a.shape[1] !== n) throw new Error(`eigh: a has shape [${a.shape.join(', ')}]; the matrix is not square`);
+    const dtype = node.outputs[0].type.dtype;
+    const A = a.dtype === dtype ? a : a.astype(dtype);
+    const w = allocate(dtype, [n]);
+    const v = allocate(dtype, [n, n], 1);
+    addon.eigh(A.data as FloatArray, n, w.data as FloatArray, v.data as FloatArray);
+    return [w, v];
+  };
+}
+
 /** Linear-algebra kernels, by op. */
 export function linalgKernels(addon: NativeAddon): NativeKernelsFor<typeof linalgOps> {
-  return { dot: dotKernel(addon), gemm: gemmKernel(addon) };
+  return { dot: dotKernel(addon), gemm: gemmKernel(addon), eigh: eighKernel(addon) };
 }

@@ -24,12 +24,16 @@ const PEER_SCRIPT = fileURLToPath(new URL('../../../bench/peers/numpy_bench.py',
 const JAX_SCRIPT = fileURLToPath(new URL('../../../bench/peers/jax_bench.py', import.meta.url));
 // The virtual environment bench/peers/setup-jax.sh makes; NABLA_JAX_PYTHON names another python.
 const JAX_PYTHON = fileURLToPath(new URL('../../../.venv-peers/bin/python', import.meta.url));
+// Debian's python3-sklearn is imported by Debian's own python3; NABLA_SKLEARN_PYTHON names another.
+const SKLEARN_SCRIPT = fileURLToPath(new URL('../../../bench/peers/sklearn_bench.py', import.meta.url));
+const SKLEARN_PYTHON = '/usr/bin/python3';
 const OPENBLAS_PEER = fileURLToPath(new URL('../../../bench/peers/openblas_gemm.c', import.meta.url));
 // The OpenMP build of OpenBLAS that binding.gyp links the addon against.
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
 function formatRow(row: BenchRow): string {
-  const extra = row.extra ? Object.entries(row.extra).map(([k, v]) => ` ${k} ${v.toFixed(1)}`).join('') : '';
+  const figure = (v: number) => (Math.abs(v) >= 10 || Number.isInteger(v) ? v.toFixed(1) : v.toPrecision(4));
+  const extra = row.extra ? Object.entries(row.extra).map(([k, v]) => ` ${k} ${figure(v)}`).join('') : '';
   return `${row.impl.padEnd(8)} ${row.workload.padEnd(16)} median ${row.median.toFixed(3)} ${row.unit} (min ${row.min.toFixed(3)}, max ${row.max.toFixed(3)})${extra}`;
 }
 
@@ -60,11 +64,24 @@ function runJaxPeer(names: readonly string[], peerFlags: readonly string[]): Ben
   return peerRows(`the JAX peer (${JAX_SCRIPT})`, python, [JAX_SCRIPT, ...names, ...peerFlags, '--skip-unknown']);
 }
 
+/** The scikit-learn peer on the workloads it has (PCA and t-SNE), when its python imports scikit-learn. */
+function runSklearnPeer(names: readonly string[], peerFlags: readonly string[]): BenchRow[] {
+  const mine = names.filter((n) => n === 'pca_fit' || n.startsWith('tsne_'));
+  if (mine.length === 0) return [];
+  const python = process.env.NABLA_SKLEARN_PYTHON ?? SKLEARN_PYTHON;
+  if (spawnSync(python, ['-c', 'import sklearn']).status !== 0) {
+    console.error(`the scikit-learn peer is skipped: ${python} does not import sklearn (apt-get install python3-sklearn, or set NABLA_SKLEARN_PYTHON)`);
+    return [];
+  }
+  return peerRows(`the scikit-learn peer (${SKLEARN_SCRIPT})`, python, [SKLEARN_SCRIPT, ...mine, ...peerFlags]);
+}
+
 function runPeers(names: readonly string[], reps: number, cpuTime: boolean): BenchRow[] {
   const peerFlags = ['--reps', String(reps), ...(cpuTime ? ['--cpu-time'] : [])];
   return [
-    ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, ...peerFlags]),
+    ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, ...peerFlags, '--skip-unknown']),
     ...runJaxPeer(names, peerFlags),
+    ...runSklearnPeer(names, peerFlags),
     ...runOpenblasPeer(names, reps),
   ];
 }
@@ -75,7 +92,7 @@ export function registerBench(program: Command): void {
     .description('time the BENCH.md workloads (training steps and gemm) on this machine')
     .argument('[workloads...]', 'workloads to run (default: all)')
     .option('--json', 'print one JSON object per line')
-    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, and OpenBLAS from C on the gemm ones')
+    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, scikit-learn (bench/peers/sklearn_bench.py) on PCA and t-SNE, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
     .option('--cpu-time', "time by CPU time instead of the wall clock, here and in the NumPy and JAX peers (for a busy machine; run single-threaded)")
     .option('--backend <name>', 'native or reference')
@@ -94,11 +111,11 @@ export function registerBench(program: Command): void {
       const data = lazyMnist();
       const print = (row: BenchRow) => console.log(options.json ? JSON.stringify(row) : formatRow(row));
       for (const name of names) {
-        const { unit, setup } = workloads[name];
+        const { unit, setup, timing } = workloads[name];
         const { step, extra, steps = 1 } = setup(data);
-        const t = time(step, { reps, cpuTime: options.cpuTime });
+        const t = time(step, { ...timing, reps, cpuTime: options.cpuTime });
         // time() gives ms per call; a per-step unit divides by the steps one call runs.
-        const scale = (unit === 'µs/step' ? 1000 : 1) / steps;
+        const scale = (unit === 'µs/step' ? 1000 : unit === 's' ? 0.001 : 1) / steps;
         const perUnit = { median: t.median * scale, min: t.min * scale, max: t.max * scale };
         print({ impl: 'nabla', workload: name, unit, ...perUnit, backend: getBackend().name, ...(extra ? { extra: extra(t.median) } : {}) } as BenchRow);
       }
