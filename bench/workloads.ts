@@ -6,7 +6,7 @@ import { glorot, seeded } from './init.js';
 import { sequenceWorkloads } from './sequences.js';
 
 export interface Workload {
-  unit: 'ms' | 'ms/step' | 'µs/step';
+  unit: 'ms' | 'ms/step' | 'µs/step' | 'ms/draw';
   /**
    * Builds the step; returns one call of it, optional extra figures for a measured time (ms per call),
    * and how many steps one call runs when the unit is per step of a loop inside the call.
@@ -159,6 +159,28 @@ function rbm(k: number, persistent: boolean): Workload {
   };
 }
 
+/**
+ * One HMC draw (20 leapfrog steps, 3 chains) on the HMC tutorial's 5-d Gaussian; the extra figures are
+ * the largest errors of the mean and covariance after 1,000 burn-in and 3,000 kept draws.
+ */
+function hmcGaussian(): Workload {
+  return {
+    unit: 'ms/draw',
+    setup() {
+      const check = nb.sampleTutorialGaussian({ burnIn: 1000, draws: 3000 });
+      const g = nb.TUTORIAL_GAUSSIAN;
+      const sampler = new nb.Hmc({
+        energy: nb.gaussianEnergy(g.mean, g.covariance, 'float32'), positions: nb.array(g.start, 'float32'),
+        stepSize: g.stepSize, stepSizeMax: g.stepSizeMax,
+      });
+      const extra = {
+        acceptance: check.acceptance, mean_abs_error: check.meanAbsError, cov_abs_error: check.covAbsError,
+      };
+      return { step: () => void sampler.draw(), extra: () => extra };
+    },
+  };
+}
+
 export const workloads: Record<string, Workload> = {
   gemm_256: gemm(256),
   gemm_1024: gemm(1024),
@@ -171,6 +193,7 @@ export const workloads: Record<string, Workload> = {
   rbm_cd1_step: rbm(1, false),
   rbm_pcd15_step: rbm(15, true),
   ...sequenceWorkloads,
+  hmc_gaussian: hmcGaussian(),
 };
 
 /** MNIST loaded once, on the first workload that needs it. */

@@ -27,6 +27,8 @@ export * from './sequence-classifier.js';
 export * from './bag-of-words.js';
 export * from './lstm-classifier.js';
 export * from './elman-rnn.js';
+export * from './hmc.js';
+export * from './hmc-gaussian.js';
 
 const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
   logreg: LogisticRegression.fromModelFile,
