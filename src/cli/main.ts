@@ -7,6 +7,7 @@ import { registerPredict } from './commands/predict.js';
 import { registerSample } from './commands/sample.js';
 import { registerNeighbours } from './commands/neighbours.js';
 import { registerHmc } from './commands/hmc.js';
+import { registerAttack } from './commands/attack.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSample(program);
   registerNeighbours(program);
   registerHmc(program);
+  registerAttack(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

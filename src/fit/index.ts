@@ -10,3 +10,4 @@ export * from './sequence-training.js';
 export * from './layer-trainer.js';
 export * from './conlleval.js';
 export * from './tagger-training.js';
+export * from './augment.js';

@@ -27,6 +27,7 @@ export * from './sequence-classifier.js';
 export * from './bag-of-words.js';
 export * from './lstm-classifier.js';
 export * from './elman-rnn.js';
+export * from './adversarial.js';
 export * from './hmc.js';
 export * from './hmc-gaussian.js';
 

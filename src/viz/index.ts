@@ -6,3 +6,4 @@ export * from './plot.js';
 export * from './png.js';
 export * from './ticks.js';
 export * from './tile.js';
+export * from './labelled-grid.js';

@@ -2,7 +2,20 @@
 import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMnist } from '../../src/data/index.js';
+import { LogisticRegression, Rbm, loadModelFile } from '../../src/models/index.js';
 import { lastJson, nabla } from './fixtures.js';
+
+const out = mkdtempSync(join(tmpdir(), 'nabla-inside-'));
+const { train } = loadMnist({ limit: { train: 1000, valid: 10, test: 10 } });
+const logreg = new LogisticRegression({ imageShape: [28, 28], classes: 10 });
+logreg.fit(train.x, train.y, { epochs: 5 });
+logreg.save(join(out, 'logreg.nbm'), { dataset: 'mnist' });
+const rbm = new Rbm({ visible: 784, hidden: 8, k: 1 });
+rbm.save(join(out, 'rbm.nbm'));
 
 test('nabla hmc --json ends with acceptance, mean_abs_error and cov_abs_error', () => {
   const result = nabla('hmc', '--burn-in', '500', '--draws', '500', '--json');
@@ -15,4 +28,44 @@ test('nabla hmc --json ends with acceptance, mean_abs_error and cov_abs_error', 
   const bad = nabla('hmc', '--draws', '0');
   assert.equal(bad.status, 1);
   assert.equal(bad.stderr.trim(), "nabla: --draws: '0' is not a positive integer");
+});
+
+test('nabla attack --json: clean and adversarial errors for one ε, an array for several, and pictures', () => {
+  const one = nabla('attack', join(out, 'logreg.nbm'), '--eps', '0.1', '--limit', '10,10,200', '--out', join(out, 'attack'), '--json');
+  assert.equal(one.status, 0, one.stderr);
+  const summary = lastJson(one);
+  assert.deepEqual(Object.keys(summary).slice(-2), ['clean_error', 'adversarial_error']);
+  assert.ok((summary.adversarial_error as number) > (summary.clean_error as number) + 0.2, JSON.stringify(summary));
+  assert.ok(existsSync(join(out, 'attack', 'attack-eps0.1.png')));
+
+  const several = nabla('attack', join(out, 'logreg.nbm'), '--eps', '0,0.05,0.2', '--limit', '10,10,200', '--steps', '3', '--json');
+  assert.equal(several.status, 0, several.stderr);
+  const errors = lastJson(several).adversarial_errors as number[];
+  assert.equal(errors.length, 3);
+  assert.equal(errors[0], lastJson(several).clean_error);
+  assert.ok(errors[0] < errors[1] && errors[1] < errors[2], errors.join(' '));
+});
+
+test('nabla attack refuses a negative ε, a model that is not a classifier and a target outside the classes', () => {
+  const cases: [string[], string][] = [
+    [[join(out, 'logreg.nbm'), '--eps', '0.1,-0.1'], "nabla: --eps: '0.1,-0.1' holds -0.1; give budgets ≥ 0, comma-separated (0.05,0.1,0.2)"],
+    [[join(out, 'rbm.nbm'), '--eps', '0.1'], `nabla: ${join(out, 'rbm.nbm')}: holds a model of kind rbm, not a classifier (logreg, mlp, lenet, dnn, sda, dbn)`],
+    [[join(out, 'logreg.nbm'), '--eps', '0.1', '--target', '10'], `nabla: --target: 10 is not a class of ${join(out, 'logreg.nbm')} (0 to 9)`],
+  ];
+  for (const [args, message] of cases) {
+    const result = nabla('attack', ...args);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), message);
+  }
+});
+
+test('nabla train logreg takes --adversarial and --augment, and records them with the run', () => {
+  const result = nabla('train', 'logreg', '--limit', '600,100,100', '--batch-size', '50', '--epochs', '2', '--adversarial', '0.1', '--augment', 'shift=2,noise=0.05', '--out', join(out, 'robust'), '--quiet', '--json');
+  assert.equal(result.status, 0, result.stderr);
+  assert.ok((lastJson(result).test_error as number) < 0.5);
+  const run = loadModelFile(join(out, 'robust', 'model.nbm')).meta?.run as Record<string, unknown>;
+  assert.deepEqual([run.adversarial, run.adversarial_weight, run.augment], [0.1, 0.5, { shift: 2, noise: 0.05 }]);
+  const bad = nabla('train', 'logreg', '--augment', 'shift=2,flip=1');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^nabla: --augment: 'flip=1' is not shift=PIXELS/);
 });
