@@ -28,6 +28,7 @@ export * from './bag-of-words.js';
 export * from './lstm-classifier.js';
 export * from './elman-rnn.js';
 export * from './adversarial.js';
+export * from './activation-maximization.js';
 export * from './hmc.js';
 export * from './hmc-gaussian.js';
 

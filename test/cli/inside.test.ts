@@ -2,11 +2,12 @@
 import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '../../src/data/index.js';
-import { LogisticRegression, Rbm, loadModelFile } from '../../src/models/index.js';
+import { Dbn, LogisticRegression, Mlp, Rbm, firstLayerImages, loadModelFile } from '../../src/models/index.js';
+import { encodePng, tileRasterImages } from '../../src/viz/index.js';
 import { lastJson, nabla } from './fixtures.js';
 
 const out = mkdtempSync(join(tmpdir(), 'nabla-inside-'));
@@ -68,4 +69,43 @@ test('nabla train logreg takes --adversarial and --augment, and records them wit
   const bad = nabla('train', 'logreg', '--augment', 'shift=2,flip=1');
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^nabla: --augment: 'flip=1' is not shift=PIXELS/);
+});
+
+test('nabla visualize draws the first layer as its normalized weights and deeper layers by gradient ascent', () => {
+  const mlp = new Mlp({ imageShape: [28, 28], classes: 10, hidden: [30], activation: 'tanh', keep: [] }, 2);
+  mlp.save(join(out, 'mlp.nbm'), { dataset: 'mnist' });
+  const first = nabla('visualize', join(out, 'mlp.nbm'), '--layer', '1', '--units', '0-19', '--compare', '200', '--out', join(out, 'vis'), '--json');
+  assert.equal(first.status, 0, first.stderr);
+  const summary = lastJson(first);
+  assert.equal(summary.method, 'normalized weights');
+  const { images } = firstLayerImages(mlp, Array.from({ length: 20 }, (_, i) => i));
+  const expected = tileRasterImages(images, [28, 28], [2, 10]);
+  assert.deepEqual(readFileSync(summary.picture as string), encodePng(expected));
+
+  const dbn = new Dbn({ imageShape: [28, 28], classes: 10, hidden: [20, 16], pretraining: 'rbm', corruption: [0], k: 1, joinLabels: false });
+  dbn.save(join(out, 'dbn.nbm'), { dataset: 'mnist' });
+  const deeper = nabla('visualize', join(out, 'dbn.nbm'), '--layer', '2', '--steps', '40', '--compare', '200', '--out', join(out, 'vis'), '--json');
+  assert.equal(deeper.status, 0, deeper.stderr);
+  const climbed = lastJson(deeper);
+  assert.equal(climbed.method, 'gradient ascent');
+  const own = climbed.pre_activations as number[];
+  const best = climbed.best_training_pre_activations as number[];
+  assert.equal(own.length, 16);
+  assert.ok(own.every((v, i) => v > best[i]), `${own} vs ${best}`);
+  assert.ok(existsSync(join(out, 'vis', 'layer2.png')));
+});
+
+test('nabla visualize refuses a model that is not a classifier, and layers and units out of range', () => {
+  const mlp = join(out, 'mlp.nbm');
+  const cases: [string[], string][] = [
+    [[join(out, 'rbm.nbm'), '--layer', '1'], `nabla: ${join(out, 'rbm.nbm')}: holds a model of kind rbm, not a classifier (logreg, mlp, lenet, dnn, sda, dbn)`],
+    [[mlp, '--layer', '2'], `nabla: ${mlp}: layer 2: the mlp model has hidden layer 1 and output`],
+    [[mlp, '--layer', 'first'], "nabla: --layer: 'first' is not a hidden layer's number (from 1) or 'output'"],
+    [[mlp, '--layer', '1', '--units', '25-30'], `nabla: ${mlp}: unit 30: layer 1 has 30 units (0 to 29)`],
+  ];
+  for (const [args, message] of cases) {
+    const result = nabla('visualize', ...args, '--out', join(out, 'vis'));
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), message);
+  }
 });
