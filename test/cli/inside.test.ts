@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '../../src/data/index.js';
 import { Dbn, LogisticRegression, Mlp, Rbm, firstLayerImages, loadModelFile } from '../../src/models/index.js';
-import { encodePng, tileRasterImages } from '../../src/viz/index.js';
+import { encodePng } from '../../src/viz/index.js';
+import { tilePicture } from '../../src/cli/recipes/pictures.js';
 import { lastJson, nabla } from './fixtures.js';
 
 const out = mkdtempSync(join(tmpdir(), 'nabla-inside-'));
@@ -79,7 +80,7 @@ test('nabla visualize draws the first layer as its normalized weights and deeper
   const summary = lastJson(first);
   assert.equal(summary.method, 'normalized weights');
   const { images } = firstLayerImages(mlp, Array.from({ length: 20 }, (_, i) => i));
-  const expected = tileRasterImages(images, [28, 28], [2, 10]);
+  const expected = tilePicture(images, [28, 28]);
   assert.deepEqual(readFileSync(summary.picture as string), encodePng(expected));
 
   const dbn = new Dbn({ imageShape: [28, 28], classes: 10, hidden: [20, 16], pretraining: 'rbm', corruption: [0], k: 1, joinLabels: false });

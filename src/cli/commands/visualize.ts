@@ -9,9 +9,10 @@ import {
   type ChosenLayer, type LayerChoice,
 } from '../../models/index.js';
 import { NDArray } from '../../ndarray/index.js';
-import { tileRasterImages, writePng } from '../../viz/index.js';
+import { writePng } from '../../viz/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import { loadDataset } from '../recipes/dataset.js';
+import { tilePicture } from '../recipes/pictures.js';
 import { parsers } from '../recipes/options.js';
 
 interface VisualizeOptions {
@@ -123,9 +124,8 @@ export function registerVisualize(program: Command): void {
         for (let r = 0; r < dataValues.shape[0]; r++) top = Math.max(top, dataValues.data[r * units.length + k]);
         return top;
       });
-      const columns = Math.min(units.length, 10);
       const picture = join(options.out, `${choice === 'output' ? 'output' : `layer${choice}`}.png`);
-      writePng(picture, tileRasterImages(images, imageShape, [Math.ceil(units.length / columns), columns]));
+      writePng(picture, tilePicture(images, imageShape));
       const seconds = (performance.now() - started) / 1000;
       const own = values ? units.map((_, k) => values.data[k * units.length + k]) : undefined;
       if (options.json) {
