@@ -110,3 +110,17 @@ test('nabla visualize refuses a model that is not a classifier, and layers and u
     assert.equal(result.stderr.trim(), message);
   }
 });
+
+test('nabla sample --hmc draws a Gaussian-Bernoulli RBM\'s visible units by HMC on its free energy', () => {
+  const gaussian = new Rbm({ visible: 784, hidden: 16, k: 1, visibleUnits: 'gaussian' });
+  gaussian.save(join(out, 'grbm.nbm'), { dataset: 'mnist' });
+  const result = nabla('sample', join(out, 'grbm.nbm'), '--hmc', '--chains', '4', '--samples', '2', '--plot-every', '30', '--out', join(out, 'grbm'), '--json');
+  assert.equal(result.status, 0, result.stderr);
+  const summary = lastJson(result);
+  assert.deepEqual([summary.rows, summary.columns], [2, 4]);
+  const { acceptance } = summary.hmc as { acceptance: number };
+  assert.ok(acceptance > 0.5 && acceptance <= 1, `acceptance ${acceptance}`);
+  const binary = nabla('sample', join(out, 'rbm.nbm'), '--hmc', '--out', join(out, 'grbm'));
+  assert.equal(binary.status, 1);
+  assert.equal(binary.stderr.trim(), 'nabla: --hmc: samples real-valued visible units; this RBM has binary ones (train it with --visible-units gaussian)');
+});
