@@ -45,7 +45,7 @@ export const HMC_DEFAULTS = {
 
 /**
  * A batch of HMC chains over an energy function; each `draw()` advances every chain by one move.
- * @example const hmc = new nb.Hmc({ energy: (s) => s.square().sum(1).mul(0.5), positions: nb.zeros([3, 5]) });
+ * @example const hmc = new nb.Hmc({ energy: (s) => s.square().sum(1).mul(0.5), positions: nb.zeros([3, 5]), seed: 1 });
  * const samples = hmc.sample(1000, { burnIn: 1000 }); // [1000, 3, 5]
  */
 export class Hmc {
