@@ -8,7 +8,7 @@ import { embeddingWorkloads } from './embeddings.js';
 import type { TimingOptions } from './timing.js';
 
 export interface Workload {
-  unit: 'ms' | 'ms/step' | 'µs/step' | 's';
+  unit: 'ms' | 'ms/step' | 'µs/step' | 'ms/draw' | 's';
   /** Warm-up and repetition lengths other than the default (runs of seconds need no long warm-up). */
   timing?: TimingOptions;
   /**
@@ -163,6 +163,28 @@ function rbm(k: number, persistent: boolean): Workload {
   };
 }
 
+/**
+ * One HMC draw (20 leapfrog steps, 3 chains) on the HMC tutorial's 5-d Gaussian; the extra figures are
+ * the largest errors of the mean and covariance after 1,000 burn-in and 3,000 kept draws.
+ */
+function hmcGaussian(): Workload {
+  return {
+    unit: 'ms/draw',
+    setup() {
+      const check = nb.sampleTutorialGaussian({ burnIn: 1000, draws: 3000 });
+      const g = nb.TUTORIAL_GAUSSIAN;
+      const sampler = new nb.Hmc({
+        energy: nb.gaussianEnergy(g.mean, g.covariance, 'float32'), positions: nb.array(g.start, 'float32'),
+        stepSize: g.stepSize, stepSizeMax: g.stepSizeMax,
+      });
+      const extra = {
+        acceptance: check.acceptance, mean_abs_error: check.meanAbsError, cov_abs_error: check.covAbsError,
+      };
+      return { step: () => void sampler.draw(), extra: () => extra };
+    },
+  };
+}
+
 export const workloads: Record<string, Workload> = {
   gemm_256: gemm(256),
   gemm_1024: gemm(1024),
@@ -176,6 +198,7 @@ export const workloads: Record<string, Workload> = {
   rbm_pcd15_step: rbm(15, true),
   ...sequenceWorkloads,
   ...embeddingWorkloads,
+  hmc_gaussian: hmcGaussian(),
 };
 
 /** MNIST loaded once, on the first workload that needs it. */

@@ -613,6 +613,52 @@ def scan_loop(x, h0):
     return out
 
 
+class GaussianHMC:
+    """hmc.py's sampler on the HMC tutorial's Gaussian, E(s) = ½ (s-μ)ᵀ Σ⁻¹ (s-μ), its gradient
+    Σ⁻¹ (s-μ) written by hand: fresh velocities, a half step, n-1 full leapfrog steps, a last half
+    step, Metropolis on H = E + ½|φ|², and the step size adapted toward 0.9 acceptance (×1.02 above,
+    ×0.98 below, clipped), from the moving average of the acceptance rate (slowness 0.9)."""
+
+    def __init__(self, rng, steps=20, dtype=F32):
+        r = np.random.RandomState(123)  # the tutorial's μ, Σ and starting points
+        self.mu = (r.rand(5) * 10).astype(dtype)
+        cov = r.rand(5, 5)
+        cov = (cov + cov.T) / 2
+        cov[np.arange(5), np.arange(5)] = 1.0
+        self.cov = cov
+        self.precision = np.linalg.inv(cov).astype(dtype)
+        self.pos = r.randn(3, 5).astype(dtype)
+        self.rng, self.steps, self.dtype = rng, steps, dtype
+        self.stepsize, self.rate = dtype(1e-3), dtype(0.9)
+        self.stepsize_min, self.stepsize_max = 1e-3, 0.5
+
+    def energy(self, s):
+        d = s - self.mu
+        return 0.5 * ((d @ self.precision) * d).sum(axis=1)
+
+    def grad(self, s):
+        return (s - self.mu) @ self.precision
+
+    def draw(self):
+        eps, s0 = self.stepsize, self.pos
+        v0 = self.rng.standard_normal(s0.shape, dtype=self.dtype)
+        v = v0 - 0.5 * eps * self.grad(s0)
+        s = s0 + eps * v
+        for _ in range(self.steps - 1):
+            v = v - eps * self.grad(s)
+            s = s + eps * v
+        v = v - 0.5 * eps * self.grad(s)
+        h0 = self.energy(s0) + 0.5 * (v0 * v0).sum(axis=1)
+        h1 = self.energy(s) + 0.5 * (v * v).sum(axis=1)
+        accept = np.exp(h0 - h1) - self.rng.random(len(s0), dtype=self.dtype) >= 0
+        self.pos = np.where(accept[:, None], s, s0)
+        grow = self.rate > 0.9
+        self.stepsize = self.dtype(np.clip(eps * (1.02 if grow else 0.98), self.stepsize_min,
+                                           self.stepsize_max))
+        self.rate = self.dtype(0.9 * self.rate + 0.1 * accept.mean())
+        return self.pos.copy()
+
+
 # ---------------------------------------------------------------- gradient checks
 
 def check_gradients(name, model, *batch, eps=1e-5, tol=1e-5, per_param=12):
@@ -720,7 +766,7 @@ def measure(fn, reps, min_rep_s=0.1, warmup_s=2.0):
 
 
 def record(workload, unit, samples, impl="numpy", **extra):
-    scale = {"ms": 1e3, "ms/step": 1e3, "µs/step": 1e6, "s": 1.0}[unit]
+    scale = {"ms": 1e3, "ms/step": 1e3, "ms/draw": 1e3, "µs/step": 1e6, "s": 1.0}[unit]
     def fmt(x):
         return float(f"{x * scale:.5g}")
     return {"impl": impl, "workload": workload, "unit": unit, "median": fmt(np.median(samples)),
@@ -830,6 +876,21 @@ def bench_scan_overhead(workload, mnist, reps):
                   calls_per_rep=calls)
 
 
+def bench_hmc(workload, mnist, reps):
+    """One HMC draw (20 leapfrog steps, 3 chains) on the tutorial's Gaussian; the extra figures are
+    the largest errors of the mean and covariance after 1,000 burn-in and 3,000 kept draws."""
+    check = GaussianHMC(np.random.default_rng(SEED))
+    for _ in range(1000):
+        check.draw()
+    samples = np.concatenate([check.draw() for _ in range(3000)])
+    mean_error = float(np.abs(samples.mean(axis=0) - check.mu).max())
+    cov_error = float(np.abs(np.cov(samples.T) - check.cov).max())
+    sampler = GaussianHMC(np.random.default_rng(SEED))
+    times, calls = measure(sampler.draw, reps)
+    return record(workload, "ms/draw", times, calls_per_rep=calls, acceptance=round(float(check.rate), 4),
+                  mean_abs_error=round(mean_error, 4), cov_abs_error=round(cov_error, 4))
+
+
 def seeded(cls):
     return lambda: cls(np.random.default_rng(SEED))
 
@@ -851,6 +912,7 @@ WORKLOADS = {  # name -> (benchmark(name, mnist, reps) with BENCH.md's hyper-par
     "lstm_minibatch": (bench_lstm, check_lstm),
     "scan_overhead": (bench_scan_overhead, None),
     "rnnrbm_sequence": (bench_rnnrbm, check_rnnrbm),
+    "hmc_gaussian": (bench_hmc, None),
 }
 
 

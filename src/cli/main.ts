@@ -1,4 +1,5 @@
-// nabla's command line: train, eval, predict, sample, neighbours, pca, tsne and bench, each a module under commands/.
+// nabla's command line: train, eval, predict, sample, neighbours, pca, tsne, hmc, attack, visualize and bench,
+// each a module under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerTrain } from './commands/train.js';
@@ -8,6 +9,9 @@ import { registerSample } from './commands/sample.js';
 import { registerNeighbours } from './commands/neighbours.js';
 import { registerPca } from './commands/pca.js';
 import { registerTsne } from './commands/tsne.js';
+import { registerHmc } from './commands/hmc.js';
+import { registerAttack } from './commands/attack.js';
+import { registerVisualize } from './commands/visualize.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +27,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerNeighbours(program);
   registerPca(program);
   registerTsne(program);
+  registerHmc(program);
+  registerAttack(program);
+  registerVisualize(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -8,9 +8,18 @@ import { iscalar, ivector, matrix, shared } from '../graph/constructors.js';
 import { argmax, l1, l2Sqr, mean, neq, nll, slice } from '../ops/index.js';
 import { fn, type Update } from '../compile/index.js';
 import { ScheduledRate, buildUpdates, parseSchedule, type OptimizerName } from '../optim/index.js';
+import { adversarialStep } from '../nn/index.js';
+import { augmentImages, type AugmentOptions } from './augment.js';
 import { LoopTraining, type ErrorMeasure } from './loop-training.js';
 import type { TrainableClassifier } from './trainable.js';
 import { trainingState } from './training-state.js';
+
+/** The side of square images of `pixels` pixels, for models that do not say their image shape. */
+function squareImage(pixels: number): [number, number] {
+  const side = Math.round(Math.sqrt(pixels));
+  if (side * side !== pixels) throw new Error(`augmentation: rows of ${pixels} pixels are not square images; the model must give its imageShape`);
+  return [side, side];
+}
 
 /** Rows evaluated per call when measuring an error: whole minibatches, in products large enough to run fast. */
 const EVALUATION_ROWS = 1000;
@@ -20,6 +29,12 @@ export interface LabelledSet {
   x: NDArray;
   /** int32 [n] */
   y: NDArray;
+}
+
+/** Adversarial training's budget ε and the adversarial examples' share of the cost (0.5). */
+export interface AdversarialTraining {
+  epsilon: number;
+  weight?: number;
 }
 
 export interface TrainingOptions {
@@ -33,6 +48,15 @@ export interface TrainingOptions {
   momentum?: number;
   /** A schedule spec (see parseSchedule); constant by default. */
   schedule?: string;
+  /**
+   * Adversarial training (Goodfellow et al. 2015): the cost is (1 − weight)·J(x) + weight·J(x'), x' the
+   * gradient-sign example of x at budget epsilon, crafted against the current weights at every step.
+   */
+  adversarial?: AdversarialTraining;
+  /** Train on augmented copies of the images (shifts, rotations, noise), drawn afresh each epoch. */
+  augment?: AugmentOptions;
+  /** Seeds the augmentation. */
+  seed?: number;
 }
 
 /** What fit uses where its options are silent: each tutorial model's published settings. */
@@ -61,6 +85,7 @@ export class ClassifierTraining extends LoopTraining {
   private readonly rate: ScheduledRate;
   private readonly batchSize: number;
   private readonly stepFn: (index: number) => number;
+  private readonly augmentEpoch?: (epoch: number) => void;
 
   constructor(model: TrainableClassifier, train: LabelledSet, options: TrainingOptions) {
     const { batchSize } = options;
@@ -71,6 +96,7 @@ export class ClassifierTraining extends LoopTraining {
     this.batchSize = batchSize;
     this.trainBatches = this.checkSet(train, 'training');
     let cost = nll(model.probabilities(this.x, 'train'), this.y);
+    if (options.adversarial) cost = this.withAdversarialCost(cost, options.adversarial);
     for (const W of model.weights) {
       if (options.l1) cost = cost.add(l1(W).mul(options.l1));
       if (options.l2) cost = cost.add(l2Sqr(W).mul(options.l2));
@@ -80,7 +106,13 @@ export class ClassifierTraining extends LoopTraining {
     this.errors = mean(mistakes.reshape([-1, batchSize]), 1);
     this.rate = new ScheduledRate(parseSchedule(options.schedule ?? 'constant', options.learningRate));
     const updates = buildUpdates(options.optimizer ?? 'sgd', cost, model.params, { learningRate: this.rate.rate, momentum: options.momentum });
-    const step = this.minibatchFunction(train, cost, updates);
+    const trainX = shared(train.x, 'data.x');
+    const step = this.minibatchFunction(train, cost, updates, trainX);
+    const { augment, seed = 0 } = options;
+    if (augment) {
+      const imageShape = model.config.imageShape ?? squareImage(model.inputSize);
+      this.augmentEpoch = (epoch) => trainX.set(augmentImages(train.x, imageShape, augment, seed, epoch));
+    }
     this.stepFn = (i) => step(i, 1) as number;
     // The data sit in shared variables reached through givens only, so no graph here reads them.
     this.state = trainingState(cost, updates, []);
@@ -110,6 +142,15 @@ export class ClassifierTraining extends LoopTraining {
 
   protected epochStart(epoch: number): void {
     this.rate.step(epoch - 1);
+    this.augmentEpoch?.(epoch);
+  }
+
+  /** (1 − weight)·cost + weight·J(x'), x' = x + ε·sign(∇x J) kept in [0, 1]; sign has no gradient, so x' is data. */
+  private withAdversarialCost(cost: Variable, { epsilon, weight = 0.5 }: AdversarialTraining): Variable {
+    if (!(epsilon >= 0)) throw new Error(`adversarial training: epsilon is ${epsilon}; it must be ≥ 0`);
+    if (!(weight >= 0 && weight <= 1)) throw new Error(`adversarial training: weight is ${weight}; it must be in [0, 1]`);
+    const crafted = adversarialStep((v) => this.model.probabilities(v, 'test'), this.x, this.x, this.y, epsilon, epsilon);
+    return cost.mul(1 - weight).add(nll(this.model.probabilities(crafted, 'train'), this.y).mul(weight));
   }
 
   protected step(index: number): number {
@@ -136,9 +177,8 @@ export class ClassifierTraining extends LoopTraining {
 
   /** A compiled function of a minibatch index and a count of minibatches over a data set held in shared variables. */
   private minibatchFunction(
-    set: LabelledSet, output: Variable, updates?: Update[],
+    set: LabelledSet, output: Variable, updates?: Update[], X = shared(set.x, 'data.x'),
   ): (index: number, count: number) => number | NDArray {
-    const X = shared(set.x, 'data.x');
     const Y = shared(set.y, 'data.y');
     const [index, count] = [iscalar('index'), iscalar('count')];
     const rows = slice(index.mul(this.batchSize), index.add(count).mul(this.batchSize));

@@ -11,3 +11,4 @@ export * from './layer-trainer.js';
 export * from './conlleval.js';
 export * from './tagger-training.js';
 export * from './density-training.js';
+export * from './augment.js';

@@ -10,7 +10,7 @@ export interface TrainableClassifier {
   /** The model family, as error messages name it. */
   readonly kind: string;
   readonly inputSize: number;
-  readonly config: { readonly classes: number };
+  readonly config: { readonly classes: number; readonly imageShape?: readonly [number, number] };
   /** Every trainable parameter, each named: the best parameters are kept by name. */
   readonly params: SharedVariable[];
   /** The weights that L1/L2 penalties apply to (not the biases). */

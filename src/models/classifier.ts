@@ -4,13 +4,20 @@ import { NDArray, formatShape } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { matrix } from '../graph/constructors.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
-import type { Layer, Mode } from '../nn/index.js';
+import { WeightedLayer, type Layer, type Mode } from '../nn/index.js';
 import {
   ClassifierTraining, TUTORIAL_EARLY_STOPPING, type EarlyStoppingOptions, type FitDefaults, type LabelledSet,
   type LoopResult,
   type TrainableClassifier, type TrainingOptions, type ValidationRecord,
 } from '../fit/index.js';
 import { loadModelAs, saveModelFile, setParameters, type ModelFile } from './model-file.js';
+
+/** A layer with units and what its units sum for some input: see Classifier.unitLayers. */
+export interface UnitLayer {
+  layer: WeightedLayer;
+  /** [batch, units] for dense layers and the output, [batch, maps, rows, cols] for conv layers. */
+  preActivation: Variable;
+}
 
 /** Settings every classifier has: the image size it reads (flattened, row-major) and the class count. */
 export interface ClassifierConfig {
@@ -88,6 +95,20 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
    */
   probabilities(x: Variable, mode: Mode): Variable {
     return this.layers.reduce((h, layer) => layer.forward(h, mode), this.prepare(x));
+  }
+
+  /**
+   * Every layer with units, input side first (hidden layers, conv layers, the output layer last), each
+   * with its pre-activation for a symbolic batch of flattened images (the test-mode forward pass).
+   * @example const [hidden, output] = mlp.unitLayers(nb.matrix('x')); hidden.preActivation // [batch, 500]
+   */
+  unitLayers(x: Variable): UnitLayer[] {
+    const found: UnitLayer[] = [];
+    this.layers.reduce((h, layer) => {
+      if (layer instanceof WeightedLayer) found.push({ layer, preActivation: layer.preActivation(h) });
+      return layer.forward(h, 'test');
+    }, this.prepare(x));
+    return found;
   }
 
   /**

@@ -28,6 +28,10 @@ export * from './bag-of-words.js';
 export * from './lstm-classifier.js';
 export * from './elman-rnn.js';
 export * from './rnn-rbm.js';
+export * from './adversarial.js';
+export * from './activation-maximization.js';
+export * from './hmc.js';
+export * from './hmc-gaussian.js';
 
 const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier> = {
   logreg: LogisticRegression.fromModelFile,

@@ -45,9 +45,13 @@ export class ConvPoolLayer extends WeightedLayer {
     this.activation = options.activation ?? 'tanh';
   }
 
-  forward(input: Variable): Variable {
+  preActivation(input: Variable): Variable {
     const pooled = maxPool2d(conv2d(input, this.W), this.pool, true);
-    return activate(pooled.add(this.b.dimshuffle(['x', 0, 'x', 'x'])), this.activation);
+    return pooled.add(this.b.dimshuffle(['x', 0, 'x', 'x']));
+  }
+
+  forward(input: Variable): Variable {
+    return activate(this.preActivation(input), this.activation);
   }
 }
 

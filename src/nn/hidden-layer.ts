@@ -31,7 +31,11 @@ export class HiddenLayer extends WeightedLayer {
     this.activation = activation;
   }
 
+  preActivation(input: Variable): Variable {
+    return input.dot(this.W).add(this.b);
+  }
+
   forward(input: Variable): Variable {
-    return activate(input.dot(this.W).add(this.b), this.activation);
+    return activate(this.preActivation(input), this.activation);
   }
 }

@@ -33,5 +33,8 @@ export abstract class WeightedLayer implements Layer {
     return [this.W];
   }
 
+  /** What the units sum before their non-linearity (x W + b; a conv layer's pooled maps plus b; the logits). */
+  abstract preActivation(input: Variable): Variable;
+
   abstract forward(input: Variable, mode: Mode): Variable;
 }

@@ -20,7 +20,11 @@ export class LogisticLayer extends WeightedLayer {
     super(options.W ?? zeros([nIn, nOut]), options.b ?? zeros([nOut]), options.name ?? 'output');
   }
 
+  preActivation(input: Variable): Variable {
+    return input.dot(this.W).add(this.b);
+  }
+
   forward(input: Variable): Variable {
-    return softmax(input.dot(this.W).add(this.b));
+    return softmax(this.preActivation(input));
   }
 }

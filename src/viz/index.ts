@@ -9,3 +9,4 @@ export * from './scatter.js';
 export * from './ticks.js';
 export * from './tile.js';
 export * from './piano-roll.js';
+export * from './labelled-grid.js';

@@ -3,16 +3,12 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { loadClassifier } from '../../models/index.js';
-import { loadDataset } from '../recipes/dataset.js';
+import { classifierSplit, splitOptions, type SplitOptions } from '../classifier-split.js';
 import { confusionMatrix, writeConfusionPng } from '../../viz/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
 
-interface EvalOptions {
-  dataset?: string;
-  split: string;
-  validationSize: string;
-  limit?: string;
+interface EvalOptions extends SplitOptions {
   backend?: BackendName;
   out?: string;
   json?: boolean;
@@ -30,34 +26,19 @@ export function formatConfusion(matrix: NDArray): string {
 
 /** Adds `nabla eval`. */
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('error and confusion matrix of a saved model on a data set')
-    .argument('<model>', 'a model file written by nabla train (model.nbm)')
-    .option('--dataset <mnist|dir>', "'mnist' or a folder of IDX files named as MNIST's (default: the model's training data)")
-    .option('--split <name>', 'test, valid or train', 'test')
-    .option('--validation-size <n>', 'examples at the end of the training files that form the validation split', '10000')
-    .option('--limit <n|train,valid,test>', 'keep only the first examples of each split')
+    .argument('<model>', 'a model file written by nabla train (model.nbm)');
+  splitOptions(command)
     .option('--backend <name>', 'native or reference')
     .option('--out <dir>', 'also draw the confusion matrix as DIR/confusion-SPLIT.png')
     .option('--json', 'print one JSON object')
     .action((modelPath: string, options: EvalOptions) => {
-      if (!['test', 'valid', 'train'].includes(options.split)) throw new Error(`--split: '${options.split}' is not test, valid or train`);
       if (options.backend) setBackend(options.backend);
       const model = loadClassifier(modelPath);
-      const validationSize = Number(options.validationSize);
-      if (!Number.isInteger(validationSize) || validationSize < 0) throw new Error(`--validation-size: '${options.validationSize}' is not a whole number`);
-      // Pixels scaled as in training (k/255 unless the model was trained with --pixel-scale 256).
-      const dataset = options.dataset ?? (typeof model.meta.dataset === 'string' ? model.meta.dataset : 'mnist');
-      const { name, data } = loadDataset(dataset, options.limit, validationSize, Number(model.meta.pixel_scale ?? 255));
-      const [rows, cols] = model.config.imageShape;
-      if (data.imageShape[0] !== rows || data.imageShape[1] !== cols) {
-        throw new Error(`${modelPath}: the model reads ${rows}x${cols} images, but ${name} holds ${data.imageShape.join('x')} images`);
-      }
-      const split = data[options.split as 'test' | 'valid' | 'train'];
+      const { name, set: split } = classifierSplit(model, modelPath, options);
       const predicted = model.predict(split.x);
-      const bad = split.y.data.findIndex((label) => label >= model.config.classes);
-      if (bad >= 0) throw new Error(`${name} ${options.split} label ${split.y.data[bad]} at index ${bad} is outside the ${model.config.classes} classes of ${modelPath}`);
       const confusion = confusionMatrix(predicted, split.y, model.config.classes);
       let wrong = 0;
       predicted.data.forEach((label, i) => (wrong += label === split.y.data[i] ? 0 : 1));

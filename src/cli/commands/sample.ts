@@ -12,7 +12,9 @@ import { loadClassifier } from '../../models/index.js';
 import { NDArray } from '../../ndarray/index.js';
 import { loadDataset } from '../recipes/dataset.js';
 import { standardize } from '../recipes/rbm.js';
-import { UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, writeSamples } from '../recipes/unsupervised-pictures.js';
+import {
+  UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, hmcRows, writeSamples,
+} from '../recipes/unsupervised-pictures.js';
 import { writeMusicSamples } from './sample-music.js';
 
 interface SampleOptions {
@@ -23,6 +25,7 @@ interface SampleOptions {
   label?: string;
   gibbsSteps: string;
   judge?: string;
+  hmc?: boolean;
   dataset?: string;
   seed: string;
   pieces: string;
@@ -84,7 +87,8 @@ export function registerSample(program: Command): void {
     .requiredOption('--out <dir>', 'folder for samples.png, or for an RNN-RBM sample-N.mid and sample-N.png')
     .option('--chains <n>', 'RBM: chains, started at consecutive test digits', '20')
     .option('--samples <n>', 'pictures per chain (rows for an RBM, columns for a DBN)', '10')
-    .option('--plot-every <n>', 'RBM: Gibbs steps between rows', '1000')
+    .option('--plot-every <n>', 'RBM: Gibbs steps (HMC draws with --hmc) between rows', '1000')
+    .option('--hmc', 'RBM with Gaussian visible units: draw them by hybrid Monte Carlo on the free energy instead of Gibbs sampling')
     .option('--label <classes>', 'DBN: the class of each row, comma-separated (default: every class)')
     .option('--gibbs-steps <n>', 'DBN: Gibbs steps in the top RBM between columns', '20')
     .option('--judge <classifier>', 'DBN: a saved classifier (nabla train lenet, mlp, ...) that counts the pictures showing their label')
@@ -114,6 +118,8 @@ export function registerSample(program: Command): void {
       const log = options.quiet || options.json ? undefined : (line: string) => void process.stderr.write(`${line}\n`);
       let rows: number;
       let judged: ReturnType<typeof judge> | undefined;
+      let hmc: { step_size: number; acceptance: number } | undefined;
+      if (options.hmc && file.kind !== 'rbm') throw new Error(`--hmc: samples an RBM's visible units; ${modelPath} holds a model of kind ${file.kind}`);
       if (file.kind === 'rbm') {
         const rbm = Rbm.load(modelPath);
         const dataset = options.dataset ?? (typeof file.meta?.dataset === 'string' ? file.meta.dataset : 'mnist');
@@ -121,7 +127,14 @@ export function registerSample(program: Command): void {
         const digits = consecutiveRows(data.test.x, count(options.chains, 'chains'), seed);
         const start = rbm.config.visibleUnits === 'gaussian' ? standardize(data.train.x, digits) : digits;
         rows = samples;
-        writeSamples(path, gibbsRows(rbm, start, { rows, every: count(options.plotEvery, 'plot-every') }, log), rows, data.imageShape);
+        const chain = { rows, every: count(options.plotEvery, 'plot-every') };
+        if (options.hmc) {
+          const drawn = hmcRows(rbm, start, { ...chain, seed }, log);
+          writeSamples(path, drawn.samples, rows, data.imageShape);
+          hmc = { step_size: drawn.stepSize, acceptance: drawn.acceptance };
+        } else {
+          writeSamples(path, gibbsRows(rbm, start, chain, log), rows, data.imageShape);
+        }
       } else if (file.kind === 'dbn') {
         const dbn = Dbn.fromModelFile(file, modelPath);
         const labels = dbn.config.joinLabels ? parseLabels(options.label, dbn.config.classes) : undefined;
@@ -137,7 +150,7 @@ export function registerSample(program: Command): void {
       } else {
         throw new Error(`${modelPath}: holds a model of kind ${file.kind}; nabla sample draws from rbm, dbn and rnnrbm models`);
       }
-      const summary = { model: file.kind, model_path: modelPath, samples_path: path, rows, columns: file.kind === 'rbm' ? count(options.chains, 'chains') : samples, ...(judged && { judged }) };
+      const summary = { model: file.kind, model_path: modelPath, samples_path: path, rows, columns: file.kind === 'rbm' ? count(options.chains, 'chains') : samples, ...(judged && { judged }), ...(hmc && { hmc }) };
       const verdict = judged ? `; ${judged.agree} of ${judged.total} after Gibbs sampling show their label to ${judged.classifier}` : '';
       console.log(options.json ? JSON.stringify(summary) : `${file.kind} samples: ${path} (${summary.rows} rows of ${summary.columns})${verdict}`);
     });

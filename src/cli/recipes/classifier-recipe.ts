@@ -5,16 +5,45 @@ import { join } from 'node:path';
 import { getBackend } from '../../backends/index.js';
 import type { Classifier, ClassifierConfig } from '../../models/classifier.js';
 import { confusionMatrix } from '../../viz/index.js';
-import { TUTORIAL_EARLY_STOPPING, type FitDefaults } from '../../fit/index.js';
+import { TUTORIAL_EARLY_STOPPING, parseAugment, type AugmentOptions, type FitDefaults } from '../../fit/index.js';
 import { fitClassifier } from '../../train/fit-classifier.js';
 import { createProgress } from '../../train/progress.js';
 import { COMMON_OPTIONS, type CommonOptions } from './common-options.js';
 
 export type { CommonOptions } from './common-options.js';
-import { withDefaults, type OptionDefault, type OptionSpec } from './options.js';
+import { parsers, withDefaults, type OptionDefault, type OptionSpec } from './options.js';
 import { writeClassifierPictures } from './pictures.js';
 import type { Recipe, RunSummary } from './recipe.js';
 import { startRun } from './start-run.js';
+
+/** Training for robustness, open to every classifier recipe. */
+interface RobustnessOptions {
+  adversarial?: number;
+  adversarialWeight: number;
+  augment?: AugmentOptions;
+}
+
+const ROBUSTNESS_OPTIONS: OptionSpec[] = [
+  {
+    flag: 'adversarial', value: '<eps>', parse: parsers.nonNegative,
+    description: 'adversarial training: mix the cost of gradient-sign examples at this L∞ budget into the cost',
+  },
+  {
+    flag: 'adversarial-weight', value: '<w>', default: 0.5, parse: probability,
+    description: 'the adversarial examples\' share of the cost with --adversarial',
+  },
+  {
+    flag: 'augment', value: '<spec>', parse: parseAugment,
+    description: 'train on copies shifted, rotated and noised afresh each epoch, e.g. shift=2,rotate=10,noise=0.1',
+  },
+];
+
+/** A number in [0, 1]. */
+function probability(text: string, flag: string): number {
+  const v = parsers.number(text, flag);
+  if (v < 0 || v > 1) throw new Error(`--${flag}: '${text}' is not a number in [0, 1]`);
+  return v;
+}
 
 /**
  * A model's tutorial settings (what its fit uses by default) as a recipe's option defaults, so the
@@ -45,13 +74,19 @@ export interface ClassifierRecipeDefinition<O> {
  *   modelOptions: [], build: (o, shape) => new LogisticRegression(shape) });
  */
 export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): Recipe {
-  const options = [...withDefaults(COMMON_OPTIONS, definition.defaults), ...definition.modelOptions];
+  const options = [
+    ...withDefaults(COMMON_OPTIONS, definition.defaults), ...ROBUSTNESS_OPTIONS, ...definition.modelOptions,
+  ];
   return {
     name: definition.name,
     description: definition.description,
     options,
     async run(raw, context = {}) {
-      const { options: o, dataset: { name: dataset, data, classes } } = startRun<CommonOptions & O>(options, raw);
+      const started = startRun<CommonOptions & RobustnessOptions & O>(options, raw);
+      const { options: o, dataset: { name: dataset, data, classes } } = started;
+      const adversarial = o.adversarial === undefined
+        ? undefined
+        : { epsilon: o.adversarial, weight: o.adversarialWeight };
       const model = definition.build(o, { imageShape: data.imageShape, classes });
       const out = o.out ?? join('runs', definition.name);
       const usesMomentum = o.optimizer === 'momentum' || o.optimizer === 'nesterov';
@@ -64,10 +99,13 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
         // Recorded only when changed, so that runs saved before the option existed still resume.
         ...(o.validationSize !== 10000 ? { validation_size: o.validationSize } : {}),
         ...(o.pixelScale !== 255 ? { pixel_scale: o.pixelScale } : {}),
+        ...(adversarial ? { adversarial: adversarial.epsilon, adversarial_weight: adversarial.weight } : {}),
+        ...(o.augment ? { augment: o.augment } : {}),
       };
       const result = fitClassifier(model, data, {
         batchSize: o.batchSize, learningRate: o.lr, maxEpochs: o.epochs, l1: o.l1, l2: o.l2,
         optimizer: o.optimizer, momentum: o.momentum, schedule: o.schedule,
+        adversarial, augment: o.augment, seed: o.seed,
         earlyStopping: {
           ...TUTORIAL_EARLY_STOPPING,
           patience: o.patience,

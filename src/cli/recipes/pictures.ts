@@ -41,8 +41,17 @@ export function filterPicture(model: Classifier): NDArray {
   const count = Math.min(units, MAX_TILES);
   const images = new NDArray('float32', [count, inputs]);
   for (let u = 0; u < count; u++) for (let i = 0; i < inputs; i++) images.data[u * inputs + i] = W.data[i * units + u];
-  const tiled = tileRasterImages(images, model.config.imageShape, grid(count));
-  return enlarge(tiled, Math.max(1, Math.floor(300 / Math.max(...tiled.shape))));
+  return tilePicture(images, model.config.imageShape);
+}
+
+/**
+ * Flattened images ([n, rows·cols]) tiled in a near-square grid, each stretched to its own range, the whole
+ * enlarged to about `size` pixels on its longer side.
+ * @example writePng('units.png', tilePicture(images, [28, 28]));
+ */
+export function tilePicture(images: NDArray, imageShape: [number, number], size = 300): NDArray {
+  const tiled = tileRasterImages(images, imageShape, grid(images.shape[0]));
+  return enlarge(tiled, Math.max(1, Math.floor(size / Math.max(...tiled.shape))));
 }
 
 /**

@@ -4,6 +4,7 @@ import { NDArray } from '../../ndarray/index.js';
 import { matrix } from '../../graph/constructors.js';
 import { fn } from '../../compile/index.js';
 import type { Rbm } from '../../models/rbm.js';
+import { Hmc } from '../../models/hmc.js';
 import { tileRasterImages, writeLinePlot, writePng } from '../../viz/index.js';
 
 export const UNSUPERVISED_PICTURES = {
@@ -96,6 +97,28 @@ export function gibbsRows(rbm: Rbm, start: NDArray, options: ChainOptions = {}, 
     log?.(`sampling: row ${r + 1}/${rows} after ${(r + 1) * every} Gibbs steps`);
   }
   return out;
+}
+
+/**
+ * Rows of samples of a Gaussian-Bernoulli RBM's visible units drawn by hybrid Monte Carlo on its free energy
+ * F(v) (a proper density over real vectors, exp(−F(v)) / Z), `every` draws apart, from chains at `start`;
+ * with the sampler's final step size and acceptance rate.
+ */
+export function hmcRows(
+  rbm: Rbm, start: NDArray, options: ChainOptions & { seed?: number } = {}, log?: (line: string) => void,
+): { samples: NDArray; stepSize: number; acceptance: number } {
+  const { rows = 10, every = 1000, seed } = options;
+  if (rbm.config.visibleUnits !== 'gaussian') {
+    throw new Error('--hmc: samples real-valued visible units; this RBM has binary ones (train it with --visible-units gaussian)');
+  }
+  const [chains, d] = start.shape;
+  const hmc = new Hmc({ energy: (v) => rbm.freeEnergy(v), positions: start, seed });
+  const samples = new NDArray('float32', [rows * chains, d]);
+  for (let r = 0; r < rows; r++) {
+    samples.data.set(hmc.sample(1, { burnIn: every - 1 }).data, r * chains * d);
+    log?.(`sampling: row ${r + 1}/${rows} after ${(r + 1) * every} HMC draws (acceptance ${hmc.acceptanceRate.value.item().toFixed(3)})`);
+  }
+  return { samples, stepSize: hmc.stepSize.value.item(), acceptance: hmc.acceptanceRate.value.item() };
 }
 
 /** Writes `samples` ([rows · columns, pixels]) as a rows x columns tiling; returns the path. */
