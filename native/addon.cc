@@ -8,6 +8,7 @@
 
 #include "addon-network.h"
 #include "args.h"
+#include "cpu.h"
 #include "kernels/elementwise/elementwise.h"
 #include "kernels/elementwise/instruction-set.h"
 #include "kernels/linalg/gemm.h"
@@ -189,11 +190,38 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), threads());
 }
 
-// info(): which OpenBLAS kernels and how many threads are in use, for logs and benchmarks.
+constexpr const char* kGemmClassNames[kGemmClasses] = {"narrow", "cache", "large"};
+
+// gemmKernel(shapeClass, kernel?): sets the kernel ("blas" or "ours") for a shape class when given;
+// returns the class's kernel.
+Napi::Value GemmKernelOf(const Napi::CallbackInfo& info) {
+  Args args(info, "gemmKernel", 1);
+  const std::string name = args.string(0, "shapeClass");
+  const auto* found = std::find(kGemmClassNames, kGemmClassNames + kGemmClasses, name);
+  if (found == kGemmClassNames + kGemmClasses) args.fail("shapeClass must be narrow, cache or large", false);
+  const auto shapeClass = static_cast<GemmClass>(found - kGemmClassNames);
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    const std::string kernel = args.string(1, "kernel");
+    if (kernel != "blas" && kernel != "ours") args.fail("kernel must be blas or ours", false);
+    setGemmKernel(shapeClass, kernel == "ours" ? GemmKernel::Ours : GemmKernel::Blas);
+  }
+  return Napi::String::New(info.Env(), gemmKernel(shapeClass) == GemmKernel::Ours ? "ours" : "blas");
+}
+
+// info(): the CPU, which instruction-set level this build and the CPU have, which OpenBLAS kernels
+// and how many threads are in use, for logs, benchmarks and `nabla info`.
 Napi::Value Info(const Napi::CallbackInfo& info) {
-  Napi::Object result = Napi::Object::New(info.Env());
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
   result.Set("blasCore", blasCore());
   result.Set("threads", threads());
+  result.Set("simd", compiledLevel());
+  result.Set("supportedSimd", supportedLevel());
+  result.Set("cpuModel", cpuModel());
+  const std::vector<std::string> features = cpuFeatures();
+  Napi::Array list = Napi::Array::New(env, features.size());
+  for (size_t i = 0; i < features.size(); ++i) list.Set(static_cast<uint32_t>(i), features[i]);
+  result.Set("cpuFeatures", list);
   return result;
 }
 
@@ -219,6 +247,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("philoxBlock", Napi::Function::New(env, PhiloxBlock, "philoxBlock"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("gemmKernel", Napi::Function::New(env, GemmKernelOf, "gemmKernel"));
   exports.Set("opcodes", Opcodes(env));
   return exports;
 }

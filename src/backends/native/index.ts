@@ -14,12 +14,16 @@ import { nnetKernels } from './nnet.js';
 import { convKernels } from './conv.js';
 import { randomKernels } from './random.js';
 import { ThreadGovernor } from './threads.js';
+import { initialChoice, type ChoiceSource, type GemmChoice } from './kernel-choice.js';
 
 export { referenceFallbacks } from './fallbacks.js';
 
 export interface NativeLoad {
   backend?: Backend;
   threads?: ThreadGovernor;
+  addon?: NativeAddon;
+  /** The gemm kernel of each shape class, and where that choice came from. */
+  gemm?: { choice: GemmChoice; source: ChoiceSource };
   reason?: string;
 }
 
@@ -43,7 +47,8 @@ export function loadNativeBackend(): NativeLoad {
     if (addon) {
       const threads = new ThreadGovernor(addon);
       const kernels = nativeKernelTable(addon);
-      loaded = { threads, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
+      const gemm = initialChoice(addon);
+      loaded = { threads, addon, gemm, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
     } else {
       loaded = { reason };
     }
