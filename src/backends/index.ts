@@ -114,7 +114,7 @@ export function useGemmKernels(choice: GemmChoice, source: ChoiceSource = 'check
  * it (`nabla bench --calibrate`); undefined without the native backend.
  */
 export function recalibrateGemm(): ReturnType<typeof recalibrate> & { cache: string } | undefined {
-  const native = loadNativeBackend();
+  const native = loadNativeBackend(false);
   if (!native.addon) return undefined;
   const cache = cachePath();
   const measured = recalibrate(native.addon, cache);

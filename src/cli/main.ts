@@ -6,6 +6,7 @@ import { registerEval } from './commands/eval.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSample } from './commands/sample.js';
 import { registerNeighbours } from './commands/neighbours.js';
+import { registerInfo } from './commands/info.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerPredict(program);
   registerSample(program);
   registerNeighbours(program);
+  registerInfo(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

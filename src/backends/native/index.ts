@@ -40,14 +40,17 @@ function nativeKernelTable(addon: NativeAddon): KernelTable {
 
 let loaded: NativeLoad | undefined;
 
-/** The native backend, or why it cannot be used (addon not built, or failed to load). */
-export function loadNativeBackend(): NativeLoad {
+/**
+ * The native backend, or why it cannot be used (addon not built, or failed to load). The first call sets the
+ * gemm kernels (kernel-choice.ts), measuring them on a machine seen for the first time unless `measure` is false.
+ */
+export function loadNativeBackend(measure = true): NativeLoad {
   if (!loaded) {
     const { addon, reason } = loadAddon();
     if (addon) {
       const threads = new ThreadGovernor(addon);
       const kernels = nativeKernelTable(addon);
-      const gemm = initialChoice(addon);
+      const gemm = initialChoice(addon, { measure });
       loaded = { threads, addon, gemm, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
     } else {
       loaded = { reason };

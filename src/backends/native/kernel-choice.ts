@@ -16,9 +16,10 @@ export const DEFAULT_GEMM: GemmChoice = { narrow: 'ours', cache: 'ours', large: 
 
 /**
  * Our kernel replaces OpenBLAS only when its median time is at least this much lower: a near tie is left
- * to OpenBLAS, so noise cannot flip the choice from one machine's calibration to the next.
+ * to OpenBLAS, so noise cannot flip the choice from one calibration to the next. Medians of seven rounds
+ * of CPU time on one thread vary by about 2% here (2-vCPU Xeon, shared with other work).
  */
-export const MARGIN = 0.1;
+export const MARGIN = 0.05;
 
 /** Where a choice came from, for `nabla info`. */
 export type ChoiceSource = 'NABLA_GEMM' | 'default' | 'cache' | 'measured' | 'checkpoint';
@@ -64,15 +65,25 @@ export interface CalibrationOptions {
   now?: () => number;
 }
 
+/** The process's CPU time in ms: what one thread spent computing, whatever else the machine runs. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 /**
  * Times each class's products on both kernels, the two alternating round by round so a change in the
- * machine's load falls on both, after one untimed round each. Leaves the addon's choice as it found it.
+ * machine's load falls on both, after one untimed round each. On one thread and by CPU time, so that
+ * other processes on the machine (and threads waiting for a busy core) do not decide; both kernels split
+ * the same way across threads. Leaves the addon's choice and thread count as it found them.
  */
 export function calibrate(
-  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel'>,
-  { rounds = 7, minRoundMs = 15, now = () => performance.now() }: CalibrationOptions = {},
+  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'threads'>,
+  { rounds = 7, minRoundMs = 15, now = cpuMs }: CalibrationOptions = {},
 ): Calibration {
   const before = GEMM_CLASSES.map((c) => addon.gemmKernel(c));
+  const threads = addon.threads();
+  addon.threads(1);
   try {
     const entries = GEMM_CLASSES.map((shapeClass) => {
       const products = CALIBRATION_SHAPES[shapeClass].map(([transA, transB, M, N, K]) => {
@@ -101,6 +112,7 @@ export function calibrate(
     return Object.fromEntries(entries) as Calibration;
   } finally {
     GEMM_CLASSES.forEach((c, i) => addon.gemmKernel(c, before[i]));
+    addon.threads(threads);
   }
 }
 
@@ -143,13 +155,10 @@ export function cachePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'nabla', 'kernels.json');
 }
 
-/**
- * What a calibration's outcome depends on: the CPU, its cores and the threads in use, the OpenBLAS kernels
- * and the SIMD level of our own.
- */
+/** What a calibration's outcome depends on: the CPU and its cores, OpenBLAS's kernels and our SIMD level. */
 export function machineKey(addon: Pick<NativeAddon, 'info'>): string {
   const info = addon.info();
-  return `${info.cpuModel} | ${availableParallelism()} cores, ${info.threads} threads | OpenBLAS ${info.blasCore} | ${info.simd}`;
+  return `${info.cpuModel} | ${availableParallelism()} cores | OpenBLAS ${info.blasCore} | ${info.simd}`;
 }
 
 interface CacheEntry {
@@ -196,9 +205,9 @@ export function applyChoice(addon: Pick<NativeAddon, 'gemmKernel'>, choice: Gemm
  * it could not be stored, if it could not (an unwritable cache costs the cache, not the run).
  */
 export function recalibrate(
-  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'info'>, path = cachePath(),
+  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'info' | 'threads'>, path = cachePath(), options: CalibrationOptions = {},
 ): { times: Calibration; choice: GemmChoice; notStored?: string } {
-  const times = calibrate(addon);
+  const times = calibrate(addon, options);
   const choice = chooseKernels(times);
   applyChoice(addon, choice);
   try {
@@ -211,10 +220,14 @@ export function recalibrate(
 
 /**
  * Sets the addon's kernels at load: NABLA_GEMM's when set; the default under the test runner (which must
- * never measure); else this machine's cached choice, measuring it first when there is none.
+ * never measure); else this machine's cached choice, measuring it first when there is none (unless
+ * `measure` is false, as when the caller is about to measure anyway).
  */
 export function initialChoice(
-  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'info'>, env: NodeJS.ProcessEnv = process.env,
+  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'info' | 'threads'>,
+  { env = process.env, measure = true, calibration = {} }: {
+    env?: NodeJS.ProcessEnv; measure?: boolean; calibration?: CalibrationOptions;
+  } = {},
 ): { choice: GemmChoice; source: ChoiceSource } {
   let choice: GemmChoice | undefined;
   let source: ChoiceSource;
@@ -226,9 +239,11 @@ export function initialChoice(
     const path = cachePath(env);
     choice = cachedChoice(path, machineKey(addon));
     source = 'cache';
-    if (!choice) {
+    if (!choice && !measure) {
+      [choice, source] = [{ ...DEFAULT_GEMM }, 'default'];
+    } else if (!choice) {
       console.error(`nabla: timing OpenBLAS against our gemm kernels on this CPU, once (cached in ${path}; NABLA_GEMM fixes the choice)`);
-      const measured = recalibrate(addon, path);
+      const measured = recalibrate(addon, path, calibration);
       if (measured.notStored) console.error(`nabla: could not store the gemm calibration (${measured.notStored})`);
       [choice, source] = [measured.choice, 'measured'];
     }
