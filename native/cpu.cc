@@ -13,11 +13,24 @@ namespace nabla {
 const char* compiledLevel() { return NABLA_SIMD_LEVEL; }
 
 // __builtin_cpu_supports checks the operating system saves the wider registers too (xgetbv), not
-// only that the CPU has them; the level names are GCC's x86-64 micro-architecture levels.
+// only that the CPU has them. GCC 12 knows the x86-64 micro-architecture levels binding.gyp compiles
+// for by name; before it, their main features stand in for them.
 const char* supportedLevel() {
   __builtin_cpu_init();
+#if __GNUC__ >= 12
   if (__builtin_cpu_supports("x86-64-v4")) return "avx512";
   if (__builtin_cpu_supports("x86-64-v3")) return "avx2";
+#else
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512cd")) {
+    return "avx512";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+      __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2")) {
+    return "avx2";
+  }
+#endif
   return "baseline";
 }
 
