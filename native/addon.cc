@@ -2,9 +2,11 @@
 // element type, and calls into native/kernels/. No numerics live here. This file holds the general
 // entry points (gemm, element-wise loops, reductions, random numbers, threads); addon-network.cc the
 // neural-network ones (softmax, cross-entropy, convolution, pooling).
+#include <malloc.h>
 #include <napi.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "addon-network.h"
 #include "args.h"
@@ -233,11 +235,26 @@ Napi::Object Opcodes(Napi::Env env) {
   return result;
 }
 
+// Typed arrays (every output a compiled function returns) come from malloc. By default glibc maps a
+// large block afresh and unmaps it on free, so each call page-faults its output in again: 3.4 ms of an
+// 18 ms 1024² product here, a third of a 256² one. Blocks up to 64 MiB come from the heap instead, and
+// up to 256 MiB of freed heap stays in the process for the next call, as the NumPy peer arranges for
+// itself (bench/peers/numpy_bench.py). NABLA_MALLOC=system leaves glibc's settings alone.
+void keepFreedMemory() {
+#ifdef __GLIBC__
+  const char* setting = std::getenv("NABLA_MALLOC");
+  if (setting && std::string(setting) == "system") return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 }  // namespace
 }  // namespace nabla
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace nabla;
+  keepFreedMemory();
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
   exports.Set("elementwise", Napi::Function::New(env, Elementwise<false>, "elementwise"));
   exports.Set("elementwiseSum", Napi::Function::New(env, Elementwise<true>, "elementwiseSum"));

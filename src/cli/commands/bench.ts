@@ -41,13 +41,13 @@ function peerRows(what: string, command: string, args: readonly string[]): Bench
 }
 
 /** OpenBLAS's own gemm speed: bench/peers/openblas_gemm.c, compiled here against the addon's library. */
-function runOpenblasPeer(names: readonly string[], reps: number): BenchRow[] {
+function runOpenblasPeer(names: readonly string[], reps: number, cpuTime: boolean): BenchRow[] {
   const sizes = names.filter((n) => n.startsWith('gemm_')).map((n) => n.slice('gemm_'.length));
   if (sizes.length === 0) return [];
   const binary = join(mkdtempSync(join(tmpdir(), 'nabla-bench-')), 'openblas_gemm');
   const compile = spawnSync('cc', ['-O2', '-o', binary, OPENBLAS_PEER, `-L${OPENBLAS_DIR}`, `-Wl,-rpath,${OPENBLAS_DIR}`, '-lopenblas'], { stdio: 'inherit' });
   if (compile.status !== 0) throw new Error(`compiling the OpenBLAS peer (${OPENBLAS_PEER}) failed with exit code ${compile.status}`);
-  return peerRows(`the OpenBLAS peer (${binary})`, binary, [String(reps), ...sizes]);
+  return peerRows(`the OpenBLAS peer (${binary})`, binary, [...(cpuTime ? ['--cpu-time'] : []), String(reps), ...sizes]);
 }
 
 /** The JAX peer on the workloads it has (the sequence ones), when a python with JAX is there. */
@@ -65,7 +65,7 @@ function runPeers(names: readonly string[], reps: number, cpuTime: boolean): Ben
   return [
     ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, ...peerFlags]),
     ...runJaxPeer(names, peerFlags),
-    ...runOpenblasPeer(names, reps),
+    ...runOpenblasPeer(names, reps, cpuTime),
   ];
 }
 
@@ -98,7 +98,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print one JSON object per line')
     .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
-    .option('--cpu-time', "time by CPU time instead of the wall clock, here and in the NumPy and JAX peers (for a busy machine; run single-threaded)")
+    .option('--cpu-time', 'time by CPU time instead of the wall clock, here and in the NumPy, JAX and OpenBLAS peers (for a busy machine; run single-threaded)')
     .option('--backend <name>', 'native or reference')
     .option('--calibrate', 'first time OpenBLAS against our gemm kernels again on this machine and store the choice (with no workloads named, only that)')
     .action(async (
