@@ -59,7 +59,7 @@ test('the calibration shapes fall in the classes they stand for', () => {
 
 test('calibration picks the faster kernel of each class, whichever it is, and restores the addon', () => {
   const addon = fakeAddon({ narrow: fast, cache: slow, large: fast });
-  const times = calibrate(addon, { now: () => addon.clock, rounds: 5 });
+  const times = calibrate(addon, { now: () => addon.clock, rounds: 5, coldBytes: 0 });
   assert.deepEqual(chooseKernels(times), { narrow: 'ours', cache: 'blas', large: 'ours' });
   assert.equal(times.cache.ours.length, 5);
   assert.deepEqual(addon.chosen, DEFAULT_GEMM);
@@ -67,7 +67,7 @@ test('calibration picks the faster kernel of each class, whichever it is, and re
   assert.equal(addon.threadCount, 2);
   // The other order.
   const reversed = fakeAddon({ narrow: slow, cache: fast, large: slow });
-  assert.deepEqual(chooseKernels(calibrate(reversed, { now: () => reversed.clock })), { narrow: 'blas', cache: 'ours', large: 'blas' });
+  assert.deepEqual(chooseKernels(calibrate(reversed, { now: () => reversed.clock, coldBytes: 0 })), { narrow: 'blas', cache: 'ours', large: 'blas' });
 });
 
 test('our kernel replaces OpenBLAS only when faster by the margin', () => {
@@ -97,7 +97,7 @@ test('the first load on a machine measures and caches; later loads read the cach
   const log = console.error;
   console.error = (line: string) => errors.push(line);
   try {
-    assert.deepEqual(initialChoice(addon, { env, calibration: { now: () => addon.clock } }), { choice: { narrow: 'blas', cache: 'blas', large: 'blas' }, source: 'measured' });
+    assert.deepEqual(initialChoice(addon, { env, calibration: { now: () => addon.clock, coldBytes: 0 } }), { choice: { narrow: 'blas', cache: 'blas', large: 'blas' }, source: 'measured' });
   } finally {
     console.error = log;
   }

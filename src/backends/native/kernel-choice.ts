@@ -16,7 +16,7 @@ export const DEFAULT_GEMM: GemmChoice = { narrow: 'ours', cache: 'ours', large: 
 
 /**
  * Our kernel replaces OpenBLAS only when its median time is at least this much lower: a near tie is left
- * to OpenBLAS, so noise cannot flip the choice from one calibration to the next. Medians of seven rounds
+ * to OpenBLAS, so noise cannot flip the choice from one calibration to the next. Medians of five rounds
  * of CPU time on one thread vary by about 2% here (2-vCPU Xeon, shared with other work).
  */
 export const MARGIN = 0.05;
@@ -45,6 +45,7 @@ export const CALIBRATION_SHAPES: Record<GemmClass, readonly (readonly [boolean, 
   large: [[false, false, 2048, 512, 1152]],
 };
 
+
 const median = (xs: readonly number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -63,6 +64,8 @@ export interface CalibrationOptions {
   minRoundMs?: number;
   /** The clock, in ms (tests substitute their own). */
   now?: () => number;
+  /** Bytes of left operands each product cycles through: more than a core's caches hold. */
+  coldBytes?: number;
 }
 
 /** The process's CPU time in ms: what one thread spent computing, whatever else the machine runs. */
@@ -79,7 +82,7 @@ const cpuMs = () => {
  */
 export function calibrate(
   addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'threads'>,
-  { rounds = 7, minRoundMs = 15, now = cpuMs }: CalibrationOptions = {},
+  { rounds = 5, minRoundMs = 10, now = cpuMs, coldBytes = 16 << 20 }: CalibrationOptions = {},
 ): Calibration {
   const before = GEMM_CLASSES.map((c) => addon.gemmKernel(c));
   const threads = addon.threads();
@@ -87,8 +90,15 @@ export function calibrate(
   try {
     const entries = GEMM_CLASSES.map((shapeClass) => {
       const products = CALIBRATION_SHAPES[shapeClass].map(([transA, transB, M, N, K]) => {
-        const A = filled(M * K), B = filled(K * N), C = new Float32Array(M * N);
-        return () => addon.gemm(transA, transB, M, N, K, 1, A, transA ? M : K, B, transB ? K : N, 0, C, N);
+        // A training step's left operand is usually a fresh minibatch, not in the caches: each call takes
+        // the next of enough copies to overflow them.
+        const copies = Math.max(1, Math.ceil(coldBytes / (M * K * 4)));
+        const first = filled(M * K);
+        const As = Array.from({ length: copies }, (_, i) => (i === 0 ? first : first.slice()));
+        const B = filled(K * N), C = new Float32Array(M * N);
+        const [lda, ldb] = [transA ? M : K, transB ? K : N];
+        let next = 0;
+        return () => addon.gemm(transA, transB, M, N, K, 1, As[next++ % copies], lda, B, ldb, 0, C, N);
       });
       const once = (kernel: GemmKernel) => {
         addon.gemmKernel(shapeClass, kernel);
