@@ -192,7 +192,7 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), threads());
 }
 
-constexpr const char* kGemmClassNames[kGemmClasses] = {"narrow", "cache", "large"};
+constexpr const char* kGemmClassNames[kGemmClasses] = {"narrow", "narrowT", "cache", "large"};
 
 // gemmKernel(shapeClass, kernel?): sets the kernel ("blas" or "ours") for a shape class when given;
 // returns the class's kernel.
@@ -200,7 +200,7 @@ Napi::Value GemmKernelOf(const Napi::CallbackInfo& info) {
   Args args(info, "gemmKernel", 1);
   const std::string name = args.string(0, "shapeClass");
   const auto* found = std::find(kGemmClassNames, kGemmClassNames + kGemmClasses, name);
-  if (found == kGemmClassNames + kGemmClasses) args.fail("shapeClass must be narrow, cache or large", false);
+  if (found == kGemmClassNames + kGemmClasses) args.fail("shapeClass must be narrow, narrowT, cache or large", false);
   const auto shapeClass = static_cast<GemmClass>(found - kGemmClassNames);
   if (info.Length() > 1 && !info[1].IsUndefined()) {
     const std::string kernel = args.string(1, "kernel");

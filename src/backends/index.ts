@@ -79,7 +79,7 @@ export interface BackendInfo {
 /**
  * The backend in use, and for the native one the CPU's features, the SIMD path, OpenBLAS's kernels and
  * threads, and which kernel each gemm shape class uses.
- * @example nb.backendInfo().native?.gemm  // { narrow: 'ours', cache: 'blas', large: 'blas' }
+ * @example nb.backendInfo().native?.gemm  // { narrow: 'ours', narrowT: 'blas', cache: 'blas', large: 'blas' }
  */
 export function backendInfo(): BackendInfo {
   const backend = getBackend().name as BackendName;

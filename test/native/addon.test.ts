@@ -71,7 +71,7 @@ describe('gemm', () => {
     assert.equal(native.gemmKernel('cache', 'blas'), 'blas');
     assert.equal(native.gemmKernel('cache'), 'blas');
     assert.equal(native.gemmKernel('cache', before), before);
-    assert.throws(() => native.gemmKernel('wide' as never), { name: 'TypeError', message: 'gemmKernel: shapeClass must be narrow, cache or large' });
+    assert.throws(() => native.gemmKernel('wide' as never), { name: 'TypeError', message: 'gemmKernel: shapeClass must be narrow, narrowT, cache or large' });
     assert.throws(() => native.gemmKernel('narrow', 'mkl' as never), { name: 'TypeError', message: 'gemmKernel: kernel must be blas or ours' });
   });
 

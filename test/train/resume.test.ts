@@ -11,6 +11,7 @@ import { loadMnist } from '../../src/data/index.js';
 import { Mlp, loadModelFile } from '../../src/models/index.js';
 import { fitClassifier, loadResumeState, readMetrics, type FitOptions } from '../../src/train/index.js';
 import { gemmKernels, useGemmKernels } from '../../src/backends/index.js';
+import { everyClass } from '../../src/backends/native/kernel-choice.js';
 
 const data = loadMnist({ limit: { train: 600, valid: 200, test: 200 } });
 const build = () => new Mlp({ imageShape: [28, 28], classes: 10, hidden: [24], activation: 'tanh', keep: [0.9, 0.5] }, 99);
@@ -58,7 +59,7 @@ test('resuming with other options is refused, naming the file and the difference
 test('a resumed run runs the gemm kernels its resume state recorded, so it still ends bit for bit', (t) => {
   const before = gemmKernels();
   if (!before) return t.skip('the native backend is not in use');
-  const blas = { narrow: 'blas', cache: 'blas', large: 'blas' } as const;
+  const blas = everyClass('blas');
   const short = (out: string, extra: Partial<FitOptions> = {}) => options(out, { maxEpochs: 2, ...extra });
   try {
     const root = mkdtempSync(join(tmpdir(), 'nabla-resume-'));
@@ -68,7 +69,7 @@ test('a resumed run runs the gemm kernels its resume state recorded, so it still
     fitClassifier(build(), data, short(out, { stopAfter: 30 }));
     assert.deepEqual(loadResumeState(join(out, 'resume.nbm'))!.gemmKernels, blas);
     // This process has since chosen our kernels; resuming puts OpenBLAS back.
-    useGemmKernels({ narrow: 'ours', cache: 'ours', large: 'ours' });
+    useGemmKernels(everyClass('ours'));
     const resumed = fitClassifier(build(), data, short(out, { resume: true }));
     assert.deepEqual(gemmKernels(), blas);
     const [a, b] = [loadModelFile(whole.modelPath!), loadModelFile(resumed.modelPath!)];

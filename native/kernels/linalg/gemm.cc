@@ -32,13 +32,13 @@ bool asGemv(Gemv gemv, bool transA, bool transB, int M, int N, int K, T alpha, c
   return true;
 }
 
-GemmKernel chosen[kGemmClasses] = {GemmKernel::Ours, GemmKernel::Ours, GemmKernel::Blas};
+GemmKernel chosen[kGemmClasses] = {GemmKernel::Ours, GemmKernel::Ours, GemmKernel::Ours, GemmKernel::Blas};
 
 // Our kernel for a product of class c (false when it has none for the shape).
 template <class T>
 bool ours(GemmClass c, bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
           const T* B, int ldb, T beta, T* C, int ldc) {
-  if (c == GemmClass::Narrow) return skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (c == GemmClass::Narrow || c == GemmClass::NarrowT) return skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   return unpackedGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
@@ -48,7 +48,7 @@ template <class T, class Gemv, class Gemm>
 void dispatch(Gemv gemv, Gemm blasGemm, bool transA, bool transB, int M, int N, int K, T alpha,
               const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc) {
   if (asGemv(gemv, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  const GemmClass c = gemmClass(transB, M, N, K, sizeof(T));
+  const GemmClass c = gemmClass(transA, transB, M, N, K, sizeof(T));
   if (chosen[static_cast<int>(c)] == GemmKernel::Ours &&
       ours(c, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) {
     return;
@@ -58,8 +58,8 @@ void dispatch(Gemv gemv, Gemm blasGemm, bool transA, bool transB, int M, int N, 
 
 }  // namespace
 
-GemmClass gemmClass(bool transB, int M, int N, int K, int elementBytes) {
-  if (!transB && N <= kSkinnyMaxN) return GemmClass::Narrow;
+GemmClass gemmClass(bool transA, bool transB, int M, int N, int K, int elementBytes) {
+  if (!transB && N <= kSkinnyMaxN) return transA ? GemmClass::NarrowT : GemmClass::Narrow;
   return double(M) * K * elementBytes <= kCacheBytesOfA ? GemmClass::Cache : GemmClass::Large;
 }
 

@@ -17,7 +17,7 @@ export const SIMD_LEVELS = ['baseline', 'avx2', 'avx512'] as const;
 export type SimdLevel = (typeof SIMD_LEVELS)[number];
 
 /** The gemm shape classes whose kernel is chosen by measurement (native/kernels/linalg/gemm.h). */
-export const GEMM_CLASSES = ['narrow', 'cache', 'large'] as const;
+export const GEMM_CLASSES = ['narrow', 'narrowT', 'cache', 'large'] as const;
 export type GemmClass = (typeof GEMM_CLASSES)[number];
 export type GemmKernel = 'blas' | 'ours';
 

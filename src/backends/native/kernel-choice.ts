@@ -12,7 +12,11 @@ import { GEMM_CLASSES, type GemmClass, type GemmKernel, type NativeAddon } from 
 export type GemmChoice = Record<GemmClass, GemmKernel>;
 
 /** The addon's own starting choice, measured on an AVX2 OpenBLAS; what tests run. */
-export const DEFAULT_GEMM: GemmChoice = { narrow: 'ours', cache: 'ours', large: 'blas' };
+export const DEFAULT_GEMM: GemmChoice = { narrow: 'ours', narrowT: 'ours', cache: 'ours', large: 'blas' };
+
+/** The same kernel for every class. */
+export const everyClass = (kernel: GemmKernel): GemmChoice =>
+  Object.fromEntries(GEMM_CLASSES.map((c) => [c, kernel])) as GemmChoice;
 
 /**
  * Our kernel replaces OpenBLAS only when its median time is at least this much lower: a near tie is left
@@ -34,8 +38,10 @@ export type Calibration = Record<GemmClass, ClassTimes>;
 
 /** The products timed for each class (float32, [transA, transB, M, N, K]): the training steps' own. */
 export const CALIBRATION_SHAPES: Record<GemmClass, readonly (readonly [boolean, boolean, number, number, number])[]> = {
-  // Logistic regression's x·W and xᵀ·g (batch 600, 784 inputs, 10 classes), an MLP's output layer at batch 20.
-  narrow: [[false, false, 600, 10, 784], [true, false, 784, 10, 600], [false, false, 20, 10, 500]],
+  // Logistic regression's x·W (batch 600, 784 inputs, 10 classes), an MLP's output layer at batch 20; then
+  // their weight gradients xᵀ·g.
+  narrow: [[false, false, 600, 10, 784], [false, false, 20, 10, 500]],
+  narrowT: [[true, false, 784, 10, 600], [true, false, 500, 10, 20]],
   // An MLP's hidden layer at batch 500 and 20 (x·W, g·Wᵀ, xᵀ·g), and n = 1024.
   cache: [
     [false, false, 500, 500, 784], [false, true, 500, 784, 500], [true, false, 784, 500, 500],
@@ -54,7 +60,7 @@ const median = (xs: readonly number[]) => {
 /** The faster kernel of each class: ours only when its median beats OpenBLAS's by `margin`. */
 export function chooseKernels(times: Calibration, margin = MARGIN): GemmChoice {
   const choose = ({ ours, blas }: ClassTimes): GemmKernel => (median(ours) < (1 - margin) * median(blas) ? 'ours' : 'blas');
-  return { narrow: choose(times.narrow), cache: choose(times.cache), large: choose(times.large) };
+  return Object.fromEntries(GEMM_CLASSES.map((c) => [c, choose(times[c])])) as GemmChoice;
 }
 
 export interface CalibrationOptions {
@@ -137,10 +143,10 @@ function filled(n: number): Float32Array {
  * `narrow=ours,cache=blas` (unnamed classes keep the default).
  */
 export function parseGemmSetting(setting: string): GemmChoice {
-  const fail = (why: string) => new Error(`NABLA_GEMM: ${why} in '${setting}'; expected blas, ours, default or a list like narrow=ours,cache=blas,large=blas`);
+  const fail = (why: string) => new Error(`NABLA_GEMM: ${why} in '${setting}'; expected blas, ours, default or a list like narrow=ours,narrowT=blas,cache=blas`);
   const trimmed = setting.trim();
   if (trimmed === 'default') return { ...DEFAULT_GEMM };
-  if (trimmed === 'blas' || trimmed === 'ours') return { narrow: trimmed, cache: trimmed, large: trimmed };
+  if (trimmed === 'blas' || trimmed === 'ours') return everyClass(trimmed);
   const choice = { ...DEFAULT_GEMM };
   for (const item of trimmed.split(',')) {
     const [name, kernel, extra] = item.split('=').map((s) => s.trim());
