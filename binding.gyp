@@ -5,6 +5,10 @@
   # baseline one, asks it what the CPU supports, and then loads the widest level allowed (NABLA_SIMD
   # caps it). Each is a whole shared object, so no code compiled for one level can end up called from
   # another (as a shared inline or template function could if the levels were linked into one).
+  # The AVX-512 build is tuned for Ice Lake (tuning only orders instructions; it runs on any AVX-512
+  # CPU): with generic tuning our cache-sized gemm kernel ran 30% slower than the -march=native build
+  # of before on this Xeon (rbm_pcd15_step 16.5 against 12.3 ms), with Ice Lake's within 10%. 256-bit
+  # vectors, as -march=native chose here.
   "variables": {
     "kernel_sources": [
       "native/addon.cc",
@@ -61,7 +65,7 @@
     {
       "target_name": "nabla_native_avx512",
       "defines": ["NABLA_SIMD_LEVEL=\"avx512\""],
-      "cflags_cc": ["-march=x86-64-v4", "-mtune=generic", "-mprefer-vector-width=256"]
+      "cflags_cc": ["-march=x86-64-v4", "-mtune=icelake-server", "-mprefer-vector-width=256"]
     }
   ]
 }
