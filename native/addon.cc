@@ -220,6 +220,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   result.Set("simd", compiledLevel());
   result.Set("supportedSimd", supportedLevel());
   result.Set("cpuModel", cpuModel());
+  result.Set("built", buildStamp());
   const std::vector<std::string> features = cpuFeatures();
   Napi::Array list = Napi::Array::New(env, features.size());
   for (size_t i = 0; i < features.size(); ++i) list.Set(static_cast<uint32_t>(i), features[i]);

@@ -12,6 +12,8 @@ namespace nabla {
 
 const char* compiledLevel() { return NABLA_SIMD_LEVEL; }
 
+const char* buildStamp() { return __DATE__ " " __TIME__; }
+
 // __builtin_cpu_supports checks the operating system saves the wider registers too (xgetbv), not
 // only that the CPU has them. GCC 12 knows the x86-64 micro-architecture levels binding.gyp compiles
 // for by name; before it, their main features stand in for them.

@@ -19,4 +19,8 @@ std::vector<std::string> cpuFeatures();
 // The processor's brand string (cpuid), e.g. "Intel(R) Xeon(R) Processor".
 std::string cpuModel();
 
+// When this copy of the addon was compiled: a rebuilt addon may have faster kernels, so the gemm
+// calibration cached for the old one no longer applies.
+const char* buildStamp();
+
 }  // namespace nabla

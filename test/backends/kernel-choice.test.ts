@@ -42,7 +42,7 @@ function fakeAddon(cost: Record<GemmClass, Record<GemmKernel, number>>, start: G
       return fake.threadCount;
     },
     info(): AddonInfo {
-      return { blasCore: 'Fake', threads: 2, simd: 'avx2', supportedSimd: 'avx2', cpuModel: 'Test CPU', cpuFeatures: ['avx2'] };
+      return { blasCore: 'Fake', threads: 2, simd: 'avx2', supportedSimd: 'avx2', cpuModel: 'Test CPU', cpuFeatures: ['avx2'], built: 'Dec 3 2026 16:40:00' };
     },
     chosen,
   };
@@ -105,7 +105,7 @@ test('the first load on a machine measures and caches; later loads read the cach
   assert.deepEqual(addon.chosen, everyClass('blas'));
   const cached = JSON.parse(readFileSync(cachePath(env), 'utf8'));
   assert.deepEqual(Object.keys(cached), [machineKey(addon)]);
-  assert.match(machineKey(addon), /^Test CPU \| \d+ cores \| OpenBLAS Fake \| avx2$/);
+  assert.match(machineKey(addon), /^Test CPU \| \d+ cores \| OpenBLAS Fake \| avx2 built Dec 3 2026 16:40:00$/);
 
   const again = fakeAddon({ narrow: fast, narrowT: fast, cache: fast, large: fast });
   assert.deepEqual(initialChoice(again, { env }), { choice: everyClass('blas'), source: 'cache' });

@@ -31,6 +31,8 @@ export interface AddonInfo {
   supportedSimd: SimdLevel;
   cpuModel: string;
   cpuFeatures: string[];
+  /** When this copy of the addon was compiled. */
+  built: string;
 }
 
 export interface NativeAddon {

@@ -171,10 +171,13 @@ export function cachePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'nabla', 'kernels.json');
 }
 
-/** What a calibration's outcome depends on: the CPU and its cores, OpenBLAS's kernels and our SIMD level. */
+/**
+ * What a calibration's outcome depends on: the CPU and its cores, OpenBLAS's kernels, our SIMD level and the
+ * build of our kernels (a rebuilt addon is measured again).
+ */
 export function machineKey(addon: Pick<NativeAddon, 'info'>): string {
   const info = addon.info();
-  return `${info.cpuModel} | ${availableParallelism()} cores | OpenBLAS ${info.blasCore} | ${info.simd}`;
+  return `${info.cpuModel} | ${availableParallelism()} cores | OpenBLAS ${info.blasCore} | ${info.simd} built ${info.built}`;
 }
 
 interface CacheEntry {
