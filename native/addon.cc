@@ -2,12 +2,15 @@
 // element type, and calls into native/kernels/. No numerics live here. This file holds the general
 // entry points (gemm, eigh, element-wise loops, reductions, random numbers, threads); addon-network.cc the
 // neural-network ones (softmax, cross-entropy, convolution, pooling).
+#include <malloc.h>
 #include <napi.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "addon-network.h"
 #include "args.h"
+#include "cpu.h"
 #include "kernels/elementwise/elementwise.h"
 #include "kernels/elementwise/instruction-set.h"
 #include "kernels/linalg/eigh.h"
@@ -212,11 +215,39 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), threads());
 }
 
-// info(): which OpenBLAS kernels and how many threads are in use, for logs and benchmarks.
+constexpr const char* kGemmClassNames[kGemmClasses] = {"narrow", "narrowT", "cache", "large"};
+
+// gemmKernel(shapeClass, kernel?): sets the kernel ("blas" or "ours") for a shape class when given;
+// returns the class's kernel.
+Napi::Value GemmKernelOf(const Napi::CallbackInfo& info) {
+  Args args(info, "gemmKernel", 1);
+  const std::string name = args.string(0, "shapeClass");
+  const auto* found = std::find(kGemmClassNames, kGemmClassNames + kGemmClasses, name);
+  if (found == kGemmClassNames + kGemmClasses) args.fail("shapeClass must be narrow, narrowT, cache or large", false);
+  const auto shapeClass = static_cast<GemmClass>(found - kGemmClassNames);
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    const std::string kernel = args.string(1, "kernel");
+    if (kernel != "blas" && kernel != "ours") args.fail("kernel must be blas or ours", false);
+    setGemmKernel(shapeClass, kernel == "ours" ? GemmKernel::Ours : GemmKernel::Blas);
+  }
+  return Napi::String::New(info.Env(), gemmKernel(shapeClass) == GemmKernel::Ours ? "ours" : "blas");
+}
+
+// info(): the CPU, which instruction-set level this build and the CPU have, which OpenBLAS kernels
+// and how many threads are in use, for logs, benchmarks and `nabla info`.
 Napi::Value Info(const Napi::CallbackInfo& info) {
-  Napi::Object result = Napi::Object::New(info.Env());
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
   result.Set("blasCore", blasCore());
   result.Set("threads", threads());
+  result.Set("simd", compiledLevel());
+  result.Set("supportedSimd", supportedLevel());
+  result.Set("cpuModel", cpuModel());
+  result.Set("built", buildStamp());
+  const std::vector<std::string> features = cpuFeatures();
+  Napi::Array list = Napi::Array::New(env, features.size());
+  for (size_t i = 0; i < features.size(); ++i) list.Set(static_cast<uint32_t>(i), features[i]);
+  result.Set("cpuFeatures", list);
   return result;
 }
 
@@ -228,11 +259,26 @@ Napi::Object Opcodes(Napi::Env env) {
   return result;
 }
 
+// Typed arrays (every output a compiled function returns) come from malloc. By default glibc maps a
+// large block afresh and unmaps it on free, so each call page-faults its output in again: 3.4 ms of an
+// 18 ms 1024² product here, a third of a 256² one. Blocks up to 64 MiB come from the heap instead, and
+// up to 256 MiB of freed heap stays in the process for the next call, as the NumPy peer arranges for
+// itself (bench/peers/numpy_bench.py). NABLA_MALLOC=system leaves glibc's settings alone.
+void keepFreedMemory() {
+#ifdef __GLIBC__
+  const char* setting = std::getenv("NABLA_MALLOC");
+  if (setting && std::string(setting) == "system") return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 }  // namespace
 }  // namespace nabla
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace nabla;
+  keepFreedMemory();
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
   exports.Set("eigh", Napi::Function::New(env, Eigh, "eigh"));
   exports.Set("elementwise", Napi::Function::New(env, Elementwise<false>, "elementwise"));
@@ -243,6 +289,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("philoxBlock", Napi::Function::New(env, PhiloxBlock, "philoxBlock"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("gemmKernel", Napi::Function::New(env, GemmKernelOf, "gemmKernel"));
   exports.Set("opcodes", Opcodes(env));
   return exports;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the native addon links against, when missing, and builds it into
-# build/Release/nabla_native.node. Debian/Ubuntu; run as root or with sudo available.
+# build/Release: nabla_native.node for any x86-64, and nabla_native_avx2.node and
+# nabla_native_avx512.node, which the loader picks when the CPU has them (binding.gyp). Debian/Ubuntu;
+# run as root or with sudo available.
 #   libopenblas-openmp-dev  OpenBLAS built on OpenMP, so BLAS and our kernels share one thread
 #                           pool (binding.gyp links this build; the pthread one fights it for cores)
 #   libopenblas-dev         the generic OpenBLAS package, satisfied by the OpenMP build above

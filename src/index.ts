@@ -8,6 +8,7 @@ export * from './ops/index.js';
 export * from './random/index.js';
 export * from './grad/index.js';
 export { getBackend, setBackend, setThreads, referenceBackend, type Backend, type BackendName } from './backends/index.js';
+export { backendInfo, type BackendInfo } from './backends/index.js';
 export * from './compile/index.js';
 export * from './scan/index.js';
 export * from './optim/index.js';

@@ -2,15 +2,20 @@
 // links (Debian's OpenMP build), into an output allocated once. `nabla bench --peers` compiles and
 // runs it beside the NumPy peer, so "within 10% of OpenBLAS" is measured in the same run.
 //
-//     openblas_gemm REPS N [N ...]   prints one JSON line per N, in the format of `nabla bench --json`
+//     openblas_gemm [--cpu-time] REPS N [N ...]   prints one JSON line per N, in the format of `nabla bench --json`
+//
+// --cpu-time times by the process's CPU time instead of the wall clock, as `nabla bench --cpu-time` does.
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+static clockid_t timer = CLOCK_MONOTONIC;
 
 static double nowMs(void) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(timer, &t);
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
@@ -53,12 +58,18 @@ static void timeGemm(int n, int reps) {
 }
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: openblas_gemm REPS N [N ...]\n");
+  int first = 1;
+  if (argc > 1 && strcmp(argv[1], "--cpu-time") == 0) {
+    timer = CLOCK_PROCESS_CPUTIME_ID;
+    first = 2;
+  }
+  if (argc < first + 2) {
+    fprintf(stderr, "usage: openblas_gemm [--cpu-time] REPS N [N ...]\n");
     return 2;
   }
-  const int reps = atoi(argv[1]);
-  fprintf(stderr, "openblas peer: %s, %d threads\n", openblas_get_corename(), openblas_get_num_threads());
-  for (int i = 2; i < argc; i++) timeGemm(atoi(argv[i]), reps);
+  const int reps = atoi(argv[first]);
+  fprintf(stderr, "openblas peer: %s, %d threads%s\n", openblas_get_corename(), openblas_get_num_threads(),
+          timer == CLOCK_MONOTONIC ? "" : ", CPU time");
+  for (int i = first + 1; i < argc; i++) timeGemm(atoi(argv[i]), reps);
   return 0;
 }

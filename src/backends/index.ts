@@ -3,11 +3,16 @@
 import type { Backend } from './backend.js';
 import { referenceBackend } from './reference/index.js';
 import { loadNativeBackend } from './native/index.js';
+import type { SimdLevel } from './native/addon.js';
+import {
+  applyChoice, cachePath, recalibrate, type ChoiceSource, type GemmChoice,
+} from './native/kernel-choice.js';
 
 export type BackendName = 'native' | 'reference';
 export type { Allocate, Backend, Kernel, KernelTable } from './backend.js';
 export { allocateFresh } from './backend.js';
 export { referenceBackend } from './reference/index.js';
+export { asGemmChoice, type GemmChoice } from './native/kernel-choice.js';
 
 let current: Backend | undefined;
 
@@ -49,4 +54,70 @@ export function setThreads(n: number | 'auto'): number {
   const { threads } = loadNativeBackend();
   threads?.set(n);
   return threads?.count ?? 1;
+}
+
+/** What `nb.backendInfo()` and `nabla info` report. */
+export interface BackendInfo {
+  /** The backend compiled functions run on now. */
+  backend: BackendName;
+  /** The native addon and the machine, when the addon loads; else why it does not. */
+  native?: {
+    cpuModel: string;
+    cpuFeatures: string[];
+    /** The SIMD path our kernels run: the widest the CPU has, unless NABLA_SIMD caps it. */
+    simd: SimdLevel;
+    supportedSimd: SimdLevel;
+    blasCore: string;
+    threads: number;
+    /** Which kernel each gemm shape class runs, and where that choice came from. */
+    gemm: GemmChoice;
+    gemmSource: ChoiceSource;
+  };
+  nativeUnavailable?: string;
+}
+
+/**
+ * The backend in use, and for the native one the CPU's features, the SIMD path, OpenBLAS's kernels and
+ * threads, and which kernel each gemm shape class uses.
+ * @example nb.backendInfo().native?.gemm  // { narrow: 'ours', narrowT: 'blas', cache: 'blas', large: 'blas' }
+ */
+export function backendInfo(): BackendInfo {
+  const backend = getBackend().name as BackendName;
+  const { addon, gemm, reason } = loadNativeBackend();
+  if (!addon || !gemm) return { backend, nativeUnavailable: reason };
+  const info = addon.info();
+  return {
+    backend,
+    native: {
+      cpuModel: info.cpuModel, cpuFeatures: info.cpuFeatures, simd: info.simd, supportedSimd: info.supportedSimd,
+      blasCore: info.blasCore, threads: info.threads, gemm: { ...gemm.choice }, gemmSource: gemm.source,
+    },
+  };
+}
+
+/** The native gemm kernels in use (for a checkpoint to record), or undefined without the native backend. */
+export function gemmKernels(): GemmChoice | undefined {
+  const { gemm } = loadNativeBackend();
+  return gemm ? { ...gemm.choice } : undefined;
+}
+
+/** Runs each gemm shape class on the given kernel from now on (a resumed run restores its checkpoint's). */
+export function useGemmKernels(choice: GemmChoice, source: ChoiceSource = 'checkpoint'): void {
+  const native = loadNativeBackend();
+  if (!native.addon || !native.gemm) return;
+  applyChoice(native.addon, choice);
+  native.gemm = { choice: { ...choice }, source };
+}
+
+/**
+ * Times OpenBLAS against our gemm kernels again on this machine, stores the outcome in the cache and uses
+ * it (`nabla bench --calibrate`); undefined without the native backend.
+ */
+export function recalibrateGemm(): ReturnType<typeof recalibrate> & { cache: string } | undefined {
+  const native = loadNativeBackend(false);
+  if (!native.addon) return undefined;
+  const cache = cachePath();
+  const measured = recalibrate(native.addon, cache);
+  native.gemm = { choice: measured.choice, source: 'measured' };
+  return { ...measured, cache };
 }

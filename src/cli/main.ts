@@ -12,6 +12,7 @@ import { registerTsne } from './commands/tsne.js';
 import { registerHmc } from './commands/hmc.js';
 import { registerAttack } from './commands/attack.js';
 import { registerVisualize } from './commands/visualize.js';
+import { registerInfo } from './commands/info.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerHmc(program);
   registerAttack(program);
   registerVisualize(program);
+  registerInfo(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -10,7 +10,7 @@ import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { DeepNetwork } from '../models/deep-network.js';
 import { layerTensors, mapRows, type UnsupervisedLayer } from '../models/unsupervised-layer.js';
 import type { PretrainProgress } from './pretrain-progress.js';
-import { configDifferences, restoreVariables } from './resume-state.js';
+import { configDifferences, kernelsMeta, restoreKernels, restoreVariables } from './resume-state.js';
 
 export interface EpochReport {
   /** 0-based layer index in the stack (0 for a single layer). */
@@ -90,7 +90,7 @@ function saveCheckpoint(
   const tensors: Record<string, NDArray> = {};
   layers.forEach((layer, i) => Object.assign(tensors, layerTensors(layer, `layer${i}.`)));
   for (const [key, v] of trainer.state) tensors[`state/${key}`] = v.value;
-  saveModelFile(path, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress } });
+  saveModelFile(path, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress, ...kernelsMeta() } });
 }
 
 function loadCheckpoint(
@@ -105,6 +105,7 @@ function loadCheckpoint(
     layer.vbias.set(file.tensors[`layer${i}.vbias`]);
   });
   const state = Object.fromEntries(Object.entries(file.tensors).filter(([k]) => k.startsWith('state/')).map(([k, v]) => [k.slice('state/'.length), v]));
+  restoreKernels(file.meta);
   return { progress: file.meta as unknown as Progress, state };
 }
 

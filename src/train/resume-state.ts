@@ -1,12 +1,15 @@
 // Resume states: everything a killed run needs to go on as if it had never stopped. That is every
 // shared variable the training step reads or writes besides the data (parameters, optimiser state,
 // learning rate, random-stream counters), a copy of the best parameters, the loop's counters and the
-// run's configuration, in one model file written atomically at each validation.
+// run's configuration, in one model file written atomically at each validation. It also records which
+// gemm kernel each shape class ran (OpenBLAS or ours, measured per machine), and a resumed run runs the
+// same ones, so that it continues bit for bit as if it had never stopped.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { LoopResult, LoopState } from '../fit/index.js';
+import { asGemmChoice, gemmKernels, useGemmKernels, type GemmChoice } from '../backends/index.js';
 
 export const RESUME_KIND = 'resume-state';
 
@@ -21,6 +24,8 @@ export interface ResumeState<Loop = LoopState, Result = LoopResult> {
   variables: Record<string, NDArray>;
   /** The best parameters so far, by parameter name. */
   best: Record<string, NDArray>;
+  /** The native gemm kernel of each shape class the run used (saveResumeState records the current ones). */
+  gemmKernels?: GemmChoice;
 }
 
 /** Writes a resume state atomically. */
@@ -32,8 +37,20 @@ export function saveResumeState<Loop, Result>(path: string, state: ResumeState<L
     kind: RESUME_KIND,
     config: state.config,
     tensors,
-    meta: { loop: state.loop, finished: state.finished ?? null },
+    meta: { loop: state.loop, finished: state.finished ?? null, ...kernelsMeta(state.gemmKernels) },
   });
+}
+
+/** What a checkpoint records of the kernels in use: each gemm shape class's (null off the native backend). */
+export function kernelsMeta(choice = gemmKernels()): { gemmKernels: GemmChoice | null } {
+  return { gemmKernels: choice ?? null };
+}
+
+/** Runs the gemm kernels a checkpoint's meta recorded, if it recorded them; returns them. */
+export function restoreKernels(meta: Record<string, unknown> | undefined): GemmChoice | undefined {
+  const choice = asGemmChoice(meta?.gemmKernels);
+  if (choice) useGemmKernels(choice);
+  return choice;
 }
 
 /** Reads a resume state, or undefined when there is none. */
@@ -46,9 +63,12 @@ export function loadResumeState<Loop = LoopState, Result = LoopResult>(
     Object.fromEntries(
       Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
     );
-  const meta = file.meta as { loop?: Loop; finished?: Result | null };
+  const meta = file.meta as { loop?: Loop; finished?: Result | null; gemmKernels?: unknown };
   if (!meta.loop) throw new Error(`${path}: a resume state without its loop counters`);
-  return { loop: meta.loop, config: file.config, finished: meta.finished ?? undefined, variables: pick('state/'), best: pick('best/') };
+  return {
+    loop: meta.loop, config: file.config, finished: meta.finished ?? undefined, variables: pick('state/'), best: pick('best/'),
+    gemmKernels: asGemmChoice(meta.gemmKernels),
+  };
 }
 
 /** The options that differ between a saved run and this one, as "name: saved → now". */
@@ -80,8 +100,8 @@ export function trackedValues(tracked: Map<string, SharedVariable>): Record<stri
 
 /**
  * Opens a run's files under `out`: with `resume`, the saved state, checked against the run's options,
- * its tracked variables restored; without (or when there is none yet), the old resume state and metrics
- * removed. Returns the saved state, if it was resumed.
+ * its tracked variables and gemm kernels restored; without (or when there is none yet), the old resume state
+ * and metrics removed. Returns the saved state, if it was resumed.
  * @example const saved = openRun(runFiles('runs/mlp'), { out: 'runs/mlp', resume: true, runConfig }, training.state);
  */
 export function openRun<Loop = LoopState, Result = LoopResult>(
@@ -98,6 +118,7 @@ export function openRun<Loop = LoopState, Result = LoopResult>(
       const differences = configDifferences(saved.config, options.runConfig);
       if (differences.length) throw new Error(`${files.resume}: was written by a run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
       restoreVariables(files.resume, tracked, saved.variables);
+      restoreKernels({ gemmKernels: saved.gemmKernels });
     }
   }
   if (options.out) mkdirSync(options.out, { recursive: true });

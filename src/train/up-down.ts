@@ -9,7 +9,7 @@ import type { GenerativeDbn } from '../models/generative-dbn.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import { cpuClock } from './pretrain.js';
 import type { PretrainProgress } from './pretrain-progress.js';
-import { configDifferences, restoreVariables } from './resume-state.js';
+import { configDifferences, kernelsMeta, restoreKernels, restoreVariables } from './resume-state.js';
 
 export interface UpDownOptions extends LayerTrainingOptions {
   /**
@@ -66,6 +66,7 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
     if (differences.length) throw new Error(`${options.checkpoint}: was written by an up-down run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
     restored = file.tensors;
     progress = file.meta as unknown as Progress;
+    restoreKernels(file.meta);
     // The parameters at once: a run whose epochs are all done trains no stage that would restore them.
     model.params.forEach((p, i) => p.set(file.tensors[`param/${i}`]));
     log(`resuming up-down fine-tuning from ${options.checkpoint}: ${progress.history.length}/${options.epochs} epochs done`);
@@ -96,7 +97,8 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
         if (options.checkpoint) {
           // The stage's whole state, and the parameters by themselves for a resume that starts the next stage.
           const tensors = Object.fromEntries([...[...trainer.state].map(([key, v]) => [key, v.value]), ...model.params.map((p, i) => [`param/${i}`, p.value])]);
-          saveModelFile(options.checkpoint, { kind: CHECKPOINT_KIND, config, tensors, meta: { ...progress } });
+          const meta = { ...progress, ...kernelsMeta() };
+          saveModelFile(options.checkpoint, { kind: CHECKPOINT_KIND, config, tensors, meta });
         }
         log(`up-down epoch ${epoch}/${options.epochs} (CD-${schedule[stage]} at the top): ${trainer.monitorName} ${monitor.toFixed(4)} (${seconds.toFixed(1)} s)`);
       },

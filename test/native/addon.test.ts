@@ -10,14 +10,26 @@ import {
 } from './reference.js';
 import { scalarOps } from '../../src/ops/index.js';
 import { encodeProgram, type Instruction, type OpcodeName } from '../../src/backends/native/opcodes.js';
+import { GEMM_CLASSES, simdLevel, type GemmKernel } from '../../src/backends/native/addon.js';
 
 // ---- gemm -------------------------------------------------------------------------------------
 
+/** Runs f with every gemm shape class set to `kernel`, then restores the classes' kernels. */
+function withGemmKernel(kernel: GemmKernel, f: () => void): void {
+  const before = GEMM_CLASSES.map((c) => native.gemmKernel(c));
+  GEMM_CLASSES.forEach((c) => native.gemmKernel(c, kernel));
+  try {
+    f();
+  } finally {
+    GEMM_CLASSES.forEach((c, i) => native.gemmKernel(c, before[i]));
+  }
+}
+
 describe('gemm', () => {
-  for (const { name, Ctor, rtol, atol } of dtypes) {
-    it(`matches a triple loop for every transpose, padded leading dimensions, alpha and beta (${name})`, () => {
-      // Unless B is transposed (OpenBLAS's): N ≤ 8 and N ≤ 16 with a partial row block take the skinny
-      // kernels; N = 21 and 70 the unpacked one (row blocks of 8, 4 and 1, full and partial panels).
+  for (const { name, Ctor, rtol, atol } of dtypes) for (const kernel of ['ours', 'blas'] as const) {
+    it(`matches a triple loop for every transpose, padded leading dimensions, alpha and beta (${name}, ${kernel})`, () => withGemmKernel(kernel, () => {
+      // With our kernels, unless B is transposed: N ≤ 8 and N ≤ 16 with a partial row block take the
+      // skinny kernels; N = 21 and 70 the unpacked one (row blocks of 8, 4 and 1, full and partial panels).
       for (const [M, N, K] of [[7, 5, 9], [37, 13, 50], [9, 21, 6], [13, 70, 33]]) for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const lda = (transA ? M : K) + 2, ldb = (transB ? K : N) + 1, ldc = N + 3;
@@ -38,10 +50,10 @@ describe('gemm', () => {
           assertClose(C, expected, rtol, atol * 10, `gemm ${M}x${N}x${K} transA=${transA} transB=${transB}`);
         }
       }
-    });
+    }));
   }
 
-  it('hands a product whose A exceeds 8 MiB to OpenBLAS, with the same result', () => {
+  for (const kernel of ['ours', 'blas'] as const) it(`computes a product whose A exceeds 8 MiB (the large class) on ${kernel}`, () => withGemmKernel(kernel, () => {
     const [M, N, K] = [2049, 17, 1025];
     const A = randomArray(Float32Array, M * K, 7), B = randomArray(Float32Array, K * N, 8), C = new Float32Array(M * N);
     native.gemm(false, false, M, N, K, 1, A, K, B, N, 0, C, N);
@@ -52,6 +64,15 @@ describe('gemm', () => {
         assert.ok(Math.abs(C[i * N + j] - s) <= 1e-4 * Math.abs(s) + 1e-4, `C[${i}, ${j}] = ${C[i * N + j]}, expected ${s}`);
       }
     }
+  }));
+
+  it('sets and reports the kernel of each shape class, rejecting unknown names', () => {
+    const before = native.gemmKernel('cache');
+    assert.equal(native.gemmKernel('cache', 'blas'), 'blas');
+    assert.equal(native.gemmKernel('cache'), 'blas');
+    assert.equal(native.gemmKernel('cache', before), before);
+    assert.throws(() => native.gemmKernel('wide' as never), { name: 'TypeError', message: 'gemmKernel: shapeClass must be narrow, narrowT, cache or large' });
+    assert.throws(() => native.gemmKernel('narrow', 'mkl' as never), { name: 'TypeError', message: 'gemmKernel: kernel must be blas or ours' });
   });
 
   it('ignores what C holds when beta is 0, NaN included, on the skinny, unpacked and BLAS paths', () => {
@@ -554,5 +575,10 @@ describe('threads and info', () => {
     const info = native.info();
     assert.equal(info.threads, initial);
     assert.match(info.blasCore, /^\w+$/);
+    // The copy loaded is the widest the CPU has, or the one NABLA_SIMD caps it at.
+    assert.equal(info.simd, simdLevel(info.supportedSimd));
+    if (info.supportedSimd === 'avx512') assert.ok(info.cpuFeatures.includes('avx512f'), info.cpuFeatures.join(' '));
+    if (info.supportedSimd !== 'baseline') assert.ok(info.cpuFeatures.includes('avx2'), info.cpuFeatures.join(' '));
+    assert.ok(info.cpuModel.length > 0);
   });
 });

@@ -1,7 +1,7 @@
 // Shared by the addon tests: the addon's typing and loader, a seeded generator, and a tolerance
 // comparison that names the first element off.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import { loadAddon, type AddonInfo, type GemmClass, type GemmKernel } from '../../src/backends/native/addon.js';
 import type { Opcodes } from '../../src/backends/native/opcodes.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -35,12 +35,22 @@ export interface Native {
   philoxUniform(seed: number, stream: number, counter: number, out: FloatArray): void;
   philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number[];
   threads(n?: number): number;
-  info(): { blasCore: string; threads: number };
+  info(): AddonInfo;
+  gemmKernel(shapeClass: GemmClass, kernel?: GemmKernel): GemmKernel;
   readonly opcodes: Opcodes;
 }
 
-/** The built addon; run scripts/setup-native.sh (or npx node-gyp rebuild) first. */
-export const native = createRequire(import.meta.url)('../../build/Release/nabla_native.node') as Native;
+/**
+ * The built addon at the level the CPU and NABLA_SIMD allow, as the backend loads it; run
+ * scripts/setup-native.sh (or npx node-gyp rebuild) first.
+ */
+export const native = nativeAddon();
+
+function nativeAddon(): Native {
+  const { addon, reason } = loadAddon();
+  if (!addon) throw new Error(`the native addon is needed for these tests: ${reason}`);
+  return addon as unknown as Native;
+}
 
 /** mulberry32: a small seeded generator so failures reproduce. */
 export function rng(seed: number): () => number {

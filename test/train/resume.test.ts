@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { loadMnist } from '../../src/data/index.js';
 import { Mlp, loadModelFile } from '../../src/models/index.js';
 import { fitClassifier, loadResumeState, readMetrics, type FitOptions } from '../../src/train/index.js';
+import { gemmKernels, useGemmKernels } from '../../src/backends/index.js';
+import { everyClass } from '../../src/backends/native/kernel-choice.js';
 
 const data = loadMnist({ limit: { train: 600, valid: 200, test: 200 } });
 const build = () => new Mlp({ imageShape: [28, 28], classes: 10, hidden: [24], activation: 'tanh', keep: [0.9, 0.5] }, 99);
@@ -52,4 +54,27 @@ test('resuming with other options is refused, naming the file and the difference
   );
   const other = new Mlp({ imageShape: [28, 28], classes: 10, hidden: [12], activation: 'tanh', keep: [0.9, 0.5] }, 99);
   assert.throws(() => fitClassifier(other, data, options(out, { resume: true })), /resume.nbm: shared variable hidden0\.W\S* is float32\[784, 12\]; cannot set a value of shape \[784, 24\]; it was written by a different model or optimiser/);
+});
+
+test('a resumed run runs the gemm kernels its resume state recorded, so it still ends bit for bit', (t) => {
+  const before = gemmKernels();
+  if (!before) return t.skip('the native backend is not in use');
+  const blas = everyClass('blas');
+  const short = (out: string, extra: Partial<FitOptions> = {}) => options(out, { maxEpochs: 2, ...extra });
+  try {
+    const root = mkdtempSync(join(tmpdir(), 'nabla-resume-'));
+    useGemmKernels(blas);
+    const whole = fitClassifier(build(), data, short(join(root, 'whole')));
+    const out = join(root, 'killed');
+    fitClassifier(build(), data, short(out, { stopAfter: 30 }));
+    assert.deepEqual(loadResumeState(join(out, 'resume.nbm'))!.gemmKernels, blas);
+    // This process has since chosen our kernels; resuming puts OpenBLAS back.
+    useGemmKernels(everyClass('ours'));
+    const resumed = fitClassifier(build(), data, short(out, { resume: true }));
+    assert.deepEqual(gemmKernels(), blas);
+    const [a, b] = [loadModelFile(whole.modelPath!), loadModelFile(resumed.modelPath!)];
+    for (const name of Object.keys(a.tensors)) assert.deepEqual(b.tensors[name].data, a.tensors[name].data, name);
+  } finally {
+    useGemmKernels(before, 'default');
+  }
 });

@@ -1,6 +1,9 @@
-// Thin over cblas so the JS call costs no more than the BLAS call itself. Products with a narrow
-// right operand go to skinny-gemm.cc, and others whose left operand fits the caches to
-// unpacked-gemm.cc: both are faster here than OpenBLAS's AVX2 kernels. binding.gyp links the
+// Thin over cblas so the JS call costs no more than the BLAS call itself. Each product falls in a
+// shape class (gemm.h), and each class runs OpenBLAS or our kernel for it: skinny-gemm.cc for a
+// narrow right operand, unpacked-gemm.cc for the rest. Which is faster depends on the CPU and on
+// which kernels OpenBLAS picked for it, so the choice is set from outside (measured by
+// src/backends/native/kernel-choice.ts); until then it is the one measured on an AVX2 OpenBLAS,
+// where ours won for narrow and cache-sized products. binding.gyp links the
 // OpenMP build of OpenBLAS, so BLAS shares our OpenMP threads instead of running a second pool that
 // competes with them for the same cores (which made alternating kernels several times slower), and
 // a gemm called inside one of our parallel regions runs single-threaded.
@@ -29,18 +32,40 @@ bool asGemv(Gemv gemv, bool transA, bool transB, int M, int N, int K, T alpha, c
   return true;
 }
 
-// The kernel for a product, by shape: gemv for one output column, ours for narrow or cache-sized
-// operands, else OpenBLAS's gemm (Gemv and Gemm are cblas's functions for T).
+GemmKernel chosen[kGemmClasses] = {GemmKernel::Ours, GemmKernel::Ours, GemmKernel::Ours, GemmKernel::Blas};
+
+// Our kernel for a product of class c (false when it has none for the shape).
+template <class T>
+bool ours(GemmClass c, bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
+          const T* B, int ldb, T beta, T* C, int ldc) {
+  if (c == GemmClass::Narrow || c == GemmClass::NarrowT) return skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  return unpackedGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+// The kernel for a product: gemv for one output column, else the one chosen for its shape class
+// (Gemv and Gemm are cblas's functions for T).
 template <class T, class Gemv, class Gemm>
 void dispatch(Gemv gemv, Gemm blasGemm, bool transA, bool transB, int M, int N, int K, T alpha,
               const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc) {
   if (asGemv(gemv, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  if (skinnyGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-  if (unpackedGemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+  const GemmClass c = gemmClass(transA, transB, M, N, K, sizeof(T));
+  if (chosen[static_cast<int>(c)] == GemmKernel::Ours &&
+      ours(c, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) {
+    return;
+  }
   blasGemm(CblasRowMajor, op(transA), op(transB), M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 }  // namespace
+
+GemmClass gemmClass(bool transA, bool transB, int M, int N, int K, int elementBytes) {
+  if (!transB && N <= kSkinnyMaxN) return transA ? GemmClass::NarrowT : GemmClass::Narrow;
+  return double(M) * K * elementBytes <= kCacheBytesOfA ? GemmClass::Cache : GemmClass::Large;
+}
+
+GemmKernel gemmKernel(GemmClass c) { return chosen[static_cast<int>(c)]; }
+
+void setGemmKernel(GemmClass c, GemmKernel k) { chosen[static_cast<int>(c)] = k; }
 
 template <>
 void gemm<float>(bool transA, bool transB, int M, int N, int K, float alpha, const float* A,

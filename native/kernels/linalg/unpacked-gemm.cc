@@ -12,7 +12,6 @@ namespace nabla {
 namespace {
 
 constexpr int64_t kParallelFlops = 1 << 18;
-constexpr double kMaxBytesOfA = 8 << 20;  // beyond this, A is re-read from memory for every panel
 constexpr int kRows = 8;          // rows of C per register block: 16 AVX-512 accumulators for floats
 constexpr int kPanelBytes = 128;  // columns of B per panel, in bytes of one row: two AVX-512 registers
 
@@ -52,7 +51,7 @@ void panel(const T* A, int64_t rowStride, int64_t kStride, int M, int K, const T
 template <class T>
 bool unpackedGemm(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
                   const T* B, int ldb, T beta, T* C, int ldc) {
-  if (M == 0 || N == 0 || K == 0 || double(M) * K * sizeof(T) > kMaxBytesOfA) return false;
+  if (M == 0 || N == 0 || K == 0) return false;
   constexpr int W = kPanelBytes / sizeof(T);
   const int64_t rowStride = transA ? 1 : lda, kStride = transA ? lda : 1;
   const int64_t panels = (int64_t{N} + W - 1) / W;

@@ -45,14 +45,15 @@ void philoxBlocks(uint32_t seed, uint32_t stream, uint32_t counter, T* out, int6
   }
 }
 
+#ifdef __AVX512F__
 // GCC 12's AVX-512 headers warn of their own placeholder operands (_mm512_undefined_*).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-// Sixteen blocks at once in AVX-512 registers, one register per word: _mm512_mul_epu32 forms the 64-bit
-// products of the even 32-bit lanes, and of the odd ones once shifted down; blends put the halves back.
-// The same bits as philoxBlock, for blocks from .. to - 1.
-__attribute__((target("avx512f"))) void philoxBlocksAvx512(uint32_t seed, uint32_t stream, uint32_t counter,
-                                                           float* out, int64_t n, int64_t from, int64_t to) {
+// In the AVX-512 build, sixteen blocks at once in AVX-512 registers, one register per word:
+// _mm512_mul_epu32 forms the 64-bit products of the even 32-bit lanes, and of the odd ones once shifted
+// down; blends put the halves back. The same bits as philoxBlock, for blocks from .. to - 1.
+void philoxBlocksAvx512(uint32_t seed, uint32_t stream, uint32_t counter, float* out, int64_t n, int64_t from,
+                        int64_t to) {
   const __m512i m0 = _mm512_set1_epi64(kMultiplier0), m1 = _mm512_set1_epi64(kMultiplier1);
   const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512 half = _mm512_set1_ps(0.5f), scale = _mm512_set1_ps(0x1p-23f);
@@ -89,16 +90,16 @@ __attribute__((target("avx512f"))) void philoxBlocksAvx512(uint32_t seed, uint32
   }
 }
 #pragma GCC diagnostic pop
+#endif
 
 template <class T>
 void philoxUniform(uint32_t seed, uint32_t stream, uint32_t counter, T* out, int64_t n) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
   const int64_t blocks = (n + 3) / 4, groups = (blocks + 15) / 16;
   parallelFor(groups, n >= kParallelMin, [&](int64_t from, int64_t to) {
     const int64_t first = from * 16, last = std::min(blocks, to * 16);
-    if constexpr (std::is_same_v<T, float>) {
-      if (avx512) return philoxBlocksAvx512(seed, stream, counter, out, n, first, last);
-    }
+#ifdef __AVX512F__
+    if constexpr (std::is_same_v<T, float>) return philoxBlocksAvx512(seed, stream, counter, out, n, first, last);
+#endif
     philoxBlocks(seed, stream, counter, out, n, first, last);
   });
 }

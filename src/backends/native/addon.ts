@@ -1,4 +1,7 @@
 // The C++ addon's entry points (native/addon.cc) and how it is found: build/Release under the package root.
+// binding.gyp builds it once per instruction-set level (nabla_native.node for any x86-64, then
+// nabla_native_avx2.node and nabla_native_avx512.node); the baseline one is loaded first, says what the
+// CPU supports, and the widest level the CPU has and NABLA_SIMD allows is the one used.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -8,6 +11,29 @@ import { scalarOps } from '../../ops/index.js';
 import { LOOP_OPCODES, missingOpcodes, type Opcodes } from './opcodes.js';
 
 export type FloatArray = Float32Array | Float64Array;
+
+/** The instruction-set levels the addon is built for, narrowest first. */
+export const SIMD_LEVELS = ['baseline', 'avx2', 'avx512'] as const;
+export type SimdLevel = (typeof SIMD_LEVELS)[number];
+
+/** The gemm shape classes whose kernel is chosen by measurement (native/kernels/linalg/gemm.h). */
+export const GEMM_CLASSES = ['narrow', 'narrowT', 'cache', 'large'] as const;
+export type GemmClass = (typeof GEMM_CLASSES)[number];
+export type GemmKernel = 'blas' | 'ours';
+
+/** What the addon reports about itself and the machine. */
+export interface AddonInfo {
+  blasCore: string;
+  threads: number;
+  /** The level this copy of the addon was compiled for. */
+  simd: SimdLevel;
+  /** The widest level the CPU (and operating system) supports. */
+  supportedSimd: SimdLevel;
+  cpuModel: string;
+  cpuFeatures: string[];
+  /** When this copy of the addon was compiled. */
+  built: string;
+}
 
 export interface NativeAddon {
   gemm(
@@ -54,6 +80,9 @@ export interface NativeAddon {
   ): void;
   philoxUniform(seed: number, stream: number, counter: number, out: FloatArray): void;
   threads(n?: number): number;
+  info(): AddonInfo;
+  /** Sets the kernel a gemm shape class runs when `kernel` is given; returns the class's kernel. */
+  gemmKernel(shapeClass: GemmClass, kernel?: GemmKernel): GemmKernel;
   /** The element-wise loop's opcodes by name. */
   readonly opcodes: Opcodes;
 }
@@ -70,16 +99,51 @@ export function addonPath(): string {
   return process.env.NABLA_NATIVE_ADDON ?? join(packageRoot(), 'build', 'Release', 'nabla_native.node');
 }
 
+/**
+ * The level to run: the CPU's widest, or narrower when NABLA_SIMD (baseline, avx2 or avx512) caps it, as
+ * tests do to check the narrower paths on a machine that has the wider ones.
+ */
+export function simdLevel(supported: SimdLevel, cap = process.env.NABLA_SIMD): SimdLevel {
+  if (cap === undefined || cap === '') return supported;
+  const capped = SIMD_LEVELS.indexOf(cap as SimdLevel);
+  if (capped < 0) throw new Error(`NABLA_SIMD must be one of ${SIMD_LEVELS.join(', ')}, got '${cap}'`);
+  return SIMD_LEVELS[Math.min(capped, SIMD_LEVELS.indexOf(supported))];
+}
+
+/** The addon built for `level`, beside the baseline one at `path`. */
+export function levelPath(path: string, level: SimdLevel): string {
+  return level === 'baseline' ? path : path.replace(/(\.node)?$/, `_${level}.node`);
+}
+
 /** The addon, or the reason it could not be loaded. */
 export function loadAddon(): { addon?: NativeAddon; reason?: string } {
   const path = addonPath();
   if (!existsSync(path)) return { reason: `${path} is not built` };
   try {
-    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    simdLevel('avx512');
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+  let loading = path;
+  try {
+    const load = (file: string) => {
+      loading = file;
+      return createRequire(import.meta.url)(file) as NativeAddon;
+    };
+    let addon = load(path);
+    // An addon from before the levels were built reports no supportedSimd: it is the only one there is.
+    const supported = addon.info?.().supportedSimd;
+    if (supported) {
+      // The widest level at or below the one wanted that was built (a partial build may lack some).
+      const wanted = SIMD_LEVELS.indexOf(simdLevel(supported));
+      const level = SIMD_LEVELS.slice(0, wanted + 1).reverse().find((l) => existsSync(levelPath(path, l)));
+      if (level && level !== 'baseline') addon = load(levelPath(path, level));
+    }
     const missing = missingOpcodes(addon.opcodes ?? {}, [...LOOP_OPCODES, ...Object.keys(scalarOps)]);
-    if (missing.length) return { reason: `${path} is older than the sources (no element-wise kernel for ${missing.join(', ')})` };
+    if (missing.length) return { reason: `${loading} is older than the sources (no element-wise kernel for ${missing.join(', ')})` };
+    if (typeof addon.gemmKernel !== 'function') return { reason: `${loading} is older than the sources (no gemmKernel)` };
     return { addon };
   } catch (e) {
-    return { reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
+    return { reason: `${loading} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
 }

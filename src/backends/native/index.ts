@@ -14,12 +14,16 @@ import { nnetKernels } from './nnet.js';
 import { convKernels } from './conv.js';
 import { randomKernels } from './random.js';
 import { ThreadGovernor } from './threads.js';
+import { initialChoice, type ChoiceSource, type GemmChoice } from './kernel-choice.js';
 
 export { referenceFallbacks } from './fallbacks.js';
 
 export interface NativeLoad {
   backend?: Backend;
   threads?: ThreadGovernor;
+  addon?: NativeAddon;
+  /** The gemm kernel of each shape class, and where that choice came from. */
+  gemm?: { choice: GemmChoice; source: ChoiceSource };
   reason?: string;
 }
 
@@ -36,14 +40,18 @@ function nativeKernelTable(addon: NativeAddon): KernelTable {
 
 let loaded: NativeLoad | undefined;
 
-/** The native backend, or why it cannot be used (addon not built, or failed to load). */
-export function loadNativeBackend(): NativeLoad {
+/**
+ * The native backend, or why it cannot be used (addon not built, or failed to load). The first call sets the
+ * gemm kernels (kernel-choice.ts), measuring them on a machine seen for the first time unless `measure` is false.
+ */
+export function loadNativeBackend(measure = true): NativeLoad {
   if (!loaded) {
     const { addon, reason } = loadAddon();
     if (addon) {
       const threads = new ThreadGovernor(addon);
       const kernels = nativeKernelTable(addon);
-      loaded = { threads, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
+      const gemm = initialChoice(addon, { measure });
+      loaded = { threads, addon, gemm, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
     } else {
       loaded = { reason };
     }

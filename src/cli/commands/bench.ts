@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { getBackend, setBackend, type BackendName } from '../../backends/index.js';
+import { backendInfo, getBackend, recalibrateGemm, setBackend, type BackendName } from '../../backends/index.js';
 
 /** One line of `nabla bench --json`. */
 export interface BenchRow {
@@ -45,13 +45,13 @@ function peerRows(what: string, command: string, args: readonly string[]): Bench
 }
 
 /** OpenBLAS's own gemm speed: bench/peers/openblas_gemm.c, compiled here against the addon's library. */
-function runOpenblasPeer(names: readonly string[], reps: number): BenchRow[] {
+function runOpenblasPeer(names: readonly string[], reps: number, cpuTime: boolean): BenchRow[] {
   const sizes = names.filter((n) => n.startsWith('gemm_')).map((n) => n.slice('gemm_'.length));
   if (sizes.length === 0) return [];
   const binary = join(mkdtempSync(join(tmpdir(), 'nabla-bench-')), 'openblas_gemm');
   const compile = spawnSync('cc', ['-O2', '-o', binary, OPENBLAS_PEER, `-L${OPENBLAS_DIR}`, `-Wl,-rpath,${OPENBLAS_DIR}`, '-lopenblas'], { stdio: 'inherit' });
   if (compile.status !== 0) throw new Error(`compiling the OpenBLAS peer (${OPENBLAS_PEER}) failed with exit code ${compile.status}`);
-  return peerRows(`the OpenBLAS peer (${binary})`, binary, [String(reps), ...sizes]);
+  return peerRows(`the OpenBLAS peer (${binary})`, binary, [...(cpuTime ? ['--cpu-time'] : []), String(reps), ...sizes]);
 }
 
 /** The JAX peer on the workloads it has (the sequence ones), when a python with JAX is there. */
@@ -82,8 +82,29 @@ function runPeers(names: readonly string[], reps: number, cpuTime: boolean): Ben
     ...peerRows(`the NumPy peer (${PEER_SCRIPT})`, 'python3', [PEER_SCRIPT, ...names, ...peerFlags, '--skip-unknown']),
     ...runJaxPeer(names, peerFlags),
     ...runSklearnPeer(names, peerFlags),
-    ...runOpenblasPeer(names, reps),
+    ...runOpenblasPeer(names, reps, cpuTime),
   ];
+}
+
+interface BenchOptions {
+  json?: boolean;
+  peers?: boolean;
+  reps: string;
+  cpuTime?: boolean;
+  backend?: BackendName;
+  calibrate?: boolean;
+}
+
+/** `nabla bench --calibrate`: measures the gemm kernels again and prints each class's medians and choice. */
+function calibrateGemm(): void {
+  const measured = recalibrateGemm();
+  if (!measured) throw new Error('--calibrate needs the native backend, which is not available');
+  for (const [shapeClass, times] of Object.entries(measured.times)) {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const [ours, blas] = [median(times.ours), median(times.blas)];
+    console.log(`gemm ${shapeClass.padEnd(6)} ours ${ours.toFixed(3)} ms, OpenBLAS ${blas.toFixed(3)} ms per round: ${measured.choice[shapeClass as keyof typeof measured.choice]}`);
+  }
+  console.log(measured.notStored ? `not stored: ${measured.notStored}` : `stored in ${measured.cache}`);
 }
 
 export function registerBench(program: Command): void {
@@ -94,17 +115,26 @@ export function registerBench(program: Command): void {
     .option('--json', 'print one JSON object per line')
     .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, scikit-learn (bench/peers/sklearn_bench.py) on PCA and t-SNE, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
-    .option('--cpu-time', "time by CPU time instead of the wall clock, here and in the NumPy and JAX peers (for a busy machine; run single-threaded)")
+    .option('--cpu-time', 'time by CPU time instead of the wall clock, here and in the NumPy, JAX and OpenBLAS peers (for a busy machine; run single-threaded)')
     .option('--backend <name>', 'native or reference')
+    .option('--calibrate', 'first time OpenBLAS against our gemm kernels again on this machine and store the choice (with no workloads named, only that)')
     .action(async (
       requested: string[],
-      options: { json?: boolean; peers?: boolean; reps: string; cpuTime?: boolean; backend?: BackendName },
+      options: BenchOptions,
     ) => {
       const { workloads, lazyMnist } = await import('../../../bench/workloads.js');
       const { time } = await import('../../../bench/timing.js');
       const unknown = requested.filter((w) => !(w in workloads));
       if (unknown.length) throw new Error(`unknown workload ${unknown.join(', ')}; choose from ${Object.keys(workloads).join(', ')}`);
       if (options.backend) setBackend(options.backend);
+      if (options.calibrate) {
+        calibrateGemm();
+        if (requested.length === 0) return;
+      }
+      const native = backendInfo().native;
+      if (native && getBackend().name === 'native') {
+        console.error(`gemm kernels: ${Object.entries(native.gemm).map(([c, k]) => `${c} ${k}`).join(', ')} (${native.gemmSource}); simd ${native.simd}, OpenBLAS ${native.blasCore}`);
+      }
       const names = requested.length ? requested : Object.keys(workloads);
       const reps = Number(options.reps);
       if (!Number.isInteger(reps) || reps < 5) throw new Error(`--reps must be an integer of at least 5, not ${options.reps}`);
