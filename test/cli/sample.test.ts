@@ -72,5 +72,5 @@ test('nabla sample refuses a model it cannot sample from, naming the file', () =
   new Autoencoder({ visible: 784, hidden: 8 }).save(join(out, 'da.nbm'));
   const result = nabla('sample', join(out, 'da.nbm'), '--out', join(out, 'da'));
   assert.equal(result.status, 1);
-  assert.match(result.stderr.trim(), /^nabla: .*da\.nbm: holds a model of kind autoencoder; nabla sample draws from rbm and dbn models$/);
+  assert.match(result.stderr.trim(), /^nabla: .*da\.nbm: holds a model of kind autoencoder; nabla sample draws from rbm, dbn and rnnrbm models$/);
 });
