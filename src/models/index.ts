@@ -80,3 +80,4 @@ export function loadSequenceClassifier(path: string): SequenceClassifier {
 export * from './pca.js';
 export * from './neighbours.js';
 export * from './tsne.js';
+export * from './ais.js';

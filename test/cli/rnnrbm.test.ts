@@ -66,6 +66,18 @@ test('nabla sample writes playable MIDI files and piano-roll pictures of new pie
   }
 });
 
+test('nabla eval gives an RNN-RBM\'s frame-level accuracy and, asked for, its AIS log-likelihood', () => {
+  const evaluated = nabla('eval', modelPath, '--split', 'valid', '--ais-chains', '4', '--ais-temperatures', '20', '--json');
+  assert.equal(evaluated.status, 0, evaluated.stderr);
+  type Evaluation = { songs: number; accuracy: number; log_likelihood: { estimator: string; per_frame: number } };
+  const result = lastJson(evaluated) as Evaluation;
+  assert.equal(result.songs, 3);
+  assert.ok(result.accuracy > 0 && result.accuracy < 1, `accuracy ${result.accuracy}`);
+  assert.match(result.log_likelihood.estimator, /annealed importance sampling/);
+  // Trained on sparse frames, it must beat a fair coin for each of the 88 pitches: 88·log(1/2) = −61 nats.
+  assert.ok(result.log_likelihood.per_frame < 0 && result.log_likelihood.per_frame > -61, `${result.log_likelihood.per_frame}`);
+});
+
 test('bad music input gets one-line errors naming the file', () => {
   const bad = writeMusicFolder(join(root, 'bad'), { train: 1, valid: 1, test: 1 });
   writeFileSync(join(bad, 'train', 'notes.mid'), 'this is not a MIDI file');

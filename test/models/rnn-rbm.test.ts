@@ -81,3 +81,32 @@ test('generated pieces are binary frames that change from step to step, and surv
   assert.deepEqual(Array.from(loaded.generate(12).data), Array.from(new RnnRbm(RNN_RBM_TUTORIAL, 8).generate(12).data));
   assert.throws(() => RnnRbm.load(join(tmpdir(), 'missing-model.nbm')), /missing-model\.nbm/);
 });
+
+test("annealed importance sampling gives each frame's log-likelihood that enumerating its RBM gives", () => {
+  const tiny = new RnnRbm({ range: [60, 66], dt: 0.3, hidden: 4, recurrent: 3, k: 1 }, 4, 'float64');
+  for (const p of tiny.params) p.set(nb.array(Float64Array.from(p.value.data, (_, i) => Math.cos(3 * i + p.value.size)), 'float64', p.value.shape));
+  const frames = songMatrix(music.train[1].slice(0, 5).map((notes) => notes.filter((p) => p >= 60 && p < 66)), [60, 66]).astype('float64');
+  const v = nb.matrix('v', 'float64');
+  const c = tiny.conditionals(v);
+  const [bv, bh] = nb.fn([v], [c.bv, c.bh])(frames) as NDArray[];
+  const W = tiny.W.value.data;
+  const softplus = (a: number) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
+  const logStar = (t: number, bits: (i: number) => number) => {
+    let total = 0;
+    for (let i = 0; i < 6; i++) total += bits(i) * bv.data[t * 6 + i];
+    for (let j = 0; j < 4; j++) {
+      let a = bh.data[t * 4 + j];
+      for (let i = 0; i < 6; i++) a += bits(i) * W[i * 4 + j];
+      total += softplus(a);
+    }
+    return total;
+  };
+  const estimated = tiny.frameLogLikelihoods(frames, { chains: 200, temperatures: 300 });
+  for (let t = 0; t < 5; t++) {
+    const terms = Array.from({ length: 64 }, (_, s) => logStar(t, (i) => (s >> i) & 1));
+    const top = Math.max(...terms);
+    const logZ = top + Math.log(terms.reduce((a, b) => a + Math.exp(b - top), 0));
+    const exact = logStar(t, (i) => frames.data[t * 6 + i]) - logZ;
+    assert.ok(Math.abs(estimated[t] - exact) < 0.05, `frame ${t}: AIS ${estimated[t]} against ${exact}`);
+  }
+});

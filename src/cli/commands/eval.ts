@@ -7,8 +7,10 @@ import { classifierSplit, splitOptions, type SplitOptions } from '../classifier-
 import { confusionMatrix, writeConfusionPng } from '../../viz/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
+import { loadModelFile } from '../../models/model-file.js';
+import { evaluateMusic, type MusicEvalOptions } from './eval-music.js';
 
-interface EvalOptions extends SplitOptions {
+interface EvalOptions extends SplitOptions, Pick<MusicEvalOptions, 'aisChains' | 'aisTemperatures'> {
   backend?: BackendName;
   out?: string;
   json?: boolean;
@@ -33,9 +35,18 @@ export function registerEval(program: Command): void {
   splitOptions(command)
     .option('--backend <name>', 'native or reference')
     .option('--out <dir>', 'also draw the confusion matrix as DIR/confusion-SPLIT.png')
+    .option('--ais-chains <n>', 'RNN-RBM: also estimate the log-likelihood by annealed importance sampling, with n runs per step')
+    .option('--ais-temperatures <n>', 'RNN-RBM: intermediate distributions of each annealing run', '1000')
     .option('--json', 'print one JSON object')
     .action((modelPath: string, options: EvalOptions) => {
       if (options.backend) setBackend(options.backend);
+      if (loadModelFile(modelPath).kind === 'rnnrbm') {
+        const result = evaluateMusic(modelPath, options);
+        const ll = result.log_likelihood as { per_frame: number } | undefined;
+        console.log(options.json ? JSON.stringify(result) : `rnnrbm ${modelPath} on the ${String(result.split)} split of ${String(result.dataset)}: ` +
+          `frame-level accuracy ${(100 * (result.accuracy as number)).toFixed(2)}%` + (ll ? `, log-likelihood ${ll.per_frame.toFixed(3)} nats a frame (AIS)` : ''));
+        return;
+      }
       const model = loadClassifier(modelPath);
       const { name, set: split } = classifierSplit(model, modelPath, options);
       const predicted = model.predict(split.x);
