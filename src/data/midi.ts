@@ -147,14 +147,14 @@ function tempoMapNotes(data: MidiData): Note[] {
     const end = withTicks(track, (event, tick) => {
       if (event.type !== 'noteOn' && event.type !== 'noteOff') return;
       const key = event.channel * 128 + event.noteNumber;
-      const open = sounding.get(key) ?? [];
+      if (!sounding.has(key)) sounding.set(key, []);
+      const open = sounding.get(key)!;
       if (event.type === 'noteOn') {
         const note = { pitch: event.noteNumber, channel: event.channel, start: clocks[t](tick), end: null };
         notes.push(note);
-        sounding.set(key, [...open, note]);
+        open.push(note);
       } else if (open.length) {
-        open[0].end = clocks[t](tick);
-        sounding.set(key, open.slice(1));
+        open.shift()!.end = clocks[t](tick);
       }
     });
     for (const open of sounding.values()) for (const note of open) note.end = clocks[t](end);

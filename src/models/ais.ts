@@ -29,6 +29,9 @@ function repeatRows(m: NDArray, times: number): NDArray {
   return out;
 }
 
+/** log(1 + e^a), without overflow. */
+export const softplusOf = (a: number): number => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
+
 const logSumExp = (xs: ArrayLike<number>, from: number, to: number): number => {
   let max = -Infinity;
   for (let i = from; i < to; i++) max = Math.max(max, xs[i]);
@@ -71,9 +74,7 @@ export function aisLogPartition(W: NDArray, bv: NDArray, bh: NDArray, options: A
   }
   const softplusSum = (m: NDArray, r: number) => {
     let total = 0;
-    for (let i = r * m.shape[1]; i < (r + 1) * m.shape[1]; i++) {
-      total += Math.max(m.data[i], 0) + Math.log1p(Math.exp(-Math.abs(m.data[i])));
-    }
+    for (let i = r * m.shape[1]; i < (r + 1) * m.shape[1]; i++) total += softplusOf(m.data[i]);
     return total;
   };
   return Float64Array.from({ length: rows }, (_, r) =>

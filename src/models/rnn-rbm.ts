@@ -12,7 +12,7 @@ import { RandomStreams } from '../random/index.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
 import { scan } from '../scan/index.js';
 import type { Objective, TrainableSequenceDensity } from '../fit/index.js';
-import { aisLogPartition, type AisOptions } from './ais.js';
+import { aisLogPartition, softplusOf, type AisOptions } from './ais.js';
 import { configReader } from './config-reader.js';
 import { loadModelAs, setParameters, saveModelFile, type ModelFile } from './model-file.js';
 
@@ -213,7 +213,7 @@ export class RnnRbm implements TrainableSequenceDensity {
         for (let j = 0; j < H; j++) {
           let a = bh.data[t * H + j];
           for (let i = 0; i < V; i++) if (frames.data[t * V + i]) a += W.data[i * H + j];
-          logStar += Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
+          logStar += softplusOf(a);
         }
         out[t] = logStar - logZ[t - from];
       }
