@@ -94,6 +94,7 @@ export function executable(c: Compilation, inputs: readonly Variable[]): Run {
     };
   });
   const outputSlots = graph.slice(0, outputCount).map(slot);
+  const updateSlots = targets.map((_, i) => slot(graph[outputCount + i]));
   return (args, storage) => {
     values = new Array<NDArray>(slots.size);
     inputSlots.forEach((s, i) => void (values[s] = args[i]));
@@ -107,7 +108,7 @@ export function executable(c: Compilation, inputs: readonly Variable[]): Run {
     // Every update reads the old values, so they are applied only once everything is computed.
     targets.forEach((target, i) => {
       const v = graph[outputCount + i];
-      const value = values[slot(v)];
+      const value = values[updateSlots[i]];
       if (!memory?.swapped[i]) {
         storage.swap(target, value.clone());
         return;
