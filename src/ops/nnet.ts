@@ -101,10 +101,14 @@ export function binaryCrossentropy(p: TensorLike, t: TensorLike): Variable {
   return neg(add(mul(tv, log(pv)), mul(sub(1, tv), log(sub(1, pv)))));
 }
 
-/** Binary cross-entropy from logits z: softplus(z) - t z, without forming sigmoid(z). */
+/**
+ * Binary cross-entropy from logits z without forming sigmoid(z): t softplus(-z) + (1 - t) softplus(z),
+ * which equals softplus(z) - t z but keeps the limit at z = ±Infinity (+Infinity or 0, as JAX and optax
+ * give) where that form has Infinity - Infinity.
+ */
 export function sigmoidCrossentropyWithLogits(z: TensorLike, t: TensorLike): Variable {
   const [zv, tv] = asVariables([z, t]);
-  return sub(softplus(zv), mul(tv, zv));
+  return add(mul(tv, softplus(neg(zv))), mul(sub(1, tv), softplus(zv)));
 }
 
 /**

@@ -98,6 +98,32 @@ export function sampleRow(row: OpRow, rng: Rng): Sample {
   return { shapes, values };
 }
 
+/** The special values every row also runs with: IEEE's NaN and both infinities. */
+export const SPECIALS = [NaN, Infinity, -Infinity] as const;
+
+/** The inputs that get special values: those a row names, else every float input. */
+export function specialTargets(row: OpRow): number[] {
+  if (row.specials === false) return [];
+  return row.inputs.flatMap((spec, i) => ((row.specials ? row.specials.includes(spec.name) : !isInt(spec)) ? [i] : []));
+}
+
+/**
+ * `s` with special values written over some entries of the target inputs: draw `k` puts SPECIALS[k]
+ * at one random position of each (so a NaN, a +Inf and a -Inf each meet ordinary numbers alone),
+ * and a draw past the list puts one of each at different positions where there is room.
+ */
+export function withSpecials(row: OpRow, s: Sample, k: number, rng: Rng): Sample {
+  const values = s.values.map((v) => [...v]);
+  for (const i of specialTargets(row)) {
+    const v = values[i];
+    if (v.length === 0) continue;
+    const picks = k < SPECIALS.length ? [SPECIALS[k]] : rng.pick([[...SPECIALS], [...SPECIALS].reverse()]);
+    const free = Array.from(v, (_, j) => j);
+    for (const special of picks.slice(0, v.length)) v[free.splice(rng.int(0, free.length - 1), 1)[0]] = special;
+  }
+  return { shapes: s.shapes, values };
+}
+
 export const plainInputs = (s: Sample): Plain[] => s.shapes.map((shape, i) => ({ shape, data: s.values[i] }));
 
 /** The static shape an input is declared with: every size when `known`, else only the 1s (which broadcast). */
