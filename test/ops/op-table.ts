@@ -112,7 +112,8 @@ const pythonMod = (a: number, b: number) =>
 const crossEntropy = (p: number, t: number) => -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
 const populationVariance = (v: number[]) => P.total(v.map((a) => (a - P.total(v) / v.length) ** 2)) / v.length;
 /** A float cast to int32 as JAX does: toward zero, saturating at the int32 range, NaN to 0. */
-const castToInt32 = (v: number) => (Number.isNaN(v) ? 0 : Math.min(2 ** 31 - 1, Math.max(-(2 ** 31), Math.trunc(v))));
+const castToInt32 = (v: number) =>
+  (Number.isNaN(v) ? 0 : Math.min(2 ** 31 - 1, Math.max(-(2 ** 31), Math.trunc(v))));
 /** A matrix with a NaN or an infinite entry has no eigen-decomposition: everything computed from it is NaN. */
 const ifFinite = (a: Plain, f: (a: Plain) => Plain): Plain => {
   if (a.data.every(Number.isFinite)) return f(a);

@@ -9,7 +9,8 @@ const stableSoftplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Ma
 const bool = (b: boolean) => (b ? 1 : 0);
 
 /** IEEE 754's pow (C's std::pow, JAX): 1 ** y and (±1) ** ±Infinity are 1, where JavaScript's Math.pow gives NaN. */
-export const ieeePow = (a: number, b: number) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b));
+export const ieeePow = (a: number, b: number) =>
+  (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b));
 
 /** What each element-wise op computes, for one element. This table is the definition of the ops. */
 export const scalarFunctions: Record<ElementwiseName, (...args: number[]) => number> = {
