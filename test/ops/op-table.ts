@@ -107,8 +107,10 @@ const compare = (
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const softplus = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
 /** Python's floored %; a finite a modulo ±Infinity is a when their signs agree, else ±Infinity (NumPy, JAX). */
-const pythonMod = (a: number, b: number) =>
-  (Number.isFinite(a) && !Number.isFinite(b) && !Number.isNaN(b) ? (a === 0 || a < 0 === b < 0 ? a : b) : a - b * Math.floor(a / b));
+function pythonMod(a: number, b: number): number {
+  if (Number.isFinite(a) && (b === Infinity || b === -Infinity)) return a === 0 || a < 0 === b < 0 ? a : b;
+  return a - b * Math.floor(a / b);
+}
 const crossEntropy = (p: number, t: number) => -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
 const populationVariance = (v: number[]) => P.total(v.map((a) => (a - P.total(v) / v.length) ** 2)) / v.length;
 /** A float cast to int32 as JAX does: toward zero, saturating at the int32 range, NaN to 0. */
