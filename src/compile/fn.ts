@@ -16,6 +16,7 @@ import { asVariable, streamsAfterScans, type TensorLike } from '../ops/index.js'
 import { getBackend, type Backend } from '../backends/index.js';
 import { checkedOnFirstCall, type CheckOption } from './check.js';
 import { executable, sharedVariables } from './executable.js';
+import { exactInt32 } from './int-arguments.js';
 import { compile, unplanned, type Compilation } from './pipeline.js';
 
 export type Update = readonly [SharedVariable, TensorLike];
@@ -104,7 +105,7 @@ function toArgument(input: Variable, value: Argument, position: number): NDArray
     arr = value;
   } else {
     try {
-      arr = array(value as Nested, input.dtype);
+      arr = input.dtype === 'int32' ? exactInt32(value as Nested) : array(value as Nested, input.dtype);
     } catch (e) {
       throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
     }
