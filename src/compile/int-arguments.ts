@@ -13,7 +13,7 @@ function positionOf(i: number, shape: readonly number[]): number[] {
   return index;
 }
 
-/** `values` as an int32 array, or an error naming the first element that is not an exact int32 (the caller names the input). */
+/** `values` as an int32 array, or an error naming the first element that is not an exact int32 (fn names the input). */
 export function exactInt32(values: Nested | TypedArray): NDArray {
   if (values instanceof Int32Array) return array(values);
   const exact = array(values, 'float64');
