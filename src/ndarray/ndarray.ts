@@ -140,7 +140,7 @@ export function array(values: Nested | TypedArray | NDArray, dtype?: DType, shap
   if (ArrayBuffer.isView(values)) {
     const typed = values as TypedArray;
     const dt = dtype ?? dtypeOfArray(typed);
-    const data = dt === dtypeOfArray(typed) ? typed : new (arrayConstructor(dt))(typed);
+    const data = dt === dtypeOfArray(typed) ? typed : dt === 'int32' ? Int32Array.from(typed, saturateToInt32) : new (arrayConstructor(dt))(typed);
     return new NDArray(dt, shape ?? [typed.length], data);
   }
   const inferred = nestedShape(values);

@@ -44,6 +44,7 @@ test('astype and nb.array convert to int32 as JAX does: toward zero, saturating,
   const floats = nb.array([1.7, -2.9, 3e9, -3e9, NaN, Infinity], 'float64');
   assert.deepEqual(floats.astype('int32').toArray(), [1, -2, 2147483647, -2147483648, 0, 2147483647]);
   assert.deepEqual(nb.array([1.7, 3e9], 'int32').toArray(), [1, 2147483647]);
+  assert.deepEqual(nb.array(Float64Array.of(-1.5, -3e9, NaN), 'int32').toArray(), [-1, -2147483648, 0]);
 });
 
 test('grad with respect to an int32 variable is an error naming it', () => {
