@@ -102,13 +102,13 @@ export function binaryCrossentropy(p: TensorLike, t: TensorLike): Variable {
 }
 
 /**
- * Binary cross-entropy from logits z without forming sigmoid(z): t softplus(-z) + (1 - t) softplus(z),
- * which equals softplus(z) - t z but keeps the limit at z = ±Infinity (+Infinity or 0, as JAX and optax
- * give) where that form has Infinity - Infinity.
+ * Binary cross-entropy from logits z without forming sigmoid(z): softplus(z) - t z. At z = +Infinity
+ * that is Infinity - Infinity, so NaN (optax gives the limit, +Infinity; binaryCrossentropy(sigmoid(z), t)
+ * compiles to t softplus(-z) + (1 - t) softplus(z), which keeps it, at twice the cost).
  */
 export function sigmoidCrossentropyWithLogits(z: TensorLike, t: TensorLike): Variable {
   const [zv, tv] = asVariables([z, t]);
-  return add(mul(tv, softplus(neg(zv))), mul(sub(1, tv), softplus(zv)));
+  return sub(softplus(zv), mul(tv, zv));
 }
 
 /**

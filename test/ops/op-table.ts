@@ -607,7 +607,8 @@ const nnetRows: OpRow[] = [
   binary('binaryCrossentropy of sigmoid (stabilised)', 'binaryCrossentropy', (z, t) => nb.binaryCrossentropy(nb.sigmoid(z), t), (z, t) => t * softplus(-z) + (1 - t) * softplus(z), float('z', ['n', 'm'], 'wide'), float('t', ['n', 'm'], 'unit'), {
     specials: ['z'],
   }),
-  binary('sigmoidCrossentropyWithLogits', 'sigmoidCrossentropyWithLogits', nb.sigmoidCrossentropyWithLogits, (z, t) => crossEntropy(sigmoid(z), t), float('z', ['n', 'm'], 'wide'), float('t', ['m'], 'unit'), {
+  // softplus(z) - t z: NaN at z = +Infinity (Infinity - Infinity), where the stabilised form above keeps the limit.
+  binary('sigmoidCrossentropyWithLogits', 'sigmoidCrossentropyWithLogits', nb.sigmoidCrossentropyWithLogits, (z, t) => (z === Infinity ? NaN : crossEntropy(sigmoid(z), t)), float('z', ['n', 'm'], 'wide'), float('t', ['m'], 'unit'), {
     tol: 1e-9,
     specials: ['z'], // targets are probabilities: an infinite one has no loss
   }),
