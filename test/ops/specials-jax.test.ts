@@ -125,7 +125,8 @@ test(`a NaN deep inside long rows, where the native loops take their vector path
     check(`argmax along rows, NaN at ${at}`, [x], (v) => v.argmax(1), [at, (at + 5) % n], 'int32');
     check(`relu, maximum and clip, NaN at ${at}`, [x[0]], (v) => nb.stack([nb.relu(v), nb.maximum(v, 0.5), nb.clip(v, -0.1, 0.1)]).at(':', at), [NaN_, NaN_, NaN_]);
     const [r, c] = [Math.floor((at % 204) / 34), (at % 204) % 34];
-    const image = [Array.from({ length: 6 }, (_, i) => Array.from({ length: 34 }, (__, j) => (i === r && j === c ? NaN_ : i + j)))];
+    const pixel = (i: number, j: number) => (i === r && j === c ? NaN_ : i + j);
+    const image = [Array.from({ length: 6 }, (_, i) => Array.from({ length: 34 }, (__, j) => pixel(i, j)))];
     check(`maxPool2d 2×2 of a 6×34 image, NaN at (${r}, ${c})`, [image], (v) => nb.maxPool2d(v, [2, 2]).at(0, Math.floor(r / 2), Math.floor(c / 2)), NaN_);
     check(`maxPool2d 3×3 of a 6×34 image, NaN at (${r}, ${c})`, [image], (v) => nb.maxPool2d(v, [3, 3], false).at(0, Math.floor(r / 3), Math.floor(c / 3)), NaN_);
   }
