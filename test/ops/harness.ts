@@ -180,6 +180,21 @@ export function assertClose(actual: Plain, expected: Plain, tol: number, what: s
   }
 }
 
+/**
+ * A row's values on one draw: float64 on the backend under test against the row's plain reference (and
+ * against the reference backend, when testing another), and float32 against that float64 result.
+ */
+export function checkRowValues(row: OpRow, s: Sample, where: string): void {
+  const ref = row.ref(plainInputs(s));
+  const f64 = runRow(row, 'float64', s);
+  assertClose(f64, { ...ref, dtype: ref.dtype ?? 'float64' }, row.tol ?? 1e-12, `${where}, float64`);
+  if (backend !== nb.referenceBackend) {
+    assertClose(f64, runRow(row, 'float64', s, nb.referenceBackend), row.tol ?? 1e-12, `${where}, float64 vs the reference backend`);
+  }
+  const f32 = runRow(row, 'float32', s);
+  assertClose(f32, { ...f64, dtype: ref.dtype ?? 'float32' }, row.tol32 ?? 1e-4, `${where}, float32 vs float64`);
+}
+
 /** Indices of the inputs a row differentiates: those it names, else every float input. */
 export function gradTargets(row: OpRow): number[] {
   if (row.grad === false) return [];
