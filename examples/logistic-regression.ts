@@ -1,7 +1,7 @@
 // Logistic regression on MNIST with nb.fn, as in the Deep Learning Tutorial (chapter 4): minibatch SGD,
 // lr 0.13, batch 600. Run: npx tsx examples/logistic-regression.ts [epochs]
-import * as nb from '../src/index.js';
-import { loadMnist } from '../src/data/index.js';
+import * as nb from 'nabla';
+import { loadMnist } from 'nabla/data';
 
 const { train, test } = loadMnist();
 const [batch, lr, epochs] = [600, 0.13, Number(process.argv[2] ?? 5)];

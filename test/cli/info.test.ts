@@ -13,6 +13,7 @@ test('nabla info names the SIMD path, OpenBLAS and the gemm kernels, and --json 
   assert.ok(['NABLA_GEMM', 'default'].includes(info.native.gemmSource as string), String(info.native.gemmSource));
   const text = nabla('info');
   assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^native addon +\/\S+nabla_native(_avx2|_avx512)?\.node$/m);
   assert.match(text.stdout, /^simd path +(baseline|avx2|avx512)/m);
   assert.match(text.stdout, /^openblas +\w+ kernels, \d+ threads$/m);
   assert.match(text.stdout, /^gemm cache +(blas|ours) \(A up to 8 MiB: dense layers\)$/m);
