@@ -28,7 +28,7 @@ const testError = nb.fn([x, y], errors);
 for (let epoch = 1; epoch <= epochs; epoch++) {
   let total = 0;
   const batches = Math.floor(train.x.shape[0] / batch);
-  for (let k = 0; k < batches; k++) total += trainStep(k) as number;
-  const error = testError(test.x, test.y) as number;
+  for (let k = 0; k < batches; k++) total += trainStep(k);
+  const error = testError(test.x, test.y);
   console.log(`epoch ${epoch}: train cost ${(total / batches).toFixed(4)}, test error ${(100 * error).toFixed(2)}%`);
 }
