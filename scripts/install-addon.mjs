@@ -6,7 +6,7 @@
 // In a clone of the repository it does nothing: scripts/setup-native.sh (npm run build:native) installs
 // OpenBLAS and the toolchain, then builds the addon.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,8 @@ function build() {
   const run = spawnSync(process.execPath, [gyp, 'rebuild', '--jobs', 'max'], { cwd: root, stdio: ['ignore', log, log] });
   closeSync(log);
   if (run.status === 0) {
+    // The object files are only needed to build again; the three .node files are what nabla loads.
+    for (const dir of ['obj.target', '.deps']) rmSync(join(root, 'build', 'Release', dir), { recursive: true, force: true });
     console.log(`nabla: native addon built in ${((Date.now() - started) / 1000).toFixed(0)} s (${join(root, 'build', 'Release')})`);
   } else {
     console.log(`nabla: building the native addon failed (see ${logPath}); nabla will use its reference backend. ` +
