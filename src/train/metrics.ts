@@ -3,23 +3,9 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../models/model-file.js';
 import type { ValidationRecord } from '../fit/index.js';
+import type { MetricsLine } from './metrics-line.js';
 
-/**
- * Any line of any run's metrics.jsonl, the schema `nabla compare` and `nabla dashboard` read: a flat object
- * with the epoch, the iteration (updates so far), the seconds since the run began, the stage of a run in
- * several stages ('pretrain-1', 'finetune', 'up-down'; absent for single-stage runs) and any number of
- * numeric measures with snake_case names (errors and rates as fractions). Each measure is one picture per stage.
- */
-export interface MetricsLine {
-  epoch: number;
-  iteration: number;
-  seconds: number;
-  stage?: string;
-  [measure: string]: number | string | undefined;
-}
-
-/** The fields of a metrics line that are not measures. */
-export const METRICS_AXES = ['epoch', 'iteration', 'seconds', 'stage'] as const;
+export { METRICS_AXES, type MetricsLine } from './metrics-line.js';
 
 /** A classifier's line of metrics.jsonl; errors are fractions (0.0749 for 7.49%). */
 export interface MetricsRow extends MetricsLine {

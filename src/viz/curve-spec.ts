@@ -1,7 +1,7 @@
 // The Vega-Lite spec of one measure's learning curves: several runs on the same axes, one colour per run.
 // Free of Node imports: `nabla compare` renders it to SVG and PNG, the dashboard's page draws it in the browser.
 import type { TopLevelSpec } from 'vega-lite';
-import { METRICS_AXES, type MetricsLine } from '../train/metrics.js';
+import { METRICS_AXES, type MetricsLine } from '../train/metrics-line.js';
 
 /** One run's curve: its name in the legend and its metrics lines (any stages; the spec keeps one). */
 export interface CurveRun {
