@@ -90,9 +90,8 @@ export function keepMetrics<Row extends { iteration: number } = MetricsRow>(
 ): Row[] {
   const rows = readMetrics<Row>(path);
   const kept = rows.filter(keep);
-  if (kept.length < rows.length) {
-    writeFileAtomic(path, [new TextEncoder().encode(kept.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
-  }
+  // Always rewritten: a line a kill cut short goes too, or the next line appended would join it.
+  writeFileAtomic(path, [new TextEncoder().encode(kept.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
   return kept;
 }
 
