@@ -34,7 +34,10 @@ function runNames(dirs: readonly string[]): string[] {
 const cell = (value: unknown): string => {
   if (value === undefined) return '–';
   if (value === null) return 'null';
-  const text = Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  // Four significant digits are enough to tell runs apart (0.0374 beside 0.0218); integers stay whole.
+  const number = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v);
+  const text = Array.isArray(value) ? value.map(number).join(',')
+    : typeof value === 'object' ? JSON.stringify(value) : String(number(value));
   return text.replace(/\|/g, '\\|');
 };
 
