@@ -90,6 +90,9 @@ test('a killed sda run resumes: pre-training from its checkpoint, fine-tuning fr
   const straight = await getRecipe('sda').run({ ...options, out: join(root, 'sda-straight') }, { quiet: true });
   assert.equal(resumed.resumed_from, 50, 'from the resume state of the last validation (one per epoch of 50 minibatches)');
   assert.deepEqual(resumed.pretrain_history, straight.pretrain_history);
+  // The metrics file ends as the uninterrupted run's does: every stage, no line twice (times aside).
+  const lines = (dir: string) => readMetrics<MetricsLine>(join(dir, 'metrics.jsonl')).map(({ seconds: _, ...rest }) => rest);
+  assert.deepEqual(lines(out), lines(join(root, 'sda-straight')));
   assert.equal(resumed.best_valid_error, straight.best_valid_error);
   assert.equal(resumed.test_error, straight.test_error);
 });
