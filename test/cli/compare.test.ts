@@ -72,3 +72,13 @@ test('nabla compare on the command line; a folder without metrics is named', asy
   writeFileSync(join(empty, 'notes.txt'), '');
   await assert.rejects(compareRuns([runs[0], empty], { out }), { message: `${empty}: holds no metrics.jsonl (not a run folder, or a run from before metrics were written)` });
 });
+
+test('a run that fails says so in its receipt, with the error', async () => {
+  const out = join(root, 'failed');
+  const dataset = join(root, 'no-such-folder');
+  await assert.rejects(getRecipe('logreg').run({ dataset, out }, { quiet: true }));
+  const receipt = readReceipt(out)!;
+  assert.equal(receipt.status, 'failed');
+  assert.ok(receipt.ended !== null);
+  assert.match(String(receipt.summary?.error), /no-such-folder/);
+});
