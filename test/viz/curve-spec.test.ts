@@ -2,6 +2,7 @@
 // without points ≤ 0, and a spec Vega-Lite compiles with one colour per run in the order given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { build } from 'esbuild';
 import { compile } from 'vega-lite';
 import { curvePoints, curveSpec, isFractionMeasure, measuresOf, stagesOf } from '../../src/viz/curve-spec.js';
 import type { MetricsLine } from '../../src/train/metrics.js';
@@ -44,4 +45,13 @@ test('curveSpec compiles to Vega with the runs as the colour domain, in the orde
     assert.equal(y?.type, options.logY ? 'log' : 'linear');
     assert.equal(JSON.stringify(vega.title), JSON.stringify({ text: 'valid error (finetune)', frame: 'group' }));
   }
+});
+
+test('curve-spec.ts bundles for the browser: no Node module reaches it', async () => {
+  const result = await build({
+    entryPoints: ['src/viz/curve-spec.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].text;
+  assert.ok(code.includes('function curveSpec'), 'the bundle holds curveSpec');
+  assert.doesNotMatch(code, /from "node:|require\("node:/);
 });
