@@ -6,8 +6,19 @@ import { PNG } from 'pngjs';
 import { NDArray, formatShape } from '../ndarray/index.js';
 import { parseIdx } from '../data/index.js';
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** An image's size as its PNG header (the IHDR chunk, first after the signature) states it: [height, width]. */
+function pngSize(bytes: Buffer, name: string): [number, number] {
+  if (bytes.length < 24 || bytes.subarray(12, 16).toString('latin1') !== 'IHDR') {
+    throw new Error(`${name}: not a readable PNG file (no IHDR chunk after the signature)`);
+  }
+  return [bytes.readUInt32BE(20), bytes.readUInt32BE(16)];
+}
+
 /** PNG bytes as one grey image [1, h * w] in [0, 1]; transparent pixels count as black (MNIST's background). */
 function decodePng(bytes: Buffer, name: string): { images: NDArray; shape: [number, number] } {
+  const declared = pngSize(bytes, name);
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);
@@ -15,6 +26,7 @@ function decodePng(bytes: Buffer, name: string): { images: NDArray; shape: [numb
     throw new Error(`${name}: not a readable PNG file (${(e as Error).message})`, { cause: e });
   }
   const { width, height, data } = png;
+  if (height !== declared[0] || width !== declared[1]) throw new Error(`${name}: not a readable PNG file (decoded ${width}x${height}, its header says ${declared[1]}x${declared[0]})`);
   const images = new NDArray('float32', [1, width * height]);
   for (let i = 0; i < width * height; i++) {
     const [r, g, b, a] = [data[4 * i], data[4 * i + 1], data[4 * i + 2], data[4 * i + 3]];
@@ -49,11 +61,18 @@ export function readImages(
 ): NDArray {
   const bytes = readFileSync(path);
   const name = basename(path);
-  const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const isPng = bytes.subarray(0, 8).equals(PNG_SIGNATURE);
+  if (!isPng && /\.png$/i.test(name)) throw new Error(`${name}: not a PNG file (it does not start with PNG's 8-byte signature)`);
+  const checkSize = (shape: readonly number[]) => {
+    if (shape[0] !== imageShape[0] || shape[1] !== imageShape[1]) {
+      throw new Error(`${name}: images are ${shape[0]}x${shape[1]} pixels, but the model reads ${imageShape[0]}x${imageShape[1]}`);
+    }
+  };
+  // The size a PNG's header states is checked before any pixel is decoded: a forged header (15000x15000
+  // pixels in a few hundred kilobytes) is refused without allocating them.
+  if (isPng) checkSize(pngSize(bytes, name));
   const { images, shape } = isPng ? decodePng(bytes, name) : decodeIdxImages(bytes, name);
-  if (shape[0] !== imageShape[0] || shape[1] !== imageShape[1]) {
-    throw new Error(`${name}: images are ${shape[0]}x${shape[1]} pixels, but the model reads ${imageShape[0]}x${imageShape[1]}`);
-  }
+  checkSize(shape);
   // MNIST digits are light on dark; --invert serves dark-on-light drawings.
   if (options.invert) for (let i = 0; i < images.size; i++) images.data[i] = 1 - images.data[i];
   const factor = 255 / (options.pixelScale ?? 255);

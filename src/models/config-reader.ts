@@ -50,3 +50,18 @@ export function configReader(path: string, config: Record<string, unknown>) {
     },
   };
 }
+
+/** What training may have divided grey levels by (nabla train --pixel-scale). */
+export const PIXEL_SCALES = [255, 256] as const;
+
+/**
+ * A model file's meta.pixel_scale (255 when absent), checked: images are scaled as in training.
+ * @example pixelScaleOf('runs/logreg/model.nbm', model.meta) // 256 for a model trained with --pixel-scale 256
+ */
+export function pixelScaleOf(path: string, meta: Record<string, unknown> | undefined): number {
+  const v = meta?.pixel_scale ?? 255;
+  if (!(PIXEL_SCALES as readonly unknown[]).includes(v)) {
+    throw new Error(`${path}: meta field pixel_scale is ${JSON.stringify(v)}; expected ${PIXEL_SCALES.join(' or ')}`);
+  }
+  return v as number;
+}

@@ -3,7 +3,7 @@
 import { loadMusic, songMatrix, MUSIC_SPLITS, type MusicSplit } from '../../data/index.js';
 import { FrameCounter, frameAccuracy } from '../../fit/index.js';
 import { RnnRbm } from '../../models/index.js';
-import { firstOfEachSplit } from '../recipes/dataset.js';
+import { datasetFor, firstOfEachSplit } from '../recipes/dataset.js';
 import { SHARED_NOTTINGHAM } from '../recipes/rnnrbm.js';
 
 export interface MusicEvalOptions {
@@ -28,7 +28,7 @@ export function evaluateMusic(modelPath: string, options: MusicEvalOptions): Rec
   if (!(MUSIC_SPLITS as readonly string[]).includes(options.split)) throw new Error(`--split: '${options.split}' is not train, valid or test`);
   const model = RnnRbm.load(modelPath);
   const { meta, config } = model;
-  const dataset = options.dataset ?? (typeof meta.dataset === 'string' ? meta.dataset : SHARED_NOTTINGHAM);
+  const dataset = datasetFor(options.dataset, meta, modelPath, SHARED_NOTTINGHAM);
   const timing = meta.timing === 'tutorial' ? 'tutorial' : 'tempo-map';
   const outsideRange = meta.outside_range === 'clip' ? 'clip' : 'refuse';
   const reading = { dt: config.dt, range: config.range, timing, outsideRange } as const;

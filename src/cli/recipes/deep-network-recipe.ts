@@ -85,7 +85,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       const model = definition.build(o, shape);
       if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
       // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.
-      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale);
+      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale, o.classes);
       const out = o.out ?? join('runs', definition.name);
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);
