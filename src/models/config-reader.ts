@@ -59,7 +59,7 @@ export const PIXEL_SCALES = [255, 256] as const;
  * @example pixelScaleOf('runs/logreg/model.nbm', model.meta) // 256 for a model trained with --pixel-scale 256
  */
 export function pixelScaleOf(path: string, meta: Record<string, unknown> | undefined): number {
-  const v = meta?.pixel_scale ?? 255;
+  const v = meta?.pixel_scale === undefined ? 255 : meta.pixel_scale;
   if (!(PIXEL_SCALES as readonly unknown[]).includes(v)) {
     throw new Error(`${path}: meta field pixel_scale is ${JSON.stringify(v)}; expected ${PIXEL_SCALES.join(' or ')}`);
   }
