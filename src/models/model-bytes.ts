@@ -1,5 +1,6 @@
 // Model files (.nbm) as bytes: an 8-byte little-endian header length, a JSON header naming the model kind,
-// its configuration and each tensor's dtype, shape and byte range, then the raw little-endian tensor bytes.
+// its configuration and each tensor's dtype, shape and byte range, the raw little-endian tensor bytes, and
+// a CRC-32 of everything before it (files written before the checksum existed end with the tensors).
 // docs/model-format.md describes the layout. No file system here: model-file.ts reads and writes files.
 import {
   arrayConstructor, DTYPES, firstNonFinite, formatShape, indexIn, isDType, NDArray, sizeOf, type DType,
@@ -26,7 +27,24 @@ interface TensorEntry {
   bytes: number;
 }
 
-/** A model file's bytes, in pieces (length, header, each tensor): tensors keep their dtype and shape exactly. */
+// CRC-32 (IEEE 802.3, as gzip and PNG use it), one table lookup per byte.
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** The CRC-32 of the pieces' bytes, one after another. */
+export function crc32(pieces: readonly Uint8Array[]): number {
+  let c = 0xffffffff;
+  for (const bytes of pieces) for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A model file's bytes, in pieces (length, header, each tensor, the checksum): tensors keep their dtype and
+ * shape exactly.
+ */
 export function encodeModel(model: ModelFile): Uint8Array[] {
   const entries: Record<string, TensorEntry> = {};
   const blobs: Uint8Array[] = [];
@@ -39,11 +57,14 @@ export function encodeModel(model: ModelFile): Uint8Array[] {
   }
   const header = new TextEncoder().encode(JSON.stringify({
     format: MODEL_FORMAT, version: MODEL_VERSION, kind: model.kind,
-    config: model.config, meta: model.meta ?? {}, tensors: entries,
+    config: model.config, meta: model.meta ?? {}, tensors: entries, checksum: 'crc32',
   }));
   const length = new Uint8Array(8);
   new DataView(length.buffer).setBigUint64(0, BigInt(header.length), true);
-  return [length, header, ...blobs];
+  const pieces = [length, header, ...blobs];
+  const trailer = new Uint8Array(4);
+  new DataView(trailer.buffer).setUint32(0, crc32(pieces), true);
+  return [...pieces, trailer];
 }
 
 /**
@@ -58,6 +79,7 @@ export const MODEL_KINDS = [
 /** Deeper tensors than this are refused: no model has them, and a forged rank would only cost time. */
 const MAX_RANK = 16;
 
+const hex32 = (v: number) => `0x${v.toString(16).padStart(8, '0')}`;
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -93,7 +115,19 @@ export function decodeModel(bytes: Uint8Array, path: string, expectedKind?: stri
   for (const [field, value] of [['config', config], ['meta', meta], ['tensors', entries]] as const) {
     if (!isPlainObject(value)) throw fail(`field ${field} is ${show(value)}; expected a JSON object`);
   }
-  const tensors = decodeTensors(bytes, body, entries as Record<string, unknown>, fail);
+  // The checksum first: whatever changed since the file was written, the header or a weight, is named as such.
+  let end = bytes.length;
+  if (header.checksum !== undefined) {
+    if (header.checksum !== 'crc32') throw fail(`field checksum is ${show(header.checksum)}; expected "crc32"`);
+    if (end - 4 < body) throw fail(`truncated: no room for its CRC-32 checksum after the header (${bytes.length} bytes)`);
+    end -= 4;
+    const stored = new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0, true);
+    const actual = crc32([bytes.subarray(0, end)]);
+    if (stored !== actual) {
+      throw fail(`damaged: its bytes give the CRC-32 ${hex32(actual)}, not the ${hex32(stored)} stored when it was written`);
+    }
+  }
+  const tensors = decodeTensors(bytes.subarray(0, end), body, entries as Record<string, unknown>, fail);
   return { kind, config: config as Record<string, unknown>, meta: meta as Record<string, unknown>, tensors };
 }
 

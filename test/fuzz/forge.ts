@@ -2,6 +2,7 @@
 // edited or a weight replaced, and seeded byte-level mutations (truncate, flip, grow, negate, huge claims).
 import { Buffer } from 'node:buffer';
 import { encodeModel, type ModelFile } from '../../src/models/index.js';
+import { crc32 } from '../../src/models/model-bytes.js';
 
 /** A model file's bytes in one buffer. */
 export const modelBytes = (model: ModelFile): Buffer => Buffer.concat(encodeModel(model));
@@ -18,20 +19,26 @@ interface Parts {
   body: Buffer;
 }
 
+/** The header and the tensors' bytes (without the checksum) of a model file. */
 function split(bytes: Buffer): Parts {
   const length = Number(bytes.readBigUInt64LE(0));
-  return { header: JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Header, body: bytes.subarray(8 + length) };
+  const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Header;
+  return { header, body: bytes.subarray(8 + length, bytes.length - (header.checksum ? 4 : 0)) };
 }
 
+/** A model file of a header and tensor bytes, with a fresh checksum when the header asks for one, as a forger would. */
 function join({ header, body }: Parts): Buffer {
   const text = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(text.length));
-  return Buffer.concat([length, text, body]);
+  const pieces = [length, text, body];
+  const trailer = Buffer.alloc(header.checksum ? 4 : 0);
+  if (header.checksum) trailer.writeUInt32LE(crc32(pieces));
+  return Buffer.concat([...pieces, trailer]);
 }
 
 /**
- * A model file with its JSON header changed by `edit` (the tensor bytes kept as they are).
+ * A model file with its JSON header changed by `edit` (the tensor bytes kept as they are), checksummed again.
  * @example forgeHeader(bytes, (h) => { h.kind = 'constructor'; })
  */
 export function forgeHeader(bytes: Buffer, edit: (header: Header) => void): Buffer {
@@ -40,7 +47,7 @@ export function forgeHeader(bytes: Buffer, edit: (header: Header) => void): Buff
   return join(parts);
 }
 
-/** A model file whose float32 tensor `name` holds `value` at flat index `index`. */
+/** A model file whose float32 tensor `name` holds `value` at flat index `index`, checksummed again. */
 export function forgeValue(bytes: Buffer, name: string, index: number, value: number): Buffer {
   const parts = split(bytes);
   const entry = parts.header.tensors[name];

@@ -46,11 +46,26 @@ test('offsets, sizes and shapes must be in range, non-negative, integer and with
   refused(edit((h) => { h.tensors['logistic.W'].shape = [-16, 3]; }), /tensors\.logistic\.W\.shape is \[-16,3\]; expected a list of at most 16 non-negative integers$/);
   refused(edit((h) => { h.tensors['logistic.W'].shape = [16, 4]; }), /tensors\.logistic\.W\.bytes is 192, but float32\[16, 4\] takes 256$/);
   refused(edit((h) => { h.tensors['logistic.W'].bytes = '192'; }), /tensors\.logistic\.W\.bytes is "192"; expected a non-negative integer$/);
-  refused(Buffer.concat([valid, Buffer.alloc(5)]), /5 bytes after the end of tensor logistic\.b \(byte \d+\) belong to no tensor$/);
+  const legacy = edit((h) => { delete h.checksum; }); // as written before files carried a checksum
+  assert.equal(decodeModel(legacy, PATH).tensors['logistic.b'].size, 3);
+  refused(Buffer.concat([legacy, Buffer.alloc(5)]), /5 bytes after the end of tensor logistic\.b \(byte \d+\) belong to no tensor$/);
+  // Dropping the checksum from the header leaves its 4 bytes over, so that is caught too.
+  refused(Buffer.concat([legacy, valid.subarray(-4)]), /4 bytes after the end of tensor logistic\.b \(byte \d+\) belong to no tensor$/);
   const huge = Buffer.from(valid);
   huge.writeBigUInt64LE(2n ** 63n);
   refused(huge, /not a nabla model file \(header of 9223372036854775808 bytes in a file of \d+\)$/);
-  refused(valid.subarray(0, valid.length - 3), /truncated: tensor logistic\.b ends at byte \d+, the file has \d+$/);
+  refused(legacy.subarray(0, legacy.length - 3), /truncated: tensor logistic\.b ends at byte \d+, the file has \d+$/);
+});
+
+test('a file changed after it was written (a flipped bit in a weight or the header, a cut) fails its checksum', () => {
+  const flipped = Buffer.from(valid);
+  flipped[valid.length - 20] ^= 0x04; // a bit of logistic.b: still a finite number
+  refused(flipped, /damaged: its bytes give the CRC-32 0x[0-9a-f]{8}, not the 0x[0-9a-f]{8} stored when it was written$/);
+  const header = Buffer.from(valid);
+  header[valid.indexOf('"mnist"') + 1] ^= 0x01; // meta.dataset "mnist" -> "lnist": still JSON
+  refused(header, /damaged: its bytes give the CRC-32/);
+  refused(valid.subarray(0, valid.length - 3), /damaged: its bytes give the CRC-32/);
+  refused(edit((h) => { h.checksum = 'md5'; }), /field checksum is "md5"; expected "crc32"$/);
 });
 
 test('kinds and dtypes come from closed lists: constructor and __proto__ reach no prototype', () => {
