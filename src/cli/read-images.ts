@@ -2,6 +2,7 @@
 // [rows, cols] or many [n, rows, cols], as float32 rows in [0, 1] of the size a model reads.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { NDArray, formatShape } from '../ndarray/index.js';
 import { parseIdx } from '../data/index.js';
@@ -16,9 +17,40 @@ function pngSize(bytes: Buffer, name: string): [number, number] {
   return [bytes.readUInt32BE(20), bytes.readUInt32BE(16)];
 }
 
+/**
+ * Walks a PNG's chunks (length, type, data, CRC) to its IEND, so that a cut file is named as truncated,
+ * and inflates an interlaced image's data no further than its size allows: pngjs bounds the inflating of
+ * plain images by their size, but not of interlaced ones, where a few kilobytes could inflate to gigabytes.
+ */
+function checkPngChunks(bytes: Buffer, name: string, [height, width]: [number, number]): void {
+  const idat: Buffer[] = [];
+  for (let at = PNG_SIGNATURE.length; ; ) {
+    if (at + 12 > bytes.length) throw new Error(`${name}: not a readable PNG file (truncated at byte ${bytes.length}, before its IEND chunk)`);
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.subarray(at + 4, at + 8).toString('latin1');
+    const end = at + 12 + length;
+    if (end > bytes.length) throw new Error(`${name}: not a readable PNG file (truncated: its ${JSON.stringify(type)} chunk at byte ${at} ends at byte ${end}, the file has ${bytes.length})`);
+    if (type === 'IDAT') idat.push(bytes.subarray(at + 8, at + 8 + length));
+    if (type === 'IEND') break;
+    at = end;
+  }
+  const interlaced = bytes[28] === 1;
+  if (!interlaced) return;
+  // Adam7 passes, at most 8 bytes a pixel (16-bit RGBA) plus a filter byte a row for each of the 7 passes.
+  const most = 8 * width * height + 7 * (height + 1);
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: most + 1 });
+  } catch (e) {
+    const tooLarge = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+    const why = tooLarge ? `its image data inflate to more than a ${width}x${height} image holds` : (e as Error).message;
+    throw new Error(`${name}: not a readable PNG file (${why})`, { cause: e });
+  }
+}
+
 /** PNG bytes as one grey image [1, h * w] in [0, 1]; transparent pixels count as black (MNIST's background). */
 function decodePng(bytes: Buffer, name: string): { images: NDArray; shape: [number, number] } {
   const declared = pngSize(bytes, name);
+  checkPngChunks(bytes, name, declared);
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);

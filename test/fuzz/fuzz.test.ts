@@ -7,12 +7,13 @@ import '../single-thread.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { encodeIdx, loadMnist } from '../../src/data/index.js';
 import { Mlp } from '../../src/models/index.js';
+import { crc32 } from '../../src/models/model-bytes.js';
 import { NDArray } from '../../src/ndarray/index.js';
 import { encodePng } from '../../src/viz/index.js';
 import { forgeHeader, modelBytes, mutate, MUTATIONS, seededRandom, type Header } from './forge.js';
@@ -83,6 +84,26 @@ const huge = Buffer.from(png);
 huge.writeUInt32BE(15000, 16);
 huge.writeUInt32BE(15000, 20);
 add('huge.png', huge, 'png');
+// Interlaced 28x28 grey PNGs (all black), whose data pngjs would inflate without a bound: one valid, and
+// one whose image data inflate to 64 MB.
+const ADAM7_PASSES = [[4, 4], [3, 4], [7, 3], [7, 7], [14, 7], [14, 14], [28, 14]]; // [width, height] of each pass
+const interlacedBytes = ADAM7_PASSES.reduce((n, [w, h]) => n + h * (w + 1), 0);
+add('valid-interlaced.png', interlacedPng(Buffer.alloc(interlacedBytes)), 'png');
+add('bomb-interlaced.png', interlacedPng(Buffer.alloc(64 << 20)), 'png');
+
+/** A PNG file of 28x28 grey pixels, Adam7-interlaced, holding `data` as its filtered scanlines. */
+function interlacedPng(data: Buffer): Buffer {
+  const chunk = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(body.length);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32([head.subarray(4), body]));
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 28, 0, 0, 0, 28, 8, 0, 0, 0, 1]);
+  return Buffer.concat([png.subarray(0, 8), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(data)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 test(`${cases.length} hostile files: each a one-line error naming the file or a correct load, in bounded memory`, () => {
   const list = join(dir, 'cases.json');
@@ -114,7 +135,10 @@ test(`${cases.length} hostile files: each a one-line error naming the file or a 
     assert.ok(!message.includes('\n'), `${name}: a message of several lines: ${message}`);
     assert.ok(message.startsWith(cases[i].path) || message.startsWith(name), `${name}: the message does not start with the file: ${message}`);
   }
-  for (const bomb of ['bomb-idx3-ubyte.gz', 'huge.png']) assert.ok(outcomes.some((o) => o.path.endsWith(bomb) && o.error), `${bomb} refused`);
+  const refusal = (file: string) => outcomes.find((o) => basename(o.path) === file)?.error?.message;
+  assert.match(refusal('bomb-idx3-ubyte.gz') ?? '', /inflate to more than the ubyte\[1, 28, 28\], 800 bytes its header declares$/);
+  assert.match(refusal('huge.png') ?? '', /images are 15000x15000 pixels, but the model reads 28x28$/);
+  assert.match(refusal('bomb-interlaced.png') ?? '', /its image data inflate to more than a 28x28 image holds\)$/);
   console.log(`# ${cases.length} files (seed ${SEED}): ${tally.loaded} loaded, ${tally.refused} refused; ` +
     `peak ${Math.round(previousRss / 1024)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
