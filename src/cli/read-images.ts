@@ -29,7 +29,10 @@ function checkPngChunks(bytes: Buffer, name: string, [height, width]: [number, n
     const length = bytes.readUInt32BE(at);
     const type = bytes.subarray(at + 4, at + 8).toString('latin1');
     const end = at + 12 + length;
-    if (end > bytes.length) throw new Error(`${name}: not a readable PNG file (truncated: its ${JSON.stringify(type)} chunk at byte ${at} ends at byte ${end}, the file has ${bytes.length})`);
+    if (end > bytes.length) {
+      const what = /^[A-Za-z]{4}$/.test(type) ? `truncated: its ${type} chunk` : 'damaged: the chunk';
+      throw new Error(`${name}: not a readable PNG file (${what} at byte ${at} ends at byte ${end}, the file has ${bytes.length})`);
+    }
     if (type === 'IDAT') idat.push(bytes.subarray(at + 8, at + 8 + length));
     if (type === 'IEND') break;
     at = end;
