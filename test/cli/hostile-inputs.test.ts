@@ -13,7 +13,7 @@ import { NDArray } from '../../src/ndarray/index.js';
 import { encodePng } from '../../src/viz/index.js';
 import { readImages } from '../../src/cli/read-images.js';
 import { forgeHeader, forgeValue, modelBytes } from '../fuzz/forge.js';
-import { copyFolder, lastJson, makeIdxFolder, nabla } from './fixtures.js';
+import { assertOneLineError, copyFolder, lastJson, makeIdxFolder, nabla } from './fixtures.js';
 
 const out = mkdtempSync(join(tmpdir(), 'nabla-hostile-'));
 const { train } = loadMnist({ limit: { train: 500, valid: 10, test: 10 } });
@@ -30,49 +30,41 @@ function file(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-/** A failed command: exit code 1 and exactly one line on standard error, matching `pattern`. */
-function oneLineError(result: ReturnType<typeof nabla>, pattern: RegExp): void {
-  assert.equal(result.status, 1, result.stderr);
-  const lines = result.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0], pattern);
-}
-
 test('corrupt model files: a negative offset, a NaN weight, pixel_scale "abc", kind constructor', () => {
   const negative = file('negative.nbm', forgeHeader(valid, (h) => { h.tensors['logistic.W'].offset = -8; }));
-  oneLineError(nabla('eval', negative), new RegExp(`^nabla: ${negative}: tensors\\.logistic\\.W\\.offset is -8; expected a non-negative integer$`));
+  assertOneLineError(nabla('eval', negative), new RegExp(`^nabla: ${negative}: tensors\\.logistic\\.W\\.offset is -8; expected a non-negative integer$`));
   const nan = file('nan.nbm', forgeValue(valid, 'logistic.W', 100, NaN));
-  oneLineError(nabla('predict', nan, digit), new RegExp(`^nabla: ${nan}: tensor logistic\\.W holds NaN at \\[10, 0\\]; a model's values must be finite$`));
+  assertOneLineError(nabla('predict', nan, digit), new RegExp(`^nabla: ${nan}: tensor logistic\\.W holds NaN at \\[10, 0\\]; a model's values must be finite$`));
   const scale = file('scale.nbm', forgeHeader(valid, (h) => { h.meta.pixel_scale = 'abc'; }));
-  oneLineError(nabla('predict', scale, digit), new RegExp(`^nabla: ${scale}: meta field pixel_scale is "abc"; expected 255 or 256$`));
+  assertOneLineError(nabla('predict', scale, digit), new RegExp(`^nabla: ${scale}: meta field pixel_scale is "abc"; expected 255 or 256$`));
   const kind = file('kind.nbm', forgeHeader(valid, (h) => { h.kind = 'constructor'; }));
-  oneLineError(nabla('eval', kind), new RegExp(`^nabla: ${kind}: kind "constructor" is not a kind of nabla model \\(logreg, mlp,`));
+  assertOneLineError(nabla('eval', kind), new RegExp(`^nabla: ${kind}: kind "constructor" is not a kind of nabla model \\(logreg, mlp,`));
   const untouched = nabla('predict', file('valid.nbm', valid), digit);
   assert.equal(untouched.status, 0, untouched.stderr);
 });
 
 test('a data path in a model file is a hint: eval and sample ask for --dataset instead of reading it', () => {
   const elsewhere = file('elsewhere.nbm', forgeHeader(valid, (h) => { h.meta.dataset = '/etc'; }));
-  oneLineError(nabla('eval', elsewhere), new RegExp(`^nabla: ${elsewhere}: was trained on "/etc", not mnist; a path read from a model file is never opened on its own, so name the data with --dataset$`));
+  assertOneLineError(nabla('eval', elsewhere), new RegExp(`^nabla: ${elsewhere}: was trained on "/etc", not mnist; a path read from a model file is never opened on its own, so name the data with --dataset$`));
   const rbm = join(out, 'rbm.nbm');
   new Rbm({ visible: 784, hidden: 4, k: 1 }).save(rbm, { dataset: '/etc' });
-  oneLineError(nabla('sample', rbm, '--out', join(out, 'samples')), new RegExp(`^nabla: ${rbm}: was trained on "/etc", not mnist; .* with --dataset$`));
+  assertOneLineError(nabla('sample', rbm, '--out', join(out, 'samples')), new RegExp(`^nabla: ${rbm}: was trained on "/etc", not mnist; .* with --dataset$`));
 });
 
 test('images: a non-PNG .png, a PNG claiming 15000x15000 pixels, a gzip bomb of an IDX file', () => {
   const model = file('model.nbm', valid);
   const fake = file('fake.png', encodeIdx(new NDArray('int32', [28, 28])));
-  oneLineError(nabla('predict', model, fake), /^nabla: fake\.png: not a PNG file \(it does not start with PNG's 8-byte signature\)$/);
+  assertOneLineError(nabla('predict', model, fake), /^nabla: fake\.png: not a PNG file \(it does not start with PNG's 8-byte signature\)$/);
   const huge = Buffer.from(readFileSync(digit));
   huge.writeUInt32BE(15000, 16);
   huge.writeUInt32BE(15000, 20);
-  oneLineError(nabla('predict', model, file('huge.png', huge)), /^nabla: huge\.png: images are 15000x15000 pixels, but the model reads 28x28$/);
+  assertOneLineError(nabla('predict', model, file('huge.png', huge)), /^nabla: huge\.png: images are 15000x15000 pixels, but the model reads 28x28$/);
   assert.throws(() => readImages(join(out, 'huge.png'), [28, 28]), /huge\.png: images are 15000x15000 pixels/);
   const header = Buffer.alloc(16);
   header.writeUInt32BE(0x0803, 0);
   [1, 28, 28].forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
   const bomb = file('bomb-idx3-ubyte.gz', gzipSync(Buffer.concat([header, Buffer.alloc(256 << 20)])));
-  oneLineError(nabla('predict', model, bomb), /^nabla: bomb-idx3-ubyte\.gz: trailing bytes: the gzip data inflate to more than the ubyte\[1, 28, 28\], 800 bytes/);
+  assertOneLineError(nabla('predict', model, bomb), /^nabla: bomb-idx3-ubyte\.gz: trailing bytes: the gzip data inflate to more than the ubyte\[1, 28, 28\], 800 bytes/);
 });
 
 test('a label 12 in a 10-class data set is refused by file and index; --classes 13 makes it a 13-class run', () => {
@@ -83,10 +75,10 @@ test('a label 12 in a 10-class data set is refused by file and index; --classes 
   y[42] = 12;
   writeFileSync(labels, gzipSync(encodeIdx(new NDArray('int32', [y.length], y))));
   const args = ['train', 'logreg', '--dataset', data, '--validation-size', '100', '--batch-size', '50', '--epochs', '1', '--quiet', '--json'];
-  oneLineError(nabla(...args, '--out', join(out, 'run10')),
+  assertOneLineError(nabla(...args, '--out', join(out, 'run10')),
     new RegExp(`^nabla: ${labels}: label 12 at index 42 leaves classes 10, 11 without a training example; if the data have 13 classes, give that count \\(--classes 13\\)$`));
   const thirteen = nabla(...args, '--classes', '13', '--out', join(out, 'run13'));
   assert.equal(thirteen.status, 0, thirteen.stderr);
   assert.equal(loadModelFile(lastJson(thirteen).model_path as string).config.classes, 13);
-  oneLineError(nabla(...args, '--classes', '10', '--out', join(out, 'run10b')), new RegExp(`^nabla: ${labels}: label 12 at index 42 is not one of the 10 classes \\(0 to 9\\)$`));
+  assertOneLineError(nabla(...args, '--classes', '10', '--out', join(out, 'run10b')), new RegExp(`^nabla: ${labels}: label 12 at index 42 is not one of the 10 classes \\(0 to 9\\)$`));
 });

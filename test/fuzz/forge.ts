@@ -1,5 +1,6 @@
 // Hostile files made from valid ones, for the tests of what nabla reads: a model file with its JSON header
-// edited or a weight replaced, and seeded byte-level mutations (truncate, flip, grow, negate, huge claims).
+// edited or a weight replaced, and byte-level mutations (truncate, flip, grow, negate, huge claims) drawn
+// from a seeded generator.
 import { Buffer } from 'node:buffer';
 import { encodeModel, type ModelFile } from '../../src/models/index.js';
 import { crc32 } from '../../src/models/model-bytes.js';
@@ -55,18 +56,6 @@ export function forgeValue(bytes: Buffer, name: string, index: number, value: nu
   const body = Buffer.from(parts.body);
   body.writeFloatLE(value, (entry.offset as number) + 4 * index);
   return join({ header: parts.header, body });
-}
-
-/** Mulberry32: a small seeded generator, so that every run of the fuzz suite tries the same files. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export type Mutation = 'truncate' | 'flip' | 'grow' | 'negative' | 'huge';

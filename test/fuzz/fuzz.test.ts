@@ -16,14 +16,16 @@ import { Mlp } from '../../src/models/index.js';
 import { crc32 } from '../../src/models/model-bytes.js';
 import { NDArray } from '../../src/ndarray/index.js';
 import { encodePng } from '../../src/viz/index.js';
-import { forgeHeader, modelBytes, mutate, MUTATIONS, seededRandom, type Header } from './forge.js';
+import { Rng } from '../ops/harness.js';
+import { forgeHeader, modelBytes, mutate, MUTATIONS, type Header } from './forge.js';
 import type { FuzzCase, FuzzOutcome, Format } from './load-child.js';
 
 const SEED = 18;
 const PER_KIND = 8;
 const MEMORY_LIMIT_KB = 512 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'nabla-fuzz-'));
-const random = seededRandom(SEED);
+const rng = new Rng(`fuzz-${SEED}`);
+const random = () => rng.next();
 const cases: FuzzCase[] = [];
 
 function add(name: string, bytes: Uint8Array, format: Format): void {

@@ -64,17 +64,19 @@ export function loadDataset(
 /**
  * The data a command reads for a saved model: `given` (its --dataset), or `builtIn` when the model was
  * trained on that. A model file's meta.dataset is only a hint, shown in the error: a file from elsewhere
- * could name any folder, so no path it holds is opened unless the user names it.
+ * could name any folder, so no path it holds is opened unless the user names it. `field` is the meta
+ * field and flag of another data path (`dict` for --dict).
  * @example datasetFor(options.dataset, model.meta, 'runs/mlp/model.nbm') // 'mnist' for a model trained on MNIST
  */
 export function datasetFor(
-  given: string | undefined, meta: Record<string, unknown> | undefined, modelPath: string, builtIn = 'mnist',
+  given: string | undefined, meta: Record<string, unknown> | undefined, modelPath: string, builtIn = 'mnist', field = 'dataset',
 ): string {
   if (given !== undefined) return given;
-  const hint = meta?.dataset;
+  const hint = meta?.[field];
   if (hint === undefined || hint === builtIn) return builtIn;
+  const was = field === 'dataset' ? 'was trained on' : `was trained with --${field}`;
   throw new Error(
-    `${modelPath}: was trained on ${JSON.stringify(hint)}, not ${builtIn}; a path read from a model file is never opened ` +
-      'on its own, so name the data with --dataset',
+    `${modelPath}: ${was} ${JSON.stringify(hint)}, not ${builtIn}; a path read from a model file is never opened ` +
+      `on its own, so name the data with --${field}`,
   );
 }
