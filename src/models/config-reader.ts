@@ -65,3 +65,17 @@ export function pixelScaleOf(path: string, meta: Record<string, unknown> | undef
   }
   return v as number;
 }
+
+/**
+ * A model file's meta field that names one of `choices` (`fallback` when absent), checked.
+ * @example metaChoice(path, model.meta, 'timing', ['tempo-map', 'tutorial'], 'tempo-map')
+ */
+export function metaChoice<T extends string>(
+  path: string, meta: Record<string, unknown> | undefined, field: string, choices: readonly T[], fallback: T,
+): T {
+  const v = meta?.[field] === undefined ? fallback : meta[field];
+  if (!(choices as readonly unknown[]).includes(v)) {
+    throw new Error(`${path}: meta field ${field} is ${JSON.stringify(v)}; expected one of ${choices.join(', ')}`);
+  }
+  return v as T;
+}

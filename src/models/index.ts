@@ -13,7 +13,7 @@ import { LstmClassifier } from './lstm-classifier.js';
 
 export * from './model-file.js';
 export { encodeModel, decodeModel, MODEL_KINDS } from './model-bytes.js';
-export { pixelScaleOf, PIXEL_SCALES } from './config-reader.js';
+export { metaChoice, pixelScaleOf, PIXEL_SCALES } from './config-reader.js';
 export * from './classifier.js';
 export * from './logistic-regression.js';
 export * from './mlp.js';

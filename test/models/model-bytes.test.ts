@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  LogisticRegression, decodeModel, loadClassifier, loadSequenceClassifier, pixelScaleOf,
+  LogisticRegression, decodeModel, loadClassifier, loadSequenceClassifier, metaChoice, pixelScaleOf,
 } from '../../src/models/index.js';
 import * as nb from '../../src/index.js';
 import { forgeHeader, forgeValue, modelBytes, type Header } from '../fuzz/forge.js';
@@ -95,7 +95,11 @@ test('a NaN or infinite weight is refused, naming the tensor and the position', 
   refused(forgeValue(valid, 'logistic.b', 2, -Infinity), /tensor logistic\.b holds -Infinity at \[2\]/);
 });
 
-test('meta fields are type-checked where used: pixel_scale', () => {
+test('meta fields are type-checked where used: pixel_scale, an RNN-RBM\'s timing', () => {
+  assert.equal(metaChoice(PATH, {}, 'timing', ['tempo-map', 'tutorial'], 'tempo-map'), 'tempo-map');
+  assert.equal(metaChoice(PATH, { timing: 'tutorial' }, 'timing', ['tempo-map', 'tutorial'], 'tempo-map'), 'tutorial');
+  assert.throws(() => metaChoice(PATH, { timing: 7 }, 'timing', ['tempo-map', 'tutorial'], 'tempo-map'),
+    new RegExp(`^Error: ${PATH}: meta field timing is 7; expected one of tempo-map, tutorial$`));
   assert.equal(pixelScaleOf(PATH, {}), 255);
   assert.equal(pixelScaleOf(PATH, { pixel_scale: 256 }), 256);
   for (const bad of ['abc', 0, -255, '255', null]) {

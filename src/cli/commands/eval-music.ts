@@ -2,7 +2,7 @@
 // --ais-chains, the log-likelihood of its frames estimated by annealed importance sampling per time step.
 import { loadMusic, songMatrix, MUSIC_SPLITS, type MusicSplit } from '../../data/index.js';
 import { FrameCounter, frameAccuracy } from '../../fit/index.js';
-import { RnnRbm } from '../../models/index.js';
+import { RnnRbm, metaChoice } from '../../models/index.js';
 import { datasetFor, firstOfEachSplit } from '../recipes/dataset.js';
 import { SHARED_NOTTINGHAM } from '../recipes/rnnrbm.js';
 
@@ -29,8 +29,8 @@ export function evaluateMusic(modelPath: string, options: MusicEvalOptions): Rec
   const model = RnnRbm.load(modelPath);
   const { meta, config } = model;
   const dataset = datasetFor(options.dataset, meta, modelPath, SHARED_NOTTINGHAM);
-  const timing = meta.timing === 'tutorial' ? 'tutorial' : 'tempo-map';
-  const outsideRange = meta.outside_range === 'clip' ? 'clip' : 'refuse';
+  const timing = metaChoice(modelPath, meta, 'timing', ['tempo-map', 'tutorial'] as const, 'tempo-map');
+  const outsideRange = metaChoice(modelPath, meta, 'outside_range', ['refuse', 'clip'] as const, 'refuse');
   const reading = { dt: config.dt, range: config.range, timing, outsideRange } as const;
   const music = firstOfEachSplit(loadMusic(dataset, reading), options.limit);
   const songs = music[options.split as MusicSplit].map((song) => songMatrix(song, config.range));
