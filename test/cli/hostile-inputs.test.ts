@@ -30,7 +30,7 @@ function file(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-test('corrupt model files: a negative offset, a NaN weight, pixel_scale "abc", kind constructor', () => {
+test('corrupt model files: a negative offset, a NaN weight, pixel_scale "abc", kind constructor (and a workload)', () => {
   const negative = file('negative.nbm', forgeHeader(valid, (h) => { h.tensors['logistic.W'].offset = -8; }));
   assertOneLineError(nabla('eval', negative), new RegExp(`^nabla: ${negative}: tensors\\.logistic\\.W\\.offset is -8; expected a non-negative integer$`));
   const nan = file('nan.nbm', forgeValue(valid, 'logistic.W', 100, NaN));
@@ -39,6 +39,7 @@ test('corrupt model files: a negative offset, a NaN weight, pixel_scale "abc", k
   assertOneLineError(nabla('predict', scale, digit), new RegExp(`^nabla: ${scale}: meta field pixel_scale is "abc"; expected 255 or 256$`));
   const kind = file('kind.nbm', forgeHeader(valid, (h) => { h.kind = 'constructor'; }));
   assertOneLineError(nabla('eval', kind), new RegExp(`^nabla: ${kind}: kind "constructor" is not a kind of nabla model \\(logreg, mlp,`));
+  assertOneLineError(nabla('bench', 'constructor'), /^nabla: unknown workload constructor; choose from /);
   const untouched = nabla('predict', file('valid.nbm', valid), digit);
   assert.equal(untouched.status, 0, untouched.stderr);
 });
