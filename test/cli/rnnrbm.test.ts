@@ -67,7 +67,7 @@ test('nabla sample writes playable MIDI files and piano-roll pictures of new pie
 });
 
 test('nabla eval gives an RNN-RBM\'s frame-level accuracy and, asked for, its AIS log-likelihood', () => {
-  const evaluated = nabla('eval', modelPath, '--split', 'valid', '--ais-chains', '4', '--ais-temperatures', '20', '--json');
+  const evaluated = nabla('eval', modelPath, '--dataset', music, '--split', 'valid', '--ais-chains', '4', '--ais-temperatures', '20', '--json');
   assert.equal(evaluated.status, 0, evaluated.stderr);
   type Evaluation = { songs: number; accuracy: number; log_likelihood: { estimator: string; per_frame: number } };
   const result = lastJson(evaluated) as Evaluation;

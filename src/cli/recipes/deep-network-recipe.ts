@@ -91,7 +91,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       if (!o.resume) rmSync(metrics, { force: true });
       if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
       // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.
-      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale);
+      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale, o.classes);
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);
       if (!o.resume) rmSync(checkpoint, { force: true });

@@ -17,7 +17,7 @@ import { writeRunCurves } from '../../viz/index.js';
 import type { Recipe, RunSummary } from './recipe.js';
 
 /** The shared copy of the data, beside the nabla checkout. */
-const SHARED_IMDB = (file: string) => fileURLToPath(new URL(`../../../../shared/data/imdb/${file}`, import.meta.url));
+export const SHARED_IMDB = (file: string) => fileURLToPath(new URL(`../../../../shared/data/imdb/${file}`, import.meta.url));
 
 export interface SequenceOptions {
   dataset: string;
