@@ -13,6 +13,7 @@ import { registerHmc } from './commands/hmc.js';
 import { registerAttack } from './commands/attack.js';
 import { registerVisualize } from './commands/visualize.js';
 import { registerInfo } from './commands/info.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerAttack(program);
   registerVisualize(program);
   registerInfo(program);
+  registerDashboard(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -1,0 +1,338 @@
+// nabla dashboard's page: the run list, and for the chosen runs their curves (Vega, compiled on the server from
+// nabla's curve spec), options, summary and pictures, kept up to date through one event stream per run.
+// Plain browser JavaScript, no build step; everything it loads comes from the dashboard's own server.
+/* global document, window, location, fetch, EventSource, URLSearchParams, setTimeout, setInterval, vega */
+'use strict';
+
+const RUNS_EVERY_MS = 3000;
+const AXES = new Set(['epoch', 'iteration', 'seconds', 'stage']);
+
+const state = {
+  runs: [], // the list from /api/runs
+  chosen: [], // ids of chosen runs, in the order chosen
+  live: new Map(), // id -> { rows, receipt, pictures, source }
+  charts: [], // { stage, measure, view, dataset, inserted: { id: count } }
+  chartKeys: new Set(), // 'stage|measure' of the drawn charts
+  building: null, // the chart rebuild in progress
+  rebuildAgain: false,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) if (child !== undefined && child !== null) node.append(child);
+  return node;
+}
+
+const fileUrl = (id, name) => `/files/${(id ? `${id}/${name}` : name).split('/').map(encodeURIComponent).join('/')}`;
+const runQuery = (id) => `run=${encodeURIComponent(id)}`;
+const runName = (id) => state.runs.find((r) => r.id === id)?.name ?? id;
+
+function formatNumber(value) {
+  if (typeof value !== 'number') return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : String(Number(value.toPrecision(5)));
+}
+
+function ago(ms) {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+// ---- choices kept in the address, so that a reload or a shared link shows the same runs
+
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return params.has('run') ? params.getAll('run') : null;
+}
+
+function writeHash() {
+  const params = new URLSearchParams();
+  for (const id of state.chosen) params.append('run', id);
+  window.history.replaceState(null, '', `#${params}`);
+}
+
+function chartQuery() {
+  const form = $('controls');
+  const params = new URLSearchParams();
+  for (const id of state.chosen) params.append('run', id);
+  params.set('x', form.x.value);
+  params.set('smooth', form.smooth.value);
+  if (form.log.checked) params.set('log', '1');
+  return params.toString();
+}
+
+// ---- the run list
+
+async function refreshRuns() {
+  let answer;
+  try {
+    answer = await (await fetch('/api/runs')).json();
+  } catch {
+    return; // the server stopped; the page keeps what it shows
+  }
+  state.runs = answer.runs;
+  $('root').textContent = answer.root;
+  if (state.chosen.length === 0 && readHash() === null && state.runs.length) choose([state.runs[0].id]);
+  drawRunList();
+}
+
+function statusOf(run) {
+  return run.status ?? (Date.now() - run.modified < 60_000 ? 'active' : 'unknown');
+}
+
+function drawRunList() {
+  const filter = $('filter').value.trim().toLowerCase();
+  const shown = state.runs.filter((r) => !filter || r.name.toLowerCase().includes(filter));
+  $('run-count').textContent = String(state.runs.length);
+  $('runs-empty').hidden = state.runs.length > 0;
+  $('runs').replaceChildren(...shown.map((run) => {
+    const chosen = state.chosen.includes(run.id);
+    const status = statusOf(run);
+    const box = el('input', {
+      type: 'checkbox', checked: chosen, 'aria-label': `show ${run.name}`,
+      onchange: (e) => choose(e.target.checked ? [...state.chosen, run.id] : state.chosen.filter((c) => c !== run.id)),
+    });
+    const command = run.command ? run.command.join(' ') : undefined;
+    return el('li', { class: `run${chosen ? ' chosen' : ''}`, 'data-run': run.id },
+      el('label', {}, box,
+        el('span', { class: `dot ${status}`, title: status }),
+        el('span', { class: 'run-text' },
+          el('span', { class: 'run-name', text: run.name }),
+          el('span', { class: 'run-meta', text: `${status === 'unknown' ? '' : `${status} · `}${ago(run.modified)}` }),
+          command ? el('span', { class: 'run-command', text: command, title: command }) : null)));
+  }));
+}
+
+function choose(ids) {
+  const wanted = [...new Set(ids)];
+  for (const [id, live] of state.live) {
+    if (!wanted.includes(id)) {
+      live.source.close();
+      state.live.delete(id);
+    }
+  }
+  state.chosen = wanted;
+  for (const id of wanted) if (!state.live.has(id)) follow(id);
+  writeHash();
+  drawRunList();
+  drawDetails();
+  rebuildCharts();
+}
+
+// ---- following a run
+
+function follow(id) {
+  const live = { rows: [], receipt: null, pictures: [], source: new EventSource(`/api/events?${runQuery(id)}`) };
+  state.live.set(id, live);
+  const on = (name, handler) => live.source.addEventListener(name, (e) => {
+    if (state.live.get(id) === live) handler(JSON.parse(e.data));
+  });
+  on('rows', (rows) => {
+    live.rows.push(...rows);
+    if (rows.length) rowsArrived(rows);
+    drawDetails();
+  });
+  on('reset', (rows) => {
+    live.rows = rows;
+    rebuildCharts();
+    drawDetails();
+  });
+  on('receipt', (receipt) => {
+    live.receipt = receipt;
+    drawDetails();
+  });
+  on('pictures', (pictures) => {
+    live.pictures = pictures;
+    drawDetails();
+  });
+}
+
+// ---- the charts
+
+const chartKey = (stage, measure) => `${stage ?? ''}|${measure}`;
+
+function keysOf(rows) {
+  const keys = new Set();
+  for (const row of rows) {
+    for (const [field, value] of Object.entries(row)) {
+      if (!AXES.has(field) && typeof value === 'number') keys.add(chartKey(row.stage ?? null, field));
+    }
+  }
+  return keys;
+}
+
+/** The points of a chart from some metrics lines of one run: as the curve spec takes them. */
+function pointsOf(chart, name, rows) {
+  const form = $('controls');
+  const xField = form.x.value;
+  const logY = form.log.checked;
+  return rows.flatMap((row) => {
+    const value = row[chart.measure];
+    const x = row[xField];
+    if ((row.stage ?? null) !== chart.stage || typeof value !== 'number' || typeof x !== 'number') return [];
+    if (!Number.isFinite(value) || !Number.isFinite(x) || (logY && value <= 0)) return [];
+    return [{ run: name, x, value }];
+  });
+}
+
+/** Adds to every chart the lines of each run that it does not hold yet. */
+function catchUp() {
+  for (const chart of state.charts) {
+    const points = [];
+    for (const id of state.chosen) {
+      const rows = state.live.get(id)?.rows ?? [];
+      const from = chart.inserted[id] ?? 0;
+      if (rows.length <= from) continue;
+      points.push(...pointsOf(chart, runName(id), rows.slice(from)));
+      chart.inserted[id] = rows.length;
+    }
+    if (points.length) chart.view.change(chart.dataset, vega.changeset().insert(points)).runAsync();
+  }
+}
+
+function rowsArrived(rows) {
+  if (state.building) return; // the rebuild catches up when it is done
+  const fresh = [...keysOf(rows)].some((key) => !state.chartKeys.has(key));
+  if (fresh) rebuildCharts();
+  else catchUp();
+}
+
+function rebuildCharts() {
+  if (state.building) {
+    state.rebuildAgain = true;
+    return;
+  }
+  state.building = buildCharts().finally(() => {
+    state.building = null;
+    if (state.rebuildAgain) {
+      state.rebuildAgain = false;
+      rebuildCharts();
+    } else {
+      catchUp();
+    }
+  });
+}
+
+async function buildCharts() {
+  const section = $('curves-section');
+  if (state.chosen.length === 0) {
+    for (const chart of state.charts) chart.view.finalize();
+    state.charts = [];
+    state.chartKeys = new Set();
+    section.hidden = true;
+    $('charts').replaceChildren();
+    return;
+  }
+  let answer;
+  try {
+    const response = await fetch(`/api/charts?${chartQuery()}`);
+    if (!response.ok) return;
+    answer = await response.json();
+  } catch {
+    return;
+  }
+  const cards = [];
+  const charts = [];
+  for (const chart of answer.charts) {
+    const holder = el('div', { class: 'chart' });
+    const view = new vega.View(vega.parse(chart.vega), { renderer: 'svg', container: holder, hover: true });
+    await view.runAsync();
+    cards.push(el('figure', { class: 'card chart-card', 'data-measure': chart.measure }, holder));
+    charts.push({ ...chart, view, inserted: { ...answer.counts } });
+  }
+  for (const chart of state.charts) chart.view.finalize();
+  state.charts = charts;
+  state.chartKeys = new Set(charts.map((c) => chartKey(c.stage, c.measure)));
+  section.hidden = charts.length === 0;
+  $('charts').replaceChildren(...cards);
+}
+
+// ---- a run's options, summary and pictures
+
+function table(entries, cls) {
+  return el('table', { class: cls },
+    el('tbody', {}, entries.map(([key, value]) => el('tr', {},
+      el('th', { text: key }),
+      el('td', { text: typeof value === 'object' && value !== null ? JSON.stringify(value) : formatNumber(value) })))));
+}
+
+function flatEntries(object) {
+  return Object.entries(object ?? {}).filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object');
+}
+
+function receiptFacts(receipt) {
+  const facts = [];
+  if (receipt.seed !== undefined) facts.push(['seed', receipt.seed]);
+  if (receipt.nabla) facts.push(['nabla', [receipt.nabla.version, receipt.nabla.commit].filter(Boolean).join(' ')]);
+  if (receipt.node) facts.push(['node', receipt.node]);
+  if (receipt.cpu) facts.push(['cpu', receipt.cpu.model ?? JSON.stringify(receipt.cpu)]);
+  if (receipt.blas) facts.push(['blas', Object.values(receipt.blas).join(', ')]);
+  if (receipt.started) facts.push(['started', receipt.started.replace('T', ' ').replace(/\.\d+Z$/, 'Z')]);
+  if (receipt.ended) facts.push(['ended', receipt.ended.replace('T', ' ').replace(/\.\d+Z$/, 'Z')]);
+  return facts;
+}
+
+function runCard(id) {
+  const live = state.live.get(id);
+  const receipt = live.receipt;
+  const last = live.rows[live.rows.length - 1];
+  const status = receipt?.status ?? (last ? 'has metrics' : 'waiting');
+  const head = el('header', { class: 'run-head' },
+    el('h3', { text: runName(id) }),
+    el('span', { class: `badge ${receipt?.status ?? 'none'}`, text: status }),
+    receipt?.command ? el('code', { class: 'command', text: `nabla ${receipt.command.join(' ')}` }) : null);
+  const blocks = [];
+  if (receipt?.summary) {
+    blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Summary' }), table(flatEntries(receipt.summary), 'kv')));
+  }
+  if (last) {
+    const latest = Object.entries(last).filter(([k]) => k !== 'stage');
+    const title = `Latest line (${live.rows.length} so far${last.stage ? `, ${last.stage}` : ''})`;
+    blocks.push(el('div', { class: 'block' }, el('h4', { text: title }), table(latest, 'kv')));
+  }
+  if (receipt?.options) blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Options' }), table(flatEntries(receipt.options), 'kv')));
+  if (receipt) blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Run' }), table(receiptFacts(receipt), 'kv')));
+  if (!receipt) blocks.push(el('p', { class: 'hint', text: 'No run.json in this folder: its options and summary are unknown.' }));
+  const pictures = live.pictures.map((p) => el('figure', { class: 'picture' },
+    el('a', { href: fileUrl(id, p.name), target: '_blank', rel: 'noopener' },
+      el('img', { src: `${fileUrl(id, p.name)}?v=${Math.round(p.modified)}`, alt: p.name, loading: 'lazy' })),
+    el('figcaption', { text: p.name })));
+  return el('article', { class: 'card run-card', 'data-run': id }, head,
+    el('div', { class: 'blocks' }, blocks),
+    pictures.length ? el('div', { class: 'pictures' }, pictures) : null);
+}
+
+let detailsTimer = null;
+function drawDetails() {
+  // Lines can arrive many times a second; the cards are drawn at most five times a second.
+  if (detailsTimer) return;
+  detailsTimer = setTimeout(() => {
+    detailsTimer = null;
+    $('choose').hidden = state.chosen.length > 0;
+    $('details').replaceChildren(...state.chosen.filter((id) => state.live.has(id)).map(runCard));
+  }, 200);
+}
+
+// ---- start
+
+window.addEventListener('DOMContentLoaded', () => {
+  $('controls').addEventListener('change', () => rebuildCharts());
+  $('filter').addEventListener('input', drawRunList);
+  const fromHash = readHash();
+  if (fromHash) choose(fromHash);
+  refreshRuns();
+  setInterval(refreshRuns, RUNS_EVERY_MS);
+});
