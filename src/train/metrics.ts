@@ -4,8 +4,25 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../models/model-file.js';
 import type { ValidationRecord } from '../fit/index.js';
 
-/** A line of metrics.jsonl; errors are fractions (0.0749 for 7.49%). */
-export interface MetricsRow {
+/**
+ * Any line of any run's metrics.jsonl, the schema `nabla compare` and `nabla dashboard` read: a flat object
+ * with the epoch, the iteration (updates so far), the seconds since the run began, the stage of a run in
+ * several stages ('pretrain-1', 'finetune', 'up-down'; absent for single-stage runs) and any number of
+ * numeric measures with snake_case names (errors and rates as fractions). Each measure is one picture per stage.
+ */
+export interface MetricsLine {
+  epoch: number;
+  iteration: number;
+  seconds: number;
+  stage?: string;
+  [measure: string]: number | string | undefined;
+}
+
+/** The fields of a metrics line that are not measures. */
+export const METRICS_AXES = ['epoch', 'iteration', 'seconds', 'stage'] as const;
+
+/** A classifier's line of metrics.jsonl; errors are fractions (0.0749 for 7.49%). */
+export interface MetricsRow extends MetricsLine {
   epoch: number;
   iteration: number;
   train_cost: number;
@@ -18,7 +35,7 @@ export interface MetricsRow {
 }
 
 /** A line of an ATIS tagger's metrics.jsonl, one per epoch; rates are fractions (conlleval prints percent). */
-export interface TaggerMetricsRow {
+export interface TaggerMetricsRow extends MetricsLine {
   epoch: number;
   /** Sentence updates so far. */
   iteration: number;
