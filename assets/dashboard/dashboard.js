@@ -13,6 +13,7 @@ const state = {
   live: new Map(), // id -> { rows, receipt, pictures, source }
   charts: [], // { stage, measure, view, dataset, inserted: { id: count } }
   chartKeys: new Set(), // 'stage|measure' of the drawn charts
+  builtCounts: {}, // id -> lines of the run when the charts were last built
   building: null, // the chart rebuild in progress
   rebuildAgain: false,
 };
@@ -203,10 +204,16 @@ function catchUp() {
   }
 }
 
+/**
+ * New lines go into the drawn charts, unless they bring a measure or stage with no chart yet, or a run has
+ * doubled its lines since the charts were built (the spec chooses markers and axes by the number of points).
+ */
 function rowsArrived(rows) {
   if (state.building) return; // the rebuild catches up when it is done
   const fresh = [...keysOf(rows)].some((key) => !state.chartKeys.has(key));
-  if (fresh) rebuildCharts();
+  const lines = (id) => state.live.get(id)?.rows.length ?? 0;
+  const grown = state.chosen.some((id) => lines(id) >= 2 * (state.builtCounts[id] ?? 0) + 10);
+  if (fresh || grown) rebuildCharts();
   else catchUp();
 }
 
@@ -255,6 +262,7 @@ async function buildCharts() {
   }
   for (const chart of state.charts) chart.view.finalize();
   state.charts = charts;
+  state.builtCounts = answer.counts;
   state.chartKeys = new Set(charts.map((c) => chartKey(c.stage, c.measure)));
   section.hidden = charts.length === 0;
   $('charts').replaceChildren(...cards);

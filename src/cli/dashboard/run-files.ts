@@ -4,10 +4,7 @@
 // Every file is opened through `open` here, by real paths that safe-path.ts has checked.
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-// TODO(dash): the plots branch's MetricsLine from train/metrics.ts once merged
-export interface MetricsLine {
-  epoch: number; iteration: number; seconds: number; stage?: string; [measure: string]: number | string | undefined;
-}
+import type { MetricsLine } from '../../train/metrics.js';
 
 export const METRICS_FILE = 'metrics.jsonl';
 export const RECEIPT_FILE = 'run.json';
