@@ -19,6 +19,8 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+/** The chosen runs that are being followed, in the order chosen. */
+const followed = () => state.chosen.filter((id) => state.live.has(id));
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -68,7 +70,7 @@ function writeHash() {
 function chartQuery() {
   const form = $('controls');
   const params = new URLSearchParams();
-  for (const id of state.chosen) params.append('run', id);
+  for (const id of followed()) params.append('run', id);
   params.set('x', form.x.value);
   params.set('smooth', form.smooth.value);
   if (form.log.checked) params.set('log', '1');
@@ -87,6 +89,7 @@ async function refreshRuns() {
   state.runs = answer.runs;
   $('root').textContent = answer.root;
   if (state.chosen.length === 0 && readHash() === null && state.runs.length) choose([state.runs[0].id]);
+  syncFollows();
   drawRunList();
 }
 
@@ -118,25 +121,43 @@ function drawRunList() {
 }
 
 function choose(ids) {
-  const wanted = [...new Set(ids)];
-  for (const [id, live] of state.live) {
-    if (!wanted.includes(id)) {
-      live.source.close();
-      state.live.delete(id);
-    }
-  }
-  state.chosen = wanted;
-  for (const id of wanted) if (!state.live.has(id)) follow(id);
+  state.chosen = [...new Set(ids)];
   writeHash();
+  syncFollows();
   drawRunList();
   drawDetails();
-  rebuildCharts();
+}
+
+/**
+ * Follows the chosen runs that are listed and no others. A run named in the address before its folder holds
+ * metrics.jsonl or run.json is followed once the list shows it; a stream the server ended is started again.
+ */
+function syncFollows() {
+  const listed = new Set(state.runs.map((r) => r.id));
+  const wanted = state.chosen.filter((id) => listed.has(id));
+  let changed = false;
+  for (const [id, live] of state.live) {
+    if (!wanted.includes(id) || live.source.readyState === EventSource.CLOSED) {
+      live.source.close();
+      state.live.delete(id);
+      changed = true;
+    }
+  }
+  for (const id of wanted) {
+    if (state.live.has(id)) continue;
+    follow(id);
+    changed = true;
+  }
+  if (changed) rebuildCharts();
 }
 
 // ---- following a run
 
 function follow(id) {
-  const live = { rows: [], receipt: null, pictures: [], source: new EventSource(`/api/events?${runQuery(id)}`) };
+  const live = {
+    rows: [], receipt: null, pictures: [], figures: new Map(), curvesOpen: false,
+    source: new EventSource(`/api/events?${runQuery(id)}`),
+  };
   state.live.set(id, live);
   const on = (name, handler) => live.source.addEventListener(name, (e) => {
     if (state.live.get(id) === live) handler(JSON.parse(e.data));
@@ -157,6 +178,8 @@ function follow(id) {
   });
   on('pictures', (pictures) => {
     live.pictures = pictures;
+    const current = new Set(pictures.map((p) => `${p.name}@${p.modified}`));
+    for (const key of live.figures.keys()) if (!current.has(key)) live.figures.delete(key);
     drawDetails();
   });
 }
@@ -193,8 +216,8 @@ function pointsOf(chart, name, rows) {
 function catchUp() {
   for (const chart of state.charts) {
     const points = [];
-    for (const id of state.chosen) {
-      const rows = state.live.get(id)?.rows ?? [];
+    for (const id of followed()) {
+      const rows = state.live.get(id).rows;
       const from = chart.inserted[id] ?? 0;
       if (rows.length <= from) continue;
       points.push(...pointsOf(chart, runName(id), rows.slice(from)));
@@ -212,7 +235,7 @@ function rowsArrived(rows) {
   if (state.building) return; // the rebuild catches up when it is done
   const fresh = [...keysOf(rows)].some((key) => !state.chartKeys.has(key));
   const lines = (id) => state.live.get(id)?.rows.length ?? 0;
-  const grown = state.chosen.some((id) => lines(id) >= 2 * (state.builtCounts[id] ?? 0) + 10);
+  const grown = followed().some((id) => lines(id) >= 2 * (state.builtCounts[id] ?? 0) + 10);
   if (fresh || grown) rebuildCharts();
   else catchUp();
 }
@@ -235,7 +258,7 @@ function rebuildCharts() {
 
 async function buildCharts() {
   const section = $('curves-section');
-  if (state.chosen.length === 0) {
+  if (followed().length === 0) {
     for (const chart of state.charts) chart.view.finalize();
     state.charts = [];
     state.chartKeys = new Set();
@@ -314,13 +337,37 @@ function runCard(id) {
   if (receipt?.options) blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Options' }), table(flatEntries(receipt.options), 'kv')));
   if (receipt) blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Run' }), table(receiptFacts(receipt), 'kv')));
   if (!receipt) blocks.push(el('p', { class: 'hint', text: 'No run.json in this folder: its options and summary are unknown.' }));
-  const pictures = live.pictures.map((p) => el('figure', { class: 'picture' },
-    el('a', { href: fileUrl(id, p.name), target: '_blank', rel: 'noopener' },
-      el('img', { src: `${fileUrl(id, p.name)}?v=${Math.round(p.modified)}`, alt: p.name, loading: 'lazy' })),
-    el('figcaption', { text: p.name })));
+  const pictures = live.pictures.filter((p) => !isCurve(p));
+  const curves = live.pictures.filter(isCurve);
+  const keepOpen = (e) => (live.curvesOpen = e.target.open);
+  const curvesBox = el('details', { class: 'curve-pictures', open: live.curvesOpen, ontoggle: keepOpen },
+    el('summary', { text: `learning-curve pictures written by the run (${curves.length})` }),
+    el('div', { class: 'pictures' }, curves.map((p) => figure(id, live, p))));
   return el('article', { class: 'card run-card', 'data-run': id }, head,
     el('div', { class: 'blocks' }, blocks),
-    pictures.length ? el('div', { class: 'pictures' }, pictures) : null);
+    pictures.length ? el('div', { class: 'pictures' }, pictures.map((p) => figure(id, live, p))) : null,
+    curves.length ? curvesBox : null);
+}
+
+/** The charts above draw the curves live; the run's own pictures of them are folded away. */
+const isCurve = (picture) => /(^|\/)curves?-/.test(picture.name);
+
+/**
+ * A picture's figure, made once per version of the file: the cards are drawn anew as lines arrive, and a kept
+ * image element is not fetched again.
+ */
+function figure(id, live, picture) {
+  const key = `${picture.name}@${picture.modified}`;
+  let node = live.figures.get(key);
+  if (!node) {
+    const url = fileUrl(id, picture.name);
+    node = el('figure', { class: 'picture' },
+      el('a', { href: url, target: '_blank', rel: 'noopener' },
+        el('img', { src: `${url}?v=${Math.round(picture.modified)}`, alt: picture.name })),
+      el('figcaption', { text: picture.name }));
+    live.figures.set(key, node);
+  }
+  return node;
 }
 
 let detailsTimer = null;
@@ -330,7 +377,7 @@ function drawDetails() {
   detailsTimer = setTimeout(() => {
     detailsTimer = null;
     $('choose').hidden = state.chosen.length > 0;
-    $('details').replaceChildren(...state.chosen.filter((id) => state.live.has(id)).map(runCard));
+    $('details').replaceChildren(...followed().map(runCard));
   }, 200);
 }
 

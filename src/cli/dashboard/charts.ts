@@ -4,9 +4,9 @@
 import { compile } from 'vega-lite';
 import { curveSpec, measuresOf, stagesOf, type CurveRun } from '../../viz/curve-spec.js';
 
-// Two charts side by side on a laptop's screen.
-const WIDTH = 430;
-const HEIGHT = 220;
+// Two charts with their legends side by side on a laptop's screen.
+const WIDTH = 360;
+const HEIGHT = 200;
 
 /** The page's choices: what x counts, a log y scale, and the moving mean's window. */
 export interface ChartOptions {
