@@ -13,6 +13,7 @@ import { registerHmc } from './commands/hmc.js';
 import { registerAttack } from './commands/attack.js';
 import { registerVisualize } from './commands/visualize.js';
 import { registerInfo } from './commands/info.js';
+import { registerCompare } from './commands/compare.js';
 import { registerDashboard } from './commands/dashboard.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerAttack(program);
   registerVisualize(program);
   registerInfo(program);
+  registerCompare(program);
   registerDashboard(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,7 +1,7 @@
 // The Vega-Lite spec of one measure's learning curves: several runs on the same axes, one colour per run.
 // Free of Node imports: `nabla compare` renders it to SVG and PNG, the dashboard's page draws it in the browser.
 import type { TopLevelSpec } from 'vega-lite';
-import { METRICS_AXES, type MetricsLine } from '../train/metrics.js';
+import { METRICS_AXES, type MetricsLine } from '../train/metrics-line.js';
 
 /** One run's curve: its name in the legend and its metrics lines (any stages; the spec keeps one). */
 export interface CurveRun {
@@ -20,6 +20,13 @@ export interface CurveSpecOptions {
   smoothing?: number;
   /** 'train cost (finetune)' from the measure and stage by default. */
   title?: string;
+  /** The axes' titles: the x field's name, and the measure's with spaces, by default. */
+  xTitle?: string;
+  yTitle?: string;
+  /** The legend's title ('run' by default; null for none). */
+  legendTitle?: string | null;
+  /** Label the y axis in percent; by default for errors, accuracies and rates (isFractionMeasure). */
+  percent?: boolean;
   /** The plotting area in pixels; 560 × 320 by default. */
   width?: number;
   height?: number;
@@ -91,26 +98,26 @@ export function curveSpec(runs: readonly CurveRun[], measure: string, options: C
   const xField = options.x ?? 'epoch';
   const smoothing = Math.max(1, Math.round(options.smoothing ?? 1));
   const values = curvePoints(runs, measure, options);
-  const percent = isFractionMeasure(measure);
+  const percent = options.percent ?? isFractionMeasure(measure);
   const pointsPerRun = Math.max(0, ...runs.map((run) => values.filter((p) => p.run === run.name).length));
   const color = {
     field: 'run',
     type: 'nominal' as const,
-    title: 'run',
+    title: options.legendTitle === undefined ? 'run' : options.legendTitle,
     scale: { domain: runs.map((r) => r.name) },
     legend: runs.length > 1 ? { orient: 'right' as const, labelLimit: 320 } : null,
   };
   const x = {
     field: 'x',
     type: 'quantitative' as const,
-    title: xField === 'seconds' ? 'seconds' : xField,
+    title: options.xTitle ?? xField,
     axis: xField === 'seconds' ? {} : { tickMinStep: 1, format: 'd' },
     scale: { zero: false, nice: false },
   };
   const y = (field: string) => ({
     field,
     type: 'quantitative' as const,
-    title: curveTitle(measure),
+    title: options.yTitle ?? curveTitle(measure),
     scale: options.logY ? { type: 'log' as const, nice: false } : { zero: false },
     axis: percent ? { format: '.2~%' } : {},
   });
@@ -139,4 +146,20 @@ export function curveSpec(runs: readonly CurveRun[], measure: string, options: C
     layer: smoothing === 1 ? [raw] : [smoothed, faint],
     config: { font: 'DejaVu Sans', axis: { gridColor: '#e6e6e6' }, title: { fontSize: 15 } },
   };
+}
+
+/**
+ * The spec of several measures of one run on the same axes, one colour per measure (validation beside test
+ * error), named by `measures`' values.
+ * @example measuresSpec(rows, { valid_error: 'validation', test_error: 'test' }, { title: 'errors', yTitle: 'error' })
+ */
+export function measuresSpec(
+  rows: readonly MetricsLine[], measures: Record<string, string>, options: CurveSpecOptions = {},
+): TopLevelSpec {
+  const value = '_value'; // a field no metrics line has
+  const runs = Object.entries(measures).map(([measure, name]) => ({
+    name, rows: rows.map((r) => ({ ...r, [value]: r[measure] })),
+  }));
+  const percent = options.percent ?? Object.keys(measures).every(isFractionMeasure);
+  return curveSpec(runs, value, { yTitle: '', legendTitle: null, ...options, percent, title: options.title ?? Object.values(measures).join(', ') });
 }

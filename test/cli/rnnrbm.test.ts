@@ -34,7 +34,7 @@ test('nabla train rnnrbm --json: accuracies as fractions at the end, the monitor
   for (const key of ['best_valid_accuracy', 'test_accuracy']) {
     assert.ok(typeof summary[key] === 'number' && summary[key] > 0 && summary[key] < 1, `${key} ${summary[key]}`);
   }
-  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-monitor.png', 'curves-accuracy.png']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-train_cost.png', 'curves-valid_error.png', 'curves-valid_error.svg']) assert.ok(existsSync(join(out, f)), f);
   const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
   assert.equal(rows.length, 2);
   assert.ok(rows[1].train_cost > rows[0].train_cost, 'the monitor (a log-likelihood) rises');
