@@ -76,10 +76,11 @@ const base = mkdtempSync(join(tmpdir(), 'nabla-ci-dashboard-'));
 const runs = join(base, 'runs');
 const cleanUp: (() => void)[] = [() => rmSync(base, { recursive: true, force: true })];
 try {
-  const firstRun = [BIN, ...MLP, '--epochs', '5', '--lr', '0.01', '--out', join(runs, DONE)];
-  const done = spawnSync(process.execPath, firstRun, { env: ENV, encoding: 'utf8' });
+  // Run from the temporary folder, so that the commands on the page read as a user's: --out runs/NAME.
+  const firstRun = [BIN, ...MLP, '--epochs', '5', '--lr', '0.01', '--out', `runs/${DONE}`];
+  const done = spawnSync(process.execPath, firstRun, { cwd: base, env: ENV, encoding: 'utf8' });
   if (done.status !== 0) fail(`the first run failed: ${done.stderr}`);
-  const live = start([...MLP, '--epochs', '10', '--lr', '0.1', '--out', join(runs, LIVE)]);
+  const live = start([...MLP, '--epochs', '10', '--lr', '0.1', '--out', `runs/${LIVE}`], base);
   cleanUp.unshift(() => live.child.kill());
   const dashboard = start(['dashboard', 'runs', '--port', '0'], base);
   cleanUp.unshift(() => dashboard.child.kill());
@@ -88,7 +89,7 @@ try {
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   cleanUp.unshift(() => void browser.close());
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1290 } });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1420 } });
   const elsewhere: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => {
@@ -120,7 +121,7 @@ try {
   const lines = readFileSync(join(runs, LIVE, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
   await until(`all ${lines} lines on the curve`, async () => ((await livePoints(page))?.data === lines ? true : undefined));
   // The filters and the confusion matrix are written when the run ends.
-  const pictures = `article[data-run="${LIVE}"] .picture img:is([alt="filters.png"], [alt="confusion.png"])`;
+  const pictures = `article[data-run="${LIVE}"] .picture img:is([alt^="filters."], [alt^="confusion."])`;
   await until('the live run\'s filters and confusion matrix', async () => {
     const shown = (images: Element[]) => images.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length;
     return (await page.$$eval(pictures, shown)) === 2 ? true : undefined;

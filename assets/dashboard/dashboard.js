@@ -41,7 +41,7 @@ const runName = (id) => state.runs.find((r) => r.id === id)?.name ?? id;
 
 function formatNumber(value) {
   if (typeof value !== 'number') return String(value);
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  if (Number.isInteger(value)) return String(value);
   const abs = Math.abs(value);
   return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : String(Number(value.toPrecision(5)));
 }
@@ -109,7 +109,7 @@ function drawRunList() {
       type: 'checkbox', checked: chosen, 'aria-label': `show ${run.name}`,
       onchange: (e) => choose(e.target.checked ? [...state.chosen, run.id] : state.chosen.filter((c) => c !== run.id)),
     });
-    const command = run.command ? run.command.join(' ') : undefined;
+    const command = run.command ? commandText(run.command) : undefined;
     return el('li', { class: `run${chosen ? ' chosen' : ''}`, 'data-run': run.id },
       el('label', {}, box,
         el('span', { class: `dot ${status}`, title: status }),
@@ -174,6 +174,11 @@ function follow(id) {
   });
   on('receipt', (receipt) => {
     live.receipt = receipt;
+    const listed = state.runs.find((r) => r.id === id);
+    if (listed && receipt && listed.status !== receipt.status) {
+      listed.status = receipt.status;
+      drawRunList();
+    }
     drawDetails();
   });
   on('pictures', (pictures) => {
@@ -293,28 +298,50 @@ async function buildCharts() {
 
 // ---- a run's options, summary and pictures
 
+/** Errors and rates are fractions in the files (as the curve spec's isFractionMeasure says); shown in percent. */
+const isFraction = (key) => /(^|_)(error|accuracy|precision|recall|f1)(_|$)/.test(key);
+
+function formatValue(key, value) {
+  if (Array.isArray(value)) return value.map((v) => formatValue(key, v)).join(', ');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (typeof value === 'number' && isFraction(key) && value >= 0 && value <= 1) return `${Number((100 * value).toFixed(3))}%`;
+  return formatNumber(value);
+}
+
 function table(entries, cls) {
   return el('table', { class: cls },
-    el('tbody', {}, entries.map(([key, value]) => el('tr', {},
-      el('th', { text: key }),
-      el('td', { text: typeof value === 'object' && value !== null ? JSON.stringify(value) : formatNumber(value) })))));
+    el('tbody', {}, entries.map(([key, value]) => el('tr', {}, el('th', { text: key }), el('td', { text: formatValue(key, value) })))));
 }
 
+/** The entries of an object that read as one line: numbers, strings, flags and short lists of them. */
 function flatEntries(object) {
-  return Object.entries(object ?? {}).filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object');
+  const plain = (v) => v !== undefined && v !== null && typeof v !== 'object';
+  const shortList = (v) => Array.isArray(v) && v.length <= 8 && v.every(plain);
+  return Object.entries(object ?? {}).filter(([, v]) => plain(v) || shortList(v));
 }
 
+const when = (iso) => iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+
+/** What ran where: run.json's seed, versions, machine and times. */
 function receiptFacts(receipt) {
   const facts = [];
-  if (receipt.seed !== undefined) facts.push(['seed', receipt.seed]);
-  if (receipt.nabla) facts.push(['nabla', [receipt.nabla.version, receipt.nabla.commit].filter(Boolean).join(' ')]);
+  if (receipt.seed !== undefined && receipt.seed !== null) facts.push(['seed', receipt.seed]);
+  if (receipt.nabla) {
+    const commit = receipt.nabla.commit ? ` (${receipt.nabla.commit.slice(0, 10)}${receipt.nabla.dirty ? ', modified' : ''})` : '';
+    facts.push(['nabla', `${receipt.nabla.version}${commit}`]);
+  }
   if (receipt.node) facts.push(['node', receipt.node]);
-  if (receipt.cpu) facts.push(['cpu', receipt.cpu.model ?? JSON.stringify(receipt.cpu)]);
-  if (receipt.blas) facts.push(['blas', Object.values(receipt.blas).join(', ')]);
-  if (receipt.started) facts.push(['started', receipt.started.replace('T', ' ').replace(/\.\d+Z$/, 'Z')]);
-  if (receipt.ended) facts.push(['ended', receipt.ended.replace('T', ' ').replace(/\.\d+Z$/, 'Z')]);
+  if (receipt.backend) facts.push(['backend', receipt.backend]);
+  if (receipt.cpu) facts.push(['cpu', [receipt.cpu.model, receipt.cpu.simd].filter(Boolean).join(', ')]);
+  if (receipt.blas) facts.push(['openblas', `${receipt.blas.core} kernels, ${receipt.blas.threads} threads`]);
+  if (receipt.started) facts.push(['started', when(receipt.started)]);
+  for (const resumed of receipt.resumed ?? []) facts.push(['resumed', when(resumed)]);
+  if (receipt.ended) facts.push(['ended', when(receipt.ended)]);
   return facts;
 }
+
+/** A command line as a user would type it. */
+const commandText = (command) => (command[0] === 'nabla' ? command : ['nabla', ...command]).join(' ');
 
 function runCard(id) {
   const live = state.live.get(id);
@@ -324,19 +351,18 @@ function runCard(id) {
   const head = el('header', { class: 'run-head' },
     el('h3', { text: runName(id) }),
     el('span', { class: `badge ${receipt?.status ?? 'none'}`, text: status }),
-    receipt?.command ? el('code', { class: 'command', text: `nabla ${receipt.command.join(' ')}` }) : null);
-  const blocks = [];
-  if (receipt?.summary) {
-    blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Summary' }), table(flatEntries(receipt.summary), 'kv')));
-  }
+    receipt?.command ? el('code', { class: 'command', text: commandText(receipt.command) }) : null);
+  const block = (title, entries) => el('div', { class: 'block' }, el('h4', { text: title }), table(entries, 'kv'));
+  const figures = [];
+  if (receipt?.summary) figures.push(block('Summary', summaryEntries(receipt)));
   if (last) {
     const latest = Object.entries(last).filter(([k]) => k !== 'stage');
-    const title = `Latest line (${live.rows.length} so far${last.stage ? `, ${last.stage}` : ''})`;
-    blocks.push(el('div', { class: 'block' }, el('h4', { text: title }), table(latest, 'kv')));
+    figures.push(block(`Latest line (${live.rows.length} so far${last.stage ? `, ${last.stage}` : ''})`, latest));
   }
-  if (receipt?.options) blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Options' }), table(flatEntries(receipt.options), 'kv')));
-  if (receipt) blocks.push(el('div', { class: 'block' }, el('h4', { text: 'Run' }), table(receiptFacts(receipt), 'kv')));
-  if (!receipt) blocks.push(el('p', { class: 'hint', text: 'No run.json in this folder: its options and summary are unknown.' }));
+  const setup = [];
+  if (receipt?.options) setup.push(block('Options', flatEntries(receipt.options)));
+  if (receipt) setup.push(block('Run', receiptFacts(receipt)));
+  else setup.push(el('p', { class: 'hint', text: 'No run.json in this folder: its options and summary are unknown.' }));
   const pictures = live.pictures.filter((p) => !isCurve(p));
   const curves = live.pictures.filter(isCurve);
   const keepOpen = (e) => (live.curvesOpen = e.target.open);
@@ -344,9 +370,17 @@ function runCard(id) {
     el('summary', { text: `learning-curve pictures written by the run (${curves.length})` }),
     el('div', { class: 'pictures' }, curves.map((p) => figure(id, live, p))));
   return el('article', { class: 'card run-card', 'data-run': id }, head,
-    el('div', { class: 'blocks' }, blocks),
+    figures.length ? el('div', { class: 'blocks' }, figures) : null,
     pictures.length ? el('div', { class: 'pictures' }, pictures.map((p) => figure(id, live, p))) : null,
-    curves.length ? curvesBox : null);
+    curves.length ? curvesBox : null,
+    el('div', { class: 'blocks setup' }, setup));
+}
+
+/** The summary's final figures: without the files' paths, and without what the options already say. */
+function summaryEntries(receipt) {
+  const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  const options = receipt.options ?? {};
+  return flatEntries(receipt.summary).filter(([key, value]) => !key.endsWith('_path') && options[camel(key)] !== value);
 }
 
 /** The charts above draw the curves live; the run's own pictures of them are folded away. */

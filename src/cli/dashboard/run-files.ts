@@ -5,9 +5,9 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { MetricsLine } from '../../train/metrics.js';
+import { RECEIPT_FILE } from '../recipes/run-receipt.js';
 
 export const METRICS_FILE = 'metrics.jsonl';
-export const RECEIPT_FILE = 'run.json';
 const PICTURE = /\.(png|svg)$/i;
 const MAX_DEPTH = 6;
 const MAX_FOLDERS = 5000; // a runs folder pointed at a home directory by mistake stays quick

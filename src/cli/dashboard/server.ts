@@ -9,9 +9,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import { packageRoot } from '../../backends/native/addon.js';
 import { buildCharts, type ChartOptions } from './charts.js';
 import { resolveInside } from './safe-path.js';
-import {
-  findRuns, listPictures, METRICS_FILE, MetricsFollower, readBytes, readReceipt, RECEIPT_FILE, type Picture,
-} from './run-files.js';
+import { RECEIPT_FILE } from '../recipes/run-receipt.js';
+import { findRuns, listPictures, METRICS_FILE, MetricsFollower, readBytes, readReceipt, type Picture } from './run-files.js';
 
 export const DEFAULT_PORT = 6006;
 const HOST = '127.0.0.1';
