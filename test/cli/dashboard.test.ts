@@ -45,6 +45,7 @@ before(async () => {
   writeFileSync(join(dir, 'mlp', 'run.json'), JSON.stringify(RECEIPT));
   writeFileSync(join(dir, 'mlp', 'filters.png'), PNG);
   writeFileSync(join(dir, 'mlp', 'model.nbm'), 'not served');
+  writeFileSync(join(dir, 'mlp', 'notes.html'), '<script>not served either</script>');
   const first = { epoch: 1, iteration: 5, seconds: 0.5, stage: 'pretrain-1', cost: 70 };
   writeFileSync(join(dir, 'sweep', 'lr-0.1', 'metrics.jsonl'), jsonl([first]));
   symlinkSync(join(base, 'secret.png'), join(dir, 'mlp', 'link.png'));
@@ -173,7 +174,9 @@ test('a run\'s metrics, receipt, pictures and charts are what is on disk', async
   assert.equal(picture.status, 200);
   assert.equal(picture.headers['content-type'], 'image/png');
   assert.deepEqual(picture.body, PNG);
+  // Pictures only: a page in a run folder is not served with the dashboard's address.
   assert.equal((await get('/files/mlp/model.nbm')).status, 404);
+  assert.equal((await get('/files/mlp/notes.html')).status, 404);
   interface Chart {
     stage: string | null; measure: string; dataset: string; vega: { data: { name: string; values?: unknown[] }[] };
   }

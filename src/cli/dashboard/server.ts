@@ -41,6 +41,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
 };
+const PICTURE_TYPES = { '.png': TYPES['.png'], '.svg': TYPES['.svg'] };
 const COMMON_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
 // vega compiles its expressions with new Function, hence 'unsafe-eval'; nothing is loaded from elsewhere.
 const PAGE_POLICY = "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
@@ -49,11 +50,11 @@ const PAGE_POLICY = "default-src 'none'; script-src 'self' 'unsafe-eval'; style-
 const PICTURE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 const KEEPALIVE_MS = 15_000;
 
-/** The folders the page's files come from: assets/dashboard/ of the package, and vega's build. */
-function staticRoots(): { assets: string; vega: string } {
+/** The folders the page's files come from, as real paths: assets/dashboard/ of the package, and vega's build. */
+async function staticRoots(): Promise<{ assets: string; vega: string }> {
   const require = createRequire(import.meta.url);
   return {
-    assets: join(packageRoot(), 'assets', 'dashboard'),
+    assets: await realpath(join(packageRoot(), 'assets', 'dashboard')),
     // vega's package exports only its module and schema; the schema sits beside the browser build.
     vega: dirname(require.resolve('vega/vega-schema.json')),
   };
@@ -78,8 +79,8 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type: 
 const notFound = (res: ServerResponse) => send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
 const sendJson = (res: ServerResponse, value: unknown) => send(res, 200, JSON.stringify(value), 'application/json; charset=utf-8');
 
-async function sendFile(res: ServerResponse, path: string | undefined, extra: Headers = {}) {
-  const type = path && TYPES[extname(path).toLowerCase()];
+async function sendFile(res: ServerResponse, path: string | undefined, extra: Headers = {}, types = TYPES) {
+  const type = path && types[extname(path).toLowerCase()];
   const bytes = type ? await readBytes(path) : undefined;
   if (!type || !bytes) return notFound(res);
   send(res, 200, bytes, type, extra);
@@ -106,7 +107,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   if (!(await stat(root)).isDirectory()) throw new Error(`${options.dir}: not a folder`);
   const pollMs = options.pollMs ?? 500;
-  const statics = staticRoots();
+  const statics = await staticRoots();
   const streams = new Set<ServerResponse>();
 
   /** A run folder named by id ('' for the runs folder itself), or undefined. */
@@ -210,7 +211,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (route) return route(query, req, res);
     if (path.startsWith('/assets/')) return sendFile(res, await resolveInside(statics.assets, path.slice('/assets/'.length)));
     if (path.startsWith('/files/')) {
-      return sendFile(res, await resolveInside(root, path.slice('/files/'.length)), { 'Content-Security-Policy': PICTURE_POLICY });
+      const picture = await resolveInside(root, path.slice('/files/'.length));
+      return sendFile(res, picture, { 'Content-Security-Policy': PICTURE_POLICY }, PICTURE_TYPES);
     }
     notFound(res);
   };
