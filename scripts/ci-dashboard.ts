@@ -80,7 +80,7 @@ try {
   const firstRun = [BIN, ...MLP, '--epochs', '5', '--lr', '0.01', '--out', `runs/${DONE}`];
   const done = spawnSync(process.execPath, firstRun, { cwd: base, env: ENV, encoding: 'utf8' });
   if (done.status !== 0) fail(`the first run failed: ${done.stderr}`);
-  const live = start([...MLP, '--epochs', '10', '--lr', '0.1', '--out', `runs/${LIVE}`], base);
+  const live = start([...MLP, '--epochs', '15', '--lr', '0.1', '--out', `runs/${LIVE}`], base);
   cleanUp.unshift(() => live.child.kill());
   const dashboard = start(['dashboard', 'runs', '--port', '0'], base);
   cleanUp.unshift(() => dashboard.child.kill());
