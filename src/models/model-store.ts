@@ -1,27 +1,27 @@
 // Models saved and loaded by path, through the host's files (Node's, which model-file.ts gives when imported),
 // and models as bytes, which need no files (a browser keeps them in memory, IndexedDB or a download).
-import { host } from '../backends/host.js';
+import { host, type Host } from '../backends/host.js';
 import { decodeModel, encodeModel, type ModelFile } from './model-bytes.js';
 
 export { MODEL_FORMAT, MODEL_VERSION, expectShapes, setParameters, type ModelFile } from './model-bytes.js';
 
 /** The host's file reads and writes, or an error naming `path` where there are none (a browser). */
-function files(path: string): { read: (path: string) => Uint8Array; write: (path: string, chunks: readonly Uint8Array[]) => void } {
+function files(path: string): Required<Pick<Host, 'readFile' | 'writeFile'>> {
   const { readFile, writeFile } = host();
   if (!readFile || !writeFile) {
     throw new Error(`${path}: model files need Node's file system; in a browser keep the model as bytes (model.toBytes(), nb.classifierFromBytes)`);
   }
-  return { read: readFile, write: writeFile };
+  return { readFile, writeFile };
 }
 
 /** Saves a model; tensors keep their dtype and shape exactly. */
 export function saveModelFile(path: string, model: ModelFile): void {
-  files(path).write(path, encodeModel(model));
+  files(path).writeFile(path, encodeModel(model));
 }
 
 /** Loads a model file, with an error naming the file for anything that is not one. */
 export function loadModelFile(path: string, expectedKind?: string): ModelFile {
-  return decodeModel(files(path).read(path), path, expectedKind);
+  return decodeModel(files(path).readFile(path), path, expectedKind);
 }
 
 /**
