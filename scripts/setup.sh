@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 bash scripts/setup-native.sh
+# Chromium and a font for the browser test (test/browser/run.ts) and the pages it renders
+dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q 'ok installed' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
 npm run typecheck
 npm run lint
