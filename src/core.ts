@@ -11,7 +11,6 @@ export * from './random/index.js';
 export * from './grad/index.js';
 export { getBackend, setBackend, type BackendName } from './backends/choose.js';
 export { referenceBackend } from './backends/reference/index.js';
-export { host, registerHost, type Host } from './backends/host.js';
 export type { Backend } from './backends/backend.js';
 export * from './compile/index.js';
 export * from './scan/index.js';

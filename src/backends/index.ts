@@ -10,7 +10,6 @@ import {
 } from './native/kernel-choice.js';
 
 export { getBackend, setBackend, type BackendName } from './choose.js';
-export { registerHost, host, type Host } from './host.js';
 export type { Allocate, Backend, Kernel, KernelTable } from './backend.js';
 export { allocateFresh } from './backend.js';
 export { referenceBackend } from './reference/index.js';
