@@ -91,6 +91,32 @@ export function sampleRow(row: OpRow, rng: Rng): Sample {
   return { shapes, values };
 }
 
+/** The special values every row also runs with: IEEE's NaN and both infinities. */
+export const SPECIALS = [NaN, Infinity, -Infinity] as const;
+
+/** The inputs that get special values: those a row names, else every float input. */
+export function specialTargets(row: OpRow): number[] {
+  if (row.specials === false) return [];
+  return row.inputs.flatMap((spec, i) => ((row.specials ? row.specials.includes(spec.name) : !isInt(spec)) ? [i] : []));
+}
+
+/**
+ * `s` with special values written over some entries of the target inputs: draw `k` puts SPECIALS[k]
+ * at one random position of each (so a NaN, a +Inf and a -Inf each meet ordinary numbers alone),
+ * and a draw past the list puts one of each at different positions where there is room.
+ */
+export function withSpecials(row: OpRow, s: Sample, k: number, rng: Rng): Sample {
+  const values = s.values.map((v) => [...v]);
+  for (const i of specialTargets(row)) {
+    const v = values[i];
+    if (v.length === 0) continue;
+    const picks = k < SPECIALS.length ? [SPECIALS[k]] : rng.pick([[...SPECIALS], [...SPECIALS].reverse()]);
+    const free = Array.from(v, (_, j) => j);
+    for (const special of picks.slice(0, v.length)) v[free.splice(rng.int(0, free.length - 1), 1)[0]] = special;
+  }
+  return { shapes: s.shapes, values };
+}
+
 export const plainInputs = (s: Sample): Plain[] => s.shapes.map((shape, i) => ({ shape, data: s.values[i] }));
 
 /** The static shape an input is declared with: every size when `known`, else only the 1s (which broadcast). */
@@ -150,35 +176,41 @@ export function mismatch(actual: Plain, expected: Plain, tol: number, what: stri
   return undefined;
 }
 
-/** Each row runs on this many random draws of its shapes and values in runner (1). */
-export const VALUE_TRIALS = 4;
-
 /**
- * Runner (1) on one row, on the current backend: for each draw, float64 against the plain-loop reference
- * (and against the reference backend, when another runs), float32 against float64. Returns the float32
- * results, or throws the first mismatch.
- * @example checkValues(opTable[0]).map((r) => r.data) // the float32 values of four draws
+ * A row's values on one draw, on the current backend: float64 against the row's plain reference (and
+ * against the reference backend, when another runs), and float32 against that float64 result. Returns
+ * the float32 result, or throws the first mismatch.
  */
-export function checkValues(row: OpRow, trials = VALUE_TRIALS): Plain[] {
+export function checkRowValues(row: OpRow, s: Sample, where: string): Plain {
   const on = nb.getBackend();
-  const rng = new Rng(`values: ${row.name}`);
-  const results: Plain[] = [];
   const check = (actual: Plain, expected: Plain, tol: number, what: string) => {
     const why = mismatch(actual, expected, tol, what);
     if (why) throw new Error(why);
   };
-  for (let trial = 0; trial < trials; trial++) {
-    const s = sampleRow(row, rng);
-    const where = `${row.name} with shapes ${JSON.stringify(s.shapes)}`;
-    const ref = row.ref(plainInputs(s));
-    const f64 = runRow(row, 'float64', s, on);
-    check(f64, { ...ref, dtype: ref.dtype ?? 'float64' }, row.tol ?? 1e-12, `${where}, float64`);
-    if (on !== nb.referenceBackend) check(f64, runRow(row, 'float64', s, nb.referenceBackend), row.tol ?? 1e-12, `${where}, float64 vs the reference backend`);
-    const f32 = runRow(row, 'float32', s, on);
-    check(f32, { ...f64, dtype: ref.dtype ?? 'float32' }, row.tol32 ?? 1e-4, `${where}, float32 vs float64`);
-    results.push(f32);
+  const ref = row.ref(plainInputs(s));
+  const f64 = runRow(row, 'float64', s, on);
+  check(f64, { ...ref, dtype: ref.dtype ?? 'float64' }, row.tol ?? 1e-12, `${where}, float64`);
+  if (on !== nb.referenceBackend) {
+    check(f64, runRow(row, 'float64', s, nb.referenceBackend), row.tol ?? 1e-12, `${where}, float64 vs the reference backend`);
   }
-  return results;
+  const f32 = runRow(row, 'float32', s, on);
+  check(f32, { ...f64, dtype: ref.dtype ?? 'float32' }, row.tol32 ?? 1e-4, `${where}, float32 vs float64`);
+  return f32;
+}
+
+/** Each row runs on this many random draws of its shapes and values in runner (1). */
+export const VALUE_TRIALS = 4;
+
+/**
+ * Runner (1) on one row: VALUE_TRIALS draws through checkRowValues; returns each draw's float32 result.
+ * @example checkValues(opTable[0]).map((r) => r.data) // the float32 values of four draws
+ */
+export function checkValues(row: OpRow): Plain[] {
+  const rng = new Rng(`values: ${row.name}`);
+  return Array.from({ length: VALUE_TRIALS }, () => {
+    const s = sampleRow(row, rng);
+    return checkRowValues(row, s, `${row.name} with shapes ${JSON.stringify(s.shapes)}`);
+  });
 }
 
 /** Indices of the inputs a row differentiates: those it names, else every float input. */
