@@ -9,8 +9,11 @@ export interface Host {
   env(name: string): string | undefined;
   /** Processor seconds used so far; wall-clock seconds where the platform has no processor clock. */
   cpuSeconds(): number;
-  /** Loads the native backend once, or says why it cannot; absent where there is none (a browser). */
-  loadNative?(): { backend?: Backend; reason?: string };
+  /**
+   * Loads the native backend once, or says why it cannot and how to build it; absent where there is none
+   * (a browser).
+   */
+  loadNative?(): { backend?: Backend; reason?: string; fix?: string };
   /** A whole file's bytes. */
   readFile?(path: string): Uint8Array;
   /** Writes a file from its pieces, atomically: a crash leaves the old file or the new one. */

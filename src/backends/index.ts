@@ -21,7 +21,7 @@ registerHost({
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;
   },
-  loadNative: () => loadNativeBackend(),
+  loadNative: () => ({ ...loadNativeBackend(), fix: 'run "npm run build:native"' }),
 });
 
 /**
