@@ -3,7 +3,7 @@
 // It is the package's browser entry; src/index.ts adds Node's parts (native backend, files, data, runs).
 export * from './ndarray/index.js';
 export { TensorType } from './graph/type.js';
-export { Variable, Constant, SharedVariable, Apply } from './graph/variable.js';
+export { Variable, Constant, SharedVariable, Apply, type ScalarVariable } from './graph/variable.js';
 export * from './graph/constructors.js';
 export { pp, debugPrint } from './graph/print.js';
 export * from './ops/index.js';

@@ -19,7 +19,7 @@ function resolve(name: BackendName, explicit: boolean): Backend {
   const native = loadNative();
   if (native.backend) return native.backend;
   if (explicit) throw new Error(`setBackend: the native backend is not available (${native.reason}); ${native.fix}`);
-  console.error(`nabla: native backend unavailable (${native.reason}); using the reference backend`);
+  console.error(`nabla: native backend unavailable (${native.reason}); using the reference backend, about 50 times slower. To build the addon, ${native.fix}`);
   return referenceBackend;
 }
 

@@ -4,7 +4,7 @@
 import { registerHost } from './host.js';
 import { getBackend, type BackendName } from './choose.js';
 import { loadNativeBackend } from './native/index.js';
-import type { SimdLevel } from './native/addon.js';
+import { addonBuildHint, type SimdLevel } from './native/addon.js';
 import {
   applyChoice, cachePath, recalibrate, type ChoiceSource, type GemmChoice,
 } from './native/kernel-choice.js';
@@ -21,7 +21,7 @@ registerHost({
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;
   },
-  loadNative: () => ({ ...loadNativeBackend(), fix: 'run "npm run build:native"' }),
+  loadNative: () => ({ ...loadNativeBackend(), fix: addonBuildHint() }),
 });
 
 /**
@@ -41,6 +41,8 @@ export interface BackendInfo {
   backend: BackendName;
   /** The native addon and the machine, when the addon loads; else why it does not. */
   native?: {
+    /** The addon file loaded. */
+    addon: string;
     cpuModel: string;
     cpuFeatures: string[];
     /** The SIMD path our kernels run: the widest the CPU has, unless NABLA_SIMD caps it. */
@@ -53,6 +55,8 @@ export interface BackendInfo {
     gemmSource: ChoiceSource;
   };
   nativeUnavailable?: string;
+  /** Without the addon: the command that builds it. */
+  nativeBuild?: string;
 }
 
 /**
@@ -62,13 +66,13 @@ export interface BackendInfo {
  */
 export function backendInfo(): BackendInfo {
   const backend = getBackend().name as BackendName;
-  const { addon, gemm, reason } = loadNativeBackend();
-  if (!addon || !gemm) return { backend, nativeUnavailable: reason };
+  const { addon, addonPath, gemm, reason } = loadNativeBackend();
+  if (!addon || !gemm) return { backend, nativeUnavailable: reason, nativeBuild: addonBuildHint() };
   const info = addon.info();
   return {
     backend,
     native: {
-      cpuModel: info.cpuModel, cpuFeatures: info.cpuFeatures, simd: info.simd, supportedSimd: info.supportedSimd,
+      addon: addonPath ?? '', cpuModel: info.cpuModel, cpuFeatures: info.cpuFeatures, simd: info.simd, supportedSimd: info.supportedSimd,
       blasCore: info.blasCore, threads: info.threads, gemm: { ...gemm.choice }, gemmSource: gemm.source,
     },
   };

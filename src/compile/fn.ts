@@ -39,8 +39,29 @@ export interface FnOptions {
   check?: CheckOption;
 }
 
-export interface CompiledFunction {
-  (...args: Argument[]): Result | Result[] | undefined;
+/** What `fn` compiles: one variable, a list of them, or nothing (a function run for its updates). */
+export type Outputs = Variable | readonly Variable[] | null | undefined;
+
+/**
+ * What a call returns for one output: a number for a variable whose type says it is a scalar (`nb.nll`,
+ * `nb.mean` over all axes); otherwise an NDArray, or a number when the variable is 0-dimensional at run time.
+ */
+export type ResultOf<O> = O extends { readonly ndim: 0 } ? number : Result;
+
+/** What a call returns: one result for one output, a tuple for a list, undefined for none. */
+export type ResultsOf<O extends Outputs> = O extends Variable ? ResultOf<O>
+  : O extends readonly Variable[] ? { -readonly [K in keyof O]: ResultOf<O[K]> }
+  : undefined;
+
+/** A call's parameters: one argument per input, in order. */
+export type ArgumentsOf<I extends readonly Variable[]> = { -readonly [K in keyof I]: Argument };
+
+/**
+ * A compiled function. `nb.fn([x, y], cost)` is typed `(x: Argument, y: Argument) => number` when cost is a
+ * scalar by type: its parameters follow the inputs and its result the outputs.
+ */
+export interface CompiledFunction<I extends readonly Variable[] = readonly Variable[], O extends Outputs = Outputs> {
+  (...args: ArgumentsOf<I>): ResultsOf<O>;
   readonly backend: Backend;
   /** The optimized graph, as debugPrint shows it. */
   readonly nodes: readonly Apply[];
@@ -122,9 +143,9 @@ function toArgument(input: Variable, value: Argument, position: number): NDArray
  * Compiles `outputs` as a function of `inputs`, applying `updates` to shared variables after each call.
  * @example const train = nb.fn([x, y], cost, { updates: nb.sgd(cost, [W, b], 0.13) });
  */
-export function fn(
-  inputs: readonly Variable[], outputs?: Variable | readonly Variable[] | null, options: FnOptions = {},
-): CompiledFunction {
+export function fn<const I extends readonly Variable[], const O extends Outputs = undefined>(
+  inputs: I, outputs?: O, options: FnOptions = {},
+): CompiledFunction<I, O> {
   const single = outputs instanceof Variable;
   const outs = outputs == null ? [] : single ? [outputs as Variable] : [...(outputs as readonly Variable[])];
   inputs.forEach((v, i) => {
@@ -174,5 +195,5 @@ export function fn(
   const checked = trace
     ? checkedOnFirstCall(call, (args) => ({ trace, inputs, args: argumentsOf(args), name: options.name }), check)
     : call;
-  return Object.assign(checked, { backend, nodes: topoSort(compiled.graph) });
+  return Object.assign(checked, { backend, nodes: topoSort(compiled.graph) }) as unknown as CompiledFunction<I, O>;
 }

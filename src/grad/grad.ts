@@ -19,7 +19,9 @@ export interface GradOptions {
  * @example const [gW, gb] = nb.grad(cost, [W, b]);
  */
 export function grad(cost: Variable, wrt: Variable, options?: GradOptions): Variable;
-export function grad(cost: Variable, wrt: readonly Variable[], options?: GradOptions): Variable[];
+export function grad<const W extends readonly Variable[]>(
+  cost: Variable, wrt: W, options?: GradOptions,
+): { -readonly [K in keyof W]: Variable };
 export function grad(
   cost: Variable, wrt: Variable | readonly Variable[], options: GradOptions = {},
 ): Variable | Variable[] {

@@ -2,7 +2,7 @@
 // losses and penalties built from them.
 import type { Attrs, Op } from '../graph/variable.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
-import type { Variable } from '../graph/variable.js';
+import type { ScalarVariable, Variable } from '../graph/variable.js';
 import { apply1, asVariable, asVariables, broadcastTypes, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
 import { abs, add, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
@@ -91,8 +91,8 @@ function pickLabels(p: Variable, y: Variable, name: string): Variable {
  * rewrites log(softmax(z)) to logSoftmax(z), so nll(softmax(z), y) stays finite for large z.
  * @example nb.nll(nb.softmax(x.dot(W).add(b)), y)
  */
-export function nll(p: TensorLike, y: TensorLike): Variable {
-  return neg(mean(pickLabels(asVariable(p), asVariable(y, 'int32'), 'nll')));
+export function nll(p: TensorLike, y: TensorLike): ScalarVariable {
+  return neg(mean(pickLabels(asVariable(p), asVariable(y, 'int32'), 'nll'))) as ScalarVariable;
 }
 
 /** Element-wise -(t log p + (1 - t) log(1 - p)); stable for p = sigmoid(z) once compiled. */

@@ -2,7 +2,7 @@
 // running sum along an axis (cumsum).
 import { floatOf, normalizeAxis, type DType } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
-import type { Op, Variable } from '../graph/variable.js';
+import type { Op, ScalarVariable, Variable } from '../graph/variable.js';
 import type { Axes } from '../graph/variable-methods.js';
 import { apply1, asVariable, defineOp, opTable, type TensorLike } from './define-op.js';
 import { and, cast, div, eq, mul, neq, or } from './elementwise.js';
@@ -134,6 +134,8 @@ export function countAlong(x: Variable, axes: readonly number[], dtype: DType): 
 }
 
 /** Mean over `axis` (all axes by default); integers average to float32. */
+export function mean(x: TensorLike): ScalarVariable;
+export function mean(x: TensorLike, axis?: Axes, keepdims?: boolean): Variable;
 export function mean(x: TensorLike, axis?: Axes, keepdims = false): Variable {
   const v = asVariable(x);
   const axes = resolveAxes(axis, v.ndim, 'mean');

@@ -184,7 +184,11 @@ const elementwiseRows: OpRow[] = [
       ),
       fails(
         'calling with a missing argument',
-        () => { const [a, b] = [nb.vector('a'), nb.vector('b')]; nb.fn([a, b], a.add(b))([1]); },
+        () => {
+          const [a, b] = [nb.vector('a'), nb.vector('b')];
+          // @ts-expect-error: the compiled function's type wants two arguments
+          nb.fn([a, b], a.add(b))([1]);
+        },
         'expected 2 arguments (a, b), got 1',
       ),
       fails('calling with a ragged array', () => { const a = nb.matrix('a'); nb.fn([a], a.add(1))([[1, 2], [3]]); }, 'input 0 (a, float32[?, ?])', 'ragged'),
