@@ -4,7 +4,7 @@ import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'runs/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'runs/', 'examples/browser/main.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

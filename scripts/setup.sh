@@ -8,6 +8,8 @@ npm ci --no-audit --no-fund
 # The charts' font: resvg sets their text in DejaVu Sans (src/viz/chart.ts).
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-dejavu-core; }
 bash scripts/setup-native.sh
+# Chromium and a font for the browser test (test/browser/run.ts) and the pages it renders
+dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q 'ok installed' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
 npm run build
 npm run typecheck
 npm run lint

@@ -1,49 +1,28 @@
-// Choosing a backend: by name with setBackend or NABLA_BACKEND; native where its addon loads, else the
-// reference backend with a one-line notice.
-import type { Backend } from './backend.js';
-import { referenceBackend } from './reference/index.js';
+// The backends as Node has them: the core's choice of backend (choose.ts) with Node's environment, processor
+// clock and native addon registered as the host's when this module is imported; the native backend's
+// threads, machine report and gemm kernels.
+import { registerHost } from './host.js';
+import { getBackend, type BackendName } from './choose.js';
 import { loadNativeBackend } from './native/index.js';
 import { addonBuildHint, type SimdLevel } from './native/addon.js';
 import {
   applyChoice, cachePath, recalibrate, type ChoiceSource, type GemmChoice,
 } from './native/kernel-choice.js';
 
-export type BackendName = 'native' | 'reference';
+export { getBackend, setBackend, type BackendName } from './choose.js';
 export type { Allocate, Backend, Kernel, KernelTable } from './backend.js';
 export { allocateFresh } from './backend.js';
 export { referenceBackend } from './reference/index.js';
 export { asGemmChoice, type GemmChoice } from './native/kernel-choice.js';
 
-let current: Backend | undefined;
-
-function resolve(name: BackendName, explicit: boolean): Backend {
-  if (name === 'reference') return referenceBackend;
-  const native = loadNativeBackend();
-  if (native.backend) return native.backend;
-  if (explicit) throw new Error(`setBackend: the native backend is not available (${native.reason}); ${addonBuildHint()}`);
-  console.error(`nabla: native backend unavailable (${native.reason}); using the reference backend, about 50 times slower. To build the addon, ${addonBuildHint()}`);
-  return referenceBackend;
-}
-
-/** The backend compiled functions run on. */
-export function getBackend(): Backend {
-  if (!current) {
-    const env = process.env.NABLA_BACKEND;
-    if (env && env !== 'native' && env !== 'reference') throw new Error(`NABLA_BACKEND must be 'native' or 'reference', not '${env}'`);
-    current = resolve((env as BackendName | undefined) ?? 'native', env !== undefined);
-  }
-  return current;
-}
-
-/**
- * Selects the backend for functions compiled from now on.
- * @example nb.setBackend('reference')
- */
-export function setBackend(name: BackendName): Backend {
-  if (name !== 'native' && name !== 'reference') throw new Error(`setBackend: unknown backend '${String(name)}' (use 'native' or 'reference')`);
-  current = resolve(name, true);
-  return current;
-}
+registerHost({
+  env: (name) => process.env[name],
+  cpuSeconds: () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  },
+  loadNative: () => ({ ...loadNativeBackend(), fix: addonBuildHint() }),
+});
 
 /**
  * Threads for the native kernels: a fixed count, or 'auto' (the default, unless OMP_NUM_THREADS is set)

@@ -3,7 +3,7 @@
 import { NDArray, type DType } from '../ndarray/index.js';
 import { graphLeaves, topoSort } from '../graph/traverse.js';
 import { applyOp, Constant, SharedVariable, Variable, type Attrs } from '../graph/variable.js';
-import type { Backend } from '../backends/index.js';
+import type { Backend } from '../backends/backend.js';
 import { executable, type SharedStorage } from './executable.js';
 import { unplanned } from './pipeline.js';
 import { constantFolding } from './rewrites/canonicalize.js';

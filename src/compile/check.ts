@@ -8,7 +8,7 @@
 // random stream counters included, is left as it was, so the call itself draws what it would have drawn.
 import type { NDArray } from '../ndarray/index.js';
 import type { Variable } from '../graph/variable.js';
-import { referenceBackend } from '../backends/index.js';
+import { referenceBackend } from '../backends/reference/index.js';
 import { compare, evaluate, type Leaves, type Named } from './check-values.js';
 import { copiesOf, executable } from './executable.js';
 import { pipeline, type Compilation } from './pipeline.js';

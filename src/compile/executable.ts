@@ -3,7 +3,8 @@
 import { NDArray, sameShape, sizeOf } from '../ndarray/index.js';
 import { graphLeaves, topoSort } from '../graph/traverse.js';
 import { Constant, SharedVariable, type Apply, type Variable } from '../graph/variable.js';
-import type { Allocate, Backend, Kernel } from '../backends/index.js';
+import type { Allocate, Backend, Kernel } from '../backends/backend.js';
+import { host } from '../backends/host.js';
 import { runInPlaceLast } from './in-place.js';
 import { compile, unplanned, type Compilation } from './pipeline.js';
 import { scanOp, type ScanAttrs } from '../ops/index.js';
@@ -52,7 +53,7 @@ function kernelFor(backend: Backend, node: Apply): Kernel {
   const k = node.op.name === scanOp.name ? compiledScan(backend, node) : backend.extraKernels?.[node.op.name] ??
     (backend.kernels as Record<string, Kernel | undefined>)[node.op.name];
   if (!k) throw new Error(`fn: the ${backend.name} backend has no kernel for ${node.op.name}`);
-  return process.env.NABLA_PROFILE ? profiled(k, node) : k;
+  return host().env('NABLA_PROFILE') ? profiled(k, node) : k;
 }
 
 /** A dependency order too: every node is made after the nodes computing its inputs. */

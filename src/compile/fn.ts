@@ -13,7 +13,9 @@ import { rebuild } from '../graph/rewrite.js';
 import { graphLeaves, topoSort } from '../graph/traverse.js';
 import { isInput, SharedVariable, Variable, type Apply } from '../graph/variable.js';
 import { asVariable, streamsAfterScans, type TensorLike } from '../ops/index.js';
-import { getBackend, type Backend } from '../backends/index.js';
+import type { Backend } from '../backends/backend.js';
+import { getBackend } from '../backends/choose.js';
+import { host } from '../backends/host.js';
 import { checkedOnFirstCall, type CheckOption } from './check.js';
 import { executable, sharedVariables } from './executable.js';
 import { exactInt32 } from './int-arguments.js';
@@ -154,7 +156,8 @@ export function fn<const I extends readonly Variable[], const O extends Outputs 
   const givens = givensMap(options);
   const substituted = rebuild([...outs, ...updates.map(([, v]) => v)], { replace: givens }).outputs;
   const backend = options.backend ?? getBackend();
-  const check = options.check ?? Boolean(process.env.NABLA_CHECK && process.env.NABLA_CHECK !== '0');
+  const checkSetting = host().env('NABLA_CHECK');
+  const check = options.check ?? Boolean(checkSetting && checkSetting !== '0');
   const start: Compilation = {
     backend,
     graph: substituted,

@@ -6,7 +6,8 @@ import { rebuild, type Phase } from '../graph/rewrite.js';
 import { topoSort } from '../graph/traverse.js';
 import type { Apply, SharedVariable, Variable } from '../graph/variable.js';
 import { debugPrint } from '../graph/print.js';
-import type { Backend } from '../backends/index.js';
+import type { Backend } from '../backends/backend.js';
+import { host } from '../backends/host.js';
 import { stabilizingRewrites } from '../grad/index.js';
 import { canonicalRewrites } from './rewrites/canonicalize.js';
 import { specializingRewrites, transposedProducts } from './rewrites/specialize.js';
@@ -99,7 +100,7 @@ export function compile(start: Compilation, trace?: Compilation[]): Compilation 
   for (const phase of pipeline) {
     current = phase.run(current);
     trace?.push(current);
-    if (process.env.NABLA_DEBUG) console.error(`── after ${phase.name}\n${phase.describe?.(current) ?? debugPrint(current.graph)}`);
+    if (host().env('NABLA_DEBUG')) console.error(`── after ${phase.name}\n${phase.describe?.(current) ?? debugPrint(current.graph)}`);
   }
   return current;
 }

@@ -1,6 +1,6 @@
 // NABLA_PROFILE=1: time every kernel call of every compiled function and print the costliest nodes when
 // the process exits, as Theano's profile mode does.
-import type { Kernel } from '../backends/index.js';
+import type { Kernel } from '../backends/backend.js';
 import type { Apply } from '../graph/variable.js';
 
 const totals = new Map<string, { ms: number; calls: number }>();

@@ -4,7 +4,7 @@
 import { NDArray, formatShape, sameShape, sizeOf } from '../ndarray/index.js';
 import type { Apply } from '../graph/variable.js';
 import type { ScanAttrs } from '../ops/index.js';
-import type { Kernel } from '../backends/index.js';
+import type { Kernel } from '../backends/backend.js';
 
 /** The compiled step: its outputs from its inputs (sequence rows, taps, non-sequences). */
 export type StepRun = (args: readonly NDArray[]) => NDArray[];

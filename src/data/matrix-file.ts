@@ -2,7 +2,7 @@
 // and comma-separated text, read and written; what `nabla pca` and `nabla tsne` take and give.
 import { readFileSync } from 'node:fs';
 import { NDArray, type DType } from '../ndarray/index.js';
-import { writeFileAtomic } from '../models/index.js';
+import { writeFileAtomic } from '../models/atomic-write.js';
 
 const MAGIC = '\x93NUMPY';
 

@@ -2,6 +2,7 @@
 // the test error measured whenever validation finds a new best, early stopping by patience (without a
 // validation set, every epoch runs). Hooks let callers checkpoint, log and report; a LoopState taken at
 // a validation resumes the loop exactly there.
+import { host } from '../backends/host.js';
 import { stoppingRule, type StoppingOptions, type StoppingState } from './early-stopping.js';
 
 /** Everything the loop needs to continue from a validation point. */
@@ -65,7 +66,7 @@ export interface LoopOptions {
   /** Seconds since some origin; performance.now() / 1000 by default. */
   clock?: () => number;
   /**
-   * Processor seconds used so far; process.cpuUsage() by default. On a shared machine it measures
+   * Processor seconds used so far; the host's (process.cpuUsage() in Node) by default. On a shared machine it measures
    * the work better than `clock`.
    */
   cpuClock?: () => number;
@@ -99,10 +100,7 @@ export function runLoop(options: LoopOptions): LoopResult {
   const stopping = stoppingRule(options.earlyStopping, trainBatches, options.resume?.earlyStopping);
   let iteration = options.resume?.iteration ?? 0;
   let testError = options.resume?.testError ?? null;
-  const cpuClock = options.cpuClock ?? (() => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1e6;
-  });
+  const cpuClock = options.cpuClock ?? host().cpuSeconds;
   const started = clock() - (options.resume?.seconds ?? 0);
   const cpuStarted = cpuClock() - (options.resume?.cpuSeconds ?? 0);
   let costSum = 0;

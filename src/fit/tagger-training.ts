@@ -3,6 +3,7 @@
 // the one of the highest validation F1; after `decayPatience` epochs without a new best the learning
 // rate is halved, and training stops once it falls below `minLearningRate` or after `maxEpochs`.
 import type { NDArray } from '../ndarray/index.js';
+import { host } from '../backends/host.js';
 import { shuffleInPlace } from '../random/index.js';
 import { conlleval, type ChunkScore } from './conlleval.js';
 import type { TaggedSentence, TrainableTagger } from './trainable.js';
@@ -88,11 +89,6 @@ export interface TaggerResult {
   cpuSeconds: number;
 }
 
-const cpuClock = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
-
 /**
  * Trains a tagger on sentences as the ATIS tutorial does; `best` holds the parameters of the best epoch.
  * @example const training = new TaggerTraining(model, atis, RNNSLU_TRAINING); const result = training.run();
@@ -151,7 +147,7 @@ export class TaggerTraining {
       reloadedSinceBest: false, seconds: 0, cpuSeconds: 0,
     };
     const started = performance.now() / 1000 - state.seconds;
-    const cpuStarted = cpuClock() - state.cpuSeconds;
+    const cpuStarted = host().cpuSeconds() - state.cpuSeconds;
     let stoppedBy: TaggerStopReason = state.learningRate < options.minLearningRate ? 'learning-rate' : 'epochs';
     let iteration = state.epochsDone * data.train.length;
     for (let epoch = state.epochsDone + 1; epoch <= options.maxEpochs && stoppedBy === 'epochs'; epoch++) {
@@ -192,14 +188,14 @@ export class TaggerTraining {
         }
       }
       if (state.learningRate < options.minLearningRate) stoppedBy = 'learning-rate';
-      state = { ...state, seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted };
+      state = { ...state, seconds: performance.now() / 1000 - started, cpuSeconds: host().cpuSeconds() - cpuStarted };
       if (improved) hooks.newBest?.(record);
       hooks.epochEnd?.(record, state);
     }
     return {
       epochs: state.epochsDone, bestEpoch: state.bestEpoch, bestValid: state.bestValid!, testAtBest: state.testAtBest!,
       learningRate: state.learningRate, stoppedBy,
-      seconds: performance.now() / 1000 - started, cpuSeconds: cpuClock() - cpuStarted,
+      seconds: performance.now() / 1000 - started, cpuSeconds: host().cpuSeconds() - cpuStarted,
     };
   }
 

@@ -8,7 +8,7 @@ import { shared } from '../graph/constructors.js';
 import { softmax, take } from '../ops/index.js';
 import type { Mode } from '../nn/index.js';
 import { configReader } from './config-reader.js';
-import { loadModelAs, type ModelFile } from './model-file.js';
+import { loadModelAs, type ModelFile } from './model-store.js';
 import { SequenceClassifier, type SequenceClassifierConfig } from './sequence-classifier.js';
 
 export type BagOfWordsConfig = SequenceClassifierConfig;

@@ -10,7 +10,7 @@ import {
   type LoopResult,
   type TrainableClassifier, type TrainingOptions, type ValidationRecord,
 } from '../fit/index.js';
-import { loadModelAs, saveModelFile, setParameters, type ModelFile } from './model-file.js';
+import { loadModelAs, modelToBytes, saveModelFile, setParameters, type ModelFile } from './model-store.js';
 
 /** A layer with units and what its units sum for some input: see Classifier.unitLayers. */
 export interface UnitLayer {
@@ -190,6 +190,14 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
    */
   save(path: string, meta: Record<string, unknown> = {}): void {
     saveModelFile(path, this.toModelFile(meta));
+  }
+
+  /**
+   * The model file's bytes, for where there are no files (a browser): nb.classifierFromBytes reads them back.
+   * @example const bytes = model.toBytes({ best_valid_error: 0.0749 }); nb.classifierFromBytes(bytes).predict(x);
+   */
+  toBytes(meta: Record<string, unknown> = {}): Uint8Array {
+    return modelToBytes(this.toModelFile(meta));
   }
 
   /**

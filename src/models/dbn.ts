@@ -9,7 +9,7 @@ import { NDArray } from '../ndarray/index.js';
 import type { HiddenLayer } from '../nn/index.js';
 import { Classifier } from './classifier.js';
 import { DeepNetwork, type DeepNetworkConfig } from './deep-network.js';
-import type { ModelFile } from './model-file.js';
+import type { ModelFile } from './model-store.js';
 import { GenerativeDbn, type GenerateOptions, type GenerativeDbnConfig } from './generative-dbn.js';
 import { Rbm } from './rbm.js';
 import type { UnsupervisedLayer } from './unsupervised-layer.js';

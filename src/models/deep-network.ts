@@ -10,7 +10,7 @@ import { HiddenLayer, LogisticLayer, type Layer } from '../nn/index.js';
 import { Autoencoder } from './autoencoder.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
-import type { ModelFile } from './model-file.js';
+import type { ModelFile } from './model-store.js';
 import { Rbm } from './rbm.js';
 import type { UnsupervisedLayer } from './unsupervised-layer.js';
 

@@ -14,7 +14,7 @@ import { scan } from '../scan/index.js';
 import { contextWindows, uniformWeights } from '../nn/index.js';
 import type { TaggedSentence, TrainableTagger } from '../fit/index.js';
 import { configReader } from './config-reader.js';
-import { expectShapes, loadModelAs, saveModelFile, type ModelFile } from './model-file.js';
+import { expectShapes, loadModelAs, saveModelFile, type ModelFile } from './model-store.js';
 
 export interface ElmanRnnConfig {
   /** The word of each index; the embedding matrix has one row more, for the padding index -1. */

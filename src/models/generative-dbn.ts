@@ -18,7 +18,7 @@ import { concatenate, mean, sigmoid, sigmoidCrossentropyWithLogits, slice, sum }
 import { RandomStreams } from '../random/index.js';
 import { fn } from '../compile/index.js';
 import type { Objective, TrainableLayer } from '../fit/index.js';
-import { expectShapes } from './model-file.js';
+import { expectShapes } from './model-store.js';
 import { Rbm } from './rbm.js';
 
 export interface GenerativeDbnConfig {

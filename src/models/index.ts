@@ -5,13 +5,13 @@ import { DeepNetwork } from './deep-network.js';
 import { Lenet } from './lenet.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { Mlp } from './mlp.js';
-import { loadModelAs, type ModelFile } from './model-file.js';
+import { loadModelAs, modelFromBytes, type ModelFile } from './model-store.js';
 import { StackedAutoencoder } from './stacked-autoencoder.js';
 import type { SequenceClassifier } from './sequence-classifier.js';
 import { BagOfWords } from './bag-of-words.js';
 import { LstmClassifier } from './lstm-classifier.js';
 
-export * from './model-file.js';
+export * from './model-store.js';
 export { encodeModel, decodeModel, MODEL_KINDS } from './model-bytes.js';
 export { metaChoice, pixelScaleOf, PIXEL_SCALES } from './config-reader.js';
 export * from './classifier.js';
@@ -50,19 +50,27 @@ const CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Classifier>
  * @example const model = loadClassifier('runs/mlp/model.nbm'); model.predict(test.x);
  */
 export function loadClassifier(path: string): Classifier {
-  return loadFrom(CLASSIFIERS, path, 'a classifier');
+  return loadModelAs(path, byKind(CLASSIFIERS, 'a classifier'));
 }
 
-/** A model file read back through the builder of its kind in `builders`; `what` names them in errors. */
-function loadFrom<M extends { meta: Record<string, unknown> }>(
-  builders: Record<string, (file: ModelFile, path: string) => M>, path: string, what: string,
-): M {
-  return loadModelAs(path, (file) => {
+/**
+ * A classifier from the bytes of its model file (`model.toBytes()`); `name` says where they came from in errors.
+ * @example const model = nb.classifierFromBytes(new Uint8Array(await (await fetch('logreg.nbm')).arrayBuffer()));
+ */
+export function classifierFromBytes(bytes: Uint8Array, name = 'model bytes'): Classifier {
+  return modelFromBytes(bytes, byKind(CLASSIFIERS, 'a classifier'), undefined, name);
+}
+
+/** Builds a model file through the builder of its kind in `builders`; `what` names them in errors. */
+function byKind<M extends { meta: Record<string, unknown> }>(
+  builders: Record<string, (file: ModelFile, path: string) => M>, what: string,
+): (file: ModelFile, path: string) => M {
+  return (file, path) => {
     // Own keys only: a kind such as `constructor` must not find Object.prototype's.
     const load = Object.hasOwn(builders, file.kind) ? builders[file.kind] : undefined;
     if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not ${what} (${Object.keys(builders).join(', ')})`);
     return load(file, path);
-  });
+  };
 }
 
 const SEQUENCE_CLASSIFIERS: Record<string, (file: ModelFile, path: string) => SequenceClassifier> = {
@@ -78,7 +86,7 @@ export const isSequenceClassifierKind = (kind: string): boolean => Object.hasOwn
  * @example const model = loadSequenceClassifier('runs/lstm/model.nbm'); model.predictProba([ids]);
  */
 export function loadSequenceClassifier(path: string): SequenceClassifier {
-  return loadFrom(SEQUENCE_CLASSIFIERS, path, 'a classifier of text');
+  return loadModelAs(path, byKind(SEQUENCE_CLASSIFIERS, 'a classifier of text'));
 }
 export * from './pca.js';
 export * from './neighbours.js';

@@ -4,7 +4,7 @@ import { LogisticLayer, type Layer } from '../nn/index.js';
 import type { FitDefaults } from '../fit/index.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
-import type { ModelFile } from './model-file.js';
+import type { ModelFile } from './model-store.js';
 
 export type LogisticRegressionConfig = ClassifierConfig;
 

@@ -13,7 +13,7 @@ import { RandomStreams } from '../random/index.js';
 import { scan } from '../scan/index.js';
 import { Dropout, orthogonalWeights, type Mode } from '../nn/index.js';
 import { configReader } from './config-reader.js';
-import { loadModelAs, type ModelFile } from './model-file.js';
+import { loadModelAs, type ModelFile } from './model-store.js';
 import { SequenceClassifier, type SequenceClassifierConfig } from './sequence-classifier.js';
 
 export interface LstmConfig extends SequenceClassifierConfig {

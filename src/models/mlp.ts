@@ -7,7 +7,7 @@ import type { FitDefaults } from '../fit/index.js';
 import { Classifier, type ClassifierConfig } from './classifier.js';
 import { configReader } from './config-reader.js';
 import { denseStack } from './dense-stack.js';
-import type { ModelFile } from './model-file.js';
+import type { ModelFile } from './model-store.js';
 
 export interface MlpConfig extends ClassifierConfig {
   /** Units per hidden layer, input side first. */

@@ -7,7 +7,7 @@ import { eigh, sqrt, maximum } from '../ops/index.js';
 import { philoxUniform } from '../random/index.js';
 import { fn } from '../compile/index.js';
 import { configReader } from './config-reader.js';
-import { expectShapes, loadModelAs, saveModelFile, type ModelFile } from './model-file.js';
+import { expectShapes, loadModelAs, saveModelFile, type ModelFile } from './model-store.js';
 
 export type PcaMethod = 'auto' | 'exact' | 'randomized';
 

@@ -14,7 +14,7 @@ import { scan } from '../scan/index.js';
 import type { Objective, TrainableSequenceDensity } from '../fit/index.js';
 import { aisLogPartition, softplusOf, type AisOptions } from './ais.js';
 import { configReader } from './config-reader.js';
-import { loadModelAs, setParameters, saveModelFile, type ModelFile } from './model-file.js';
+import { loadModelAs, setParameters, saveModelFile, type ModelFile } from './model-store.js';
 
 export interface RnnRbmConfig {
   /** Visible units: the pitches of the piano-roll, MIDI notes range[0] … range[1] − 1. */

@@ -7,7 +7,7 @@ import { imatrix, matrix } from '../graph/constructors.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
 import type { Mode } from '../nn/index.js';
 import type { TrainableSequenceClassifier } from '../fit/index.js';
-import { saveModelFile, setParameters } from './model-file.js';
+import { saveModelFile, setParameters } from './model-store.js';
 
 export interface SequenceClassifierConfig {
   /** Word indices 0..nWords-1 (0 pads, 1 is the unknown word). */

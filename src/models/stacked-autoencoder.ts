@@ -4,7 +4,7 @@
 // three layers of 1000 units, corruption 0.1, 0.2, 0.3: 1.3% test error (1.39% validation).
 import { Classifier } from './classifier.js';
 import { DeepNetwork, type DeepNetworkConfig } from './deep-network.js';
-import type { ModelFile } from './model-file.js';
+import type { ModelFile } from './model-store.js';
 
 export type StackedAutoencoderConfig = DeepNetworkConfig & { pretraining: 'autoencoder' };
 

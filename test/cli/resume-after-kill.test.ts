@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModelFile } from '../../src/models/index.js';
+import { loadModelFile } from '../../src/models/model-file.js';
 import { lastJson, makeIdxFolder, nabla, startNabla } from './fixtures.js';
 
 const data = makeIdxFolder();

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { loadModelFile, saveModelFile } from '../../src/models/index.js';
+import { loadModelFile, saveModelFile } from '../../src/models/model-file.js';
 import { readIdx } from '../../src/data/index.js';
 import { writePng } from '../../src/viz/index.js';
 import { NDArray } from '../../src/ndarray/index.js';

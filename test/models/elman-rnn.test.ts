@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAtis } from '../../src/data/atis.js';
-import { ElmanRnn } from '../../src/models/index.js';
+import { ElmanRnn } from '../../src/index.js';
 import { RNNSLU_TRAINING, TaggerTraining, type TaggedSentence } from '../../src/fit/index.js';
 import { ATIS_FILE } from '../data/atis-fixture.js';
 

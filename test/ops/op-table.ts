@@ -2,8 +2,8 @@
 // what is covered). Each row gives a graph builder over symbolic inputs, the input shapes and domains,
 // a plain-loop reference (plain.ts), tolerances, the inputs to differentiate and error cases with the
 // message fragments they must produce. Runners: op-values, op-grads and op-errors .test.ts.
-import * as nb from '../../src/index.js';
-import type { Variable } from '../../src/index.js';
+import * as nb from '../../src/core.js';
+import type { Variable } from '../../src/core.js';
 import { philoxUniform } from '../../src/random/philox.js';
 import type { Rng } from './harness.js';
 import * as P from './plain.js';

@@ -1,7 +1,7 @@
 // Plain-loop references for the op table: each op written the naive way, from its definition, sharing
 // no code with the kernels under test. Everything is built on `tabulate` (an array from a function of
 // the multi-index), so each reference reads as the formula it computes.
-import type { DType } from '../../src/index.js';
+import type { DType } from '../../src/core.js';
 
 /** A reference value: row-major float64 numbers with a shape. `dtype` is left out for "the float dtype under test". */
 export interface Plain {

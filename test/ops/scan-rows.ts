@@ -1,8 +1,8 @@
 // Scan's rows of the op table: each recurrence through nb.scan, checked against the same recurrence
 // unrolled step by step in a plain graph (computed in float64 on the reference backend), and its
 // gradient against finite differences like every row.
-import * as nb from '../../src/index.js';
-import type { Variable } from '../../src/index.js';
+import * as nb from '../../src/core.js';
+import type { Variable } from '../../src/core.js';
 import type { InputSpec, OpRow } from './op-table.js';
 import type { Plain } from './plain.js';
 
