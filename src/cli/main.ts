@@ -13,6 +13,7 @@ import { registerHmc } from './commands/hmc.js';
 import { registerAttack } from './commands/attack.js';
 import { registerVisualize } from './commands/visualize.js';
 import { registerInfo } from './commands/info.js';
+import { makeFolder } from '../models/atomic-write.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -32,6 +33,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerAttack(program);
   registerVisualize(program);
   registerInfo(program);
+  // Every command's --out is a folder, made before the command runs: an error names it (never a hang).
+  program.hook('preAction', (_, action) => {
+    const out: unknown = action.opts().out;
+    if (typeof out === 'string') makeFolder(out);
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -12,6 +12,7 @@ import { BagOfWords } from './bag-of-words.js';
 import { LstmClassifier } from './lstm-classifier.js';
 
 export * from './model-file.js';
+export { leftoverTempFiles, makeFolder, namedError, readFileNamed } from './atomic-write.js';
 export { encodeModel, decodeModel } from './model-bytes.js';
 export * from './classifier.js';
 export * from './logistic-regression.js';

@@ -1,6 +1,5 @@
 // Model files (.nbm) on disk: model-bytes.ts holds the layout; writes are atomic (temporary file, then rename).
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write.js';
+import { readFileNamed, writeFileAtomic } from './atomic-write.js';
 import { decodeModel, encodeModel, type ModelFile } from './model-bytes.js';
 
 export { MODEL_FORMAT, MODEL_VERSION, expectShapes, setParameters, type ModelFile } from './model-bytes.js';
@@ -13,7 +12,7 @@ export function saveModelFile(path: string, model: ModelFile): void {
 
 /** Loads a model file, with an error naming the file for anything that is not one. */
 export function loadModelFile(path: string, expectedKind?: string): ModelFile {
-  return decodeModel(readFileSync(path), path, expectedKind);
+  return decodeModel(readFileNamed(path), path, expectedKind);
 }
 
 /**

@@ -12,6 +12,7 @@ import { rnnsluRecipe } from './rnnslu.js';
 import { lstmRecipe } from './lstm.js';
 import { bowRecipe } from './bow.js';
 import { rnnrbmRecipe } from './rnnrbm.js';
+import { ownsItsFolder } from './run-folder.js';
 
 export type { AccuracyRunSummary, ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
 export { isAccuracySummary, isF1Summary } from './recipe.js';
@@ -21,12 +22,13 @@ export { COMMON_OPTIONS } from './common-options.js';
 const registry = new Map<string, Recipe>();
 
 /**
- * Adds a recipe (a name already taken is an error, so two families cannot shadow each other).
+ * Adds a recipe (a name already taken is an error, so two families cannot shadow each other); its runs
+ * own their --out folder (see run-folder.ts).
  * @example registerRecipe(rbmRecipe);
  */
 export function registerRecipe(recipe: Recipe): void {
   if (registry.has(recipe.name)) throw new Error(`registerRecipe: a recipe named '${recipe.name}' exists already`);
-  registry.set(recipe.name, recipe);
+  registry.set(recipe.name, ownsItsFolder(recipe));
 }
 
 /** Every registered recipe, in registration order. */
