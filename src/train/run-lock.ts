@@ -1,7 +1,9 @@
 // One run per folder: a lock file created exclusively in the run's folder, holding the pid, host and start
 // time of the process that owns the folder. A second run finds it and refuses, naming the first; a lock
-// left by a process that died (on this host) is taken over. The lock goes when the run ends, when the
-// process exits, and on SIGINT, SIGTERM and SIGHUP; only a SIGKILL or a power cut leaves one behind.
+// left by a process that died (on this host) is taken over. The lock goes when the run ends and when the
+// process exits. A signal (SIGINT, SIGTERM, SIGKILL) ends a run at once and leaves its lock: training is
+// synchronous, so a JavaScript signal handler would run only after the training, and Ctrl-C would no
+// longer stop it. The lock it leaves names a dead process, and the next run takes it over.
 import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +27,8 @@ export interface RunLock {
   release(): void;
 }
 
-/** Locks held by this process, released on exit and on termination signals. */
+/** Locks held by this process, released when it exits. */
 const held = new Map<string, LockOwner>();
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * Takes the lock of a run folder (which must exist), or throws a one-line error naming the run that holds it.
@@ -57,9 +58,9 @@ export function lockRunFolder(folder: string): RunLock {
 
 /** The refusal: who holds the folder, and what to do. */
 function inUse(folder: string, path: string, owner: LockOwner): string {
-  const where = owner.host === hostname() ? 'on this host' : `on host ${owner.host}`;
-  const remote = owner.host === hostname() ? '' : `; if that run is gone, delete ${path}`;
-  return `${folder} is in use by another run: pid ${owner.pid} ${where}, started ${owner.started} ` +
+  const here = owner.host === hostname();
+  const remote = here ? '' : `; if that run is gone, delete ${path}`;
+  return `${folder} is in use by another run: pid ${owner.pid} on host ${owner.host}${here ? ' (this one)' : ''}, started ${owner.started} ` +
     `(${owner.command}); wait for it to end or choose another --out${remote}`;
 }
 
@@ -169,7 +170,7 @@ function sleep(ms: number): void {
 }
 
 function hold(path: string, owner: LockOwner): RunLock {
-  if (held.size === 0) installCleanup();
+  if (held.size === 0) process.on('exit', releaseAll);
   held.set(path, owner);
   return {
     path,
@@ -178,7 +179,7 @@ function hold(path: string, owner: LockOwner): RunLock {
       if (held.get(path) !== owner) return;
       held.delete(path);
       removeIfUnchanged(path, owner);
-      if (held.size === 0) removeCleanup();
+      if (held.size === 0) process.removeListener('exit', releaseAll);
     },
   };
 }
@@ -186,21 +187,4 @@ function hold(path: string, owner: LockOwner): RunLock {
 function releaseAll(): void {
   for (const [path, owner] of held) removeIfUnchanged(path, owner);
   held.clear();
-}
-
-/** On a termination signal: the locks go, then the signal's default action (the process ends by it). */
-function onSignal(signal: NodeJS.Signals): void {
-  releaseAll();
-  removeCleanup();
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function installCleanup(): void {
-  process.on('exit', releaseAll);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-}
-
-function removeCleanup(): void {
-  process.removeListener('exit', releaseAll);
-  for (const signal of SIGNALS) process.removeListener(signal, onSignal);
 }
