@@ -129,6 +129,9 @@ test('--out /proc/x is a one-line error naming the folder, for train and eval, n
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr.trim(), /^nabla: \/proc\/nabla-x(\/y)?: cannot create this folder \(ENOENT\)$/);
   }
+  // A folder where a file belongs: the model, or an image.
   const folder = spawnSync(process.execPath, [BIN, 'eval', join(root, 'rerun')], { encoding: 'utf8', timeout: 30000 });
   assert.equal(folder.stderr.trim(), `nabla: ${join(root, 'rerun')}: is a folder, not a file (EISDIR)`);
+  const image = spawnSync(process.execPath, [BIN, 'predict', model, root], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(image.stderr.trim(), `nabla: ${root}: is a folder, not a file (EISDIR)`);
 });
