@@ -16,6 +16,7 @@ import { asVariable, streamsAfterScans, type TensorLike } from '../ops/index.js'
 import { getBackend, type Backend } from '../backends/index.js';
 import { checkedOnFirstCall, type CheckOption } from './check.js';
 import { executable, sharedVariables } from './executable.js';
+import { exactInt32 } from './int-arguments.js';
 import { compile, unplanned, type Compilation } from './pipeline.js';
 
 export type Update = readonly [SharedVariable, TensorLike];
@@ -104,7 +105,7 @@ function toArgument(input: Variable, value: Argument, position: number): NDArray
     arr = value;
   } else {
     try {
-      arr = array(value as Nested, input.dtype);
+      arr = input.dtype === 'int32' ? exactInt32(value as Nested) : array(value as Nested, input.dtype);
     } catch (e) {
       throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
     }
@@ -155,9 +156,12 @@ export function fn(
     return args.map((a, i) => toArgument(inputs[i], a, i));
   };
   const finalOuts = compiled.graph.slice(0, outs.length);
-  // A scalar comes back as a number, and a shared variable's value as a copy the caller may keep.
+  // Every result is the caller's own: a scalar comes back as a number; an output computed by a node gets
+  // a fresh buffer every call (the memory plan never pools it). Only a leaf (an input, a constant left by
+  // folding, a shared variable's value) and a second output of the same variable are copied.
+  const copied = finalOuts.map((v, i) => v.ndim > 0 && (v.owner === null || finalOuts.indexOf(v) < i));
   const result = (value: NDArray, i: number): Result =>
-    (finalOuts[i].ndim === 0 ? value.data[0] : finalOuts[i] instanceof SharedVariable ? value.clone() : value);
+    (finalOuts[i].ndim === 0 ? value.data[0] : copied[i] ? value.clone() : value);
   const call = (...args: Argument[]): Result | Result[] | undefined => {
     const values = argumentsOf(args);
     backend.beginCall?.();

@@ -101,7 +101,11 @@ export function binaryCrossentropy(p: TensorLike, t: TensorLike): Variable {
   return neg(add(mul(tv, log(pv)), mul(sub(1, tv), log(sub(1, pv)))));
 }
 
-/** Binary cross-entropy from logits z: softplus(z) - t z, without forming sigmoid(z). */
+/**
+ * Binary cross-entropy from logits z without forming sigmoid(z): softplus(z) - t z. At z = +Infinity
+ * that is Infinity - Infinity, so NaN (optax gives the limit, +Infinity; binaryCrossentropy(sigmoid(z), t)
+ * compiles to t softplus(-z) + (1 - t) softplus(z), which keeps it, at twice the cost).
+ */
 export function sigmoidCrossentropyWithLogits(z: TensorLike, t: TensorLike): Variable {
   const [zv, tv] = asVariables([z, t]);
   return sub(softplus(zv), mul(tv, zv));
