@@ -6,11 +6,12 @@ import type { Classifier } from '../models/index.js';
 import type { LabelledSet } from '../fit/index.js';
 import { pixelScaleOf } from '../models/index.js';
 import { datasetFor, loadDataset } from './recipes/dataset.js';
+import { parsers } from './recipes/options.js';
 
 export interface SplitOptions {
   dataset?: string;
   split: string;
-  validationSize: string;
+  validationSize?: string;
   limit?: string;
 }
 
@@ -21,7 +22,7 @@ export function splitOptions(command: Command): Command {
   return command
     .option('--dataset <mnist|dir>', "'mnist' or a folder of IDX files named as MNIST's (default: the model's training data)")
     .option('--split <name>', 'test, valid or train', 'test')
-    .option('--validation-size <n>', 'examples at the end of the training files that form the validation split', '10000')
+    .option('--validation-size <n>', "examples at the end of the training files that form the validation split (default: the training run's)")
     .option('--limit <n|train,valid,test>', 'keep only the first examples of each split');
 }
 
@@ -33,8 +34,11 @@ export function classifierSplit(
   model: Classifier, modelPath: string, options: SplitOptions,
 ): { name: string; set: LabelledSet } {
   if (!(SPLITS as readonly string[]).includes(options.split)) throw new Error(`--split: '${options.split}' is not test, valid or train`);
-  const validationSize = Number(options.validationSize);
-  if (!Number.isInteger(validationSize) || validationSize < 0) throw new Error(`--validation-size: '${options.validationSize}' is not a whole number`);
+  // By default the training run's split: recorded when it was not 10000, else a sixth of the files (MNIST's 10000).
+  const recorded = (model.meta.run as { validation_size?: unknown } | undefined)?.validation_size;
+  const validationSize = options.validationSize === undefined
+    ? (typeof recorded === 'number' ? recorded : undefined)
+    : parsers.nonNegativeInt(options.validationSize, 'validation-size');
   // Pixels scaled as in training (k/255 unless the model was trained with --pixel-scale 256).
   const dataset = datasetFor(options.dataset, model.meta, modelPath);
   const { name, data } = loadDataset(dataset, options.limit, validationSize, pixelScaleOf(modelPath, model.meta));

@@ -23,6 +23,7 @@ import { registerDashboard } from './commands/dashboard.js';
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
+import { makeFolder } from '../models/atomic-write.js';
 
 /** Runs the command line; returns the exit code. Errors print as one line, without a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -45,6 +46,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerInfo(program);
   registerCompare(program);
   registerDashboard(program);
+  // Every command's --out is a folder, made before the command runs: an error names it (never a hang).
+  program.hook('preAction', (_, action) => {
+    const out: unknown = action.opts().out;
+    if (typeof out === 'string') makeFolder(out);
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

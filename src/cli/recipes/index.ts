@@ -13,6 +13,7 @@ import { lstmRecipe } from './lstm.js';
 import { bowRecipe } from './bow.js';
 import { rnnrbmRecipe } from './rnnrbm.js';
 import { keepsAReceipt } from './run-receipt.js';
+import { ownsItsFolder } from './run-folder.js';
 
 export type { AccuracyRunSummary, ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
 export { isAccuracySummary, isF1Summary } from './recipe.js';
@@ -22,12 +23,14 @@ export { COMMON_OPTIONS } from './common-options.js';
 const registry = new Map<string, Recipe>();
 
 /**
- * Adds a recipe (a name already taken is an error, so two families cannot shadow each other).
+ * Adds a recipe (a name already taken is an error, so two families cannot shadow each other); its runs
+ * own their --out folder (see run-folder.ts).
  * @example registerRecipe(rbmRecipe);
  */
 export function registerRecipe(recipe: Recipe): void {
   if (registry.has(recipe.name)) throw new Error(`registerRecipe: a recipe named '${recipe.name}' exists already`);
-  registry.set(recipe.name, keepsAReceipt(recipe));
+  // The lock outside the receipt: a run refused for its folder never touches that folder's run.json.
+  registry.set(recipe.name, ownsItsFolder(keepsAReceipt(recipe)));
 }
 
 /** Every registered recipe, in registration order. */

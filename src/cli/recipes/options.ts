@@ -22,10 +22,19 @@ export const camelCase = (flag: string) => flag.replace(/-([a-z])/g, (_, c: stri
 
 const bad = (flag: string, text: string, expected: string) => new Error(`--${flag}: '${text}' is not ${expected}`);
 
+/**
+ * A number written in plain decimal ('0.1', '-2', '1e-4'); NaN for anything else, such as '0x10', '0b1',
+ * '', ' 1' or 'Infinity', which Number() would take.
+ */
+export const decimal = (text: string): number => (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN);
+
+/** A comma-separated list of decimal numbers (spaces around the commas allowed). */
+const decimals = (text: string): number[] => text.split(',').map((t) => decimal(t.trim()));
+
 export const parsers = {
   number: (text: string, flag: string): number => {
-    const v = Number(text);
-    if (text.trim() === '' || !Number.isFinite(v)) throw bad(flag, text, 'a number');
+    const v = decimal(text);
+    if (!Number.isFinite(v)) throw bad(flag, text, 'a number');
     return v;
   },
   nonNegative: (text: string, flag: string): number => {
@@ -39,36 +48,36 @@ export const parsers = {
     return v;
   },
   positiveInt: (text: string, flag: string): number => {
-    const v = Number(text);
-    if (!Number.isInteger(v) || v < 1) throw bad(flag, text, 'a positive integer');
+    const v = decimal(text);
+    if (!Number.isSafeInteger(v) || v < 1) throw bad(flag, text, 'a positive integer');
     return v;
   },
   nonNegativeInt: (text: string, flag: string): number => {
-    const v = Number(text);
-    if (text.trim() === '' || !Number.isInteger(v) || v < 0) throw bad(flag, text, 'an integer ≥ 0');
+    const v = decimal(text);
+    if (!Number.isSafeInteger(v) || v < 0) throw bad(flag, text, 'an integer ≥ 0');
     return v;
   },
   seed: (text: string, flag: string): number => {
-    const v = Number(text);
+    const v = decimal(text);
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw bad(flag, text, 'an integer in [0, 2^32)');
     return v;
   },
   /** '500' or '500,500' */
   intList: (text: string, flag: string): number[] => {
-    const values = text.split(',').map((t) => Number(t.trim()));
-    if (!values.length || !values.every((v) => Number.isInteger(v) && v >= 1)) throw bad(flag, text, 'a comma-separated list of positive integers');
+    const values = decimals(text);
+    if (!values.length || !values.every((v) => Number.isSafeInteger(v) && v >= 1)) throw bad(flag, text, 'a comma-separated list of positive integers');
     return values;
   },
   /** '5x5' or '5' (square) */
   pair: (text: string, flag: string): [number, number] => {
-    const values = text.split(/[x,]/).map(Number);
+    const values = text.split(/[x,]/).map(decimal);
     if (values.length === 1) values.push(values[0]);
     if (values.length !== 2 || !values.every((v) => Number.isInteger(v) && v >= 1)) throw bad(flag, text, 'a size such as 5x5');
     return [values[0], values[1]];
   },
   /** Keep probabilities in (0, 1], comma-separated. */
   probabilities: (text: string, flag: string): number[] => {
-    const values = text.split(',').map((t) => Number(t.trim()));
+    const values = decimals(text);
     if (!values.every((v) => v > 0 && v <= 1)) throw bad(flag, text, 'comma-separated probabilities in (0, 1]');
     return values;
   },

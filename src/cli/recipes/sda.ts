@@ -5,6 +5,7 @@
 import { StackedAutoencoder } from '../../models/stacked-autoencoder.js';
 import { deepNetworkRecipe } from './deep-network-recipe.js';
 import { hiddenSizesOption } from './common-options.js';
+import { decimal } from './options.js';
 
 interface SdaOptions {
   hidden: number[];
@@ -12,7 +13,7 @@ interface SdaOptions {
 }
 
 const levels = (text: string, flag: string): number[] => {
-  const values = text.split(',').map((t) => Number(t.trim()));
+  const values = text.split(',').map((t) => decimal(t.trim()));
   if (!values.every((v) => v >= 0 && v < 1)) throw new Error(`--${flag}: '${text}' is not a comma-separated list of levels in [0, 1)`);
   return values;
 };
