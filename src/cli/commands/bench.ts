@@ -1,6 +1,6 @@
 // nabla bench: times the BENCH.md workloads on the current backend; --peers runs the NumPy peer too, the
-// JAX peer on the sequence workloads where its Python environment exists, and OpenBLAS called from C for
-// the gemm rows, in the same run, so ratios hold on a noisy machine.
+// JAX peer (gemm, the training steps and the sequence workloads) where its Python environment exists, and
+// OpenBLAS called from C for the gemm rows, in the same run, so ratios hold on a noisy machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ function runOpenblasPeer(names: readonly string[], reps: number, cpuTime: boolea
   return peerRows(`the OpenBLAS peer (${binary})`, binary, [...(cpuTime ? ['--cpu-time'] : []), String(reps), ...sizes]);
 }
 
-/** The JAX peer on the workloads it has (the sequence ones), when a python with JAX is there. */
+/** The JAX peer on the workloads it has (all but PCA, t-SNE, the RNN-RBM and HMC), when a python with JAX is there. */
 function runJaxPeer(names: readonly string[], peerFlags: readonly string[]): BenchRow[] {
   const python = process.env.NABLA_JAX_PYTHON ?? JAX_PYTHON;
   if (!existsSync(python)) {
@@ -113,7 +113,7 @@ export function registerBench(program: Command): void {
     .description('time the BENCH.md workloads (training steps and gemm) on this machine')
     .argument('[workloads...]', 'workloads to run (default: all)')
     .option('--json', 'print one JSON object per line')
-    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, scikit-learn (bench/peers/sklearn_bench.py) on PCA and t-SNE, and OpenBLAS from C on the gemm ones')
+    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on gemm, the training steps and the sequence ones, scikit-learn (bench/peers/sklearn_bench.py) on PCA and t-SNE, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
     .option('--cpu-time', 'time by CPU time instead of the wall clock, here and in the NumPy, JAX and OpenBLAS peers (for a busy machine; run single-threaded)')
     .option('--backend <name>', 'native or reference')
