@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { backendInfo, getBackend, recalibrateGemm, setBackend, type BackendName } from '../../backends/index.js';
+import {
+  backendInfo, getBackend, NEVER, recalibrateGemm, recalibrateParallel, setBackend, type BackendName,
+} from '../../backends/index.js';
 
 /** One line of `nabla bench --json`. */
 export interface BenchRow {
@@ -95,7 +97,10 @@ interface BenchOptions {
   calibrate?: boolean;
 }
 
-/** `nabla bench --calibrate`: measures the gemm kernels again and prints each class's medians and choice. */
+/**
+ * `nabla bench --calibrate`: measures the gemm kernels and the kernels' thread sizes again and prints the medians
+ * and choices.
+ */
 function calibrateGemm(): void {
   const measured = recalibrateGemm();
   if (!measured) throw new Error('--calibrate needs the native backend, which is not available');
@@ -105,6 +110,20 @@ function calibrateGemm(): void {
     console.log(`gemm ${shapeClass.padEnd(6)} ours ${ours.toFixed(3)} ms, OpenBLAS ${blas.toFixed(3)} ms per round: ${measured.choice[shapeClass as keyof typeof measured.choice]}`);
   }
   console.log(measured.notStored ? `not stored: ${measured.notStored}` : `stored in ${measured.cache}`);
+  const threads = recalibrateParallel();
+  if (!threads?.times) {
+    console.log('threads: one thread, nothing to choose');
+    return;
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [family, sizes] of Object.entries(threads.times.families)) {
+    const cells = sizes.map((t) => `${t.size}: ${median(t.one).toFixed(3)}/${median(t.all).toFixed(3)}`).join(', ');
+    const from = threads.choice[family as keyof typeof threads.choice];
+    console.log(`threads ${family.padEnd(11)} ms on one/all threads ${cells}: from ${from === NEVER ? 'never' : from}`);
+  }
+  const { chunks, gemm } = threads.times.conv;
+  console.log(`threads conv        chunks per thread ${median(chunks).toFixed(3)} ms, OpenBLAS threads ${median(gemm).toFixed(3)} ms: ${threads.choice.conv}`);
+  console.log(threads.notStored ? `not stored: ${threads.notStored}` : `stored in ${threads.cache}`);
 }
 
 export function registerBench(program: Command): void {
@@ -117,7 +136,7 @@ export function registerBench(program: Command): void {
     .option('--reps <n>', 'timed repetitions', '7')
     .option('--cpu-time', 'time by CPU time instead of the wall clock, here and in the NumPy, JAX and OpenBLAS peers (for a busy machine; run single-threaded)')
     .option('--backend <name>', 'native or reference')
-    .option('--calibrate', 'first time OpenBLAS against our gemm kernels again on this machine and store the choice (with no workloads named, only that)')
+    .option('--calibrate', 'first time OpenBLAS against our gemm kernels, and our kernels on one thread against all, again on this machine and store the choice (with no workloads named, only that)')
     .action(async (
       requested: string[],
       options: BenchOptions,
