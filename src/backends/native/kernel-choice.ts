@@ -97,8 +97,9 @@ export function calibrate(
     const entries = GEMM_CLASSES.map((shapeClass) => {
       const products = CALIBRATION_SHAPES[shapeClass].map(([transA, transB, M, N, K]) => {
         // A training step's left operand is usually a fresh minibatch, not in the caches: each call takes
-        // the next of enough copies to overflow them.
-        const copies = Math.max(1, Math.ceil(coldBytes / (M * K * 4)));
+        // the next of enough copies to overflow them. Not for narrowT: its A is the minibatch the forward
+        // product x·W has just read, so a step finds it in the caches.
+        const copies = shapeClass === 'narrowT' ? 1 : Math.max(1, Math.ceil(coldBytes / (M * K * 4)));
         const first = filled(M * K);
         const As = Array.from({ length: copies }, (_, i) => (i === 0 ? first : first.slice()));
         const B = filled(K * N), C = new Float32Array(M * N);
