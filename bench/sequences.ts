@@ -100,7 +100,9 @@ function rnnsluSentence(): Workload {
  * A padded minibatch as lstm.py's prepare_data makes it: word indices (steps × batch), 0 past each review's end,
  * and the mask; review lengths 100, 95, ..., 25, so the longest fills it (the NumPy peer's review_batch).
  */
-function reviewBatch(rng: () => number, steps: number, batch: number, vocabulary: number): nb.NDArray[] {
+function reviewBatch(
+  rng: () => number, steps: number, batch: number, vocabulary: number,
+): [nb.NDArray, nb.NDArray, nb.NDArray] {
   const x = nb.zeros([steps, batch], 'int32');
   const mask = nb.zeros([steps, batch]);
   for (let t = 0; t < steps; t++) {

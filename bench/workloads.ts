@@ -67,7 +67,7 @@ function classifier(hidden: number[], batch: number, lr: number, l2: number): Wo
         const z = h.dot(W).add(biases[i]);
         h = i === hidden.length ? nb.softmax(z) : z.tanh();
       });
-      let cost = nb.nll(h, y);
+      let cost: nb.Variable = nb.nll(h, y);
       if (l2 > 0) cost = cost.add(weights.map((W) => nb.l2Sqr(W)).reduce((a, b) => a.add(b)).mul(l2));
       const step = nb.fn([x, y], cost, { updates: nb.sgd(cost, [...weights, ...biases], { learningRate: lr }) });
       const next = batches(data(), batch);

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// The nabla command: runs the TypeScript sources through tsx, so a clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The nabla command: runs the compiled JavaScript in dist/ (built by `npm run build`, by `npm pack` and by
+// scripts/setup.sh). From the sources, without a build: `npx tsx src/cli/nabla.ts`.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-register();
-const { exitWhenOutputCloses } = await import('../src/cli/closed-output.ts');
-exitWhenOutputCloses(process.stdout);
-exitWhenOutputCloses(process.stderr);
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const root = join(import.meta.dirname, '..');
+const entry = join(root, 'dist', 'src', 'cli', 'nabla.js');
+if (!existsSync(entry)) {
+  console.error(`nabla: ${entry} is not built; run "npm run build" in ${root}`);
+  process.exit(1);
+}
+await import(pathToFileURL(entry).href);

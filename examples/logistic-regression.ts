@@ -1,7 +1,7 @@
 // Logistic regression on MNIST with nb.fn, as in the Deep Learning Tutorial (chapter 4): minibatch SGD,
 // lr 0.13, batch 600. Run: npx tsx examples/logistic-regression.ts [epochs]
-import * as nb from '../src/index.js';
-import { loadMnist } from '../src/data/index.js';
+import * as nb from 'nabla';
+import { loadMnist } from 'nabla/data';
 
 const { train, test } = loadMnist();
 const [batch, lr, epochs] = [600, 0.13, Number(process.argv[2] ?? 5)];
@@ -28,7 +28,7 @@ const testError = nb.fn([x, y], errors);
 for (let epoch = 1; epoch <= epochs; epoch++) {
   let total = 0;
   const batches = Math.floor(train.x.shape[0] / batch);
-  for (let k = 0; k < batches; k++) total += trainStep(k) as number;
-  const error = testError(test.x, test.y) as number;
+  for (let k = 0; k < batches; k++) total += trainStep(k);
+  const error = testError(test.x, test.y);
   console.log(`epoch ${epoch}: train cost ${(total / batches).toFixed(4)}, test error ${(100 * error).toFixed(2)}%`);
 }

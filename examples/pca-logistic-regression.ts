@@ -2,8 +2,8 @@
 // regression on the codes Z_K, against logistic regression on the raw pixels. PCA is fitted on the
 // training images only; the same map transforms validation and test images.
 // Run: npx tsx examples/pca-logistic-regression.ts [epochs]
-import * as nb from '../src/index.js';
-import { loadMnist } from '../src/data/index.js';
+import * as nb from 'nabla';
+import { loadMnist } from 'nabla/data';
 
 const epochs = Number(process.argv[2] ?? 50);
 const { train, valid, test } = loadMnist();

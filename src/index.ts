@@ -1,7 +1,7 @@
 // nabla: Theano-style tensor math with automatic differentiation for TypeScript.
 export * from './ndarray/index.js';
 export { TensorType } from './graph/type.js';
-export { Variable, Constant, SharedVariable, Apply } from './graph/variable.js';
+export { Variable, Constant, SharedVariable, Apply, type ScalarVariable } from './graph/variable.js';
 export * from './graph/constructors.js';
 export { pp, debugPrint } from './graph/print.js';
 export * from './ops/index.js';

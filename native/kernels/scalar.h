@@ -35,6 +35,13 @@ template <class T> inline T mod(T a, T b) {
   return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
 }
 
+// A float cast to int32 as JAX (XLA) does: toward zero, saturating at the int32 range, NaN to 0.
+// The value stays in T; the int32 store that follows is then exact.
+template <class T> inline T truncToInt32(T x) {
+  if (x != x) return T(0);
+  return std::trunc(x < T(-2147483648.0) ? T(-2147483648.0) : x > T(2147483647.0) ? T(2147483647.0) : x);
+}
+
 template <class T> inline T truth(bool p) { return p ? T(1) : T(0); }
 
 }  // namespace scalar

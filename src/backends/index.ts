@@ -3,7 +3,7 @@
 import type { Backend } from './backend.js';
 import { referenceBackend } from './reference/index.js';
 import { loadNativeBackend } from './native/index.js';
-import type { SimdLevel } from './native/addon.js';
+import { addonBuildHint, type SimdLevel } from './native/addon.js';
 import {
   applyChoice, cachePath, recalibrate, type ChoiceSource, type GemmChoice,
 } from './native/kernel-choice.js';
@@ -22,8 +22,8 @@ function resolve(name: BackendName, explicit: boolean): Backend {
   if (name === 'reference') return referenceBackend;
   const native = loadNativeBackend();
   if (native.backend) return native.backend;
-  if (explicit) throw new Error(`setBackend: the native backend is not available (${native.reason}); run "npm run build:native"`);
-  console.error(`nabla: native backend unavailable (${native.reason}); using the reference backend`);
+  if (explicit) throw new Error(`setBackend: the native backend is not available (${native.reason}); ${addonBuildHint()}`);
+  console.error(`nabla: native backend unavailable (${native.reason}); using the reference backend, about 50 times slower. To build the addon, ${addonBuildHint()}`);
   return referenceBackend;
 }
 
@@ -64,6 +64,8 @@ export interface BackendInfo {
   backend: BackendName;
   /** The native addon and the machine, when the addon loads; else why it does not. */
   native?: {
+    /** The addon file loaded. */
+    addon: string;
     cpuModel: string;
     cpuFeatures: string[];
     /** The SIMD path our kernels run: the widest the CPU has, unless NABLA_SIMD caps it. */
@@ -79,6 +81,8 @@ export interface BackendInfo {
     parallelSource: ThreadSource;
   };
   nativeUnavailable?: string;
+  /** Without the addon: the command that builds it. */
+  nativeBuild?: string;
 }
 
 /**
@@ -88,13 +92,13 @@ export interface BackendInfo {
  */
 export function backendInfo(): BackendInfo {
   const backend = getBackend().name as BackendName;
-  const { addon, gemm, parallel, reason } = loadNativeBackend();
-  if (!addon || !gemm || !parallel) return { backend, nativeUnavailable: reason };
+  const { addon, addonPath, gemm, parallel, reason } = loadNativeBackend();
+  if (!addon || !gemm || !parallel) return { backend, nativeUnavailable: reason, nativeBuild: addonBuildHint() };
   const info = addon.info();
   return {
     backend,
     native: {
-      cpuModel: info.cpuModel, cpuFeatures: info.cpuFeatures, simd: info.simd, supportedSimd: info.supportedSimd,
+      addon: addonPath ?? '', cpuModel: info.cpuModel, cpuFeatures: info.cpuFeatures, simd: info.simd, supportedSimd: info.supportedSimd,
       blasCore: info.blasCore, threads: info.threads, gemm: { ...gemm.choice }, gemmSource: gemm.source,
       parallel: { ...parallel.choice }, parallelSource: parallel.source,
     },

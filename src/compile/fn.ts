@@ -16,6 +16,7 @@ import { asVariable, streamsAfterScans, type TensorLike } from '../ops/index.js'
 import { getBackend, type Backend } from '../backends/index.js';
 import { checkedOnFirstCall, type CheckOption } from './check.js';
 import { executable, sharedVariables } from './executable.js';
+import { exactInt32 } from './int-arguments.js';
 import { compile, unplanned, type Compilation } from './pipeline.js';
 
 export type Update = readonly [SharedVariable, TensorLike];
@@ -36,8 +37,29 @@ export interface FnOptions {
   check?: CheckOption;
 }
 
-export interface CompiledFunction {
-  (...args: Argument[]): Result | Result[] | undefined;
+/** What `fn` compiles: one variable, a list of them, or nothing (a function run for its updates). */
+export type Outputs = Variable | readonly Variable[] | null | undefined;
+
+/**
+ * What a call returns for one output: a number for a variable whose type says it is a scalar (`nb.nll`,
+ * `nb.mean` over all axes); otherwise an NDArray, or a number when the variable is 0-dimensional at run time.
+ */
+export type ResultOf<O> = O extends { readonly ndim: 0 } ? number : Result;
+
+/** What a call returns: one result for one output, a tuple for a list, undefined for none. */
+export type ResultsOf<O extends Outputs> = O extends Variable ? ResultOf<O>
+  : O extends readonly Variable[] ? { -readonly [K in keyof O]: ResultOf<O[K]> }
+  : undefined;
+
+/** A call's parameters: one argument per input, in order. */
+export type ArgumentsOf<I extends readonly Variable[]> = { -readonly [K in keyof I]: Argument };
+
+/**
+ * A compiled function. `nb.fn([x, y], cost)` is typed `(x: Argument, y: Argument) => number` when cost is a
+ * scalar by type: its parameters follow the inputs and its result the outputs.
+ */
+export interface CompiledFunction<I extends readonly Variable[] = readonly Variable[], O extends Outputs = Outputs> {
+  (...args: ArgumentsOf<I>): ResultsOf<O>;
   readonly backend: Backend;
   /** The optimized graph, as debugPrint shows it. */
   readonly nodes: readonly Apply[];
@@ -104,7 +126,7 @@ function toArgument(input: Variable, value: Argument, position: number): NDArray
     arr = value;
   } else {
     try {
-      arr = array(value as Nested, input.dtype);
+      arr = input.dtype === 'int32' ? exactInt32(value as Nested) : array(value as Nested, input.dtype);
     } catch (e) {
       throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
     }
@@ -119,9 +141,9 @@ function toArgument(input: Variable, value: Argument, position: number): NDArray
  * Compiles `outputs` as a function of `inputs`, applying `updates` to shared variables after each call.
  * @example const train = nb.fn([x, y], cost, { updates: nb.sgd(cost, [W, b], 0.13) });
  */
-export function fn(
-  inputs: readonly Variable[], outputs?: Variable | readonly Variable[] | null, options: FnOptions = {},
-): CompiledFunction {
+export function fn<const I extends readonly Variable[], const O extends Outputs = undefined>(
+  inputs: I, outputs?: O, options: FnOptions = {},
+): CompiledFunction<I, O> {
   const single = outputs instanceof Variable;
   const outs = outputs == null ? [] : single ? [outputs as Variable] : [...(outputs as readonly Variable[])];
   inputs.forEach((v, i) => {
@@ -155,9 +177,12 @@ export function fn(
     return args.map((a, i) => toArgument(inputs[i], a, i));
   };
   const finalOuts = compiled.graph.slice(0, outs.length);
-  // A scalar comes back as a number, and a shared variable's value as a copy the caller may keep.
+  // Every result is the caller's own: a scalar comes back as a number; an output computed by a node gets
+  // a fresh buffer every call (the memory plan never pools it). Only a leaf (an input, a constant left by
+  // folding, a shared variable's value) and a second output of the same variable are copied.
+  const copied = finalOuts.map((v, i) => v.ndim > 0 && (v.owner === null || finalOuts.indexOf(v) < i));
   const result = (value: NDArray, i: number): Result =>
-    (finalOuts[i].ndim === 0 ? value.data[0] : finalOuts[i] instanceof SharedVariable ? value.clone() : value);
+    (finalOuts[i].ndim === 0 ? value.data[0] : copied[i] ? value.clone() : value);
   const call = (...args: Argument[]): Result | Result[] | undefined => {
     const values = argumentsOf(args);
     backend.beginCall?.();
@@ -167,5 +192,5 @@ export function fn(
   const checked = trace
     ? checkedOnFirstCall(call, (args) => ({ trace, inputs, args: argumentsOf(args), name: options.name }), check)
     : call;
-  return Object.assign(checked, { backend, nodes: topoSort(compiled.graph) });
+  return Object.assign(checked, { backend, nodes: topoSort(compiled.graph) }) as unknown as CompiledFunction<I, O>;
 }

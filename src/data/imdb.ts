@@ -3,7 +3,7 @@
 // cut to n_words, the maxlen filter or our truncation, a seeded validation split, valid and test sorted
 // by length, and minibatches padded to their longest review with a mask (imdb.py's prepare_data).
 import { NDArray } from '../ndarray/index.js';
-import { philoxUniform } from '../random/index.js';
+import { shuffleInPlace } from '../random/index.js';
 import type { MinibatchSource, PaddedMinibatch } from '../fit/index.js';
 import { readJson } from './json-file.js';
 
@@ -109,14 +109,7 @@ export interface ImdbSplits {
  * @example permutation(5, 123, 0) // e.g. [3, 0, 4, 1, 2]
  */
 export function permutation(n: number, seed: number, stream: number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const draws = new Float64Array(n);
-  philoxUniform(seed, stream, 0, draws);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(draws[i] * (i + 1)));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
+  return shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), seed, 0, stream);
 }
 
 const pick = (reviews: Reviews, order: ArrayLike<number>): Reviews => ({

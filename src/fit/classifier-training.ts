@@ -95,7 +95,7 @@ export class ClassifierTraining extends LoopTraining {
     this.holder = model;
     this.batchSize = batchSize;
     this.trainBatches = this.checkSet(train, 'training');
-    let cost = nll(model.probabilities(this.x, 'train'), this.y);
+    let cost: Variable = nll(model.probabilities(this.x, 'train'), this.y);
     if (options.adversarial) cost = this.withAdversarialCost(cost, options.adversarial);
     for (const W of model.weights) {
       if (options.l1) cost = cost.add(l1(W).mul(options.l1));
@@ -183,6 +183,6 @@ export class ClassifierTraining extends LoopTraining {
     const [index, count] = [iscalar('index'), iscalar('count')];
     const rows = slice(index.mul(this.batchSize), index.add(count).mul(this.batchSize));
     const f = fn([index, count], output, { updates, givens: [[this.x, X.at(rows)], [this.y, Y.at(rows)]] });
-    return (i, n) => f(i, n) as number | NDArray;
+    return (i, n) => f(i, n);
   }
 }

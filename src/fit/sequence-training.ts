@@ -2,7 +2,7 @@
 // sequence and fed to one compiled step (no shared data set: lengths differ from batch to batch), the
 // tutorial's cost (mean negative log-likelihood) plus decay_c·ΣU², errors counted over every example.
 import { array, type NDArray } from '../ndarray/index.js';
-import type { SharedVariable } from '../graph/variable.js';
+import type { SharedVariable, Variable } from '../graph/variable.js';
 import { imatrix, ivector, matrix, shared } from '../graph/constructors.js';
 import { argmax, l2Sqr, neq, nll, sum } from '../ops/index.js';
 import { fn } from '../compile/index.js';
@@ -61,7 +61,7 @@ export class SequenceTraining extends LoopTraining {
     this.train = train;
     this.trainBatches = train.batches;
     const [x, mask, y] = [imatrix('x'), matrix('mask'), ivector('y')];
-    let cost = nll(model.probabilities(x, mask, 'train'), y);
+    let cost: Variable = nll(model.probabilities(x, mask, 'train'), y);
     if (options.decay) for (const W of model.weights) cost = cost.add(l2Sqr(W).mul(options.decay));
     const rate = shared(array(options.learningRate, 'float32'), 'learningRate');
     const { optimizer, momentum } = options;

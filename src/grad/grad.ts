@@ -14,11 +14,14 @@ export interface GradOptions {
 }
 
 /**
- * Gradients of a scalar cost with respect to shared variables or inputs.
+ * Gradients of a scalar cost with respect to shared variables or inputs. Integers have no gradient: an
+ * int32 target throws, naming it, as JAX's grad does.
  * @example const [gW, gb] = nb.grad(cost, [W, b]);
  */
 export function grad(cost: Variable, wrt: Variable, options?: GradOptions): Variable;
-export function grad(cost: Variable, wrt: readonly Variable[], options?: GradOptions): Variable[];
+export function grad<const W extends readonly Variable[]>(
+  cost: Variable, wrt: W, options?: GradOptions,
+): { -readonly [K in keyof W]: Variable };
 export function grad(
   cost: Variable, wrt: Variable | readonly Variable[], options: GradOptions = {},
 ): Variable | Variable[] {
@@ -30,6 +33,10 @@ export function grad(
   }
   if (cost.ndim !== 0) throw new Error(`grad: cost ${cost} is ${cost.type}; it must be a scalar (take its sum or mean)`);
   if (cost.dtype === 'int32') throw new Error(`grad: cost ${cost} is int32; it must be a float`);
+  // As JAX's grad: integers have no gradient (not a zero one), so asking for one is a mistake to report.
+  for (const t of targets) {
+    if (t.dtype === 'int32') throw new Error(`grad: ${t} is ${t.type}; integers have no gradient (differentiate with respect to a float variable)`);
+  }
   const constants = new Set(options.considerConstant ?? []);
   const nodes = topoSort([cost]);
   const grads = backpropagate([[cost, asVariable(1, cost.dtype)]], targets, constants, nodes);

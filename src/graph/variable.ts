@@ -78,6 +78,12 @@ function notLoaded(what: string, layer: 'ops' | 'compile'): never {
 }
 
 /**
+ * A variable whose static type says it is 0-dimensional (`nb.nll`, `nb.mean` over all axes): a
+ * compiled function returns its value as a number (compile/fn.ts). Only a type; at run time it is a Variable.
+ */
+export type ScalarVariable = Variable & { readonly ndim: 0 };
+
+/**
  * A symbolic tensor: an input (no owner), a constant, a shared variable, or an output of an Apply.
  * Its methods (`add`, `dot`, `sum`, `T`, ...) are in variable-methods.ts.
  */

@@ -112,7 +112,7 @@ export class Autoencoder extends UnsupervisedLayer {
 
   objective(x: Variable): Objective {
     const y = this.encode(this.corrupt(x));
-    let cost = mean(this.reconstructionError(x, y));
+    let cost: Variable = mean(this.reconstructionError(x, y));
     const penalised = Boolean(this.config.sparsity?.weight) || this.options.contraction > 0;
     if (this.config.sparsity?.weight) cost = cost.add(this.sparsityPenalty(y));
     if (this.options.contraction > 0) cost = cost.add(this.contractionPenalty(y));

@@ -231,7 +231,7 @@ export class Pca {
       const input = matrix('x', this.config.dtype);
       const [mean, axes, scale] = [vector('mean', this.config.dtype), matrix('components', this.config.dtype), vector('scale', this.config.dtype)];
       const compiled = fn([input, mean, axes, scale], input.sub(mean).dot(axes.T).div(scale));
-      const args = [this.mean!, this.components!, this.scales()];
+      const args = [this.mean!, this.components!, this.scales()] as const;
       this.transformFn = (data) => compiled(data, ...args) as NDArray;
     }
     return this.transformFn(x.dtype === this.config.dtype ? x : x.astype(this.config.dtype));
@@ -250,7 +250,7 @@ export class Pca {
       const codes = matrix('z', this.config.dtype);
       const [mean, axes, scale] = [vector('mean', this.config.dtype), matrix('components', this.config.dtype), vector('scale', this.config.dtype)];
       const compiled = fn([codes, mean, axes, scale], codes.mul(scale).dot(axes).add(mean));
-      const args = [this.mean!, this.components!, this.scales()];
+      const args = [this.mean!, this.components!, this.scales()] as const;
       this.inverseFn = (codes) => compiled(codes, ...args) as NDArray;
     }
     return this.inverseFn(z.dtype === this.config.dtype ? z : z.astype(this.config.dtype));

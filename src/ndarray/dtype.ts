@@ -50,3 +50,15 @@ export function upcast(...dtypes: DType[]): DType {
 export function floatOf(dtype: DType): DType {
   return dtype === 'int32' ? 'float32' : dtype;
 }
+
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/**
+ * A float converted to int32 as JAX (XLA) and the cast op do: toward zero, saturating at the int32
+ * range, NaN to 0 — never wrapped modulo 2^32 as a plain Int32Array store would.
+ */
+export function saturateToInt32(v: number): number {
+  if (Number.isNaN(v)) return 0;
+  return Math.trunc(Math.min(Math.max(v, INT32_MIN), INT32_MAX));
+}

@@ -1,5 +1,5 @@
 // NDArray: a contiguous row-major buffer with a shape and a dtype. Kernels read `data` directly.
-import { allocate, arrayConstructor, dtypeOfArray, isDType, type DType, type TypedArray } from './dtype.js';
+import { allocate, arrayConstructor, dtypeOfArray, isDType, saturateToInt32, type DType, type TypedArray } from './dtype.js';
 import { formatShape, sizeOf, stridesOf, type Shape } from './shape.js';
 
 export type Nested = number | boolean | readonly Nested[];
@@ -92,7 +92,7 @@ export class NDArray {
   astype(dtype: DType): NDArray {
     if (dtype === this.dtype) return this.clone();
     const out = allocate(dtype, this.size);
-    if (dtype === 'int32') for (let i = 0; i < out.length; i++) out[i] = Math.trunc(this.data[i]);
+    if (dtype === 'int32') for (let i = 0; i < out.length; i++) out[i] = saturateToInt32(this.data[i]);
     else out.set(this.data);
     return new NDArray(dtype, this.shape, out);
   }
@@ -140,7 +140,7 @@ export function array(values: Nested | TypedArray | NDArray, dtype?: DType, shap
   if (ArrayBuffer.isView(values)) {
     const typed = values as TypedArray;
     const dt = dtype ?? dtypeOfArray(typed);
-    const data = dt === dtypeOfArray(typed) ? typed : new (arrayConstructor(dt))(typed);
+    const data = dt === dtypeOfArray(typed) ? typed : dt === 'int32' ? Int32Array.from(typed, saturateToInt32) : new (arrayConstructor(dt))(typed);
     return new NDArray(dt, shape ?? [typed.length], data);
   }
   const inferred = nestedShape(values);
@@ -148,7 +148,7 @@ export function array(values: Nested | TypedArray | NDArray, dtype?: DType, shap
   flattenNested(values, inferred, flat);
   const dt = dtype ?? 'float32';
   const data = allocate(dt, flat.length);
-  if (dt === 'int32') flat.forEach((v, i) => (data[i] = Math.trunc(v)));
+  if (dt === 'int32') flat.forEach((v, i) => (data[i] = saturateToInt32(v)));
   else data.set(flat);
   return new NDArray(dt, shape ?? inferred, data);
 }

@@ -2,7 +2,7 @@
 // losses and penalties built from them.
 import type { Attrs, Op } from '../graph/variable.js';
 import { TensorType, type StaticShape } from '../graph/type.js';
-import type { Variable } from '../graph/variable.js';
+import type { ScalarVariable, Variable } from '../graph/variable.js';
 import { apply1, asVariable, asVariables, broadcastTypes, defineOp, opTable, typeError, type TensorLike } from './define-op.js';
 import { abs, add, exp, log, mul, neg, softplus, square, sqrt, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
@@ -91,8 +91,8 @@ function pickLabels(p: Variable, y: Variable, name: string): Variable {
  * rewrites log(softmax(z)) to logSoftmax(z), so nll(softmax(z), y) stays finite for large z.
  * @example nb.nll(nb.softmax(x.dot(W).add(b)), y)
  */
-export function nll(p: TensorLike, y: TensorLike): Variable {
-  return neg(mean(pickLabels(asVariable(p), asVariable(y, 'int32'), 'nll')));
+export function nll(p: TensorLike, y: TensorLike): ScalarVariable {
+  return neg(mean(pickLabels(asVariable(p), asVariable(y, 'int32'), 'nll'))) as ScalarVariable;
 }
 
 /** Element-wise -(t log p + (1 - t) log(1 - p)); stable for p = sigmoid(z) once compiled. */
@@ -101,7 +101,11 @@ export function binaryCrossentropy(p: TensorLike, t: TensorLike): Variable {
   return neg(add(mul(tv, log(pv)), mul(sub(1, tv), log(sub(1, pv)))));
 }
 
-/** Binary cross-entropy from logits z: softplus(z) - t z, without forming sigmoid(z). */
+/**
+ * Binary cross-entropy from logits z without forming sigmoid(z): softplus(z) - t z. At z = +Infinity
+ * that is Infinity - Infinity, so NaN (optax gives the limit, +Infinity; binaryCrossentropy(sigmoid(z), t)
+ * compiles to t softplus(-z) + (1 - t) softplus(z), which keeps it, at twice the cost).
+ */
 export function sigmoidCrossentropyWithLogits(z: TensorLike, t: TensorLike): Variable {
   const [zv, tv] = asVariables([z, t]);
   return sub(softplus(zv), mul(tv, zv));

@@ -2,10 +2,10 @@
 // running sum along an axis (cumsum).
 import { floatOf, normalizeAxis, type DType } from '../ndarray/index.js';
 import { TensorType } from '../graph/type.js';
-import type { Op, Variable } from '../graph/variable.js';
+import type { Op, ScalarVariable, Variable } from '../graph/variable.js';
 import type { Axes } from '../graph/variable-methods.js';
 import { apply1, asVariable, defineOp, opTable, type TensorLike } from './define-op.js';
-import { cast, div, eq, mul } from './elementwise.js';
+import { and, cast, div, eq, mul, neq, or } from './elementwise.js';
 import { broadcastLike, flatten, shape } from './shape.js';
 import { take } from './indexing.js';
 
@@ -78,12 +78,18 @@ export function cumsum(x: TensorLike, axis?: number): Variable {
   return apply1(cumsumOp, [v], { axis: normalizeAxis(axis, v.ndim, 'cumsum'), reverse: false });
 }
 
+/**
+ * Where x holds its reduction's result y: equal, or both NaN, so a NaN max or min sends its gradient
+ * to the NaN it came from (as max pooling does) instead of dropping it.
+ */
+const heldAt = (x: Variable, y: Variable) => or(eq(x, y), and(neq(x, x), neq(y, y)));
+
 /** The reduction family's ops, by name. */
 export const reduceOps = opTable(
   reduceOp('sum', same, (x, _y, gy) => broadcastLike(gy, x)),
   reduceOp('prod', same, (x, y, gy) => div(mul(gy, y), x)),
-  reduceOp('max', same, (x, y, gy) => mul(gy, eq(x, y))),
-  reduceOp('min', same, (x, y, gy) => mul(gy, eq(x, y))),
+  reduceOp('max', same, (x, y, gy) => mul(gy, heldAt(x, y))),
+  reduceOp('min', same, (x, y, gy) => mul(gy, heldAt(x, y))),
   reduceOp('argmax', toInt),
   reduceOp('argmin', toInt),
   cumsumOp,
@@ -128,6 +134,8 @@ export function countAlong(x: Variable, axes: readonly number[], dtype: DType): 
 }
 
 /** Mean over `axis` (all axes by default); integers average to float32. */
+export function mean(x: TensorLike): ScalarVariable;
+export function mean(x: TensorLike, axis?: Axes, keepdims?: boolean): Variable;
 export function mean(x: TensorLike, axis?: Axes, keepdims = false): Variable {
   const v = asVariable(x);
   const axes = resolveAxes(axis, v.ndim, 'mean');

@@ -6,12 +6,15 @@ import { philoxUniform } from './philox.js';
 const SHUFFLE_STREAM = 0x5348_5546;
 
 /**
- * Shuffles `items` in place (Fisher–Yates) with draws from (seed, counter); returns them.
+ * Shuffles `items` in place (Fisher–Yates) with draws from (seed, counter) of a Philox stream (the
+ * shuffles' own by default); returns them.
  * @example shuffleInPlace([0, 1, 2, 3], 345, 1) // the same order for the same seed and counter
  */
-export function shuffleInPlace<T>(items: T[], seed: number, counter: number): T[] {
+export function shuffleInPlace<T, A extends { length: number; [i: number]: T }>(
+  items: A, seed: number, counter: number, stream = SHUFFLE_STREAM,
+): A {
   const draws = new Float64Array(items.length);
-  philoxUniform(seed, SHUFFLE_STREAM, counter, draws);
+  philoxUniform(seed, stream, counter, draws);
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.min(i, Math.floor(draws[i] * (i + 1)));
     [items[i], items[j]] = [items[j], items[i]];

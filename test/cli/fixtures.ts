@@ -1,5 +1,6 @@
-// Helpers for the command-line tests: a small IDX data set in MNIST's layout, and running
-// `node bin/nabla.js` as a user would, with one OpenMP thread (see test/single-thread.ts).
+// Helpers for the command-line tests: a small IDX data set in MNIST's layout, and running the nabla command
+// as a user would, with one OpenMP thread (see test/single-thread.ts): its entry src/cli/nabla.ts under tsx,
+// so the tests need no build (bin/nabla.js runs the compiled copy of the same entry).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,9 @@ import { join } from 'node:path';
 import { loadMnist, writeIdx } from '../../src/data/index.js';
 import { NDArray } from '../../src/ndarray/index.js';
 
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'nabla.js');
+export const BIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'nabla.ts');
+/** node's arguments before nabla's: tsx's loader, then the entry. */
+const NODE_ARGS = [`--import=${import.meta.resolve('tsx')}`, BIN];
 const ENV = { ...process.env, OMP_NUM_THREADS: '1' };
 
 export interface CliResult {
@@ -19,13 +22,13 @@ export interface CliResult {
 
 /** Runs nabla with arguments and waits for it. */
 export function nabla(...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
+  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8', env: ENV });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Starts nabla without waiting; `done` resolves when it exits. */
 export function startNabla(...args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -3,15 +3,17 @@
 import { scalarFunctions } from '../../src/backends/reference/elementwise.js';
 import type { Instruction, OpcodeName } from '../../src/backends/native/opcodes.js';
 import type { AnyArray } from './helpers.js';
+import { saturateToInt32 } from '../../src/ndarray/index.js';
 
 export const reductions = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const;
 export type Reduction = (typeof reductions)[number];
 export const isArgReduction = (op: Reduction) => op === 'argmax' || op === 'argmin';
 
-/** What an opcode computes: the reference backend's scalar function of the op, or the loop's own copy and trunc. */
+/** What an opcode computes: the reference backend's scalar function of the op, or the loop's own copy and trunc (a
+ * float to int32 as the cast op does: saturating, NaN to 0). */
 export function scalarMeaning(op: OpcodeName): (...args: number[]) => number {
   if (op === 'copy') return (x) => x;
-  if (op === 'trunc') return Math.trunc;
+  if (op === 'trunc') return saturateToInt32;
   if (op === 'input' || op === 'const') throw new Error(`${op} is a load, not an operation`);
   return scalarFunctions[op];
 }

@@ -98,6 +98,32 @@ export function sampleRow(row: OpRow, rng: Rng): Sample {
   return { shapes, values };
 }
 
+/** The special values every row also runs with: IEEE's NaN and both infinities. */
+export const SPECIALS = [NaN, Infinity, -Infinity] as const;
+
+/** The inputs that get special values: those a row names, else every float input. */
+export function specialTargets(row: OpRow): number[] {
+  if (row.specials === false) return [];
+  return row.inputs.flatMap((spec, i) => ((row.specials ? row.specials.includes(spec.name) : !isInt(spec)) ? [i] : []));
+}
+
+/**
+ * `s` with special values written over some entries of the target inputs: draw `k` puts SPECIALS[k]
+ * at one random position of each (so a NaN, a +Inf and a -Inf each meet ordinary numbers alone),
+ * and a draw past the list puts one of each at different positions where there is room.
+ */
+export function withSpecials(row: OpRow, s: Sample, k: number, rng: Rng): Sample {
+  const values = s.values.map((v) => [...v]);
+  for (const i of specialTargets(row)) {
+    const v = values[i];
+    if (v.length === 0) continue;
+    const picks = k < SPECIALS.length ? [SPECIALS[k]] : rng.pick([[...SPECIALS], [...SPECIALS].reverse()]);
+    const free = Array.from(v, (_, j) => j);
+    for (const special of picks.slice(0, v.length)) v[free.splice(rng.int(0, free.length - 1), 1)[0]] = special;
+  }
+  return { shapes: s.shapes, values };
+}
+
 export const plainInputs = (s: Sample): Plain[] => s.shapes.map((shape, i) => ({ shape, data: s.values[i] }));
 
 /** The static shape an input is declared with: every size when `known`, else only the 1s (which broadcast). */
@@ -152,6 +178,21 @@ export function assertClose(actual: Plain, expected: Plain, tol: number, what: s
   if (worst.err > (exact ? 0 : tol)) {
     assert.fail(`${what}: element ${worst.i} is ${actual.data[worst.i]}, expected ${expected.data[worst.i]} (error ${worst.err.toExponential(2)} > ${tol})`);
   }
+}
+
+/**
+ * A row's values on one draw: float64 on the backend under test against the row's plain reference (and
+ * against the reference backend, when testing another), and float32 against that float64 result.
+ */
+export function checkRowValues(row: OpRow, s: Sample, where: string): void {
+  const ref = row.ref(plainInputs(s));
+  const f64 = runRow(row, 'float64', s);
+  assertClose(f64, { ...ref, dtype: ref.dtype ?? 'float64' }, row.tol ?? 1e-12, `${where}, float64`);
+  if (backend !== nb.referenceBackend) {
+    assertClose(f64, runRow(row, 'float64', s, nb.referenceBackend), row.tol ?? 1e-12, `${where}, float64 vs the reference backend`);
+  }
+  const f32 = runRow(row, 'float32', s);
+  assertClose(f32, { ...f64, dtype: ref.dtype ?? 'float32' }, row.tol32 ?? 1e-4, `${where}, float32 vs float64`);
 }
 
 /** Indices of the inputs a row differentiates: those it names, else every float input. */

@@ -3,11 +3,10 @@
 // reach every primitive op and every function users call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as nb from '../../src/index.js';
 import { allOps } from '../../src/ops/index.js';
 import { topoSort } from '../../src/graph/traverse.js';
 import { opTable, requiredFunctions } from './op-table.js';
-import { assertClose, backend, backendName, gradGraph, gradTargets, inputVariables, plainInputs, Rng, runRow, sampleRow } from './harness.js';
+import { backendName, checkRowValues, gradGraph, gradTargets, inputVariables, Rng, sampleRow } from './harness.js';
 
 /** Each row runs on this many random draws of its shapes and values. */
 const TRIALS = 4;
@@ -17,13 +16,7 @@ for (const row of opTable) {
     const rng = new Rng(`values: ${row.name}`);
     for (let trial = 0; trial < TRIALS; trial++) {
       const s = sampleRow(row, rng);
-      const where = `${row.name} with shapes ${JSON.stringify(s.shapes)}`;
-      const ref = row.ref(plainInputs(s));
-      const f64 = runRow(row, 'float64', s);
-      assertClose(f64, { ...ref, dtype: ref.dtype ?? 'float64' }, row.tol ?? 1e-12, `${where}, float64`);
-      if (backend !== nb.referenceBackend) assertClose(f64, runRow(row, 'float64', s, nb.referenceBackend), row.tol ?? 1e-12, `${where}, float64 vs the reference backend`);
-      const f32 = runRow(row, 'float32', s);
-      assertClose(f32, { ...f64, dtype: ref.dtype ?? 'float32' }, row.tol32 ?? 1e-4, `${where}, float32 vs float64`);
+      checkRowValues(row, s, `${row.name} with shapes ${JSON.stringify(s.shapes)}`);
     }
   });
 }

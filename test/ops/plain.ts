@@ -74,8 +74,11 @@ export function reduce(
 }
 
 export const total = (values: number[]) => values.reduce((a, b) => a + b, 0);
-export const argBest = (better: (a: number, b: number) => boolean) => (values: number[]) =>
-  values.reduce((best, v, i) => (better(v, values[best]) ? i : best), 0);
+/** The first index of the best value, or of the first NaN when there is one (JAX's argmax and argmin). */
+export const argBest = (better: (a: number, b: number) => boolean) => (values: number[]) => {
+  const nan = values.findIndex(Number.isNaN);
+  return nan >= 0 ? nan : values.reduce((best, v, i) => (better(v, values[best]) ? i : best), 0);
+};
 
 /** Axes permuted: output axis j is input axis perm[j]. */
 export function permute(x: Plain, perm: readonly number[]): Plain {

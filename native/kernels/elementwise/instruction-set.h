@@ -31,7 +31,7 @@
   X(Floor, "floor", std::floor(x))              \
   X(Not, "not", truth<T>(x == 0))               \
   X(Copy, "copy", x)                            \
-  X(Trunc, "trunc", std::trunc(x))
+  X(Trunc, "trunc", truncToInt32(x))
 
 #define NABLA_BINARY_OPS(X)                             \
   X(Add, "add", x + y)                                  \

@@ -124,8 +124,18 @@ export function levelPath(path: string, level: SimdLevel): string {
   return level === 'baseline' ? path : path.replace(/(\.node)?$/, `_${level}.node`);
 }
 
-/** The addon, or the reason it could not be loaded. */
-export function loadAddon(): { addon?: NativeAddon; reason?: string } {
+/**
+ * The command that builds the addon, with what it needs: in a clone the set-up script's step (which installs
+ * OpenBLAS and the compiler too), in an installed package npm's rebuild, which runs nabla's install script.
+ */
+export function addonBuildHint(): string {
+  return existsSync(join(packageRoot(), 'src', 'index.ts'))
+    ? `run "npm run build:native" in ${packageRoot()}`
+    : 'run "npm rebuild nabla" in your project (it needs g++, make, python3 and libopenblas-openmp-dev)';
+}
+
+/** The addon and the file it was loaded from, or the reason it could not be loaded. */
+export function loadAddon(): { addon?: NativeAddon; path?: string; reason?: string } {
   const path = addonPath();
   if (!existsSync(path)) return { reason: `${path} is not built` };
   try {
@@ -151,7 +161,7 @@ export function loadAddon(): { addon?: NativeAddon; reason?: string } {
     const missing = missingOpcodes(addon.opcodes ?? {}, [...LOOP_OPCODES, ...Object.keys(scalarOps)]);
     if (missing.length) return { reason: `${loading} is older than the sources (no element-wise kernel for ${missing.join(', ')})` };
     if (typeof addon.gemmKernel !== 'function') return { reason: `${loading} is older than the sources (no gemmKernel)` };
-    return { addon };
+    return { addon, path: loading };
   } catch (e) {
     return { reason: `${loading} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }

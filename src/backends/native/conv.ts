@@ -1,13 +1,23 @@
 // Convolution (im2col and gemm) and max-pooling over [B, C, H, W] images on the native backend.
-import { sizeOf } from '../../ndarray/index.js';
+import { sizeOf, type NDArray } from '../../ndarray/index.js';
 import type { ConvMode, convOps, PoolAttrs } from '../../ops/index.js';
 import type { FloatArray, NativeAddon } from './addon.js';
 import type { NativeKernelsFor } from './fallbacks.js';
+import { convKernels as referenceConv } from '../reference/conv.js';
+
+/**
+ * In 'full' mode im2col's zero padding meets every filter tap, and 0 · NaN or 0 · Inf would spread a
+ * non-finite filter entry (or output gradient, for the filters' gradient) to outputs whose sum never
+ * holds it. Such calls take the reference loops, which skip the padding; the check reads only the
+ * smaller operand, so finite calls keep the gemm path at no measurable cost.
+ */
+const spreadsThroughPadding = (mode: unknown, operand: NDArray) => mode === 'full' && !operand.data.every(Number.isFinite);
 
 /** Convolution and pooling kernels, by op. */
 export function convKernels(addon: NativeAddon): NativeKernelsFor<typeof convOps> {
   return {
-    conv2d: ([x, w], attrs, _node, allocate) => {
+    conv2d: ([x, w], attrs, node, allocate) => {
+      if (spreadsThroughPadding(attrs.mode, w)) return referenceConv.conv2d([x, w], attrs, node, allocate);
       const mode = attrs.mode as ConvMode;
       const [B, C, H, W] = x.shape;
       const [K, , kh, kw] = w.shape;
@@ -25,7 +35,8 @@ export function convKernels(addon: NativeAddon): NativeKernelsFor<typeof convOps
       addon.conv2dInputGrad(gy.data as FloatArray, B, C, H, W, w.data as FloatArray, K, oh, ow, kh, kw, attrs.mode === 'valid' ? 0 : 1, gx.data as FloatArray);
       return [gx];
     },
-    conv2dWeightGrad: ([x, gy], attrs, _node, allocate) => {
+    conv2dWeightGrad: ([x, gy], attrs, node, allocate) => {
+      if (spreadsThroughPadding(attrs.mode, gy)) return referenceConv.conv2dWeightGrad([x, gy], attrs, node, allocate);
       const [kh, kw] = attrs.filterShape as number[];
       const [B, C, H, W] = x.shape;
       const [, K, oh, ow] = gy.shape;

@@ -23,6 +23,8 @@ export interface NativeLoad {
   backend?: Backend;
   threads?: ThreadGovernor;
   addon?: NativeAddon;
+  /** The addon file loaded (the widest SIMD level built). */
+  addonPath?: string;
   /** The gemm kernel of each shape class, and where that choice came from. */
   gemm?: { choice: GemmChoice; source: ChoiceSource };
   /** From how many elements each loop family takes several threads, a convolution's threads, and why. */
@@ -50,13 +52,13 @@ let loaded: NativeLoad | undefined;
  */
 export function loadNativeBackend(measure = true): NativeLoad {
   if (!loaded) {
-    const { addon, reason } = loadAddon();
+    const { addon, path, reason } = loadAddon();
     if (addon) {
       const threads = new ThreadGovernor(addon);
       const kernels = nativeKernelTable(addon);
       const gemm = initialChoice(addon, { measure });
       const parallel = initialThreads(addon, { measure });
-      loaded = { threads, addon, gemm, parallel, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
+      loaded = { threads, addon, addonPath: path, gemm, parallel, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
     } else {
       loaded = { reason };
     }

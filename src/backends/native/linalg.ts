@@ -4,7 +4,7 @@ import type { DotAttrs, linalgOps } from '../../ops/index.js';
 import type { Kernel } from '../backend.js';
 import type { FloatArray, NativeAddon } from './addon.js';
 import type { NativeKernelsFor } from './fallbacks.js';
-
+import { eighOfNonFinite } from '../reference/linalg.js';
 
 /** The [rows, cols] of a matrix operand as the product reads it. */
 const oriented = ([rows, cols]: readonly number[], transposed: boolean): [number, number] =>
@@ -70,6 +70,7 @@ function eighKernel(addon: NativeAddon): Kernel {
     const A = a.dtype === dtype ? a : a.astype(dtype);
     const w = allocate(dtype, [n]);
     const v = allocate(dtype, [n, n], 1);
+    if (eighOfNonFinite(A, w, v)) return [w, v];
     addon.eigh(A.data as FloatArray, n, w.data as FloatArray, v.data as FloatArray);
     return [w, v];
   };

@@ -2,6 +2,10 @@
 import { NDArray } from '../../ndarray/index.js';
 import type { ConvMode, convOps, PoolAttrs } from '../../ops/index.js';
 import type { KernelsFor } from '../backend.js';
+import { scalarFunctions } from './elementwise.js';
+
+/** Equal, or both NaN: how pooling's gradient finds the element a window's max came from. */
+const sameValue = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
 /** Calls visit(b, k, c, i, j, u, v) for every term x[b,c,i-u',j-v'] · w[k,c,u,v] of a convolution. */
 function convTerms(
@@ -86,7 +90,7 @@ export const convKernels: KernelsFor<typeof convOps> = {
   maxPool2d: ([x], attrs) => {
     const best: number[] = [];
     const shape = poolWindows(x.shape, attrs as PoolAttrs, (o, i) => {
-      if (best[o] === undefined || x.data[i] > best[o]) best[o] = x.data[i];
+      best[o] = best[o] === undefined ? x.data[i] : scalarFunctions.maximum(best[o], x.data[i]); // NaN wins
     });
     const out = new NDArray(x.dtype, shape);
     out.data.set(best);
@@ -95,9 +99,9 @@ export const convKernels: KernelsFor<typeof convOps> = {
   maxPool2dGrad: ([x, y, gy], attrs) => {
     const gx = new NDArray(x.dtype, x.shape);
     const routed = new Uint8Array(y.size);
-    // Each window's gradient goes to the first element equal to its max.
+    // Each window's gradient goes to the first element equal to its max (a NaN max: its first NaN).
     poolWindows(x.shape, attrs as PoolAttrs, (o, i) => {
-      if (!routed[o] && x.data[i] === y.data[o]) {
+      if (!routed[o] && sameValue(x.data[i], y.data[o])) {
         gx.data[i] += gy.data[o];
         routed[o] = 1;
       }

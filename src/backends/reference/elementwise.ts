@@ -8,6 +8,10 @@ const stableSigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp
 const stableSoftplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 const bool = (b: boolean) => (b ? 1 : 0);
 
+/** IEEE 754's pow (C's std::pow, JAX): 1 ** y and (±1) ** ±Infinity are 1, where JavaScript's Math.pow gives NaN. */
+export const ieeePow = (a: number, b: number) =>
+  (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b));
+
 /** What each element-wise op computes, for one element. This table is the definition of the ops. */
 export const scalarFunctions: Record<ElementwiseName, (...args: number[]) => number> = {
   neg: (x) => -x,
@@ -33,7 +37,7 @@ export const scalarFunctions: Record<ElementwiseName, (...args: number[]) => num
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow: ieeePow,
   maximum: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
   minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
   mod: (a, b) => {

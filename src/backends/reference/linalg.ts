@@ -86,6 +86,17 @@ function jacobiEigen(n: number, lower: ArrayLike<number>): { values: Float64Arra
   return { values, vectors };
 }
 
+/**
+ * A matrix with a NaN or an infinite entry has no eigen-decomposition: every eigenvalue and eigenvector
+ * entry is NaN (as JAX gives), rather than whatever an iteration stops at. True when it filled w and v so.
+ */
+export function eighOfNonFinite(a: NDArray, w: NDArray, v: NDArray): boolean {
+  if (a.data.every(Number.isFinite)) return false;
+  w.data.fill(NaN);
+  v.data.fill(NaN);
+  return true;
+}
+
 /** Linear-algebra kernels, by op. */
 export const linalgKernels: KernelsFor<typeof linalgOps> = {
   dot: dotKernel,
@@ -103,10 +114,11 @@ export const linalgKernels: KernelsFor<typeof linalgOps> = {
   eigh: ([a], _attrs, node) => {
     const n = a.shape[0];
     if (a.shape[1] !== n) throw new Error(`eigh: a has shape [${a.shape.join(', ')}]; the matrix is not square`);
-    const { values, vectors } = jacobiEigen(n, a.data);
     const dtype = node.outputs[0].type.dtype;
     const w = new NDArray(dtype, [n]);
     const v = new NDArray(dtype, [n, n]);
+    if (eighOfNonFinite(a, w, v)) return [w, v];
+    const { values, vectors } = jacobiEigen(n, a.data);
     w.data.set(values);
     v.data.set(vectors);
     return [w, v];

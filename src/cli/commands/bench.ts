@@ -126,6 +126,18 @@ function calibrateGemm(): void {
   console.log(threads.notStored ? `not stored: ${threads.notStored}` : `stored in ${threads.cache}`);
 }
 
+/** The workloads and the timer, which live in the repository's bench/ folder: the npm package leaves it out. */
+async function benchModules() {
+  try {
+    const { workloads, lazyMnist } = await import('../../../bench/workloads.js');
+    const { time } = await import('../../../bench/timing.js');
+    return { workloads, lazyMnist, time };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new Error('nabla bench runs from a clone of the repository (its bench/ folder is not in the npm package)', { cause: e });
+  }
+}
+
 export function registerBench(program: Command): void {
   program
     .command('bench')
@@ -141,8 +153,7 @@ export function registerBench(program: Command): void {
       requested: string[],
       options: BenchOptions,
     ) => {
-      const { workloads, lazyMnist } = await import('../../../bench/workloads.js');
-      const { time } = await import('../../../bench/timing.js');
+      const { workloads, lazyMnist, time } = await benchModules();
       const unknown = requested.filter((w) => !(w in workloads));
       if (unknown.length) throw new Error(`unknown workload ${unknown.join(', ')}; choose from ${Object.keys(workloads).join(', ')}`);
       if (options.backend) setBackend(options.backend);

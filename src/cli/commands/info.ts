@@ -21,10 +21,11 @@ export function formatInfo(info: BackendInfo): string[] {
   const rows: [string, string][] = [['backend', info.backend]];
   const { native } = info;
   if (!native) {
-    rows.push(['native addon', `unavailable (${info.nativeUnavailable})`]);
+    rows.push(['native addon', `unavailable (${info.nativeUnavailable})`], ['to build it', info.nativeBuild ?? '']);
   } else {
     const capped = native.simd === native.supportedSimd ? '' : ` (the CPU has ${native.supportedSimd}; NABLA_SIMD caps it)`;
     rows.push(
+      ['native addon', native.addon],
       ['cpu', native.cpuModel],
       ['cpu features', native.cpuFeatures.join(' ')],
       ['simd path', `${native.simd}${capped}`],
