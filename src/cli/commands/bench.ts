@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
   backendInfo, getBackend, NEVER, recalibrateGemm, recalibrateParallel, setBackend, type BackendName,
 } from '../../backends/index.js';
+import { packageRoot } from '../../backends/native/addon.js';
 
 /** One line of `nabla bench --json`. */
 export interface BenchRow {
@@ -22,14 +22,16 @@ export interface BenchRow {
   extra?: Record<string, number>;
 }
 
-const PEER_SCRIPT = fileURLToPath(new URL('../../../bench/peers/numpy_bench.py', import.meta.url));
-const JAX_SCRIPT = fileURLToPath(new URL('../../../bench/peers/jax_bench.py', import.meta.url));
+// The peers live in the clone's bench/peers/, whether this file runs from src/ or from the build in dist/src/.
+const ROOT = packageRoot();
+const PEER_SCRIPT = join(ROOT, 'bench', 'peers', 'numpy_bench.py');
+const JAX_SCRIPT = join(ROOT, 'bench', 'peers', 'jax_bench.py');
 // The virtual environment bench/peers/setup-jax.sh makes; NABLA_JAX_PYTHON names another python.
-const JAX_PYTHON = fileURLToPath(new URL('../../../.venv-peers/bin/python', import.meta.url));
+const JAX_PYTHON = join(ROOT, '.venv-peers', 'bin', 'python');
 // Debian's python3-sklearn is imported by Debian's own python3; NABLA_SKLEARN_PYTHON names another.
-const SKLEARN_SCRIPT = fileURLToPath(new URL('../../../bench/peers/sklearn_bench.py', import.meta.url));
+const SKLEARN_SCRIPT = join(ROOT, 'bench', 'peers', 'sklearn_bench.py');
 const SKLEARN_PYTHON = '/usr/bin/python3';
-const OPENBLAS_PEER = fileURLToPath(new URL('../../../bench/peers/openblas_gemm.c', import.meta.url));
+const OPENBLAS_PEER = join(ROOT, 'bench', 'peers', 'openblas_gemm.c');
 // The OpenMP build of OpenBLAS that binding.gyp links the addon against.
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
