@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { Classifier } from '../models/index.js';
 import type { LabelledSet } from '../fit/index.js';
-import { loadDataset } from './recipes/dataset.js';
+import { pixelScaleOf } from '../models/index.js';
+import { datasetFor, loadDataset } from './recipes/dataset.js';
 
 export interface SplitOptions {
   dataset?: string;
@@ -35,8 +36,8 @@ export function classifierSplit(
   const validationSize = Number(options.validationSize);
   if (!Number.isInteger(validationSize) || validationSize < 0) throw new Error(`--validation-size: '${options.validationSize}' is not a whole number`);
   // Pixels scaled as in training (k/255 unless the model was trained with --pixel-scale 256).
-  const dataset = options.dataset ?? (typeof model.meta.dataset === 'string' ? model.meta.dataset : 'mnist');
-  const { name, data } = loadDataset(dataset, options.limit, validationSize, Number(model.meta.pixel_scale ?? 255));
+  const dataset = datasetFor(options.dataset, model.meta, modelPath);
+  const { name, data } = loadDataset(dataset, options.limit, validationSize, pixelScaleOf(modelPath, model.meta));
   const [rows, cols] = model.config.imageShape;
   if (data.imageShape[0] !== rows || data.imageShape[1] !== cols) {
     throw new Error(`${modelPath}: the model reads ${rows}x${cols} images, but ${name} holds ${data.imageShape.join('x')} images`);

@@ -16,6 +16,8 @@ import { registerHmc } from './commands/hmc.js';
 import { registerAttack } from './commands/attack.js';
 import { registerVisualize } from './commands/visualize.js';
 import { registerInfo } from './commands/info.js';
+import { registerCompare } from './commands/compare.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 /** The version in nabla's package.json. */
 function packageVersion(): string {
@@ -41,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerAttack(program);
   registerVisualize(program);
   registerInfo(program);
+  registerCompare(program);
+  registerDashboard(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

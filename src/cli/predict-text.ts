@@ -1,8 +1,11 @@
 // `nabla predict MODEL --text '...'` for the models that read text (lstm, bow): the text tokenized as
 // the IMDB data were (data/tokenize.ts), looked up in the dictionary the model was trained with, and
 // the class probabilities of each text.
+import { resolve } from 'node:path';
 import { encodeText, readImdbDictionary } from '../data/index.js';
 import { loadSequenceClassifier } from '../models/index.js';
+import { datasetFor } from './recipes/dataset.js';
+import { SHARED_IMDB } from './recipes/sequence-recipe.js';
 
 const SENTIMENT = ['negative', 'positive'];
 
@@ -22,8 +25,7 @@ export interface TextPrediction {
  */
 export function predictTexts(modelPath: string, texts: readonly string[], dict?: string): TextPrediction[] {
   const model = loadSequenceClassifier(modelPath);
-  const dictPath = dict ?? model.meta.dict;
-  if (typeof dictPath !== 'string') throw new Error(`${modelPath}: names no dictionary; give one with --dict`);
+  const dictPath = datasetFor(dict, model.meta, modelPath, resolve(SHARED_IMDB('dict.json.gz')), 'dict');
   const dictionary = readImdbDictionary(dictPath);
   const sequences = texts.map((text, i) => {
     const ids = encodeText(text, dictionary, model.config.nWords);

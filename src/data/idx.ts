@@ -2,8 +2,8 @@
 // uint32 per dimension) followed by the values, raw or gzipped. Reads them into NDArrays and writes them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { NDArray, allocate, formatShape, sizeOf, type DType } from '../ndarray/index.js';
+import { constants as zlibConstants, gunzipSync, gzipSync, type ZlibOptions } from 'node:zlib';
+import { NDArray, allocate, firstNonFinite, formatShape, indexIn, sizeOf, type DType } from '../ndarray/index.js';
 
 export type IdxType = 'ubyte' | 'byte' | 'short' | 'int' | 'float' | 'double';
 
@@ -82,20 +82,61 @@ function expectedMagic(expect: IdxExpectation): string {
   return `0x0000${code}${rank} (${note})`;
 }
 
-function gunzip(bytes: Uint8Array, name: string): Uint8Array {
+function gunzip(bytes: Uint8Array, name: string, options: ZlibOptions = {}): Uint8Array {
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, options);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw error;
     throw new Error(`${name}: gzip data is corrupt (${(error as Error).message})`, { cause: error });
   }
 }
 
+// Deflate never packs more than 1032 bytes into one (its longest match, 258 bytes, coded in 2 bits).
+const MOST_INFLATED_PER_BYTE = 1032;
+// Legitimate gzip headers are a few dozen bytes; the IDX header (at most 1,024 bytes) follows at once.
+const GZIP_PREFIXES = [1024, 65536];
+
 /**
- * Checks the header of IDX bytes (raw or gzipped, told apart by the gzip magic bytes) against their length.
- * @example parseIdxFile(bytes, 'train-labels-idx1-ubyte', { rank: 1 }).shape // [60000]
+ * Gunzips an IDX file without ever holding more than its header declares: the header is read from the
+ * start of the stream first, then the whole stream inflated with the declared size as a limit. So a
+ * small file that inflates to gigabytes (or claims to) stops early with the size it claims.
  */
-export function parseIdxFile(input: Uint8Array, name: string, expect: IdxExpectation = {}): IdxFile {
-  const bytes = input[0] === GZIP_MAGIC[0] && input[1] === GZIP_MAGIC[1] ? gunzip(input, name) : input;
+function gunzipIdx(input: Uint8Array, name: string, expect: IdxExpectation): Uint8Array {
+  let head: IdxHeader | undefined;
+  for (const length of GZIP_PREFIXES) {
+    const prefix = input.subarray(0, length);
+    const start = gunzip(prefix, name, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    if (start.length >= 4 && start.length >= 4 + 4 * start[3]) {
+      head = readHeader(start, name, expect);
+      break;
+    }
+    if (prefix.length === input.length) return gunzip(input, name); // all of it: the checks name what is short
+  }
+  if (!head) throw new Error(`${name}: no IDX header in the first ${GZIP_PREFIXES.at(-1)} bytes of gzip data`);
+  const declared = head.end;
+  const what = `${head.type}${formatShape(head.shape)}, ${declared} bytes`;
+  if (declared > input.length * MOST_INFLATED_PER_BYTE) {
+    throw new Error(`${name}: the header declares ${what}, more than ${input.length} bytes of gzip data can hold`);
+  }
+  try {
+    // One byte over the declared size is enough to tell a file that holds more.
+    return gunzip(input, name, { maxOutputLength: declared + 1 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+    throw new Error(`${name}: trailing bytes: the gzip data inflate to more than the ${what} its header declares`, { cause: error });
+  }
+}
+
+interface IdxHeader {
+  type: IdxType;
+  shape: number[];
+  /** Where the values start and end. */
+  start: number;
+  end: number;
+}
+
+/** Reads and checks an IDX header (magic number, type, rank, dimensions) at the start of `bytes`. */
+function readHeader(bytes: Uint8Array, name: string, expect: IdxExpectation): IdxHeader {
   const truncated = (expected: number) => new Error(`${name}: truncated at byte ${bytes.length}, expected ${expected}`);
   if (bytes.length < 4) throw truncated(4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -108,12 +149,20 @@ export function parseIdxFile(input: Uint8Array, name: string, expect: IdxExpecta
   if ((expect.type && expect.type !== type) || (expect.rank !== undefined && expect.rank !== rank)) {
     throw wrongMagic(` (${type}, rank ${rank})`);
   }
-
   const start = 4 + 4 * rank;
   if (bytes.length < start) throw truncated(start);
   const shape = Array.from({ length: rank }, (_, d) => view.getUint32(4 + 4 * d, false));
-  const end = start + sizeOf(shape) * TYPES[type].bytes;
-  if (bytes.length < end) throw truncated(end);
+  return { type, shape, start, end: start + sizeOf(shape) * TYPES[type].bytes };
+}
+
+/**
+ * Checks the header of IDX bytes (raw or gzipped, told apart by the gzip magic bytes) against their length.
+ * @example parseIdxFile(bytes, 'train-labels-idx1-ubyte', { rank: 1 }).shape // [60000]
+ */
+export function parseIdxFile(input: Uint8Array, name: string, expect: IdxExpectation = {}): IdxFile {
+  const bytes = input[0] === GZIP_MAGIC[0] && input[1] === GZIP_MAGIC[1] ? gunzipIdx(input, name, expect) : input;
+  const { type, shape, start, end } = readHeader(bytes, name, expect);
+  if (bytes.length < end) throw new Error(`${name}: truncated at byte ${bytes.length}, expected ${end}`);
   if (bytes.length > end) {
     throw new Error(`${name}: ${bytes.length - end} trailing bytes after byte ${end} (the header describes ${type}${formatShape(shape)})`);
   }
@@ -170,6 +219,11 @@ export function decodeIdx(file: IdxFile, options: IdxDecodeOptions = {}): NDArra
   } else {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < count; i++) out[i] = get(view, i * size);
+    const bad = firstNonFinite(out);
+    if (bad >= 0) {
+      const at = indexIn(file.shape, first * rowSize + bad);
+      throw new Error(`${file.name}: value ${out[bad]} at [${at.join(', ')}]; data must be finite numbers`);
+    }
   }
   return new NDArray(dtype, shape, out);
 }

@@ -19,6 +19,8 @@ export interface MnistData {
   test: Split;
   /** [rows, cols] of one image, as read from the files. */
   imageShape: [number, number];
+  /** The number of classes: the option given, or the largest training label plus one. */
+  classes: number;
 }
 
 export type SplitName = 'train' | 'valid' | 'test';
@@ -30,6 +32,11 @@ export interface LoadMnistOptions {
   validationSize?: number;
   /** Keep only the first N examples of every split, or of the splits named, for quick runs. */
   limit?: number | Partial<Record<SplitName, number>>;
+  /**
+   * The number of classes; every label must be below it. By default the largest training label plus one,
+   * and then every class below it must have a training example (a stray label 12 among digits is an error).
+   */
+  classes?: number;
 }
 
 const FILES = {
@@ -92,6 +99,31 @@ function checkCount(what: string, value: number, max: number): void {
   }
 }
 
+/** Every label of a labels file below `classes`, or an error naming the file and the first index that is not. */
+function checkLabels(labels: IdxFile, path: string, classes: number): void {
+  const bad = labels.values.findIndex((label) => label >= classes);
+  if (bad >= 0) throw new Error(`${path}: label ${labels.values[bad]} at index ${bad} is not one of the ${classes} classes (0 to ${classes - 1})`);
+}
+
+/** The classes of a training labels file: the largest label plus one, each class below it seen at least once. */
+function classesOf(labels: IdxFile, path: string): number {
+  const counts = new Array<number>(256).fill(0);
+  let largest = 0;
+  for (const label of labels.values) {
+    counts[label]++;
+    largest = Math.max(largest, label);
+  }
+  const unseen = counts.slice(0, largest).flatMap((n, c) => (n === 0 ? [c] : []));
+  if (unseen.length) {
+    const at = labels.values.indexOf(largest);
+    throw new Error(
+      `${path}: label ${largest} at index ${at} leaves class${unseen.length > 1 ? 'es' : ''} ${unseen.join(', ')} without a ` +
+        `training example; if the data have ${largest + 1} classes, give that count (--classes ${largest + 1})`,
+    );
+  }
+  return Math.max(2, largest + 1);
+}
+
 /** Examples [start, end), cut to `limit`, decoded straight from the file bytes (no whole-file copy first). */
 function split(pair: Pair, start: number, end: number, limit: number | undefined): Split {
   const rows: [number, number] = [start, limit === undefined ? end : Math.min(end, start + limit)];
@@ -122,10 +154,15 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
   const limits = typeof options.limit === 'number' ? { train: options.limit, valid: options.limit, test: options.limit } : options.limit ?? {};
   for (const [name, value] of Object.entries(limits)) checkCount(`limit for ${name}`, value, Number.MAX_SAFE_INTEGER);
   const trainEnd = n - validationSize;
+  if (options.classes !== undefined) checkCount('classes', options.classes, 256);
+  const classes = options.classes ?? classesOf(official.labels, paths.trainLabels);
+  checkLabels(official.labels, paths.trainLabels, classes);
+  checkLabels(test.labels, paths.testLabels, classes);
   return {
     train: split(official, 0, trainEnd, limits.train),
     valid: split(official, trainEnd, n, limits.valid),
     test: split(test, 0, test.labels.shape[0], limits.test),
     imageShape: official.imageShape,
+    classes,
   };
 }

@@ -2,7 +2,7 @@
 // minibatch (selected by index through givens), NLL plus L1/L2 penalties on the weights, errors as the
 // mean over whole minibatches, and the loop with early stopping keeping the best parameters seen.
 // Classifier.fit runs it in memory; train/fit-classifier.ts adds a run's files (checkpoints, metrics).
-import { formatShape, type NDArray } from '../ndarray/index.js';
+import { assertFiniteMatrix, formatShape, type NDArray } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { iscalar, ivector, matrix, shared } from '../graph/constructors.js';
 import { argmax, l1, l2Sqr, mean, neq, nll, slice } from '../ops/index.js';
@@ -167,6 +167,7 @@ export class ClassifierTraining extends LoopTraining {
     if (y.rank !== 1 || y.dtype !== 'int32' || y.shape[0] !== x.shape[0]) {
       throw new Error(`${name} labels are ${y.dtype}${formatShape(y.shape)}; expected int32[${x.shape[0]}], one per image`);
     }
+    assertFiniteMatrix(x, `the ${name} images`);
     const k = model.config.classes;
     const bad = y.data.findIndex((label) => label < 0 || label >= k);
     if (bad >= 0) throw new Error(`${name} label ${y.data[bad]} at index ${bad} is outside the model's ${k} classes`);

@@ -1,7 +1,7 @@
 // Unsupervised training of one layer (a dA or an RBM) on a data set, epoch by epoch, as the tutorials'
 // train functions with givens do: the step takes a minibatch index into data held in a shared variable.
 // Autoencoder.fit and Rbm.fit run it in memory; train/pretrain.ts adds stacks, checkpoints and resume.
-import { formatShape, type NDArray } from '../ndarray/index.js';
+import { assertFiniteMatrix, formatShape, type NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { iscalar, matrix, shared } from '../graph/constructors.js';
 import { slice } from '../ops/index.js';
@@ -50,6 +50,7 @@ export class LayerTrainer {
     if (data.rank !== 2 || data.shape[1] !== layer.visible) {
       throw new Error(`pretrain: the data for a ${layer.kind} with ${layer.visible} visible units (columns) is ${data.dtype}${formatShape(data.shape)}`);
     }
+    assertFiniteMatrix(data, `pretrain: the data for ${label}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`pretrain: batch size ${batchSize} must be a positive integer`);
     this.batches = Math.floor(data.shape[0] / batchSize);
     if (this.batches < 1) throw new Error(`pretrain: ${data.shape[0]} examples make no minibatch of ${batchSize}`);

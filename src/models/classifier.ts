@@ -1,6 +1,6 @@
 // What the supervised models share: a stack of layers from flattened images to class probabilities,
 // prediction in chunks, and saving to / loading from model files with their shapes checked.
-import { NDArray, formatShape } from '../ndarray/index.js';
+import { NDArray, assertFiniteMatrix, formatShape } from '../ndarray/index.js';
 import type { SharedVariable, Variable } from '../graph/variable.js';
 import { matrix } from '../graph/constructors.js';
 import { fn, type CompiledFunction } from '../compile/index.js';
@@ -145,6 +145,8 @@ export abstract class Classifier<C extends ClassifierConfig = ClassifierConfig> 
       const [rows, cols] = this.config.imageShape;
       throw new Error(`${this.kind}: input is ${x.dtype}${formatShape(x.shape)}, but this model reads float32[n, ${this.inputSize}] (${rows}x${cols} images)`);
     }
+    // NaN pixels would give NaN probabilities, and every comparison with NaN would answer class 0.
+    assertFiniteMatrix(x, `${this.kind}: the images to classify`);
     if (!this.predictFn) {
       const input = matrix('x');
       this.predictFn = fn([input], this.probabilities(input, 'test'), { name: `${this.kind} predict` });

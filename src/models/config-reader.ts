@@ -50,3 +50,32 @@ export function configReader(path: string, config: Record<string, unknown>) {
     },
   };
 }
+
+/** What training may have divided grey levels by (nabla train --pixel-scale). */
+export const PIXEL_SCALES = [255, 256] as const;
+
+/**
+ * A model file's meta.pixel_scale (255 when absent), checked: images are scaled as in training.
+ * @example pixelScaleOf('runs/logreg/model.nbm', model.meta) // 256 for a model trained with --pixel-scale 256
+ */
+export function pixelScaleOf(path: string, meta: Record<string, unknown> | undefined): number {
+  const v = meta?.pixel_scale === undefined ? 255 : meta.pixel_scale;
+  if (!(PIXEL_SCALES as readonly unknown[]).includes(v)) {
+    throw new Error(`${path}: meta field pixel_scale is ${JSON.stringify(v)}; expected ${PIXEL_SCALES.join(' or ')}`);
+  }
+  return v as number;
+}
+
+/**
+ * A model file's meta field that names one of `choices` (`fallback` when absent), checked.
+ * @example metaChoice(path, model.meta, 'timing', ['tempo-map', 'tutorial'], 'tempo-map')
+ */
+export function metaChoice<T extends string>(
+  path: string, meta: Record<string, unknown> | undefined, field: string, choices: readonly T[], fallback: T,
+): T {
+  const v = meta?.[field] === undefined ? fallback : meta[field];
+  if (!(choices as readonly unknown[]).includes(v)) {
+    throw new Error(`${path}: meta field ${field} is ${JSON.stringify(v)}; expected one of ${choices.join(', ')}`);
+  }
+  return v as T;
+}

@@ -12,7 +12,8 @@ import { BagOfWords } from './bag-of-words.js';
 import { LstmClassifier } from './lstm-classifier.js';
 
 export * from './model-file.js';
-export { encodeModel, decodeModel } from './model-bytes.js';
+export { encodeModel, decodeModel, MODEL_KINDS } from './model-bytes.js';
+export { metaChoice, pixelScaleOf, PIXEL_SCALES } from './config-reader.js';
 export * from './classifier.js';
 export * from './logistic-regression.js';
 export * from './mlp.js';
@@ -57,7 +58,8 @@ function loadFrom<M extends { meta: Record<string, unknown> }>(
   builders: Record<string, (file: ModelFile, path: string) => M>, path: string, what: string,
 ): M {
   return loadModelAs(path, (file) => {
-    const load = builders[file.kind];
+    // Own keys only: a kind such as `constructor` must not find Object.prototype's.
+    const load = Object.hasOwn(builders, file.kind) ? builders[file.kind] : undefined;
     if (!load) throw new Error(`${path}: holds a model of kind ${file.kind}, not ${what} (${Object.keys(builders).join(', ')})`);
     return load(file, path);
   });
@@ -69,7 +71,7 @@ const SEQUENCE_CLASSIFIERS: Record<string, (file: ModelFile, path: string) => Se
 };
 
 /** Whether a model file holds a classifier of word sequences (it reads text rather than images). */
-export const isSequenceClassifierKind = (kind: string): boolean => kind in SEQUENCE_CLASSIFIERS;
+export const isSequenceClassifierKind = (kind: string): boolean => Object.hasOwn(SEQUENCE_CLASSIFIERS, kind);
 
 /**
  * Loads a saved classifier of word sequences (lstm or bow), with an error naming the file if it holds anything else.

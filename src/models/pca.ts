@@ -1,7 +1,7 @@
 // Principal components analysis (seed chapter 1): Z = (X − m)·Q, the columns of Q the eigenvectors of
 // the covariance C = (X − m)ᵀ(X − m) / (N − 1) sorted by eigenvalue, so Z's columns are uncorrelated and
 // ordered by variance; X̂ = Z_k·Q_kᵀ + m is the best rank-k reconstruction in squared error.
-import { NDArray, type DType } from '../ndarray/index.js';
+import { assertFiniteMatrix, NDArray, type DType } from '../ndarray/index.js';
 import { matrix, vector } from '../graph/constructors.js';
 import { eigh, sqrt, maximum } from '../ops/index.js';
 import { philoxUniform } from '../random/index.js';
@@ -40,22 +40,6 @@ interface Spectrum {
 
 const EXACT_UP_TO_COLUMNS = 2000;
 const OVERSAMPLES = 10;
-
-/**
- * Checks that x is a finite N×D matrix, naming the first NaN or infinite value by row and column.
- * @example assertFiniteMatrix(x, 'Pca.fit') // Pca.fit: x[12, 3] is NaN (row 12, column 3)
- */
-export function assertFiniteMatrix(x: NDArray, where: string): void {
-  if (x.rank !== 2) throw new Error(`${where}: x must be a matrix (N rows of D values), got shape [${x.shape.join(', ')}]`);
-  const [, cols] = x.shape;
-  const data = x.data;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      const [row, col] = [Math.floor(i / cols), i % cols];
-      throw new Error(`${where}: x[${row}, ${col}] is ${data[i]} (row ${row}, column ${col}); remove or fill it first`);
-    }
-  }
-}
 
 /**
  * Principal components analysis; `nabla pca` runs it on MNIST or a matrix file.

@@ -5,11 +5,11 @@
 // exaggeration, momentum and per-coordinate gains as in the reference implementation. The exact method
 // holds P and Q in full (N² numbers); Barnes-Hut keeps P on the 3·perplexity nearest neighbours and
 // sums the repulsion through a quadtree, in O(N log N) per iteration.
-import { NDArray } from '../ndarray/index.js';
+import { assertFiniteMatrix, NDArray } from '../ndarray/index.js';
 import { philoxUniform } from '../random/index.js';
 import { exactAffinities, sparseAffinities } from './tsne-affinities.js';
 import { bhGradient, exactGradient, QuadTree } from './tsne-gradients.js';
-import { assertFiniteMatrix, Pca } from './pca.js';
+import { Pca } from './pca.js';
 
 export type TsneMethod = 'auto' | 'exact' | 'barnes-hut';
 

@@ -2,3 +2,4 @@
 export * from './dtype.js';
 export * from './shape.js';
 export * from './ndarray.js';
+export * from './finite.js';

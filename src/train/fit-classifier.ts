@@ -28,6 +28,8 @@ export interface FitOptions extends TrainingOptions {
   runConfig?: Record<string, unknown>;
   /** Extra facts for the model file (dataset, seed, ...). */
   meta?: Record<string, unknown>;
+  /** The stage its metrics lines name, when the run has others (fine-tuning after pre-training). */
+  stage?: string;
   progress?: Progress;
   /** Stop after this many iterations in all, without finishing, as a killed run would. */
   stopAfter?: number;
@@ -93,7 +95,7 @@ export function fitWithFiles(
     training.best = saved.best;
     resume = saved.loop;
     finished = saved.finished;
-    history = truncateMetrics(files.metrics, saved.loop.iteration);
+    history = truncateMetrics(files.metrics, saved.loop.iteration, options.stage);
   }
 
   const saveState = (loop: LoopState, result?: LoopResult) => {
@@ -127,7 +129,7 @@ export function fitWithFiles(
       step: (_epoch, minibatch, c) => progress?.step(minibatch, c),
       newBest,
       validation: (record, state) => {
-        const row = metricsRow(record);
+        const row = metricsRow(record, options.stage);
         history.push(row);
         if (files) appendMetrics(files.metrics, row);
         last = state;
@@ -144,7 +146,7 @@ export function fitWithFiles(
   }
   return {
     ...result,
-    history: files ? readMetrics(files.metrics) : history,
+    history: files ? readMetrics(files.metrics).filter((r) => r.stage === options.stage) : history,
     modelPath: files?.model,
     metricsPath: files?.metrics,
     resumePath: files?.resume,

@@ -3,9 +3,12 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../models/model-file.js';
 import type { ValidationRecord } from '../fit/index.js';
+import type { MetricsLine } from './metrics-line.js';
 
-/** A line of metrics.jsonl; errors are fractions (0.0749 for 7.49%). */
-export interface MetricsRow {
+export { METRICS_AXES, type MetricsLine } from './metrics-line.js';
+
+/** A classifier's line of metrics.jsonl; errors are fractions (0.0749 for 7.49%). */
+export interface MetricsRow extends MetricsLine {
   epoch: number;
   iteration: number;
   train_cost: number;
@@ -18,7 +21,7 @@ export interface MetricsRow {
 }
 
 /** A line of an ATIS tagger's metrics.jsonl, one per epoch; rates are fractions (conlleval prints percent). */
-export interface TaggerMetricsRow {
+export interface TaggerMetricsRow extends MetricsLine {
   epoch: number;
   /** Sentence updates so far. */
   iteration: number;
@@ -36,9 +39,10 @@ export interface TaggerMetricsRow {
 }
 
 /** The metrics row of a validation record. */
-export function metricsRow(record: ValidationRecord): MetricsRow {
+export function metricsRow(record: ValidationRecord, stage?: string): MetricsRow {
   return {
     epoch: record.epoch,
+    ...(stage === undefined ? {} : { stage }),
     iteration: record.iteration,
     train_cost: record.trainCost,
     valid_error: record.validError,
@@ -52,7 +56,7 @@ export function metricsRow(record: ValidationRecord): MetricsRow {
  * Appends one row to a metrics file.
  * @example appendMetrics('runs/mlp/metrics.jsonl', metricsRow(record));
  */
-export function appendMetrics(path: string, row: MetricsRow | TaggerMetricsRow): void {
+export function appendMetrics(path: string, row: MetricsLine): void {
   appendFileSync(path, `${JSON.stringify(row)}\n`);
 }
 
@@ -76,11 +80,27 @@ export function readMetrics<Row extends { iteration: number } = MetricsRow>(path
   return rows;
 }
 
-/** Rewrites the file with the rows up to `iteration`: a resumed run drops what it will redo. */
-export function truncateMetrics<Row extends { iteration: number } = MetricsRow>(
-  path: string, iteration: number,
+/**
+ * Rewrites the file with the rows `keep` accepts and returns them: a resumed stage drops what it will redo, a
+ * fresh one what an earlier run of it left.
+ * @example keepMetrics('runs/dbn/metrics.jsonl', (r) => r.stage !== 'up-down')
+ */
+export function keepMetrics<Row extends { iteration: number } = MetricsRow>(
+  path: string, keep: (row: Row) => boolean,
 ): Row[] {
-  const rows = readMetrics<Row>(path).filter((r) => r.iteration <= iteration);
-  writeFileAtomic(path, [new TextEncoder().encode(rows.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
-  return rows;
+  const rows = readMetrics<Row>(path);
+  const kept = rows.filter(keep);
+  // Always rewritten: a line a kill cut short goes too, or the next line appended would join it.
+  writeFileAtomic(path, [new TextEncoder().encode(kept.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
+  return kept;
 }
+
+/** Rewrites the file with the rows up to `iteration` (of `stage` only, when given; other stages' rows stay). */
+export function truncateMetrics<Row extends { iteration: number; stage?: string } = MetricsRow>(
+  path: string, iteration: number, stage?: string,
+): Row[] {
+  return keepMetrics<Row>(path, (r) => r.stage !== stage || r.iteration <= iteration).filter((r) => r.stage === stage);
+}
+
+/** A monitor's name as a measure's: 'reconstruction cross-entropy' → 'reconstruction_cross_entropy'. */
+export const measureName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');

@@ -10,6 +10,7 @@ import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { DeepNetwork } from '../models/deep-network.js';
 import { layerTensors, mapRows, type UnsupervisedLayer } from '../models/unsupervised-layer.js';
 import type { PretrainProgress } from './pretrain-progress.js';
+import { appendMetrics, keepMetrics, measureName, type MetricsLine } from './metrics.js';
 import { configDifferences, kernelsMeta, restoreKernels, restoreVariables } from './resume-state.js';
 
 export interface EpochReport {
@@ -43,6 +44,10 @@ export interface PretrainOptions extends LayerTrainingOptions {
   /** A checkpoint file written after every epoch; with `resume`, read first if it exists. */
   checkpoint?: string;
   resume?: boolean;
+  /** A metrics.jsonl to append a line to after every epoch: the layer's monitor under its measure name. */
+  metrics?: string;
+  /** The stage of layer i's lines ('pretrain-1', ...); none by default (a single layer's run). */
+  metricsStage?: (layer: number) => string | undefined;
 }
 
 export interface PretrainResult {
@@ -125,6 +130,16 @@ export function pretrain(
     ({ progress, state: restored } = loadCheckpoint(options.checkpoint, layers, config));
     log(`resuming pre-training from ${options.checkpoint}: layer ${progress.layer + 1}/${layers.length}, ${progress.epochsDone}/${options.epochs} epochs done`);
   }
+  const stageOf = options.metricsStage ?? (() => undefined);
+  if (options.metrics) {
+    // This run's stages keep the epochs the checkpoint holds, and lose any others an earlier run wrote.
+    const layerOf = new Map(layers.map((_, i) => [stageOf(i), i]));
+    const done = restored ? progress : { layer: 0, epochsDone: 0 };
+    keepMetrics<MetricsLine>(options.metrics, (r) => {
+      const layer = layerOf.get(r.stage);
+      return layer === undefined || layer < done.layer || (layer === done.layer && r.epoch <= done.epochsDone);
+    });
+  }
   const finished = (i: number) => i < progress.layer || (i === progress.layer && progress.epochsDone >= options.epochs);
   // A checkpoint from before processor time was recorded counts none.
   progress.cpuSeconds ??= 0;
@@ -154,6 +169,14 @@ export function pretrain(
           progress.history[i].push(monitor);
           if (options.checkpoint) saveCheckpoint(options.checkpoint, layers, trainer, progress, config);
           log(progressLine(trainer, layers.length, report, options.epochs));
+          if (options.metrics) {
+            const stage = stageOf(i);
+            appendMetrics(options.metrics, {
+              epoch, iteration: (i * options.epochs + epoch) * trainer.batches,
+              seconds: Number(progress.seconds.toFixed(3)),
+              ...(stage === undefined ? {} : { stage }), [measureName(trainer.monitorName)]: monitor,
+            });
+          }
           options.onEpoch?.(report);
         },
       });

@@ -10,6 +10,7 @@ import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { LoopResult, LoopState } from '../fit/index.js';
+import { keepMetrics } from './metrics.js';
 import {
   asGemmChoice, asThreadChoice, gemmKernels, threadKernels, useGemmKernels, useThreadKernels, type GemmChoice,
   type ThreadChoice,
@@ -119,7 +120,7 @@ export function trackedValues(tracked: Map<string, SharedVariable>): Record<stri
  */
 export function openRun<Loop = LoopState, Result = LoopResult>(
   files: { resume: string; metrics: string } | undefined,
-  options: { out?: string; resume?: boolean; runConfig: Record<string, unknown> },
+  options: { out?: string; resume?: boolean; runConfig: Record<string, unknown>; stage?: string },
   tracked: Map<string, SharedVariable>,
 ): ResumeState<Loop, Result> | undefined {
   let saved: ResumeState<Loop, Result> | undefined;
@@ -136,7 +137,9 @@ export function openRun<Loop = LoopState, Result = LoopResult>(
   }
   if (options.out) mkdirSync(options.out, { recursive: true });
   if (files && !saved) {
-    rmSync(files.metrics, { force: true });
+    // A stage of a longer run (fine-tuning after pre-training) keeps the rows of the stages before it.
+    if (options.stage === undefined) rmSync(files.metrics, { force: true });
+    else keepMetrics(files.metrics, (r) => r.stage !== options.stage);
     rmSync(files.resume, { force: true });
   }
   return saved;

@@ -7,6 +7,7 @@ import { LayerTrainer, type LayerTrainingOptions } from '../fit/index.js';
 import { appendOneHot } from '../models/dbn.js';
 import type { GenerativeDbn } from '../models/generative-dbn.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
+import { appendMetrics, keepMetrics, measureName, type MetricsLine } from './metrics.js';
 import { cpuClock } from './pretrain.js';
 import type { PretrainProgress } from './pretrain-progress.js';
 import { configDifferences, kernelsMeta, restoreKernels, restoreVariables } from './resume-state.js';
@@ -21,7 +22,12 @@ export interface UpDownOptions extends LayerTrainingOptions {
   progress?: PretrainProgress;
   checkpoint?: string;
   resume?: boolean;
+  /** A metrics.jsonl to append a line of stage 'up-down' to after every epoch. */
+  metrics?: string;
 }
+
+/** The stage of up-down's lines in metrics.jsonl. */
+export const UP_DOWN_STAGE = 'up-down';
 
 export interface UpDownResult {
   /** The mean wake reconstruction cross-entropy of each epoch, earlier sessions' included. */
@@ -71,6 +77,10 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
     model.params.forEach((p, i) => p.set(file.tensors[`param/${i}`]));
     log(`resuming up-down fine-tuning from ${options.checkpoint}: ${progress.history.length}/${options.epochs} epochs done`);
   }
+  // The epochs the checkpoint holds stay; any others an earlier run wrote go.
+  const epochsDone = progress.history.length;
+  const kept = (r: MetricsLine) => r.stage !== UP_DOWN_STAGE || r.epoch <= epochsDone;
+  if (options.metrics) keepMetrics<MetricsLine>(options.metrics, kept);
   const started = performance.now() / 1000 - progress.seconds;
   const cpuStarted = cpuClock() - progress.cpuSeconds;
   for (let first = progress.history.length + 1; first <= options.epochs; ) {
@@ -99,6 +109,13 @@ export function upDown(model: GenerativeDbn, train: { x: NDArray; y: NDArray }, 
           const tensors = Object.fromEntries([...[...trainer.state].map(([key, v]) => [key, v.value]), ...model.params.map((p, i) => [`param/${i}`, p.value])]);
           const meta = { ...progress, ...kernelsMeta() };
           saveModelFile(options.checkpoint, { kind: CHECKPOINT_KIND, config, tensors, meta });
+        }
+        if (options.metrics) {
+          appendMetrics(options.metrics, {
+            epoch, iteration: epoch * trainer.batches, seconds: Number(progress.seconds.toFixed(3)),
+            stage: UP_DOWN_STAGE,
+            [measureName(trainer.monitorName)]: monitor,
+          });
         }
         log(`up-down epoch ${epoch}/${options.epochs} (CD-${schedule[stage]} at the top): ${trainer.monitorName} ${monitor.toFixed(4)} (${seconds.toFixed(1)} s)`);
       },

@@ -1,9 +1,8 @@
-// Confusion matrices: counts of (true class, predicted class) pairs, and a heat map of them with the
-// count printed in each cell, shaded by the fraction of its true class (the row) so rare classes still show.
+// Confusion matrices: counts of (true class, predicted class) pairs, and a heat map of them (Vega-Lite) with
+// the count printed in each cell, shaded by the fraction of its true class (the row) so rare classes still show.
 import { NDArray, formatShape } from '../ndarray/index.js';
-import { BLACK, Canvas, WHITE, textHeight, type Color } from './canvas.js';
-import { textWidth } from './font.js';
-import { writePng } from './png.js';
+import type { TopLevelSpec } from 'vega-lite';
+import { writeChart, type ChartFiles } from './chart.js';
 
 function labelsOf(values: ArrayLike<number> | NDArray, what: string): ArrayLike<number> {
   if (!(values instanceof NDArray)) return values;
@@ -42,64 +41,66 @@ export interface ConfusionPlotOptions {
   title?: string;
 }
 
-const LOW: Color = [247, 251, 255]; // matplotlib's "Blues" ends
-const HIGH: Color = [8, 48, 107];
-const PAD = 8;
-
-function shade(fraction: number): Color {
-  const mix = (c: number) => Math.round(LOW[c] + (HIGH[c] - LOW[c]) * fraction);
-  return [mix(0), mix(1), mix(2)];
-}
-
 /**
- * A heat map of a confusion matrix [k, k]: true classes down, predicted across, counts in the cells.
- * @example writePng('out/confusion.png', renderConfusionMatrix(confusionMatrix(pred, y), { title: 'test' }));
+ * The Vega-Lite spec of a confusion matrix [k, k]'s heat map: true classes down, predicted across, the count in
+ * each cell, shaded by the fraction of its true class (the row) so that rare classes still show.
+ * @example await writeChart('out/confusion', confusionSpec(confusionMatrix(pred, y), { title: 'test' }));
  */
-export function renderConfusionMatrix(matrix: NDArray, options: ConfusionPlotOptions = {}): Canvas {
+export function confusionSpec(matrix: NDArray, options: ConfusionPlotOptions = {}): TopLevelSpec {
   const k = matrix.shape[0];
   if (matrix.rank !== 2 || matrix.shape[1] !== k || k === 0) {
-    throw new Error(`renderConfusionMatrix: matrix is ${matrix.dtype}${formatShape(matrix.shape)}, not square [k, k]`);
+    throw new Error(`confusionSpec: matrix is ${matrix.dtype}${formatShape(matrix.shape)}, not square [k, k]`);
   }
   const labels = options.labels ?? Array.from({ length: k }, (_, i) => String(i));
-  if (labels.length !== k) throw new Error(`renderConfusionMatrix: ${labels.length} labels for ${k} classes`);
-  const counts = Array.from(matrix.data, (v) => String(v));
-  const cell = Math.max(24, ...counts.map((c) => textWidth(c) + 8), ...labels.map((l) => textWidth(l) + 6));
-  const rowLabelWidth = Math.max(textWidth('true'), ...labels.map((l) => textWidth(l)));
-  const lineHeight = textHeight() + 6;
-  const left = PAD + rowLabelWidth + 8;
-  const top = PAD + (options.title ? 2 * textHeight() + 8 : 0) + 2 * lineHeight;
-  const canvas = new Canvas(left + k * cell + PAD, top + k * cell + PAD, WHITE);
-
-  if (options.title) canvas.text((canvas.width - textWidth(options.title, 2)) / 2, PAD, options.title, BLACK, 2);
-  canvas.text(left + (k * cell - textWidth('predicted')) / 2, top - 2 * lineHeight, 'predicted', BLACK);
-  canvas.text(PAD, top - lineHeight, 'true', BLACK);
+  if (labels.length !== k) throw new Error(`confusionSpec: ${labels.length} labels for ${k} classes`);
+  const values = [];
   for (let row = 0; row < k; row++) {
     let total = 0;
     for (let col = 0; col < k; col++) total += matrix.data[row * k + col];
-    const y = top + row * cell;
-    canvas.text(left - 8 - textWidth(labels[row]), y + (cell - textHeight()) / 2, labels[row], BLACK);
     for (let col = 0; col < k; col++) {
-      const x = left + col * cell;
-      const fraction = total > 0 ? matrix.data[row * k + col] / total : 0;
-      canvas.fillRect(x, y, cell, cell, shade(fraction));
-      const text = counts[row * k + col];
-      canvas.text(
-        x + (cell - textWidth(text)) / 2, y + (cell - textHeight()) / 2, text, fraction > 0.5 ? WHITE : BLACK,
-      );
+      const count = matrix.data[row * k + col];
+      values.push({ actual: labels[row], predicted: labels[col], count, fraction: total > 0 ? count / total : 0 });
     }
   }
-  labels.forEach((label, col) =>
-    canvas.text(left + col * cell + (cell - textWidth(label)) / 2, top - lineHeight, label, BLACK));
-  canvas.strokeRect(left - 1, top - 1, k * cell + 2, k * cell + 2, [64, 64, 64]);
-  return canvas;
+  const longest = Math.max(...values.map((v) => String(v.count).length), ...labels.map((l) => l.length));
+  const step = Math.max(26, 8 * longest + 10);
+  const axis = (title: string) => ({ field: title === 'true' ? 'actual' : 'predicted', type: 'ordinal' as const, sort: labels, title });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(options.title ? { title: options.title } : {}),
+    background: 'white',
+    padding: 8,
+    width: { step },
+    height: { step },
+    data: { values },
+    encoding: {
+      x: { ...axis('predicted'), axis: { orient: 'top', labelAngle: 0 } },
+      y: axis('true'),
+    },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
+        encoding: {
+          color: { field: 'fraction', type: 'quantitative', scale: { scheme: 'blues', domain: [0, 1] }, title: 'share of row', legend: { format: '.0%' } },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          text: { field: 'count', type: 'quantitative' },
+          color: { condition: { test: 'datum.fraction > 0.5', value: 'white' }, value: 'black' },
+        },
+      },
+    ],
+  };
 }
 
 /**
- * Writes the heat map of a confusion matrix to a PNG file (parent folder created).
- * @example writeConfusionPng('out/confusion.png', confusionMatrix(predicted, test.y, 10));
+ * Writes the heat map of a confusion matrix as SVG and PNG (path with or without .svg/.png; folder created).
+ * @example await writeConfusion('out/confusion.png', confusionMatrix(predicted, test.y, 10));
  */
-export function writeConfusionPng(path: string, matrix: NDArray, options: ConfusionPlotOptions = {}): Canvas {
-  const canvas = renderConfusionMatrix(matrix, options);
-  writePng(path, canvas);
-  return canvas;
+export async function writeConfusion(
+  path: string, matrix: NDArray, options: ConfusionPlotOptions = {},
+): Promise<ChartFiles> {
+  return writeChart(path, confusionSpec(matrix, options));
 }

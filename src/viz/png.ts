@@ -1,15 +1,8 @@
-// PNG output through pngjs: grayscale or RGB NDArrays with values in [0, 1], and RGB bitmaps (Canvas).
+// PNG output through pngjs: grayscale or RGB NDArrays with values in [0, 1].
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PNG, type ColorType } from 'pngjs';
 import { NDArray, formatShape } from '../ndarray/index.js';
-
-/** 8-bit RGB pixels, row-major, three bytes each (a Canvas is one). */
-export interface RgbBitmap {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
 
 const GRAYSCALE: ColorType = 0; // PNG colour types
 const RGB: ColorType = 2;
@@ -31,27 +24,17 @@ function toBytes(image: NDArray, where: string): Buffer {
 }
 
 /**
- * PNG file bytes for an NDArray [h, w] (grayscale) or [h, w, 3] (RGB) of values in [0, 1], or an RGB bitmap.
+ * PNG file bytes for an NDArray [h, w] (grayscale) or [h, w, 3] (RGB) of values in [0, 1].
  * @example encodePng(nb.array([[0, 1], [1, 0]])) // a 2x2 checkerboard
  */
-export function encodePng(image: NDArray | RgbBitmap, where = 'encodePng'): Buffer {
-  let width: number, height: number, colorType: ColorType, data: Buffer;
-  if (image instanceof NDArray) {
-    const grayscale = image.rank === 2 || (image.rank === 3 && image.shape[2] === 1);
-    if (!grayscale && !(image.rank === 3 && image.shape[2] === 3)) {
-      throw new Error(`${where}: image ${image.dtype}${formatShape(image.shape)} must be [height, width] or [height, width, 3]`);
-    }
-    [height, width] = image.shape;
-    colorType = grayscale ? GRAYSCALE : RGB;
-    data = toBytes(image, where);
-  } else {
-    ({ width, height } = image);
-    if (image.data.length !== width * height * 3) {
-      throw new Error(`${where}: an RGB bitmap of ${width}x${height} needs ${width * height * 3} bytes, not ${image.data.length}`);
-    }
-    colorType = RGB;
-    data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+export function encodePng(image: NDArray, where = 'encodePng'): Buffer {
+  const grayscale = image.rank === 2 || (image.rank === 3 && image.shape[2] === 1);
+  if (!grayscale && !(image.rank === 3 && image.shape[2] === 3)) {
+    throw new Error(`${where}: image ${image.dtype}${formatShape(image.shape)} must be [height, width] or [height, width, 3]`);
   }
+  const [height, width] = image.shape;
+  const colorType = grayscale ? GRAYSCALE : RGB;
+  const data = toBytes(image, where);
   if (width === 0 || height === 0) throw new Error(`${where}: an image of ${width}x${height} pixels cannot be written as PNG`);
   const png = new PNG({ width, height });
   png.data = data;
@@ -62,7 +45,7 @@ export function encodePng(image: NDArray | RgbBitmap, where = 'encodePng'): Buff
  * Writes an image (see encodePng) to a PNG file, creating the parent folder.
  * @example writePng('out/filters.png', tileRasterImages(W.T, [28, 28], [10, 10]));
  */
-export function writePng(path: string, image: NDArray | RgbBitmap): void {
+export function writePng(path: string, image: NDArray): void {
   const bytes = encodePng(image, `writePng ${path}`);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, bytes);

@@ -1,12 +1,27 @@
-// 2-D scatter plots of embeddings (PCA codes, t-SNE maps) coloured by label with a legend, as a PNG
-// bitmap or an SVG document laid out alike: a square plotting area, equal scales on both axes.
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { BLACK, Canvas, WHITE, textHeight, type Color } from './canvas.js';
-import { textWidth } from './font.js';
-import { PALETTE, type Rect } from './plot.js';
-import { encodePng, writePng } from './png.js';
+// 2-D scatter plots of embeddings (PCA codes, t-SNE maps) coloured by label with a legend, as an SVG document
+// (one circle per point, thousands of them: written directly rather than through Vega) and its PNG by resvg:
+// a square plotting area, equal scales on both axes.
+import { encodePng } from './png.js';
+import { measureTextWidth, writeSvgAndPng, type ChartFiles } from './chart.js';
 import { NDArray } from '../ndarray/index.js';
+
+/** An RGB colour, 0..255 per channel. */
+export type Color = readonly [number, number, number];
+
+/** A pixel rectangle: x0, y0 inclusive, x1, y1 exclusive. */
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+// Tableau's ten categorical colours (Vega's and matplotlib's default): distinct, and readable on white.
+export const PALETTE: readonly Color[] = [
+  [78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178], [89, 161, 79],
+  [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [186, 176, 172],
+];
+const FONT_SIZE = 12;
 
 export interface ScatterOptions {
   title?: string;
@@ -79,12 +94,13 @@ export function scatterLayout(
   const legend = present.map((label, i) => ({
     label, color: labelColor(i), name: options.names?.[label] ?? String(label),
   }));
-  const legendWidth = legend.length ? Math.max(...legend.map((l) => textWidth(l.name))) + 30 : 0;
-  const top = PAD + (options.title ? 2 * textHeight() + 10 : 0);
-  const left = PAD + (options.yLabel ? textHeight() + 8 : 0);
+  const nameWidth = (name: string) => measureTextWidth(name, { fontSize: FONT_SIZE });
+  const legendWidth = legend.length ? Math.ceil(Math.max(...legend.map((l) => nameWidth(l.name)))) + 30 : 0;
+  const top = PAD + (options.title ? 28 : 0);
+  const left = PAD + (options.yLabel ? FONT_SIZE + 8 : 0);
   const area: Rect = { x0: left, y0: top, x1: left + size, y1: top + size };
   const width = area.x1 + (legendWidth ? legendWidth + 16 : 0) + PAD;
-  const height = area.y1 + PAD + (options.xLabel ? textHeight() + 8 : 0);
+  const height = area.y1 + PAD + (options.xLabel ? FONT_SIZE + 10 : 0);
   let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
     const [x, y] = [points[2 * i], points[2 * i + 1]];
@@ -150,46 +166,6 @@ function thumbnailPixels(thumbnails: Thumbnails, i: number, color: Color): { siz
   return { size, rgb };
 }
 
-/**
- * Draws a scatter plot into a bitmap.
- * @example writePng('map.png', renderScatter(map.data, labels, { title: 't-SNE' }));
- */
-export function renderScatter(
-  points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {},
-): Canvas {
-  const layout = scatterLayout(points, labels, options);
-  const { width, height, area, pixels, legend, colorOf, pointSize } = layout;
-  const canvas = new Canvas(width, height, WHITE);
-  canvas.strokeRect(area.x0 - 1, area.y0 - 1, area.x1 - area.x0 + 2, area.y1 - area.y0 + 2, FRAME);
-  const offset = Math.floor(pointSize / 2);
-  for (let i = 0; i < pixels.length / 2; i++) {
-    canvas.fillRect(pixels[2 * i] - offset, pixels[2 * i + 1] - offset, pointSize, pointSize, colorOf(i));
-  }
-  for (const { point, x, y } of layout.placed) {
-    const { size, rgb } = thumbnailPixels(options.thumbnails!, point, colorOf(point));
-    canvas.strokeRect(x - 1, y - 1, size + 2, size + 2, colorOf(point));
-    for (let r = 0; r < size; r++) {
-      for (let c = 0; c < size; c++) {
-        const k = (r * size + c) * 3;
-        canvas.setPixel(x + c, y + r, [rgb[k], rgb[k + 1], rgb[k + 2]]);
-      }
-    }
-  }
-  legend.forEach((entry, row) => {
-    const y = area.y0 + row * (textHeight() + 6);
-    canvas.fillRect(area.x1 + 16, y, 8, 8, entry.color);
-    canvas.text(area.x1 + 30, y, entry.name, BLACK);
-  });
-  if (options.title) canvas.text((width - textWidth(options.title, 2)) / 2, PAD, options.title, BLACK, 2);
-  const { xLabel } = options;
-  if (xLabel) canvas.text((area.x0 + area.x1 - textWidth(xLabel)) / 2, area.y1 + 6, xLabel, GREY);
-  if (options.yLabel) {
-    // The bitmap font draws only horizontally: the y label goes letter under letter.
-    [...options.yLabel].forEach((ch, k) => canvas.text(PAD, area.y0 + k * (textHeight() + 1), ch, GREY));
-  }
-  return canvas;
-}
-
 const hex = (c: Color) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -204,7 +180,7 @@ export function scatterSvg(
   const { width, height, area, pixels, legend, colorOf, pointSize } = layout;
   const r = (pointSize / 2).toFixed(1);
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif" font-size="${FONT_SIZE}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<rect x="${area.x0 - 0.5}" y="${area.y0 - 0.5}" width="${area.x1 - area.x0 + 1}" height="${area.y1 - area.y0 + 1}" fill="none" stroke="${hex(FRAME)}"/>`,
   ];
@@ -236,16 +212,11 @@ export function scatterSvg(
 }
 
 /**
- * Writes a scatter plot as PNG or SVG by the path's extension (parent folder created).
- * @example writeScatter('out/tsne.png', map.data, labels); writeScatter('out/tsne.svg', map.data, labels);
+ * Writes a scatter plot as SVG and PNG (a path ending in .svg or .png names the same pair; folder created).
+ * @example writeScatter('out/tsne', map.data, labels) // out/tsne.svg and out/tsne.png
  */
 export function writeScatter(
   path: string, points: ArrayLike<number>, labels?: ArrayLike<number>, options: ScatterOptions = {},
-): void {
-  if (path.toLowerCase().endsWith('.svg')) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, scatterSvg(points, labels, options));
-  } else {
-    writePng(path, renderScatter(points, labels, options));
-  }
+): ChartFiles {
+  return writeSvgAndPng(path, scatterSvg(points, labels, options));
 }

@@ -28,7 +28,7 @@ test('nabla pca on 300 digits: codes, model, pictures; the summary ends with exp
   assert.deepEqual(codes.shape, [300, 10]);
   assert.match(readFileSync(join(out, 'pca.csv'), 'utf8').split('\n')[0], /^pca1,pca2,.*,pca10,label$/);
   for (const file of ['model.nbm', 'pca.png', 'pca.svg', 'explained-variance.png']) assert.ok(existsSync(join(out, file)), file);
-  assert.match(readFileSync(join(out, 'pca.svg'), 'utf8'), /<svg [^>]*>[\s\S]*<g fill="#1f77b4" data-label="0">/);
+  assert.match(readFileSync(join(out, 'pca.svg'), 'utf8'), /<svg [^>]*>[\s\S]*<g fill="#4e79a7" data-label="0">/);
   // The saved model gives the same codes.
   const x = loadMnist({ limit: { train: 300, valid: 0, test: 0 } }).train.x;
   const again = nb.Pca.load(join(out, 'model.nbm')).transform(x);

@@ -1,6 +1,7 @@
 // Helpers for the command-line tests: a small IDX data set in MNIST's layout, and running the nabla command
 // as a user would, with one OpenMP thread (see test/single-thread.ts): its entry src/cli/nabla.ts under tsx,
 // so the tests need no build (bin/nabla.js runs the compiled copy of the same entry).
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,14 @@ export function startNabla(...args: string[]) {
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<CliResult>((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
   return { child, done };
+}
+
+/** A failed command: exit code 1 and exactly one line on standard error, matching `pattern`. */
+export function assertOneLineError(result: CliResult, pattern: RegExp): void {
+  assert.equal(result.status, 1, result.stderr);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0], pattern);
 }
 
 /** The JSON object on the last line of standard output. */

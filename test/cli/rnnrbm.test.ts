@@ -34,7 +34,7 @@ test('nabla train rnnrbm --json: accuracies as fractions at the end, the monitor
   for (const key of ['best_valid_accuracy', 'test_accuracy']) {
     assert.ok(typeof summary[key] === 'number' && summary[key] > 0 && summary[key] < 1, `${key} ${summary[key]}`);
   }
-  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-monitor.png', 'curves-accuracy.png']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-train_cost.png', 'curves-valid_error.png', 'curves-valid_error.svg']) assert.ok(existsSync(join(out, f)), f);
   const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
   assert.equal(rows.length, 2);
   assert.ok(rows[1].train_cost > rows[0].train_cost, 'the monitor (a log-likelihood) rises');
@@ -67,7 +67,7 @@ test('nabla sample writes playable MIDI files and piano-roll pictures of new pie
 });
 
 test('nabla eval gives an RNN-RBM\'s frame-level accuracy and, asked for, its AIS log-likelihood', () => {
-  const evaluated = nabla('eval', modelPath, '--split', 'valid', '--ais-chains', '4', '--ais-temperatures', '20', '--json');
+  const evaluated = nabla('eval', modelPath, '--dataset', music, '--split', 'valid', '--ais-chains', '4', '--ais-temperatures', '20', '--json');
   assert.equal(evaluated.status, 0, evaluated.stderr);
   type Evaluation = { songs: number; accuracy: number; log_likelihood: { estimator: string; per_frame: number } };
   const result = lastJson(evaluated) as Evaluation;

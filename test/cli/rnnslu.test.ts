@@ -45,7 +45,7 @@ test('nabla train rnnslu --json: F1 as fractions at the end of the summary, mode
   for (const key of ['best_valid_f1', 'test_f1', 'valid_precision', 'valid_recall', 'test_precision', 'test_recall']) {
     assert.ok(typeof summary[key] === 'number' && summary[key] >= 0 && summary[key] <= 1, `${key} ${summary[key]}`);
   }
-  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-cost.png', 'curves-f1.png']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-train_cost.png', 'curves-valid_f1.png', 'curves-test_f1.svg']) assert.ok(existsSync(join(out, f)), f);
   const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
   assert.deepEqual(rows.map((r) => r.iteration), [200, 400]);
   assert.ok(rows[1].train_cost < rows[0].train_cost);

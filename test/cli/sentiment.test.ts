@@ -24,9 +24,13 @@ test('nabla train bow --json ends with best_valid_error and test_error; predict 
   assert.equal(summary.model, 'bow');
   assert.equal(summary.test_examples, 200);
   assert.ok((summary.best_valid_error as number) < 0.4 && (summary.test_error as number) < 0.45, run.stdout);
-  for (const file of ['model.nbm', 'metrics.jsonl', 'resume.nbm', 'curves-cost.png', 'curves-error.png']) assert.ok(existsSync(join(out, file)), file);
+  for (const file of ['model.nbm', 'metrics.jsonl', 'resume.nbm', 'curves-train_cost.png', 'curves-valid_error.png', 'curves-test_error.svg']) assert.ok(existsSync(join(out, file)), file);
 
-  const predict = nabla('predict', join(out, 'model.nbm'), '--text', 'a great movie', 'zzqx', '--json');
+  // The dictionary the model was trained with is a path in the model file: used only when named.
+  const unnamed = nabla('predict', join(out, 'model.nbm'), '--text', 'a great movie');
+  assert.equal(unnamed.status, 1);
+  assert.match(unnamed.stderr, /model\.nbm: was trained with --dict ".*imdb-dict-3000\.json\.gz", not .*; a path read from a model file is never opened on its own, so name the data with --dict\n$/);
+  const predict = nabla('predict', join(out, 'model.nbm'), '--text', 'a great movie', 'zzqx', '--dict', IMDB_DICT, '--json');
   assert.equal(predict.status, 0, predict.stderr);
   type Prediction = { sentiment: string; probabilities: number[]; unknown: number };
   const { predictions } = JSON.parse(predict.stdout) as { predictions: Prediction[] };

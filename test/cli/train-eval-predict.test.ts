@@ -34,7 +34,7 @@ test('nabla train logreg --json ends with one JSON object; eval and predict use 
   assert.equal(summary.epochs, 3);
   assert.ok((summary.best_valid_error as number) < 0.3 && (summary.test_error as number) < 0.3);
   const modelPath = summary.model_path as string;
-  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-cost.png', 'curves-error.png', 'filters.png', 'confusion.png']) {
+  for (const f of ['model.nbm', 'resume.nbm', 'metrics.jsonl', 'curves-train_cost.png', 'curves-valid_error.png', 'curves-test_error.svg', 'filters.png', 'confusion.png', 'confusion.svg']) {
     assert.ok(existsSync(join(out, 'logreg', f)), f);
   }
 

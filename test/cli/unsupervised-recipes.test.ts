@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getRecipe } from '../../src/cli/recipes/index.js';
 import { loadModelFile } from '../../src/models/model-file.js';
+import { readMetrics, type MetricsLine } from '../../src/train/metrics.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nabla-unsupervised-'));
 
@@ -21,13 +22,15 @@ test('quick da and rbm: the cost falls (the pseudo-likelihood is reported), mode
   const daHistory = da.history as number[];
   assert.equal(da.monitor, 'reconstruction cross-entropy');
   assert.ok(daHistory[1] < daHistory[0], `da costs ${daHistory}`);
-  assert.deepEqual(Object.keys(da.pictures as object), ['filters', 'cost', 'reconstructions']);
+  assert.deepEqual(Object.keys(da.pictures as object), ['filters', 'reconstructions', 'reconstruction_cross_entropy']);
+  const daRows = readMetrics<MetricsLine>(join(root, 'da', 'metrics.jsonl'));
+  assert.deepEqual(daRows.map((r) => [r.epoch, r.reconstruction_cross_entropy]), daHistory.map((c, i) => [i + 1, c]));
   assertPictures(da.pictures);
   assert.equal(loadModelFile(da.model_path).kind, 'autoencoder');
 
   const rbm = await getRecipe('rbm').run({ limit: '2000,100,100', epochs: '1', hidden: '64', k: '5', samples: '3', plotEvery: '10', out: join(root, 'rbm') }, { quiet: true });
   assert.equal(rbm.monitor, 'pseudo-likelihood');
-  assert.deepEqual(Object.keys(rbm.pictures as object), ['filters', 'cost', 'samples']);
+  assert.deepEqual(Object.keys(rbm.pictures as object), ['filters', 'samples', 'pseudo_likelihood']);
   assertPictures(rbm.pictures);
   assert.equal(loadModelFile(rbm.model_path).kind, 'rbm');
 });
@@ -45,7 +48,12 @@ for (const { name, options, bound } of [
     assert.equal(loadModelFile(summary.model_path).kind, name);
     assert.ok((summary.pretrain_seconds as number) > 0 && summary.seconds > (summary.finetune_seconds as number));
     const pictures = summary.pretrain_pictures as Record<string, string>;
-    assert.deepEqual(Object.keys(pictures).slice(0, 3), ['filters_layer1', 'filters_layer2', 'cost']);
+    assert.deepEqual(Object.keys(pictures).slice(0, 2), ['filters_layer1', 'filters_layer2']);
+    // One metrics file, every stage in the order it ran, each stage's curves drawn from it.
+    const rows = readMetrics<MetricsLine>(join(out, 'metrics.jsonl'));
+    const stages = [...new Set(rows.map((r) => r.stage))];
+    assert.deepEqual(stages, ['pretrain-1', 'pretrain-2', ...(name === 'dbn' ? ['up-down'] : []), 'finetune']);
+    for (const stage of stages) assert.ok(Object.keys(summary.pictures as object).some((k) => k.startsWith(`${stage}/`)), stage);
     if (name === 'dbn') {
       assert.ok(pictures.samples.endsWith(join('pretrained', 'samples.png')));
       const upDown = summary.after_pretraining as {
@@ -82,6 +90,9 @@ test('a killed sda run resumes: pre-training from its checkpoint, fine-tuning fr
   const straight = await getRecipe('sda').run({ ...options, out: join(root, 'sda-straight') }, { quiet: true });
   assert.equal(resumed.resumed_from, 50, 'from the resume state of the last validation (one per epoch of 50 minibatches)');
   assert.deepEqual(resumed.pretrain_history, straight.pretrain_history);
+  // The metrics file ends as the uninterrupted run's does: every stage, no line twice (times aside).
+  const lines = (dir: string) => readMetrics<MetricsLine>(join(dir, 'metrics.jsonl')).map(({ seconds: _, ...rest }) => rest);
+  assert.deepEqual(lines(out), lines(join(root, 'sda-straight')));
   assert.equal(resumed.best_valid_error, straight.best_valid_error);
   assert.equal(resumed.test_error, straight.test_error);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendMetrics, readMetrics, truncateMetrics, type MetricsRow } from '../../src/train/index.js';
+import { appendMetrics, keepMetrics, measureName, readMetrics, truncateMetrics, type MetricsLine, type MetricsRow } from '../../src/train/index.js';
 
 const row = (iteration: number): MetricsRow => ({
   epoch: iteration / 10,
@@ -27,4 +27,21 @@ test('metrics rows append, read back, and truncate to an iteration', () => {
   assert.deepEqual(readMetrics(path), [row(10), row(20)]);
   writeFileSync(path, `${JSON.stringify(row(10))}\nnot json\n${JSON.stringify(row(20))}\n`);
   assert.throws(() => readMetrics(path), new RegExp(`${path}: line 2 is not JSON`));
+});
+
+test('a stage of a longer run cuts back its own lines only; a line cut short goes in any case', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'nabla-metrics-')), 'metrics.jsonl');
+  const line = (stage: string, epoch: number): MetricsLine => ({
+    epoch, iteration: 10 * epoch, seconds: epoch, stage, cost: 1 / epoch,
+  });
+  const lines = [line('pretrain-1', 1), line('pretrain-1', 2), line('finetune', 1), line('finetune', 2), line('finetune', 3)];
+  for (const l of lines) appendMetrics(path, l);
+  appendFileSync(path, '{"epoch": 4, "iter');
+  assert.deepEqual(truncateMetrics<MetricsLine>(path, 20, 'finetune'), lines.slice(2, 4));
+  assert.deepEqual(readMetrics<MetricsLine>(path), lines.slice(0, 4));
+  appendMetrics(path, line('finetune', 3));
+  assert.deepEqual(readMetrics<MetricsLine>(path).length, 5, 'the cut line was removed before the next append');
+  assert.deepEqual(keepMetrics<MetricsLine>(path, (l) => l.stage !== 'finetune'), lines.slice(0, 2));
+  assert.equal(measureName('reconstruction cross-entropy'), 'reconstruction_cross_entropy');
+  assert.equal(measureName('Pseudo-likelihood'), 'pseudo_likelihood');
 });

@@ -2,8 +2,13 @@
 // extremes inside the frame), the legend lists the labels in order, and the SVG holds the same points.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PALETTE } from '../../src/viz/plot.js';
-import { renderScatter, scatterLayout, scatterSvg } from '../../src/viz/scatter.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PALETTE, scatterLayout, scatterSvg, writeScatter } from '../../src/viz/scatter.js';
+import { readPng } from './decode.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nabla-scatter-'));
 
 const points = [0, 0, 10, 0, 0, 5, -10, -5];
 const labels = [3, 1, 3, 7];
@@ -21,17 +26,18 @@ test('scatterLayout keeps equal scales and every point inside the square area', 
   assert.deepEqual(layout.legend.map((l) => [l.label, l.name]), [[1, 'one'], [3, 'three'], [7, '7']]);
 });
 
-test('renderScatter paints each point in its label colour; scatterSvg groups the circles by label', () => {
-  const canvas = renderScatter(points, labels, { size: 200, pointSize: 3 });
-  const { pixels, legend } = scatterLayout(points, labels, { size: 200, pointSize: 3 });
+test('writeScatter paints each point in its label colour; scatterSvg groups the circles by label', () => {
+  const files = writeScatter(join(dir, 'map.png'), points, labels, { size: 200, pointSize: 6 });
+  const png = readPng(files.png);
+  const { pixels, legend } = scatterLayout(points, labels, { size: 200, pointSize: 6 });
   labels.forEach((label, i) => {
     const color = legend.find((l) => l.label === label)!.color;
-    assert.deepEqual(canvas.getPixel(Math.round(pixels[2 * i]), Math.round(pixels[2 * i + 1])), color);
+    assert.deepEqual(png.rgb(Math.floor(pixels[2 * i]), Math.floor(pixels[2 * i + 1])), color);
   });
   assert.deepEqual(legend.map((l) => l.color), PALETTE.slice(0, 3));
   const svg = scatterSvg(points, labels, { size: 200, title: 'a <map>' });
   assert.equal((svg.match(/<circle /g) ?? []).length, 4);
-  assert.match(svg, /<g fill="#ff7f0e" data-label="3"><circle [^>]*\/><circle [^>]*\/><\/g>/);
+  assert.match(svg, /<g fill="#f28e2b" data-label="3"><circle [^>]*\/><circle [^>]*\/><\/g>/);
   assert.match(svg, /a &lt;map&gt;/);
   assert.throws(() => scatterLayout([0, 0, NaN, 1]), /point 1 is \(NaN, 1\), not finite/);
   assert.throws(() => scatterLayout([0, 0, 1, 1], [1]), /1 labels for 2 points/);
@@ -47,10 +53,10 @@ test('thumbnails: placed where they do not overlap, the image drawn in the label
   for (const a of layout.placed) {
     for (const b of layout.placed) if (a !== b) assert.ok(Math.abs(a.x - b.x) >= 10 || Math.abs(a.y - b.y) >= 10);
   }
-  const canvas = renderScatter(line, undefined, { size: 300, thumbnails });
+  const png = readPng(writeScatter(join(dir, 'thumbnails'), line, undefined, { size: 300, thumbnails }).png);
   const { x, y } = layout.placed[0];
-  assert.deepEqual(canvas.getPixel(x + 1, y + 1), PALETTE[0]); // ink: the top-left quarter
-  assert.deepEqual(canvas.getPixel(x + 8, y + 8), [255, 255, 255]); // no ink
+  assert.deepEqual(png.rgb(x + 2, y + 2), PALETTE[0]); // ink: the top-left quarter
+  assert.deepEqual(png.rgb(x + 8, y + 8), [255, 255, 255]); // no ink
   assert.equal((scatterSvg(line, undefined, { size: 300, thumbnails }).match(/<image /g) ?? []).length, layout.placed.length);
   assert.throws(() => scatterLayout(line, undefined, { thumbnails: { images: [1], shape: [2, 2] } }), /thumbnails hold 1 values, not 30 images of 2x2/);
 });

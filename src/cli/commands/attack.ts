@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { adversarialExamples, errorRate, loadClassifier, type Classifier } from '../../models/index.js';
 import { ATTACK_METHODS, type AttackMethod } from '../../nn/index.js';
 import { NDArray } from '../../ndarray/index.js';
-import { labelledGrid, writePng } from '../../viz/index.js';
+import { labelledGrid, writeSvgAndPng } from '../../viz/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import { classifierSplit, splitOptions, type SplitOptions } from '../classifier-split.js';
 import { parsers } from '../recipes/options.js';
@@ -54,7 +54,7 @@ function writeAttackPicture(
     { title: `noise ${epsilon}`, images: perturbation, range: [-Math.max(epsilon, 1e-6), Math.max(epsilon, 1e-6)], captions: [] },
     row('adversarial', adversarial, after, [0, 1]),
   ], model.config.imageShape);
-  writePng(path, picture);
+  writeSvgAndPng(path, picture);
 }
 
 /** Adds `nabla attack`. */

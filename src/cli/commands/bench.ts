@@ -156,7 +156,7 @@ export function registerBench(program: Command): void {
       options: BenchOptions,
     ) => {
       const { workloads, lazyMnist, time } = await benchModules();
-      const unknown = requested.filter((w) => !(w in workloads));
+      const unknown = requested.filter((w) => !Object.hasOwn(workloads, w));
       if (unknown.length) throw new Error(`unknown workload ${unknown.join(', ')}; choose from ${Object.keys(workloads).join(', ')}`);
       if (options.backend) setBackend(options.backend);
       if (options.calibrate) {

@@ -2,8 +2,8 @@
 // --ais-chains, the log-likelihood of its frames estimated by annealed importance sampling per time step.
 import { loadMusic, songMatrix, MUSIC_SPLITS, type MusicSplit } from '../../data/index.js';
 import { FrameCounter, frameAccuracy } from '../../fit/index.js';
-import { RnnRbm } from '../../models/index.js';
-import { firstOfEachSplit } from '../recipes/dataset.js';
+import { RnnRbm, metaChoice } from '../../models/index.js';
+import { datasetFor, firstOfEachSplit } from '../recipes/dataset.js';
 import { SHARED_NOTTINGHAM } from '../recipes/rnnrbm.js';
 
 export interface MusicEvalOptions {
@@ -28,9 +28,9 @@ export function evaluateMusic(modelPath: string, options: MusicEvalOptions): Rec
   if (!(MUSIC_SPLITS as readonly string[]).includes(options.split)) throw new Error(`--split: '${options.split}' is not train, valid or test`);
   const model = RnnRbm.load(modelPath);
   const { meta, config } = model;
-  const dataset = options.dataset ?? (typeof meta.dataset === 'string' ? meta.dataset : SHARED_NOTTINGHAM);
-  const timing = meta.timing === 'tutorial' ? 'tutorial' : 'tempo-map';
-  const outsideRange = meta.outside_range === 'clip' ? 'clip' : 'refuse';
+  const dataset = datasetFor(options.dataset, meta, modelPath, SHARED_NOTTINGHAM);
+  const timing = metaChoice(modelPath, meta, 'timing', ['tempo-map', 'tutorial'] as const, 'tempo-map');
+  const outsideRange = metaChoice(modelPath, meta, 'outside_range', ['refuse', 'clip'] as const, 'refuse');
   const reading = { dt: config.dt, range: config.range, timing, outsideRange } as const;
   const music = firstOfEachSplit(loadMusic(dataset, reading), options.limit);
   const songs = music[options.split as MusicSplit].map((song) => songMatrix(song, config.range));

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { loadClassifier } from '../../models/index.js';
 import { classifierSplit, splitOptions, type SplitOptions } from '../classifier-split.js';
-import { confusionMatrix, writeConfusionPng } from '../../viz/index.js';
+import { confusionMatrix, writeConfusion } from '../../viz/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
 import { loadModelFile } from '../../models/model-file.js';
@@ -38,7 +38,7 @@ export function registerEval(program: Command): void {
     .option('--ais-chains <n>', 'RNN-RBM: also estimate the log-likelihood by annealed importance sampling, with n runs per step')
     .option('--ais-temperatures <n>', 'RNN-RBM: intermediate distributions of each annealing run', '1000')
     .option('--json', 'print one JSON object')
-    .action((modelPath: string, options: EvalOptions) => {
+    .action(async (modelPath: string, options: EvalOptions) => {
       if (options.backend) setBackend(options.backend);
       if (loadModelFile(modelPath).kind === 'rnnrbm') {
         const result = evaluateMusic(modelPath, options);
@@ -55,7 +55,7 @@ export function registerEval(program: Command): void {
       predicted.data.forEach((label, i) => (wrong += label === split.y.data[i] ? 0 : 1));
       const error = wrong / predicted.size;
       const picture = options.out ? join(options.out, `confusion-${options.split}.png`) : undefined;
-      if (picture) writeConfusionPng(picture, confusion, { title: `${model.kind}: ${options.split} set` });
+      if (picture) await writeConfusion(picture, confusion, { title: `${model.kind}: ${options.split} set` });
       if (options.json) {
         console.log(JSON.stringify({
           model: modelPath, kind: model.kind, dataset: name, split: options.split,

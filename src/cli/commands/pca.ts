@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import { Pca, type PcaMethod } from '../../models/index.js';
-import { writeLinePlot, writeScatter } from '../../viz/index.js';
+import { measuresSpec, writeChart, writeScatter } from '../../viz/index.js';
 import { parsers } from '../recipes/options.js';
 import { addInputOptions, addRunOptions, loadEmbeddingInput, naming, writeCodes, type InputOptions } from './embedding-input.js';
 
@@ -32,7 +32,7 @@ export function registerPca(program: Command): void {
     .option('--method <name>', 'auto, exact (eigh of the covariance) or randomized', 'auto')
     .option('--seed <n>', 'seed of the randomized method', '1');
   addRunOptions(command)
-    .action((options: PcaOptions) => {
+    .action(async (options: PcaOptions) => {
       if (options.backend) setBackend(options.backend);
       const components = parsers.positiveInt(options.components, 'components');
       if (!['auto', 'exact', 'randomized'].includes(options.method)) throw new Error(`--method: '${options.method}' is not auto, exact or randomized`);
@@ -56,19 +56,17 @@ export function registerPca(program: Command): void {
         }
         const title = `PCA of ${n.toLocaleString('en-US')} points`;
         const axes = { xLabel: `component 1 (${(100 * ratio[0]).toFixed(1)}% of the variance)`, yLabel: 'component 2' };
-        for (const ext of ['png', 'svg']) {
-          const path = join(options.out, `pca.${ext}`);
-          writeScatter(path, two, input.labels, { title, ...axes });
-          pictures.push(path);
-        }
+        const files = writeScatter(join(options.out, 'pca'), two, input.labels, { title, ...axes });
+        pictures.push(files.png, files.svg);
       }
-      const variancePlot = join(options.out, 'explained-variance.png');
       let cumulative = 0;
-      writeLinePlot(variancePlot, [
-        { name: 'explained variance ratio', y: ratio },
-        { name: 'cumulative', y: ratio.map((r) => (cumulative += r)) },
-      ], { title: 'PCA: variance per component', xLabel: 'component', yPercent: true });
-      pictures.push(variancePlot);
+      const byComponent = ratio.map((r, i) => ({
+        epoch: i + 1, iteration: i + 1, seconds: 0, ratio: r, cumulative: (cumulative += r),
+      }));
+      const variance = measuresSpec(byComponent, { ratio: 'explained variance ratio', cumulative: 'cumulative' }, {
+        title: 'PCA: variance per component', xTitle: 'component', percent: true,
+      });
+      pictures.push((await writeChart(join(options.out, 'explained-variance'), variance)).png);
       const summary = {
         dataset: input.name, points: n, dimensions: d, components: ratio.length, method: pca.meta.method,
         whiten: Boolean(options.whiten),

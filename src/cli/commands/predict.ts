@@ -1,7 +1,7 @@
 // nabla predict MODEL [INPUT]: the class and class probabilities of each image in a PNG or IDX file; for
 // text models, of each text given with --text (lstm, bow: its sentiment; elman: the tag of each word).
 import type { Command } from 'commander';
-import { isSequenceClassifierKind, loadClassifier, loadModelFile } from '../../models/index.js';
+import { isSequenceClassifierKind, loadClassifier, loadModelFile, pixelScaleOf } from '../../models/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
 import { readImages } from '../read-images.js';
 import { describeTextPrediction, predictTexts } from '../predict-text.js';
@@ -20,7 +20,7 @@ function classifyImages(modelPath: string, input: string, options: PredictOption
   const model = loadClassifier(modelPath);
   const images = readImages(input, model.config.imageShape, {
     invert: options.invert,
-    pixelScale: Number(model.meta.pixel_scale ?? 255),
+    pixelScale: pixelScaleOf(modelPath, model.meta),
   });
   const probabilities = model.predictProba(images);
   const k = model.config.classes;

@@ -8,9 +8,9 @@ import { setBackend, type BackendName } from '../../backends/index.js';
 import { loadModelFile } from '../../models/model-file.js';
 import { Rbm } from '../../models/rbm.js';
 import { Dbn } from '../../models/dbn.js';
-import { loadClassifier } from '../../models/index.js';
+import { loadClassifier, pixelScaleOf } from '../../models/index.js';
 import { NDArray } from '../../ndarray/index.js';
-import { loadDataset } from '../recipes/dataset.js';
+import { datasetFor, loadDataset } from '../recipes/dataset.js';
 import { standardize } from '../recipes/rbm.js';
 import {
   UNSUPERVISED_PICTURES, consecutiveRows, gibbsRows, hmcRows, writeSamples,
@@ -122,8 +122,8 @@ export function registerSample(program: Command): void {
       if (options.hmc && file.kind !== 'rbm') throw new Error(`--hmc: samples an RBM's visible units; ${modelPath} holds a model of kind ${file.kind}`);
       if (file.kind === 'rbm') {
         const rbm = Rbm.load(modelPath);
-        const dataset = options.dataset ?? (typeof file.meta?.dataset === 'string' ? file.meta.dataset : 'mnist');
-        const { data } = loadDataset(dataset, undefined, 10000, Number(file.meta?.pixel_scale ?? 255));
+        const dataset = datasetFor(options.dataset, file.meta, modelPath);
+        const { data } = loadDataset(dataset, undefined, 10000, pixelScaleOf(modelPath, file.meta));
         const digits = consecutiveRows(data.test.x, count(options.chains, 'chains'), seed);
         const start = rbm.config.visibleUnits === 'gaussian' ? standardize(data.train.x, digits) : digits;
         rows = samples;

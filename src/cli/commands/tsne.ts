@@ -85,17 +85,12 @@ export function registerTsne(program: Command): void {
       const { csv, npy } = writeCodes(options.out, 'tsne', map, input.labels);
       const accuracy = input.labels ? knnAccuracy(map, input.labels, 10) : undefined;
       const title = `t-SNE of ${n.toLocaleString('en-US')} points (perplexity ${tsne.config.perplexity})`;
-      const pictures = ['png', 'svg'].map((ext) => {
-        const path = join(options.out, `tsne.${ext}`);
-        writeScatter(path, map.data, input.labels, { title });
-        return path;
-      });
+      const files = writeScatter(join(options.out, 'tsne'), map.data, input.labels, { title });
+      const pictures = [files.png, files.svg];
       if (options.thumbnails) {
         if (!input.imageShape) throw new Error(`--thumbnails: ${input.name} holds no images (it is a matrix file)`);
-        const path = join(options.out, 'tsne-thumbnails.png');
         const thumbnails = { images: input.x.data, shape: input.imageShape, size: 20 };
-        writeScatter(path, map.data, input.labels, { title, size: 1000, pointSize: 2, thumbnails });
-        pictures.push(path);
+        pictures.push(writeScatter(join(options.out, 'tsne-thumbnails'), map.data, input.labels, { title, size: 1000, pointSize: 2, thumbnails }).png);
       }
       const summary = {
         dataset: input.name, points: n, dimensions: d, method: tsne.meta.method, perplexity: tsne.config.perplexity,

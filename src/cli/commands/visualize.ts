@@ -5,13 +5,13 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import {
-  checkUnits, chooseLayer, firstLayerImages, loadClassifier, maximizeUnits, preActivations, sphere,
+  checkUnits, chooseLayer, firstLayerImages, loadClassifier, maximizeUnits, pixelScaleOf, preActivations, sphere,
   type ChosenLayer, type LayerChoice,
 } from '../../models/index.js';
 import { NDArray } from '../../ndarray/index.js';
 import { writePng } from '../../viz/index.js';
 import { setBackend, type BackendName } from '../../backends/index.js';
-import { loadDataset } from '../recipes/dataset.js';
+import { datasetFor, loadDataset } from '../recipes/dataset.js';
 import { tilePicture } from '../recipes/pictures.js';
 import { parsers } from '../recipes/options.js';
 
@@ -101,8 +101,8 @@ export function registerVisualize(program: Command): void {
       } catch (e) {
         throw new Error(`${modelPath}: ${(e as Error).message}`, { cause: e });
       }
-      const dataset = options.dataset ?? (typeof model.meta.dataset === 'string' ? model.meta.dataset : 'mnist');
-      const { data } = loadDataset(dataset, `${compare},1,1`, 0, Number(model.meta.pixel_scale ?? 255));
+      const dataset = datasetFor(options.dataset, model.meta, modelPath);
+      const { data } = loadDataset(dataset, `${compare},1,1`, 0, pixelScaleOf(modelPath, model.meta));
       const norm = givenNorm ?? medianNorm(data.train.x);
       const started = performance.now();
       const closedForm = chosen.index === 0 && choice !== 'output';

@@ -8,6 +8,7 @@ import { confusionMatrix } from '../../viz/index.js';
 import { TUTORIAL_EARLY_STOPPING, parseAugment, type AugmentOptions, type FitDefaults } from '../../fit/index.js';
 import { fitClassifier } from '../../train/fit-classifier.js';
 import { createProgress } from '../../train/progress.js';
+import { readMetrics, type MetricsLine } from '../../train/metrics.js';
 import { COMMON_OPTIONS, type CommonOptions } from './common-options.js';
 
 export type { CommonOptions } from './common-options.js';
@@ -66,6 +67,8 @@ export interface ClassifierRecipeDefinition<O> {
   /** Options of the architecture itself (hidden sizes, kernels, ...). */
   modelOptions: readonly OptionSpec[];
   build(options: CommonOptions & O, data: ClassifierConfig): Classifier;
+  /** The stage of the training's metrics lines when the run has others before it ('finetune'). */
+  stage?: string;
 }
 
 /**
@@ -114,6 +117,7 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
           validationFrequency: o.validationFrequency,
         },
         out, resume: o.resume, runConfig, meta: { dataset, seed: o.seed, pixel_scale: o.pixelScale },
+        stage: definition.stage,
         progress: createProgress({ quiet: context.quiet, label: `${definition.name} ` }),
         stopAfter: context.stopAfter,
       });
@@ -133,9 +137,9 @@ export function classifierRecipe<O>(definition: ClassifierRecipeDefinition<O>): 
       let wrong = 0;
       predicted.data.forEach((label, i) => (wrong += label === data.test.y.data[i] ? 0 : 1));
       summary.test_error_all = wrong / predicted.size;
-      summary.pictures = writeClassifierPictures(
-        out, model, result.history, confusion, Math.floor(data.train.x.shape[0] / o.batchSize),
-      );
+      // Every stage's curves: a pre-trained network's pre-training too.
+      const rows = result.metricsPath ? readMetrics<MetricsLine>(result.metricsPath) : result.history;
+      summary.pictures = await writeClassifierPictures(out, model, rows, confusion);
       return summary;
     },
   };

@@ -10,6 +10,8 @@ export interface RunOptions {
   dataset: string;
   validationSize: number;
   pixelScale: PixelScale;
+  /** The number of classes, when the labels alone should not say (supervised recipes). */
+  classes?: number;
   limit?: string;
   epochs: number;
   batchSize: number;
@@ -66,6 +68,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { flag: 'validation-size', value: '<n>', description: 'examples at the end of the training files kept for validation', default: 10000, parse: parsers.positiveInt },
   { flag: 'pixel-scale', value: '<255|256>', description: "divide pixel values by this; 256 is what the tutorials' mnist.pkl.gz holds, and reproduces their runs exactly", default: 255, parse: pixelScale },
   { flag: 'limit', value: '<n|train,valid,test>', description: 'keep only the first examples of each split (quick runs)' },
+  { flag: 'classes', value: '<n>', description: 'number of classes; every label must be below it (default: the largest training label plus one)', parse: parsers.positiveInt },
   { flag: 'epochs', value: '<n>', description: 'at most this many epochs', parse: parsers.positiveInt },
   { flag: 'batch-size', value: '<n>', description: 'minibatch size', parse: parsers.positiveInt },
   { flag: 'lr', value: '<x>', description: 'learning rate', parse: parsers.positive },

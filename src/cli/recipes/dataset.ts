@@ -7,7 +7,7 @@ export interface LoadedDataset {
   /** 'mnist', or the folder as given. */
   name: string;
   data: MnistData;
-  /** Classes seen in the labels: the largest label plus one. */
+  /** The classes: --classes, or the largest training label plus one (see loadMnist). */
   classes: number;
 }
 
@@ -51,14 +51,32 @@ function rescalePixels(data: MnistData, divisor: number): void {
  * @example loadDataset('mnist', '5000,1000,1000').data.train.x.shape // [5000, 784]
  * loadDataset('my-digits/', undefined, 500) // the last 500 training images validate
  */
-export function loadDataset(dataset: string, limit?: string, validationSize = 10000, pixelScale = 255): LoadedDataset {
+export function loadDataset(
+  dataset: string, limit?: string, validationSize = 10000, pixelScale = 255, classes?: number,
+): LoadedDataset {
   const limits = limit === undefined ? undefined : parseLimit(limit);
   if (dataset !== 'mnist' && (!existsSync(dataset) || !statSync(dataset).isDirectory())) throw new Error(`--dataset: ${dataset} is neither 'mnist' nor a folder`);
-  const data = loadMnist({ dir: dataset === 'mnist' ? undefined : dataset, limit: limits, validationSize });
+  const data = loadMnist({ dir: dataset === 'mnist' ? undefined : dataset, limit: limits, validationSize, classes });
   rescalePixels(data, pixelScale);
-  let largest = 0;
-  for (const split of [data.train, data.valid, data.test]) {
-    for (const label of split.y.data) largest = Math.max(largest, label);
-  }
-  return { name: dataset, data, classes: Math.max(2, largest + 1) };
+  return { name: dataset, data, classes: data.classes };
+}
+
+/**
+ * The data a command reads for a saved model: `given` (its --dataset), or `builtIn` when the model was
+ * trained on that. A model file's meta.dataset is only a hint, shown in the error: a file from elsewhere
+ * could name any folder, so no path it holds is opened unless the user names it. `field` is the meta
+ * field and flag of another data path (`dict` for --dict).
+ * @example datasetFor(options.dataset, model.meta, 'runs/mlp/model.nbm') // 'mnist' for a model trained on MNIST
+ */
+export function datasetFor(
+  given: string | undefined, meta: Record<string, unknown> | undefined, modelPath: string, builtIn = 'mnist', field = 'dataset',
+): string {
+  if (given !== undefined) return given;
+  const hint = meta?.[field];
+  if (hint === undefined || hint === builtIn) return builtIn;
+  const was = field === 'dataset' ? 'was trained on' : `was trained with --${field}`;
+  throw new Error(
+    `${modelPath}: ${was} ${JSON.stringify(hint)}, not ${builtIn}; a path read from a model file is never opened ` +
+      `on its own, so name the data with --${field}`,
+  );
 }

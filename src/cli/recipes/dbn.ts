@@ -8,12 +8,14 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { Dbn } from '../../models/dbn.js';
-import { upDown } from '../../train/up-down.js';
+import { UP_DOWN_STAGE, upDown } from '../../train/up-down.js';
 import { deepNetworkRecipe } from './deep-network-recipe.js';
 import { hiddenSizesOption } from './common-options.js';
 import { parsers } from './options.js';
 import { UNSUPERVISED_PICTURES, writeSamples } from './unsupervised-pictures.js';
-import { writeLinePlot } from '../../viz/index.js';
+import { curveFile } from '../../viz/index.js';
+import { RUN_FILES } from '../../train/fit-classifier.js';
+import { measureName } from '../../train/metrics.js';
 
 interface DbnOptions {
   hidden: number[];
@@ -46,17 +48,17 @@ export const dbnRecipe = deepNetworkRecipe<DbnOptions>({
     { flag: 'up-down-k', value: '<n[,n...]>', description: 'Gibbs steps in the top RBM per up-down update; a list runs in equal stages (the paper\'s 3,6,10)', default: '3', parse: parsers.intList },
   ],
   build: (o, shape) => new Dbn({ ...shape, hidden: o.hidden, pretraining: 'rbm', corruption: [0], k: o.k, joinLabels: o.joinLabels, persistentTop: o.persistentTop, softmaxLabels: o.softmaxLabels }, o.seed),
-  afterPretraining: (model, { data, options: o, out, pictures, log, progress }) => {
+  afterPretraining: (model, { data, options: o, out, log, progress }) => {
     if (o.upDownEpochs === 0) return undefined;
     const checkpoint = join(out, UP_DOWN_CHECKPOINT);
     if (!o.resume) rmSync(checkpoint, { force: true });
     const result = upDown((model as Dbn).generative, data.train, {
       epochs: o.upDownEpochs, batchSize: o.pretrainBatchSize, learningRate: o.upDownLr,
       momentum: o.pretrainMomentum, k: o.upDownK,
-      checkpoint, resume: o.resume, log, progress,
+      checkpoint, resume: o.resume, log, progress, metrics: join(out, RUN_FILES.metrics),
     });
-    const cost = join(pictures, 'curves-up-down.png');
-    writeLinePlot(cost, [{ name: result.monitorName, y: result.history }], { title: 'dbn: up-down fine-tuning, per epoch', xLabel: 'epoch' });
+    // Drawn with the run's other curves from metrics.jsonl when it ends.
+    const cost = join(out, `${curveFile(measureName(result.monitorName), UP_DOWN_STAGE)}.png`);
     return {
       up_down_epochs: o.upDownEpochs,
       up_down_history: result.history,

@@ -13,7 +13,8 @@ import { classifierRecipe, type CommonOptions } from './classifier-recipe.js';
 import { loadDataset } from './dataset.js';
 import { parsers, withDefaults, type OptionDefault, type OptionSpec } from './options.js';
 import type { Recipe, RunContext } from './recipe.js';
-import { writeCostCurves, writeFilters } from './unsupervised-pictures.js';
+import { writeFilters } from './unsupervised-pictures.js';
+import { RUN_FILES } from '../../train/fit-classifier.js';
 import { progressLog, UNSUPERVISED_FILES } from './unsupervised-recipe.js';
 
 export interface PretrainingOptions {
@@ -80,13 +81,17 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
     description: definition.description,
     defaults: definition.defaults,
     modelOptions: [...withDefaults(PRETRAINING_OPTIONS, definition.defaults), ...definition.modelOptions],
+    stage: 'finetune',
     build(parsed, shape) {
       const o = { ...parsed, ...definition.pretraining?.(parsed) };
       const model = definition.build(o, shape);
+      const out = o.out ?? join('runs', definition.name);
+      const metrics = join(out, RUN_FILES.metrics);
+      // Each stage keeps its own lines on --resume; a fresh run starts the file afresh.
+      if (!o.resume) rmSync(metrics, { force: true });
       if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
       // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.
-      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale);
-      const out = o.out ?? join('runs', definition.name);
+      const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale, o.classes);
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);
       if (!o.resume) rmSync(checkpoint, { force: true });
@@ -94,7 +99,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       const result = pretrainNetwork(model, data.train, {
         epochs: o.pretrainEpochs, batchSize: o.pretrainBatchSize,
         learningRate: o.pretrainLr, momentum: o.pretrainMomentum,
-        checkpoint, resume: o.resume, log, progress,
+        checkpoint, resume: o.resume, log, progress, metrics, metricsStage: (i) => `pretrain-${i + 1}`,
       });
       const dir = join(out, PRETRAINED);
       mkdirSync(dir, { recursive: true });
@@ -103,7 +108,6 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       const weights = model.hiddenLayers.map((layer) => layer.W.value);
       const pictures = {
         ...Object.fromEntries(weights.map((_, i) => [`filters_layer${i + 1}`, writeFilters(dir, weights.slice(0, i + 1), data.imageShape)])),
-        cost: writeCostCurves(dir, result.history, result.monitorNames, `${definition.name}: pre-training, per epoch`),
         ...definition.pictures?.(model, dir, data, o),
       };
       pretraining = {

@@ -12,6 +12,7 @@ import { rnnsluRecipe } from './rnnslu.js';
 import { lstmRecipe } from './lstm.js';
 import { bowRecipe } from './bow.js';
 import { rnnrbmRecipe } from './rnnrbm.js';
+import { keepsAReceipt } from './run-receipt.js';
 
 export type { AccuracyRunSummary, ErrorRunSummary, F1RunSummary, Recipe, RunContext, RunSummary } from './recipe.js';
 export { isAccuracySummary, isF1Summary } from './recipe.js';
@@ -26,7 +27,7 @@ const registry = new Map<string, Recipe>();
  */
 export function registerRecipe(recipe: Recipe): void {
   if (registry.has(recipe.name)) throw new Error(`registerRecipe: a recipe named '${recipe.name}' exists already`);
-  registry.set(recipe.name, recipe);
+  registry.set(recipe.name, keepsAReceipt(recipe));
 }
 
 /** Every registered recipe, in registration order. */

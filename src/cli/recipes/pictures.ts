@@ -1,12 +1,12 @@
-// The pictures of a supervised run, as PNG files under --out: learning curves, the first layer's
-// filters tiled as the tutorial's tile_raster_images does, and the test set's confusion matrix.
+// The pictures of a supervised run under --out: learning curves and the test set's confusion matrix (SVG and
+// PNG), and the first layer's filters tiled as the tutorial's tile_raster_images does (PNG).
 import { join } from 'node:path';
 import { NDArray } from '../../ndarray/index.js';
-import { tileConvFilters, tileRasterImages, writeConfusionPng, writeLinePlot, writePng } from '../../viz/index.js';
+import { tileConvFilters, tileRasterImages, writeConfusion, writePng, writeRunCurves } from '../../viz/index.js';
 import type { Classifier } from '../../models/classifier.js';
-import type { MetricsRow } from '../../train/metrics.js';
+import type { MetricsLine } from '../../train/metrics.js';
 
-export const PICTURES = { cost: 'curves-cost.png', errors: 'curves-error.png', filters: 'filters.png', confusion: 'confusion.png' } as const;
+export const PICTURES = { filters: 'filters.png', confusion: 'confusion.png' } as const;
 
 const MAX_TILES = 100; // the tutorial shows 10x10 filters
 
@@ -55,37 +55,16 @@ export function tilePicture(images: NDArray, imageShape: [number, number], size 
 }
 
 /**
- * Writes the pictures of a finished run and returns their paths; `confusion` counts the test set.
- * @example writeClassifierPictures('runs/mlp', model, result.history, confusionMatrix(predicted, test.y, 10), 2500)
+ * Writes the pictures of a finished run and returns their PNG paths; `confusion` counts the test set.
+ * @example await writeClassifierPictures('runs/mlp', model, result.history, confusionMatrix(predicted, test.y, 10))
  */
-export function writeClassifierPictures(
-  out: string, model: Classifier, history: readonly MetricsRow[], confusion: NDArray, trainBatches: number,
-): Record<string, string> {
+export async function writeClassifierPictures(
+  out: string, model: Classifier, history: readonly MetricsLine[], confusion: NDArray,
+): Promise<Record<string, string>> {
   const paths = Object.fromEntries(
     Object.entries(PICTURES).map(([k, f]) => [k, join(out, f)]),
   ) as Record<keyof typeof PICTURES, string>;
-  writeCurves(paths, model.kind, history, trainBatches);
   writePng(paths.filters, filterPicture(model));
-  writeConfusionPng(paths.confusion, confusion, { title: `${model.kind}: test set` });
-  return paths;
-}
-
-/**
- * The learning curves of a run from its metrics: training cost, and validation and test errors, per epoch.
- * @example writeCurves({ cost: 'runs/lstm/curves-cost.png', errors: 'runs/lstm/curves-error.png' }, 'lstm', rows, 125)
- */
-export function writeCurves(
-  paths: { cost: string; errors: string }, title: string, history: readonly MetricsRow[], trainBatches: number,
-): void {
-  if (!history.length) return;
-  const epochs = history.map((r) => r.iteration / trainBatches);
-  writeLinePlot(paths.cost, [{ name: 'train cost', x: epochs, y: history.map((r) => r.train_cost) }], { title: `${title}: training cost`, xLabel: 'epoch' });
-  writeLinePlot(
-    paths.errors,
-    [
-      { name: 'validation error', x: epochs, y: history.map((r) => r.valid_error) },
-      { name: 'test error (best model)', x: epochs, y: history.map((r) => r.test_error) },
-    ],
-    { title: `${title}: errors`, xLabel: 'epoch', yPercent: true },
-  );
+  await writeConfusion(paths.confusion, confusion, { title: `${model.kind}: test set` });
+  return { ...paths, ...await writeRunCurves(out, [{ name: model.kind, rows: history }], { title: model.kind }) };
 }

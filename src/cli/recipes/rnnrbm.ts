@@ -9,9 +9,8 @@ import { loadMusic, songMatrix, type MusicSplit, type PianoRollOptions } from '.
 import { DensityTraining } from '../../fit/index.js';
 import { RNN_RBM_TUTORIAL, RnnRbm } from '../../models/index.js';
 import { fitWithFiles } from '../../train/fit-classifier.js';
-import type { MetricsRow } from '../../train/metrics.js';
 import { createProgress } from '../../train/progress.js';
-import { writeLinePlot } from '../../viz/index.js';
+import { writeRunCurves } from '../../viz/index.js';
 import { COMMON_OPTIONS, type RunOptions } from './common-options.js';
 import { firstOfEachSplit, LIST_RUN_FLAGS } from './dataset.js';
 import { parseOptions, parsers, withDefaults, type OptionSpec } from './options.js';
@@ -33,8 +32,6 @@ interface RnnrbmOptions extends Pick<RunOptions, 'epochs' | 'lr' | 'seed' | 'bac
   patience: number;
 }
 
-export const RNNRBM_PICTURES = { monitor: 'curves-monitor.png', accuracy: 'curves-accuracy.png' } as const;
-
 const OPTIONS: OptionSpec[] = [
   { flag: 'dataset', value: '<dir|file>', description: 'a folder with train/valid/test subfolders of MIDI files, or note lists in JSON as nottingham.json.gz (default: ../shared/data/nottingham/midi)' },
   { flag: 'timing', value: '<mode>', description: "reading MIDI time: tempo-map (every tempo change) or tutorial (rnnrbm.py's midiread)", default: 'tempo-map', parse: parsers.choice(['tempo-map', 'tutorial'] as const) },
@@ -50,20 +47,6 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'stretch', value: '<n>', description: "steps per SGD update: each sequence is cut into stretches of this length (the tutorial's batch_size)", default: 100, parse: parsers.positiveInt },
   { flag: 'patience', value: '<n>', description: 'early stopping: epochs without a better validation accuracy tolerated', default: 200, parse: parsers.positiveInt },
 ];
-
-/** The monitor per epoch, and the validation and test accuracy. */
-function writeCurves(out: string, history: readonly MetricsRow[], trainBatches: number): Record<string, string> {
-  const paths = { monitor: join(out, RNNRBM_PICTURES.monitor), accuracy: join(out, RNNRBM_PICTURES.accuracy) };
-  const epochs = history.map((r) => r.iteration / trainBatches);
-  writeLinePlot(paths.monitor, [{ name: 'training monitor', x: epochs, y: history.map((r) => r.train_cost) }], {
-    title: 'rnnrbm: frame log-likelihood of the reconstruction', xLabel: 'epoch',
-  });
-  writeLinePlot(paths.accuracy, [
-    { name: 'validation accuracy', x: epochs, y: history.map((r) => 1 - r.valid_error) },
-    { name: 'test accuracy (best model)', x: epochs, y: history.map((r) => 1 - r.test_error) },
-  ], { title: 'rnnrbm: frame-level accuracy', xLabel: 'epoch', yPercent: true });
-  return paths;
-}
 
 const rounded = (x: number) => Number(x.toFixed(6));
 
@@ -114,7 +97,7 @@ export const rnnrbmRecipe: Recipe = {
     if (result.stoppedBy === 'interrupted') return summary;
     return {
       ...summary,
-      pictures: writeCurves(out, result.history, training.trainBatches),
+      pictures: await writeRunCurves(out, [{ name: 'rnnrbm', rows: result.history }], { title: 'rnnrbm' }),
       best_valid_accuracy: rounded(1 - result.bestValidError),
       test_accuracy: rounded(1 - result.testError),
     };

@@ -8,8 +8,8 @@ import { getBackend, setBackend } from '../../backends/index.js';
 import { defaultAtisFile, loadAtis } from '../../data/index.js';
 import { RNNSLU_TRAINING, type ChunkScore } from '../../fit/index.js';
 import { ELMAN_TUTORIAL, ElmanRnn } from '../../models/index.js';
-import { fitTagger, pretrainProgressBar, type TaggerMetricsRow } from '../../train/index.js';
-import { writeLinePlot } from '../../viz/index.js';
+import { fitTagger, pretrainProgressBar } from '../../train/index.js';
+import { writeRunCurves } from '../../viz/index.js';
 import { COMMON_OPTIONS, type RunOptions } from './common-options.js';
 import { firstOfEachSplit, LIST_RUN_FLAGS } from './dataset.js';
 import { parseOptions, parsers, withDefaults, type OptionSpec } from './options.js';
@@ -24,8 +24,6 @@ interface RnnsluOptions extends Pick<RunOptions, 'epochs' | 'lr' | 'seed' | 'bac
   decay: boolean;
 }
 
-export const RNNSLU_PICTURES = { cost: 'curves-cost.png', f1: 'curves-f1.png' } as const;
-
 const OPTIONS: OptionSpec[] = [
   { flag: 'dataset', value: '<file>', description: 'ATIS data in the layout of fold3.json.gz, gzipped or plain (default: ../shared/data/atis/fold3.json.gz)' },
   ...withDefaults(COMMON_OPTIONS.filter((s) => LIST_RUN_FLAGS.includes(s.flag)), {
@@ -36,18 +34,6 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'hidden', value: '<n>', description: 'hidden units', default: ELMAN_TUTORIAL.hidden, parse: parsers.positiveInt },
   { flag: 'decay', value: '<true|false>', description: 'halve the learning rate after 10 epochs without a better validation F1', default: 'true', parse: parsers.boolean },
 ];
-
-/** The learning curves: the training cost, and validation and test F1, per epoch. */
-function writeCurves(out: string, history: readonly TaggerMetricsRow[]): Record<string, string> {
-  const paths = { cost: join(out, RNNSLU_PICTURES.cost), f1: join(out, RNNSLU_PICTURES.f1) };
-  const epochs = history.map((r) => r.epoch);
-  writeLinePlot(paths.cost, [{ name: 'train cost', x: epochs, y: history.map((r) => r.train_cost) }], { title: 'rnnslu: training cost (mean NLL per word)', xLabel: 'epoch' });
-  writeLinePlot(paths.f1, [
-    { name: 'validation F1', x: epochs, y: history.map((r) => r.valid_f1) },
-    { name: 'test F1', x: epochs, y: history.map((r) => r.test_f1) },
-  ], { title: 'rnnslu: conlleval F1', xLabel: 'epoch', yPercent: true });
-  return paths;
-}
 
 const rounded = (x: number) => Number(x.toFixed(6));
 const scoreFields = (prefix: string, s: ChunkScore) => ({
@@ -85,7 +71,7 @@ export const rnnsluRecipe: Recipe = {
       stopped_by: result.stoppedBy, resumed_from: result.resumedFrom, learning_rate: result.learningRate,
       backend: getBackend().name, seed: o.seed,
       model_path: result.modelPath!, metrics_path: result.metricsPath, resume_path: result.resumePath,
-      pictures: result.history.length ? writeCurves(out, result.history) : {},
+      pictures: await writeRunCurves(out, [{ name: 'rnnslu', rows: result.history }], { title: 'rnnslu' }),
       ...(result.bestValid ? scoreFields('valid', result.bestValid) : {}),
       ...(result.testAtBest ? scoreFields('test', result.testAtBest) : {}),
       best_valid_f1: result.bestValid ? rounded(result.bestValid.f1) : NaN,

@@ -13,11 +13,11 @@ import { fitWithFiles } from '../../train/fit-classifier.js';
 import { createProgress } from '../../train/progress.js';
 import { COMMON_OPTIONS } from './common-options.js';
 import { parseOptions, parsers, withDefaults, type OptionDefault, type OptionSpec } from './options.js';
-import { PICTURES, writeCurves } from './pictures.js';
+import { writeRunCurves } from '../../viz/index.js';
 import type { Recipe, RunSummary } from './recipe.js';
 
 /** The shared copy of the data, beside the nabla checkout. */
-const SHARED_IMDB = (file: string) => fileURLToPath(new URL(`../../../../shared/data/imdb/${file}`, import.meta.url));
+export const SHARED_IMDB = (file: string) => fileURLToPath(new URL(`../../../../shared/data/imdb/${file}`, import.meta.url));
 
 export interface SequenceOptions {
   dataset: string;
@@ -137,8 +137,8 @@ export function sequenceRecipe<O>(definition: SequenceRecipeDefinition<O>): Reci
         best_iteration: result.bestIteration, best_valid_error: result.bestValidError, test_error: result.testError,
       };
       if (result.stoppedBy === 'interrupted') return summary;
-      const pictures = { cost: join(out, PICTURES.cost), errors: join(out, PICTURES.errors) };
-      writeCurves(pictures, definition.name, result.history, training.trainBatches);
+      const curves = [{ name: definition.name, rows: result.history }];
+      const pictures = await writeRunCurves(out, curves, { title: definition.name });
       // Pictures before the errors, so that the summary ends with best_valid_error and test_error.
       const { best_valid_error: bestValid, test_error: testError, ...rest } = summary;
       return { ...rest, pictures, best_valid_error: bestValid, test_error: testError };

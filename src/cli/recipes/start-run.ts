@@ -13,5 +13,6 @@ export function startRun<O extends RunOptions>(
 ): { options: O; dataset: LoadedDataset } {
   const options = parseOptions(specs, raw) as unknown as O;
   if (options.backend) setBackend(options.backend);
-  return { options, dataset: loadDataset(options.dataset, options.limit, options.validationSize, options.pixelScale) };
+  const { dataset, limit, validationSize, pixelScale, classes } = options;
+  return { options, dataset: loadDataset(dataset, limit, validationSize, pixelScale, classes) };
 }

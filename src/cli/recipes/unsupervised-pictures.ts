@@ -1,14 +1,13 @@
 // The pictures of unsupervised runs, as PNG files under --out: filters of each layer, reconstructions
-// of test digits, per-epoch cost curves, and samples from Gibbs chains (Deep Learning Tutorial, ch. 15).
+// of test digits, and samples from Gibbs chains (Deep Learning Tutorial, ch. 15); curves come from metrics.jsonl.
 import { NDArray } from '../../ndarray/index.js';
 import { matrix } from '../../graph/constructors.js';
 import { fn } from '../../compile/index.js';
 import type { Rbm } from '../../models/rbm.js';
 import { Hmc } from '../../models/hmc.js';
-import { tileRasterImages, writeLinePlot, writePng } from '../../viz/index.js';
+import { tileRasterImages, writePng } from '../../viz/index.js';
 
 export const UNSUPERVISED_PICTURES = {
-  cost: 'curves-cost.png',
   reconstructions: 'reconstructions.png',
   samples: 'samples.png',
 } as const;
@@ -62,16 +61,6 @@ export function writeReconstructions(
   }
   const path = `${out}/${UNSUPERVISED_PICTURES.reconstructions}`;
   writePng(path, tileRasterImages(pairs, imageShape, [2 * rows, 10], [1, 1], { scaleRowsToUnitInterval: false }));
-  return path;
-}
-
-/** A per-epoch curve of each layer's monitor. */
-export function writeCostCurves(
-  out: string, history: readonly number[][], names: readonly string[], title: string,
-): string {
-  const path = `${out}/${UNSUPERVISED_PICTURES.cost}`;
-  const series = history.map((y, i) => ({ name: history.length > 1 ? `layer ${i + 1}: ${names[i]}` : names[i], y })).filter((s) => s.y.length > 0);
-  if (series.length) writeLinePlot(path, series, { title, xLabel: 'epoch' });
   return path;
 }
 

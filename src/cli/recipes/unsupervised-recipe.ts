@@ -16,7 +16,10 @@ import { COMMON_OPTIONS, RUN_FLAGS, type RunOptions } from './common-options.js'
 import { parsers, withDefaults, type OptionDefault, type OptionSpec } from './options.js';
 import type { Recipe, RunSummary } from './recipe.js';
 import { startRun } from './start-run.js';
-import { writeCostCurves, writeFilters } from './unsupervised-pictures.js';
+import { writeFilters } from './unsupervised-pictures.js';
+import { writeRunCurves } from '../../viz/index.js';
+import { RUN_FILES } from '../../train/fit-classifier.js';
+import { readMetrics, type MetricsLine } from '../../train/metrics.js';
 
 /** The options an unsupervised layer's training takes, once parsed. */
 export interface UnsupervisedOptions extends RunOptions {
@@ -77,11 +80,12 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       mkdirSync(out, { recursive: true });
       const checkpoint = join(out, UNSUPERVISED_FILES.checkpoint);
       if (!o.resume) rmSync(checkpoint, { force: true });
+      const metrics = join(out, RUN_FILES.metrics);
       const layer = definition.build(o, data.train.x.shape[1]);
       const filters = () => writeFilters(out, [layer.W.value], data.imageShape);
       const result = trainLayer(layer, definition.trainingData?.(o, data) ?? data.train.x, {
         epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, momentum: o.momentum,
-        checkpoint, resume: o.resume, log, progress: pretrainProgressBar(context.quiet),
+        checkpoint, resume: o.resume, metrics, log, progress: pretrainProgressBar(context.quiet),
         // The tutorial draws the filters after every epoch; a long run shows its progress this way.
         onEpoch: () => void filters(),
       });
@@ -92,8 +96,10 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       });
       const pictures = {
         filters: filters(),
-        cost: writeCostCurves(out, result.history, result.monitorNames, `${definition.name}: ${result.monitorNames[0]} per epoch`),
         ...definition.pictures(layer, out, data, o, log),
+        ...await writeRunCurves(
+          out, [{ name: definition.name, rows: readMetrics<MetricsLine>(metrics) }], { title: definition.name },
+        ),
       };
       // Errors are a classifier's figures; an unsupervised run has none (null in the JSON summary).
       const summary: RunSummary = {
@@ -101,7 +107,7 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
         monitor: result.monitorNames[0], final_monitor: history[history.length - 1], history,
         seconds: Number(result.seconds.toFixed(3)), cpu_seconds: Number(result.cpuSeconds.toFixed(3)),
         backend: getBackend().name, seed: o.seed,
-        model_path: modelPath, checkpoint_path: checkpoint, pictures,
+        model_path: modelPath, checkpoint_path: checkpoint, metrics_path: metrics, pictures,
       };
       return summary;
     },
