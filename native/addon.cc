@@ -15,6 +15,7 @@
 #include "kernels/elementwise/instruction-set.h"
 #include "kernels/linalg/eigh.h"
 #include "kernels/linalg/gemm.h"
+#include "kernels/parallel.h"
 #include "kernels/random/philox.h"
 #include "kernels/reduce/reduce.h"
 
@@ -233,6 +234,32 @@ Napi::Value GemmKernelOf(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), gemmKernel(shapeClass) == GemmKernel::Ours ? "ours" : "blas");
 }
 
+constexpr const char* kLoopFamilyNames[kLoopFamilies] = {"elementwise", "reduce", "pool"};
+
+// parallelMinimum(family, elements?): sets the fewest elements from which a loop family's kernels take
+// several threads when given; returns the family's.
+Napi::Value ParallelMinimumOf(const Napi::CallbackInfo& info) {
+  Args args(info, "parallelMinimum", 1);
+  const std::string name = args.string(0, "family");
+  const auto* found = std::find(kLoopFamilyNames, kLoopFamilyNames + kLoopFamilies, name);
+  if (found == kLoopFamilyNames + kLoopFamilies) args.fail("family must be elementwise, reduce or pool", false);
+  int64_t& minimum = parallelMinimum(static_cast<LoopFamily>(found - kLoopFamilyNames));
+  if (info.Length() > 1 && !info[1].IsUndefined()) minimum = args.count(1, "elements", 9007199254740991.0);
+  return Napi::Number::New(info.Env(), static_cast<double>(minimum));
+}
+
+// convThreads(mode?): "chunks" (chunks of images on separate threads) or "gemm" (OpenBLAS threads each
+// chunk's gemm); sets it when given, returns it.
+Napi::Value ConvThreads(const Napi::CallbackInfo& info) {
+  Args args(info, "convThreads", 0);
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    const std::string mode = args.string(0, "mode");
+    if (mode != "chunks" && mode != "gemm") args.fail("mode must be chunks or gemm", false);
+    convChunksPerThread() = mode == "chunks";
+  }
+  return Napi::String::New(info.Env(), convChunksPerThread() ? "chunks" : "gemm");
+}
+
 // info(): the CPU, which instruction-set level this build and the CPU have, which OpenBLAS kernels
 // and how many threads are in use, for logs, benchmarks and `nabla info`.
 Napi::Value Info(const Napi::CallbackInfo& info) {
@@ -290,6 +317,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("gemmKernel", Napi::Function::New(env, GemmKernelOf, "gemmKernel"));
+  exports.Set("parallelMinimum", Napi::Function::New(env, ParallelMinimumOf, "parallelMinimum"));
+  exports.Set("convThreads", Napi::Function::New(env, ConvThreads, "convThreads"));
   exports.Set("opcodes", Opcodes(env));
   return exports;
 }

@@ -8,12 +8,14 @@ import { addonBuildHint, type SimdLevel } from './native/addon.js';
 import {
   applyChoice, cachePath, recalibrate, type ChoiceSource, type GemmChoice,
 } from './native/kernel-choice.js';
+import { applyThreads, recalibrateThreads, type ThreadChoice, type ThreadSource } from './native/thread-choice.js';
 
 export { getBackend, setBackend, type BackendName } from './choose.js';
 export type { Allocate, Backend, Kernel, KernelTable } from './backend.js';
 export { allocateFresh } from './backend.js';
 export { referenceBackend } from './reference/index.js';
 export { asGemmChoice, type GemmChoice } from './native/kernel-choice.js';
+export { asThreadChoice, NEVER, type ThreadChoice } from './native/thread-choice.js';
 
 registerHost({
   env: (name) => process.env[name],
@@ -53,6 +55,9 @@ export interface BackendInfo {
     /** Which kernel each gemm shape class runs, and where that choice came from. */
     gemm: GemmChoice;
     gemmSource: ChoiceSource;
+    /** From how many elements each loop family takes several threads, how a convolution uses them, and why. */
+    parallel: ThreadChoice;
+    parallelSource: ThreadSource;
   };
   nativeUnavailable?: string;
   /** Without the addon: the command that builds it. */
@@ -66,14 +71,15 @@ export interface BackendInfo {
  */
 export function backendInfo(): BackendInfo {
   const backend = getBackend().name as BackendName;
-  const { addon, addonPath, gemm, reason } = loadNativeBackend();
-  if (!addon || !gemm) return { backend, nativeUnavailable: reason, nativeBuild: addonBuildHint() };
+  const { addon, addonPath, gemm, parallel, reason } = loadNativeBackend();
+  if (!addon || !gemm || !parallel) return { backend, nativeUnavailable: reason, nativeBuild: addonBuildHint() };
   const info = addon.info();
   return {
     backend,
     native: {
       addon: addonPath ?? '', cpuModel: info.cpuModel, cpuFeatures: info.cpuFeatures, simd: info.simd, supportedSimd: info.supportedSimd,
       blasCore: info.blasCore, threads: info.threads, gemm: { ...gemm.choice }, gemmSource: gemm.source,
+      parallel: { ...parallel.choice }, parallelSource: parallel.source,
     },
   };
 }
@@ -102,5 +108,32 @@ export function recalibrateGemm(): ReturnType<typeof recalibrate> & { cache: str
   const cache = cachePath();
   const measured = recalibrate(native.addon, cache);
   native.gemm = { choice: measured.choice, source: 'measured' };
+  return { ...measured, cache };
+}
+
+/** The native kernels' thread sizes in use (for a checkpoint to record), or undefined without the native backend. */
+export function threadKernels(): ThreadChoice | undefined {
+  const { parallel } = loadNativeBackend();
+  return parallel ? { ...parallel.choice } : undefined;
+}
+
+/** Uses the given thread sizes from now on (a resumed run restores its checkpoint's). */
+export function useThreadKernels(choice: ThreadChoice, source: ThreadSource = 'checkpoint'): void {
+  const native = loadNativeBackend();
+  if (!native.addon || !native.parallel) return;
+  applyThreads(native.addon, choice);
+  native.parallel = { choice: { ...choice }, source };
+}
+
+/**
+ * Times the native kernels on one thread and on all again (`nabla bench --calibrate`), stores and uses the
+ * outcome; undefined without the native backend.
+ */
+export function recalibrateParallel(): ReturnType<typeof recalibrateThreads> & { cache: string } | undefined {
+  const native = loadNativeBackend(false);
+  if (!native.addon) return undefined;
+  const cache = cachePath();
+  const measured = recalibrateThreads(native.addon, cache);
+  if (measured.times) native.parallel = { choice: measured.choice, source: 'measured' };
   return { ...measured, cache };
 }

@@ -3,14 +3,18 @@
 // learning rate, random-stream counters), a copy of the best parameters, the loop's counters and the
 // run's configuration, in one model file written atomically at each validation. It also records which
 // gemm kernel each shape class ran (OpenBLAS or ours, measured per machine), and a resumed run runs the
-// same ones, so that it continues bit for bit as if it had never stopped.
+// same ones, so that it continues bit for bit as if it had never stopped; the same for the sizes from which
+// the kernels take several threads (a reduction split across threads sums in another order).
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
 import type { LoopResult, LoopState } from '../fit/index.js';
 import { keepMetrics } from './metrics.js';
-import { asGemmChoice, gemmKernels, useGemmKernels, type GemmChoice } from '../backends/index.js';
+import {
+  asGemmChoice, asThreadChoice, gemmKernels, threadKernels, useGemmKernels, useThreadKernels, type GemmChoice,
+  type ThreadChoice,
+} from '../backends/index.js';
 
 export const RESUME_KIND = 'resume-state';
 
@@ -27,6 +31,8 @@ export interface ResumeState<Loop = LoopState, Result = LoopResult> {
   best: Record<string, NDArray>;
   /** The native gemm kernel of each shape class the run used (saveResumeState records the current ones). */
   gemmKernels?: GemmChoice;
+  /** The kernels' thread sizes the run used. */
+  threadKernels?: ThreadChoice;
 }
 
 /** Writes a resume state atomically. */
@@ -42,15 +48,22 @@ export function saveResumeState<Loop, Result>(path: string, state: ResumeState<L
   });
 }
 
-/** What a checkpoint records of the kernels in use: each gemm shape class's (null off the native backend). */
-export function kernelsMeta(choice = gemmKernels()): { gemmKernels: GemmChoice | null } {
-  return { gemmKernels: choice ?? null };
+/**
+ * What a checkpoint records of the kernels in use: each gemm shape class's, and the kernels' thread sizes (null
+ * off the native backend).
+ */
+export function kernelsMeta(
+  choice = gemmKernels(),
+): { gemmKernels: GemmChoice | null; threadKernels: ThreadChoice | null } {
+  return { gemmKernels: choice ?? null, threadKernels: threadKernels() ?? null };
 }
 
-/** Runs the gemm kernels a checkpoint's meta recorded, if it recorded them; returns them. */
+/** Runs the gemm kernels and thread sizes a checkpoint's meta recorded, if it recorded them; returns the gemm ones. */
 export function restoreKernels(meta: Record<string, unknown> | undefined): GemmChoice | undefined {
   const choice = asGemmChoice(meta?.gemmKernels);
   if (choice) useGemmKernels(choice);
+  const threads = asThreadChoice(meta?.threadKernels);
+  if (threads) useThreadKernels(threads);
   return choice;
 }
 
@@ -64,11 +77,11 @@ export function loadResumeState<Loop = LoopState, Result = LoopResult>(
     Object.fromEntries(
       Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
     );
-  const meta = file.meta as { loop?: Loop; finished?: Result | null; gemmKernels?: unknown };
+  const meta = file.meta as { loop?: Loop; finished?: Result | null; gemmKernels?: unknown; threadKernels?: unknown };
   if (!meta.loop) throw new Error(`${path}: a resume state without its loop counters`);
   return {
     loop: meta.loop, config: file.config, finished: meta.finished ?? undefined, variables: pick('state/'), best: pick('best/'),
-    gemmKernels: asGemmChoice(meta.gemmKernels),
+    gemmKernels: asGemmChoice(meta.gemmKernels), threadKernels: asThreadChoice(meta.threadKernels),
   };
 }
 
@@ -147,7 +160,7 @@ export function openRun<Loop = LoopState, Result = LoopResult>(
       const differences = configDifferences(saved.config, options.runConfig);
       if (differences.length) throw new Error(`${files.resume}: was written by a run with other options (${differences.join('; ')}); resume with the same options or start again without --resume`);
       restoreVariables(files.resume, tracked, saved.variables);
-      restoreKernels({ gemmKernels: saved.gemmKernels });
+      restoreKernels({ gemmKernels: saved.gemmKernels, threadKernels: saved.threadKernels });
     }
   }
   if (options.out) mkdirSync(options.out, { recursive: true });

@@ -30,7 +30,10 @@ describe('gemm', () => {
     it(`matches a triple loop for every transpose, padded leading dimensions, alpha and beta (${name}, ${kernel})`, () => withGemmKernel(kernel, () => {
       // With our kernels, unless B is transposed: N ≤ 8 and N ≤ 16 with a partial row block take the
       // skinny kernels; N = 21 and 70 the unpacked one (row blocks of 8, 4 and 1, full and partial panels).
-      for (const [M, N, K] of [[7, 5, 9], [37, 13, 50], [9, 21, 6], [13, 70, 33]]) for (const transA of [false, true]) {
+      // Transposed, the skinny kernel takes C's rows in chunks of two registers, one, then one at a time
+      // (M = 50 and 83: all three) and B's columns in groups of 10, 8 and 4 (N = 13 and 16).
+      const shapes = [[7, 5, 9], [37, 13, 50], [50, 10, 40], [83, 16, 11], [9, 21, 6], [13, 70, 33]];
+      for (const [M, N, K] of shapes) for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const lda = (transA ? M : K) + 2, ldb = (transB ? K : N) + 1, ldc = N + 3;
           const A = randomArray(Ctor, (transA ? K : M) * lda, 1);

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { loadMnist } from '../../src/data/index.js';
 import { Mlp, loadModelFile } from '../../src/models/index.js';
 import { fitClassifier, loadResumeState, readMetrics, type FitOptions } from '../../src/train/index.js';
-import { gemmKernels, useGemmKernels } from '../../src/backends/index.js';
+import { gemmKernels, threadKernels, useGemmKernels, useThreadKernels } from '../../src/backends/index.js';
+import { DEFAULT_THREADS } from '../../src/backends/native/thread-choice.js';
 import { everyClass } from '../../src/backends/native/kernel-choice.js';
 
 const data = loadMnist({ limit: { train: 600, valid: 200, test: 200 } });
@@ -56,25 +57,33 @@ test('resuming with other options is refused, naming the file and the difference
   assert.throws(() => fitClassifier(other, data, options(out, { resume: true })), /resume.nbm: shared variable hidden0\.W\S* is float32\[784, 12\]; cannot set a value of shape \[784, 24\]; it was written by a different model or optimiser/);
 });
 
-test('a resumed run runs the gemm kernels its resume state recorded, so it still ends bit for bit', (t) => {
+test('a resumed run runs the gemm kernels and thread sizes its resume state recorded, so it still ends bit for bit', (t) => {
   const before = gemmKernels();
   if (!before) return t.skip('the native backend is not in use');
   const blas = everyClass('blas');
+  // Every loop split across threads: another order of sums than the built-in sizes.
+  const splitAll = { elementwise: 0, reduce: 0, pool: 0, conv: 'gemm' as const };
+  const threadsBefore = threadKernels();
   const short = (out: string, extra: Partial<FitOptions> = {}) => options(out, { maxEpochs: 2, ...extra });
   try {
     const root = mkdtempSync(join(tmpdir(), 'nabla-resume-'));
     useGemmKernels(blas);
+    useThreadKernels(splitAll);
     const whole = fitClassifier(build(), data, short(join(root, 'whole')));
     const out = join(root, 'killed');
     fitClassifier(build(), data, short(out, { stopAfter: 30 }));
     assert.deepEqual(loadResumeState(join(out, 'resume.nbm'))!.gemmKernels, blas);
+    assert.deepEqual(loadResumeState(join(out, 'resume.nbm'))!.threadKernels, splitAll);
     // This process has since chosen our kernels; resuming puts OpenBLAS back.
     useGemmKernels(everyClass('ours'));
+    useThreadKernels(DEFAULT_THREADS);
     const resumed = fitClassifier(build(), data, short(out, { resume: true }));
     assert.deepEqual(gemmKernels(), blas);
+    assert.deepEqual(threadKernels(), splitAll);
     const [a, b] = [loadModelFile(whole.modelPath!), loadModelFile(resumed.modelPath!)];
     for (const name of Object.keys(a.tensors)) assert.deepEqual(b.tensors[name].data, a.tensors[name].data, name);
   } finally {
     useGemmKernels(before, 'default');
+    useThreadKernels(threadsBefore!, 'default');
   }
 });

@@ -41,7 +41,7 @@ struct Chunking {
                                  std::max<int64_t>(1, s.B));
     count = (s.B + images - 1) / images;
     // With too few chunks to go round, OpenBLAS threads each gemm instead.
-    perThread = omp_get_max_threads() > 1 && count >= 2 * omp_get_max_threads();
+    perThread = convChunksPerThread() && omp_get_max_threads() > 1 && count >= 2 * omp_get_max_threads();
   }
   int64_t width() const { return images * pixels; }  // leading dimension of col and product
 };

@@ -14,7 +14,7 @@
 namespace nabla {
 namespace {
 
-constexpr int64_t kParallelMin = 1 << 15;
+const int64_t& kParallelMin = parallelMinimum(LoopFamily::Pool);  // measured (parallel.h)
 
 // Calls f(from, to) on slices of the B·C planes, in parallel when there is enough work.
 template <class F>

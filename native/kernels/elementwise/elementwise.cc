@@ -14,7 +14,7 @@ namespace nabla {
 namespace {
 
 constexpr int kBlock = 512;               // elements per register: 2-4 KiB, several fit in L1
-constexpr int64_t kParallelMin = 32768;   // below this a parallel region costs more than it saves
+const int64_t& kParallelMin = parallelMinimum(LoopFamily::Elementwise);  // measured (parallel.h)
 constexpr int64_t kRowBlockMin = 128;     // shorter rows are cheaper to gather than to split on
 
 struct Instruction {

@@ -14,7 +14,7 @@ namespace nabla {
 namespace {
 
 constexpr int64_t kColumnChunk = 2048;     // accumulator width: 16 KiB of doubles stays in L1
-constexpr int64_t kParallelMin = 1 << 16;  // elements read before threads pay off
+const int64_t& kParallelMin = parallelMinimum(LoopFamily::Reduce);  // measured (parallel.h)
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 

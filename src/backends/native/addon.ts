@@ -21,6 +21,11 @@ export const GEMM_CLASSES = ['narrow', 'narrowT', 'cache', 'large'] as const;
 export type GemmClass = (typeof GEMM_CLASSES)[number];
 export type GemmKernel = 'blas' | 'ours';
 
+/** The loop families whose size for taking several threads is measured (native/kernels/parallel.h). */
+export const LOOP_FAMILIES = ['elementwise', 'reduce', 'pool'] as const;
+export type LoopFamily = (typeof LOOP_FAMILIES)[number];
+export type ConvThreads = 'chunks' | 'gemm';
+
 /** What the addon reports about itself and the machine. */
 export interface AddonInfo {
   blasCore: string;
@@ -83,6 +88,10 @@ export interface NativeAddon {
   info(): AddonInfo;
   /** Sets the kernel a gemm shape class runs when `kernel` is given; returns the class's kernel. */
   gemmKernel(shapeClass: GemmClass, kernel?: GemmKernel): GemmKernel;
+  /** Sets the fewest elements from which a loop family's kernels take several threads when given; returns it. */
+  parallelMinimum(family: LoopFamily, elements?: number): number;
+  /** Sets how a convolution uses threads when given (chunks of images per thread, or OpenBLAS's); returns it. */
+  convThreads(mode?: ConvThreads): ConvThreads;
   /** The element-wise loop's opcodes by name. */
   readonly opcodes: Opcodes;
 }

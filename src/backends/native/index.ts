@@ -15,6 +15,7 @@ import { convKernels } from './conv.js';
 import { randomKernels } from './random.js';
 import { ThreadGovernor } from './threads.js';
 import { initialChoice, type ChoiceSource, type GemmChoice } from './kernel-choice.js';
+import { initialThreads, type ThreadChoice, type ThreadSource } from './thread-choice.js';
 
 export { referenceFallbacks } from './fallbacks.js';
 
@@ -26,6 +27,8 @@ export interface NativeLoad {
   addonPath?: string;
   /** The gemm kernel of each shape class, and where that choice came from. */
   gemm?: { choice: GemmChoice; source: ChoiceSource };
+  /** From how many elements each loop family takes several threads, a convolution's threads, and why. */
+  parallel?: { choice: ThreadChoice; source: ThreadSource };
   reason?: string;
 }
 
@@ -44,7 +47,8 @@ let loaded: NativeLoad | undefined;
 
 /**
  * The native backend, or why it cannot be used (addon not built, or failed to load). The first call sets the
- * gemm kernels (kernel-choice.ts), measuring them on a machine seen for the first time unless `measure` is false.
+ * gemm kernels (kernel-choice.ts) and the kernels' thread sizes (thread-choice.ts), measuring them on a machine seen
+ * for the first time unless `measure` is false.
  */
 export function loadNativeBackend(measure = true): NativeLoad {
   if (!loaded) {
@@ -53,7 +57,8 @@ export function loadNativeBackend(measure = true): NativeLoad {
       const threads = new ThreadGovernor(addon);
       const kernels = nativeKernelTable(addon);
       const gemm = initialChoice(addon, { measure });
-      loaded = { threads, addon, addonPath: path, gemm, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
+      const parallel = initialThreads(addon, { measure });
+      loaded = { threads, addon, addonPath: path, gemm, parallel, backend: { name: 'native', kernels, extraKernels: { fusedElementwise: fusedKernel(addon), fusedElementwiseSum: fusedKernel(addon, true) }, fusion: fusionPhase, beginCall: () => threads.tick() } };
     } else {
       loaded = { reason };
     }

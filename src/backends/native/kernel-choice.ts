@@ -52,7 +52,7 @@ export const CALIBRATION_SHAPES: Record<GemmClass, readonly (readonly [boolean, 
 };
 
 
-const median = (xs: readonly number[]) => {
+export const median = (xs: readonly number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };
@@ -75,7 +75,7 @@ export interface CalibrationOptions {
 }
 
 /** The process's CPU time in ms: what one thread spent computing, whatever else the machine runs. */
-const cpuMs = () => {
+export const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
@@ -97,8 +97,9 @@ export function calibrate(
     const entries = GEMM_CLASSES.map((shapeClass) => {
       const products = CALIBRATION_SHAPES[shapeClass].map(([transA, transB, M, N, K]) => {
         // A training step's left operand is usually a fresh minibatch, not in the caches: each call takes
-        // the next of enough copies to overflow them.
-        const copies = Math.max(1, Math.ceil(coldBytes / (M * K * 4)));
+        // the next of enough copies to overflow them. Not for narrowT: its A is the minibatch the forward
+        // product x·W has just read, so a step finds it in the caches.
+        const copies = shapeClass === 'narrowT' ? 1 : Math.max(1, Math.ceil(coldBytes / (M * K * 4)));
         const first = filled(M * K);
         const As = Array.from({ length: copies }, (_, i) => (i === 0 ? first : first.slice()));
         const B = filled(K * N), C = new Float32Array(M * N);
@@ -132,7 +133,7 @@ export function calibrate(
   }
 }
 
-function filled(n: number): Float32Array {
+export function filled(n: number): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = ((i * 7919) % 1000) / 1000 - 0.5;
   return a;
@@ -185,9 +186,11 @@ interface CacheEntry {
   /** Median ms per round, per class and kernel. */
   medians: Record<GemmClass, Record<GemmKernel, number>>;
   measuredAt: string;
+  /** thread-choice.ts's outcome, kept beside the gemm choice. */
+  threads?: unknown;
 }
 
-function readCache(path: string): Record<string, CacheEntry> {
+export function readCache(path: string): Record<string, CacheEntry> {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
     return typeof parsed === 'object' && parsed !== null ? parsed as Record<string, CacheEntry> : {};
@@ -207,7 +210,12 @@ export function storeChoice(path: string, key: string, times: Calibration, choic
   const medians = Object.fromEntries(
     GEMM_CLASSES.map((c) => [c, { ours: median(times[c].ours), blas: median(times[c].blas) }]),
   );
-  entries[key] = { gemm: choice, medians: medians as CacheEntry['medians'], measuredAt: new Date().toISOString() };
+  entries[key] = { ...entries[key], gemm: choice, medians: medians as CacheEntry['medians'], measuredAt: new Date().toISOString() };
+  writeCache(path, entries);
+}
+
+/** Writes the cache's entries atomically. */
+export function writeCache(path: string, entries: Record<string, CacheEntry>): void {
   mkdirSync(join(path, '..'), { recursive: true });
   const partial = `${path}.${process.pid}.tmp`;
   writeFileSync(partial, `${JSON.stringify(entries, null, 2)}\n`);

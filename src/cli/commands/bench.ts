@@ -1,13 +1,15 @@
 // nabla bench: times the BENCH.md workloads on the current backend; --peers runs the NumPy peer too, the
-// JAX peer on the sequence workloads where its Python environment exists, and OpenBLAS called from C for
-// the gemm rows, in the same run, so ratios hold on a noisy machine.
+// JAX peer (gemm, the training steps and the sequence workloads) where its Python environment exists, and
+// OpenBLAS called from C for the gemm rows, in the same run, so ratios hold on a noisy machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { backendInfo, getBackend, recalibrateGemm, setBackend, type BackendName } from '../../backends/index.js';
+import {
+  backendInfo, getBackend, NEVER, recalibrateGemm, recalibrateParallel, setBackend, type BackendName,
+} from '../../backends/index.js';
+import { packageRoot } from '../../backends/native/addon.js';
 
 /** One line of `nabla bench --json`. */
 export interface BenchRow {
@@ -20,14 +22,16 @@ export interface BenchRow {
   extra?: Record<string, number>;
 }
 
-const PEER_SCRIPT = fileURLToPath(new URL('../../../bench/peers/numpy_bench.py', import.meta.url));
-const JAX_SCRIPT = fileURLToPath(new URL('../../../bench/peers/jax_bench.py', import.meta.url));
+// The peers live in the clone's bench/peers/, whether this file runs from src/ or from the build in dist/src/.
+const ROOT = packageRoot();
+const PEER_SCRIPT = join(ROOT, 'bench', 'peers', 'numpy_bench.py');
+const JAX_SCRIPT = join(ROOT, 'bench', 'peers', 'jax_bench.py');
 // The virtual environment bench/peers/setup-jax.sh makes; NABLA_JAX_PYTHON names another python.
-const JAX_PYTHON = fileURLToPath(new URL('../../../.venv-peers/bin/python', import.meta.url));
+const JAX_PYTHON = join(ROOT, '.venv-peers', 'bin', 'python');
 // Debian's python3-sklearn is imported by Debian's own python3; NABLA_SKLEARN_PYTHON names another.
-const SKLEARN_SCRIPT = fileURLToPath(new URL('../../../bench/peers/sklearn_bench.py', import.meta.url));
+const SKLEARN_SCRIPT = join(ROOT, 'bench', 'peers', 'sklearn_bench.py');
 const SKLEARN_PYTHON = '/usr/bin/python3';
-const OPENBLAS_PEER = fileURLToPath(new URL('../../../bench/peers/openblas_gemm.c', import.meta.url));
+const OPENBLAS_PEER = join(ROOT, 'bench', 'peers', 'openblas_gemm.c');
 // The OpenMP build of OpenBLAS that binding.gyp links the addon against.
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
@@ -54,7 +58,7 @@ function runOpenblasPeer(names: readonly string[], reps: number, cpuTime: boolea
   return peerRows(`the OpenBLAS peer (${binary})`, binary, [...(cpuTime ? ['--cpu-time'] : []), String(reps), ...sizes]);
 }
 
-/** The JAX peer on the workloads it has (the sequence ones), when a python with JAX is there. */
+/** The JAX peer on the workloads it has (all but PCA, t-SNE, the RNN-RBM and HMC), when a python with JAX is there. */
 function runJaxPeer(names: readonly string[], peerFlags: readonly string[]): BenchRow[] {
   const python = process.env.NABLA_JAX_PYTHON ?? JAX_PYTHON;
   if (!existsSync(python)) {
@@ -95,7 +99,10 @@ interface BenchOptions {
   calibrate?: boolean;
 }
 
-/** `nabla bench --calibrate`: measures the gemm kernels again and prints each class's medians and choice. */
+/**
+ * `nabla bench --calibrate`: measures the gemm kernels and the kernels' thread sizes again and prints the medians
+ * and choices.
+ */
 function calibrateGemm(): void {
   const measured = recalibrateGemm();
   if (!measured) throw new Error('--calibrate needs the native backend, which is not available');
@@ -105,6 +112,20 @@ function calibrateGemm(): void {
     console.log(`gemm ${shapeClass.padEnd(6)} ours ${ours.toFixed(3)} ms, OpenBLAS ${blas.toFixed(3)} ms per round: ${measured.choice[shapeClass as keyof typeof measured.choice]}`);
   }
   console.log(measured.notStored ? `not stored: ${measured.notStored}` : `stored in ${measured.cache}`);
+  const threads = recalibrateParallel();
+  if (!threads?.times) {
+    console.log('threads: one thread, nothing to choose');
+    return;
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [family, sizes] of Object.entries(threads.times.families)) {
+    const cells = sizes.map((t) => `${t.size}: ${median(t.one).toFixed(3)}/${median(t.all).toFixed(3)}`).join(', ');
+    const from = threads.choice[family as keyof typeof threads.choice];
+    console.log(`threads ${family.padEnd(11)} ms on one/all threads ${cells}: from ${from === NEVER ? 'never' : from}`);
+  }
+  const { chunks, gemm } = threads.times.conv;
+  console.log(`threads conv        chunks per thread ${median(chunks).toFixed(3)} ms, OpenBLAS threads ${median(gemm).toFixed(3)} ms: ${threads.choice.conv}`);
+  console.log(threads.notStored ? `not stored: ${threads.notStored}` : `stored in ${threads.cache}`);
 }
 
 /** The workloads and the timer, which live in the repository's bench/ folder: the npm package leaves it out. */
@@ -125,11 +146,11 @@ export function registerBench(program: Command): void {
     .description('time the BENCH.md workloads (training steps and gemm) on this machine')
     .argument('[workloads...]', 'workloads to run (default: all)')
     .option('--json', 'print one JSON object per line')
-    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on the sequence ones, scikit-learn (bench/peers/sklearn_bench.py) on PCA and t-SNE, and OpenBLAS from C on the gemm ones')
+    .option('--peers', 'also run the NumPy peer (bench/peers/numpy_bench.py) on the same workloads, the JAX peer (bench/peers/jax_bench.py) on gemm, the training steps and the sequence ones, scikit-learn (bench/peers/sklearn_bench.py) on PCA and t-SNE, and OpenBLAS from C on the gemm ones')
     .option('--reps <n>', 'timed repetitions', '7')
     .option('--cpu-time', 'time by CPU time instead of the wall clock, here and in the NumPy, JAX and OpenBLAS peers (for a busy machine; run single-threaded)')
     .option('--backend <name>', 'native or reference')
-    .option('--calibrate', 'first time OpenBLAS against our gemm kernels again on this machine and store the choice (with no workloads named, only that)')
+    .option('--calibrate', 'first time OpenBLAS against our gemm kernels, and our kernels on one thread against all, again on this machine and store the choice (with no workloads named, only that)')
     .action(async (
       requested: string[],
       options: BenchOptions,
