@@ -11,7 +11,7 @@ import { NDArray } from '../../src/ndarray/index.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'nabla.ts');
 /** node's arguments before nabla's: tsx's loader, then the entry. */
-const NODE_ARGS = [`--import=${import.meta.resolve('tsx')}`, BIN];
+export const NODE_ARGS = [`--import=${import.meta.resolve('tsx')}`, BIN];
 const ENV = { ...process.env, OMP_NUM_THREADS: '1' };
 
 export interface CliResult {

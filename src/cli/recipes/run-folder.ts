@@ -18,8 +18,11 @@ const PREVIOUS = 'previous-';
 /** The default --out of a recipe. */
 export const defaultRunFolder = (recipe: string) => join('runs', recipe);
 
-/** What shows a folder holds a run: its model files, resume states and checkpoints, metrics, receipt. */
-const isRunFile = (name: string) => name.endsWith('.nbm') || name === 'metrics.jsonl' || name === 'run.json';
+/**
+ * What shows a folder holds a run: its model files, resume states and checkpoints, metrics. A receipt alone
+ * (run.json) is a run that stopped before its first epoch (no data, a bad option): nothing to lose by starting over.
+ */
+const isRunFile = (name: string) => name.endsWith('.nbm') || name === 'metrics.jsonl';
 
 /**
  * Claims `out` for a run: makes it, takes its lock, removes temporary files left by killed writes, and
