@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx, loadMnist } from '../../src/data/index.js';
-import { LogisticRegression, Rbm, loadModelFile } from '../../src/models/index.js';
+import { LogisticRegression, Rbm, loadModelFile } from '../../src/index.js';
 import { NDArray } from '../../src/ndarray/index.js';
 import { encodePng } from '../../src/viz/index.js';
 import { readImages } from '../../src/cli/read-images.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { encodeIdx, loadMnist } from '../../src/data/index.js';
-import { Mlp } from '../../src/models/index.js';
+import { Mlp } from '../../src/index.js';
 import { crc32 } from '../../src/models/model-bytes.js';
 import { NDArray } from '../../src/ndarray/index.js';
 import { encodePng } from '../../src/viz/index.js';

@@ -4,7 +4,7 @@
 // resident memory so far (process.resourceUsage().maxRSS, in kilobytes).
 import { readFileSync } from 'node:fs';
 import { decodeIdx, encodeIdx, readIdxFile } from '../../src/data/index.js';
-import { encodeModel, loadClassifier, loadModelFile } from '../../src/models/index.js';
+import { encodeModel, loadClassifier, loadModelFile } from '../../src/index.js';
 import { NDArray, firstNonFinite } from '../../src/ndarray/index.js';
 import { readImages } from '../../src/cli/read-images.js';
 

@@ -9,7 +9,7 @@ import { NDArray } from '../../src/ndarray/index.js';
 import { leftoverTempFiles, makeFolder, readFileNamed, writeFileAtomic } from '../../src/models/atomic-write.js';
 import { loadModelFile, saveModelFile } from '../../src/models/model-file.js';
 
-const model = { kind: 'test', config: {}, tensors: { W: new NDArray('float32', [2, 2], new Float32Array([1, 2, 3, 4])) }, meta: {} };
+const model = { kind: 'mlp', config: {}, tensors: { W: new NDArray('float32', [2, 2], new Float32Array([1, 2, 3, 4])) }, meta: {} };
 
 test('a planted symlink cannot make a save overwrite another file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nabla-atomic-'));
