@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
+import type { ChartSpec } from './curve-spec.js';
 
 /** The font of every chart's text; others are looked up among the system's fonts. */
 export const CHART_FONT = 'DejaVu Sans';
@@ -74,9 +75,9 @@ function loadVega(): Promise<typeof import('vega')> {
  * A Vega-Lite spec as an SVG document (text in DejaVu Sans unless the spec's config names another font).
  * @example const svg = await renderChartSvg(curveSpec(runs, 'valid_error'));
  */
-export async function renderChartSvg(spec: TopLevelSpec): Promise<string> {
+export async function renderChartSvg(spec: ChartSpec): Promise<string> {
   const [vega, { compile }] = await Promise.all([loadVega(), import('vega-lite')]);
-  const compiled = compile(spec, { config: { font: CHART_FONT } }).spec;
+  const compiled = compile(spec as TopLevelSpec, { config: { font: CHART_FONT } }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -118,6 +119,6 @@ export function writeSvgAndPng(path: string, svg: string, scale = 1): ChartFiles
  * Renders a Vega-Lite spec and writes it as SVG and PNG (see writeSvgAndPng).
  * @example await writeChart('out/valid_error', curveSpec(runs, 'valid_error')) // out/valid_error.svg and .png
  */
-export async function writeChart(path: string, spec: TopLevelSpec, scale = 1): Promise<ChartFiles> {
+export async function writeChart(path: string, spec: ChartSpec, scale = 1): Promise<ChartFiles> {
   return writeSvgAndPng(path, await renderChartSvg(spec), scale);
 }

@@ -2,6 +2,7 @@
 // the count printed in each cell, shaded by the fraction of its true class (the row) so rare classes still show.
 import { NDArray, formatShape } from '../ndarray/index.js';
 import type { TopLevelSpec } from 'vega-lite';
+import type { ChartSpec } from './curve-spec.js';
 import { writeChart, type ChartFiles } from './chart.js';
 
 function labelsOf(values: ArrayLike<number> | NDArray, what: string): ArrayLike<number> {
@@ -46,7 +47,7 @@ export interface ConfusionPlotOptions {
  * each cell, shaded by the fraction of its true class (the row) so that rare classes still show.
  * @example await writeChart('out/confusion', confusionSpec(confusionMatrix(pred, y), { title: 'test' }));
  */
-export function confusionSpec(matrix: NDArray, options: ConfusionPlotOptions = {}): TopLevelSpec {
+export function confusionSpec(matrix: NDArray, options: ConfusionPlotOptions = {}): ChartSpec {
   const k = matrix.shape[0];
   if (matrix.rank !== 2 || matrix.shape[1] !== k || k === 0) {
     throw new Error(`confusionSpec: matrix is ${matrix.dtype}${formatShape(matrix.shape)}, not square [k, k]`);
@@ -92,7 +93,7 @@ export function confusionSpec(matrix: NDArray, options: ConfusionPlotOptions = {
         },
       },
     ],
-  };
+  } satisfies TopLevelSpec;
 }
 
 /**

@@ -1,6 +1,13 @@
 // The Vega-Lite spec of one measure's learning curves: several runs on the same axes, one colour per run.
 // Free of Node imports: `nabla compare` renders it to SVG and PNG, the dashboard's page draws it in the browser.
 import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * A Vega-Lite spec as nabla's declarations name it. vega-lite's own TopLevelSpec checks the specs here but
+ * stays out of the published types: its declarations fail to compile in a project with
+ * exactOptionalPropertyTypes unless the project skips library checks.
+ */
+export type ChartSpec = object;
 import { METRICS_AXES, type MetricsLine } from '../train/metrics-line.js';
 
 /** One run's curve: its name in the legend and its metrics lines (any stages; the spec keeps one). */
@@ -94,7 +101,7 @@ export function curvePoints(runs: readonly CurveRun[], measure: string, options:
  * @example const spec = curveSpec([{ name: 'lr 0.1', rows }, { name: 'lr 0.01', rows: other }], 'valid_error');
  * await writeChart('out/valid_error', spec);
  */
-export function curveSpec(runs: readonly CurveRun[], measure: string, options: CurveSpecOptions = {}): TopLevelSpec {
+export function curveSpec(runs: readonly CurveRun[], measure: string, options: CurveSpecOptions = {}): ChartSpec {
   const xField = options.x ?? 'epoch';
   const smoothing = Math.max(1, Math.round(options.smoothing ?? 1));
   const values = curvePoints(runs, measure, options);
@@ -145,7 +152,7 @@ export function curveSpec(runs: readonly CurveRun[], measure: string, options: C
     data: { values },
     layer: smoothing === 1 ? [raw] : [smoothed, faint],
     config: { font: 'DejaVu Sans', axis: { gridColor: '#e6e6e6' }, title: { fontSize: 15 } },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /**
@@ -155,7 +162,7 @@ export function curveSpec(runs: readonly CurveRun[], measure: string, options: C
  */
 export function measuresSpec(
   rows: readonly MetricsLine[], measures: Record<string, string>, options: CurveSpecOptions = {},
-): TopLevelSpec {
+): ChartSpec {
   const value = '_value'; // a field no metrics line has
   const runs = Object.entries(measures).map(([measure, name]) => ({
     name, rows: rows.map((r) => ({ ...r, [value]: r[measure] })),

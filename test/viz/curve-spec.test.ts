@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
-import { compile } from 'vega-lite';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { curvePoints, curveSpec, isFractionMeasure, measuresOf, stagesOf } from '../../src/viz/curve-spec.js';
 import type { MetricsLine } from '../../src/train/metrics.js';
 
@@ -38,7 +38,7 @@ test('curvePoints keeps one stage, drops non-finite values and, on a log scale, 
 test('curveSpec compiles to Vega with the runs as the colour domain, in the order given', () => {
   const runs = [{ name: 'lr 0.1', rows: finetune }, { name: 'lr 0.01', rows: finetune }];
   for (const options of [{ stage: 'finetune' }, { stage: 'finetune', logY: true, smoothing: 2 }]) {
-    const vega = compile(curveSpec(runs, 'valid_error', options)).spec;
+    const vega = compile(curveSpec(runs, 'valid_error', options) as TopLevelSpec).spec;
     const color = vega.scales?.find((s) => s.name === 'color');
     assert.deepEqual(color?.domain, ['lr 0.1', 'lr 0.01']);
     const y = vega.scales?.find((s) => s.name === 'y');

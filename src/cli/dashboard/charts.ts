@@ -1,7 +1,7 @@
 // The dashboard's charts: one per measure and stage of the chosen runs, each the Vega-Lite spec of
 // viz/curve-spec.ts compiled here to Vega, so that the page loads only vega. The page then adds the points
 // of newer metrics lines to the chart's inline data set (named in the answer) without drawing it anew.
-import { compile } from 'vega-lite';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { curveSpec, measuresOf, stagesOf, type CurveRun } from '../../viz/curve-spec.js';
 
 // Two charts with their legends side by side on a laptop's screen.
@@ -33,7 +33,8 @@ export interface Chart {
 export function buildCharts(runs: readonly CurveRun[], options: ChartOptions): Chart[] {
   const all = runs.flatMap((run) => run.rows);
   return stagesOf(all).flatMap((stage) => measuresOf(all.filter((r) => r.stage === stage)).map((measure) => {
-    const vega = compile(curveSpec(runs, measure, { ...options, stage, width: WIDTH, height: HEIGHT })).spec;
+    const spec = curveSpec(runs, measure, { ...options, stage, width: WIDTH, height: HEIGHT }) as TopLevelSpec;
+    const vega = compile(spec).spec;
     const dataset = vega.data?.find((d) => 'values' in d)?.name;
     if (!dataset) throw new Error(`dashboard: the chart of ${measure} has no inline data set`);
     return { stage: stage ?? null, measure, vega, dataset };
