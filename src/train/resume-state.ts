@@ -5,10 +5,11 @@
 // gemm kernel each shape class ran (OpenBLAS or ours, measured per machine), and a resumed run runs the
 // same ones, so that it continues bit for bit as if it had never stopped; the same for the sizes from which
 // the kernels take several threads (a reduction split across threads sums in another order).
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { NDArray } from '../ndarray/index.js';
 import type { SharedVariable } from '../graph/variable.js';
 import { loadModelFile, saveModelFile } from '../models/model-file.js';
+import { makeFolder } from '../models/atomic-write.js';
 import type { LoopResult, LoopState } from '../fit/index.js';
 import { keepMetrics } from './metrics.js';
 import {
@@ -163,7 +164,7 @@ export function openRun<Loop = LoopState, Result = LoopResult>(
       restoreKernels({ gemmKernels: saved.gemmKernels, threadKernels: saved.threadKernels });
     }
   }
-  if (options.out) mkdirSync(options.out, { recursive: true });
+  if (options.out) makeFolder(options.out);
   if (files && !saved) {
     // A stage of a longer run (fine-tuning after pre-training) keeps the rows of the stages before it.
     if (options.stage === undefined) rmSync(files.metrics, { force: true });

@@ -1,9 +1,10 @@
 // Charts as files: a Vega-Lite spec rendered without a browser to SVG (vega's headless renderer), and the SVG
 // to PNG by resvg with a real font (DejaVu Sans, Debian's fonts-dejavu-core), in which the labels are also
 // measured, so that axes and legends leave the room their text takes.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { makeFolder } from '../models/atomic-write.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartSpec } from './curve-spec.js';
 
@@ -109,7 +110,7 @@ export interface ChartFiles {
 export function writeSvgAndPng(path: string, svg: string, scale = 1): ChartFiles {
   const base = path.replace(/\.(svg|png)$/i, '');
   const files = { svg: `${base}.svg`, png: `${base}.png` };
-  mkdirSync(dirname(files.svg), { recursive: true });
+  makeFolder(dirname(files.svg));
   writeFileSync(files.svg, svg);
   writeFileSync(files.png, svgToPng(svg, scale));
   return files;

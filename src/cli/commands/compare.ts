@@ -1,13 +1,14 @@
 // nabla compare RUN_DIR...: several runs side by side: the learning curves of every measure (per stage) with
 // the runs on the same axes, as SVG and PNG under --out, and the runs' options and final figures in a table
 // (printed, and written with the pictures into --out/compare.md). Reads each run's metrics.jsonl and run.json.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readMetrics, type MetricsLine } from '../../train/metrics.js';
 import { writeRunCurves, type CurveRun } from '../../viz/index.js';
 import { parsers } from '../recipes/options.js';
 import { RECEIPT_FILE, readReceipt, type RunReceipt } from '../recipes/run-receipt.js';
+import { makeFolder } from '../../models/atomic-write.js';
 
 export interface CompareOptions {
   out: string;
@@ -74,7 +75,7 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
     if (!existsSync(metrics)) throw new Error(`${dir}: holds no metrics.jsonl (not a run folder, or a run from before metrics were written)`);
     return { name: names[i], dir, receipt: readReceipt(dir), rows: readMetrics<MetricsLine>(metrics) };
   });
-  mkdirSync(options.out, { recursive: true });
+  makeFolder(options.out);
   const curves: CurveRun[] = runs.map((r) => ({ name: r.name, rows: r.rows }));
   const { logY, x, smoothing } = options;
   const pictures = await writeRunCurves(options.out, curves, { logY, x, smoothing });

@@ -1,10 +1,11 @@
 // `nabla sample` for a sequence model of music (an RNN-RBM): new pieces written as playable MIDI files
 // and as piano-roll pictures.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matrixSong, midiBytes } from '../../data/index.js';
 import { RnnRbm } from '../../models/index.js';
 import { writePianoRoll } from '../../viz/index.js';
+import { makeFolder } from '../../models/atomic-write.js';
 
 export interface MusicSampleOptions {
   out: string;
@@ -29,7 +30,7 @@ export interface MusicSample {
 export function writeMusicSamples(modelPath: string, options: MusicSampleOptions): MusicSample[] {
   const model = RnnRbm.load(modelPath, options.seed);
   const { range, dt } = model.config;
-  mkdirSync(options.out, { recursive: true });
+  makeFolder(options.out);
   return Array.from({ length: options.pieces }, (_, i) => {
     const song = matrixSong(model.generate(options.steps), range[0]);
     const name = `sample-${i + 1}`;

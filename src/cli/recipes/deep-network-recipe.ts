@@ -2,7 +2,7 @@
 // fine-tuning with early stopping, resume, pictures, summary) whose model, once built, is first
 // pre-trained greedily, resumably (--pretrain-epochs, --pretrain-lr, ...), with pictures of each
 // pre-trained layer. The summary adds the pre-training figures to the fine-tuning ones.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassifierConfig } from '../../models/classifier.js';
 import type { DeepNetwork } from '../../models/deep-network.js';
@@ -16,6 +16,7 @@ import type { Recipe, RunContext } from './recipe.js';
 import { writeFilters } from './unsupervised-pictures.js';
 import { RUN_FILES } from '../../train/fit-classifier.js';
 import { progressLog, UNSUPERVISED_FILES } from './unsupervised-recipe.js';
+import { makeFolder } from '../../models/atomic-write.js';
 
 export interface PretrainingOptions {
   pretrainEpochs: number;
@@ -92,7 +93,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
       if (o.pretrainEpochs === 0 || model.pretrainingLayers.length === 0) return model;
       // The supervised recipe loads the data for fine-tuning; pre-training needs the training images first.
       const { data } = loadDataset(o.dataset, o.limit, o.validationSize, o.pixelScale, o.classes);
-      mkdirSync(out, { recursive: true });
+      makeFolder(out);
       const checkpoint = join(out, `${PRETRAINED}-${UNSUPERVISED_FILES.checkpoint}`);
       if (!o.resume) rmSync(checkpoint, { force: true });
       const [log, progress] = [progressLog(context.quiet), pretrainProgressBar(context.quiet)];
@@ -102,7 +103,7 @@ export function deepNetworkRecipe<O>(definition: DeepNetworkRecipeDefinition<O>)
         checkpoint, resume: o.resume, log, progress, metrics, metricsStage: (i) => `pretrain-${i + 1}`,
       });
       const dir = join(out, PRETRAINED);
-      mkdirSync(dir, { recursive: true });
+      makeFolder(dir);
       const followUp = definition.afterPretraining?.(model, { data, options: o, out, pictures: dir, log, progress });
       // The hidden layers hold the pre-trained weights now (a joined top RBM's label rows left out).
       const weights = model.hiddenLayers.map((layer) => layer.W.value);

@@ -2,7 +2,6 @@
 // windows of 7 words, embeddings of 50, 200 hidden units, lr 0.0971 halved after 10 epochs without a
 // better validation F1, at most 60 epochs, seed 345. Published on fold 3: test F1 94.48 (conlleval).
 // --dataset reads any file in the layout of ../shared/data/atis/fold3.json.gz.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend, setBackend } from '../../backends/index.js';
 import { defaultAtisFile, loadAtis } from '../../data/index.js';
@@ -15,6 +14,7 @@ import { firstOfEachSplit, LIST_RUN_FLAGS } from './dataset.js';
 import { parseOptions, parsers, withDefaults, type OptionSpec } from './options.js';
 import type { F1RunSummary, Recipe } from './recipe.js';
 import { progressLog } from './unsupervised-recipe.js';
+import { makeFolder } from '../../models/atomic-write.js';
 
 interface RnnsluOptions extends Pick<RunOptions, 'epochs' | 'lr' | 'seed' | 'backend' | 'out' | 'resume' | 'limit'> {
   dataset?: string;
@@ -52,7 +52,7 @@ export const rnnsluRecipe: Recipe = {
     const sizes = { window: o.window, embedding: o.embedding, hidden: o.hidden };
     const model = new ElmanRnn({ words: data.words, labels: data.labels, ...sizes }, o.seed);
     const out = o.out ?? join('runs', 'rnnslu');
-    mkdirSync(out, { recursive: true });
+    makeFolder(out);
     const runConfig = {
       model: 'rnnslu', dataset, limit: o.limit ?? null, window: o.window, embedding: o.embedding, hidden: o.hidden,
       lr: o.lr, decay: o.decay, epochs: o.epochs, seed: o.seed,

@@ -2,7 +2,7 @@
 // commit), on what (Node, the CPU, OpenBLAS's kernels and threads), when, and how it ended (the summary). Written
 // when the run starts and again when it ends; `nabla compare` and `nabla dashboard` read it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,7 +138,6 @@ export function keepsAReceipt(recipe: Recipe): Recipe {
         ended: null, status: 'running', summary: null,
       };
       const write = (update: Partial<RunReceipt>) => writeReceipt(out, Object.assign(receipt, update));
-      mkdirSync(out, { recursive: true });
       write({});
       let summary: RunSummary;
       try {

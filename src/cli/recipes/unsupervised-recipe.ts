@@ -2,7 +2,7 @@
 // layer, train it epoch by epoch with a checkpoint after each (resumable), save it, draw its filters,
 // its cost curve and its own pictures, and summarise. Each model's file gives its defaults, options,
 // builder and pictures.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend } from '../../backends/index.js';
 import type { NDArray } from '../../ndarray/index.js';
@@ -20,6 +20,7 @@ import { writeFilters } from './unsupervised-pictures.js';
 import { writeRunCurves } from '../../viz/index.js';
 import { RUN_FILES } from '../../train/fit-classifier.js';
 import { readMetrics, type MetricsLine } from '../../train/metrics.js';
+import { makeFolder } from '../../models/atomic-write.js';
 
 /** The options an unsupervised layer's training takes, once parsed. */
 export interface UnsupervisedOptions extends RunOptions {
@@ -77,7 +78,7 @@ export function unsupervisedRecipe<O>(definition: UnsupervisedRecipeDefinition<O
       const { options: o, dataset: { name: dataset, data } } = startRun<UnsupervisedOptions & O>(options, raw);
       const log = progressLog(context.quiet);
       const out = o.out ?? join('runs', definition.name);
-      mkdirSync(out, { recursive: true });
+      makeFolder(out);
       const checkpoint = join(out, UNSUPERVISED_FILES.checkpoint);
       if (!o.resume) rmSync(checkpoint, { force: true });
       const metrics = join(out, RUN_FILES.metrics);
