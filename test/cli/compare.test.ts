@@ -73,6 +73,20 @@ test('nabla compare on the command line; a folder without metrics is named', asy
   await assert.rejects(compareRuns([runs[0], empty], { out }), { message: `${empty}: holds no metrics.jsonl (not a run folder, or a run from before metrics were written)` });
 });
 
+test('a published curve in a .jsonl file joins a run on the same axes, under the names given', async () => {
+  const published = join(root, 'published.jsonl');
+  writeFileSync(published, [0.2, 0.1, 0.05].map((v, i) => JSON.stringify({ epoch: i + 1, iteration: 0, seconds: 0, valid_error: v })).join('\n'));
+  const out = join(root, 'compare-published');
+  const result = await compareRuns([runs[0], published], { out, names: ['ours', 'paper'], measures: ['valid_error'], title: 'MLP' });
+  assert.deepEqual(result.runs.map((r) => [r.name, r.lines]), [['ours', 3], ['paper', 3]]);
+  assert.deepEqual(Object.keys(result.pictures), ['valid_error'], 'only the measure asked for');
+  const svg = readFileSync(join(out, 'curves-valid_error.svg'), 'utf8');
+  assert.ok(svg.includes('MLP: valid error') && svg.includes('>paper<') && svg.includes('>ours<'), 'title and legend');
+  assert.match(result.table, /is a curve alone: its options are unknown/);
+  await assert.rejects(compareRuns([runs[0], published], { out, measures: ['valid_eror'] }), /no run has valid_eror \(measures: train_cost, valid_error/);
+  await assert.rejects(compareRuns([runs[0], published], { out, names: ['one'] }), /1 names \(--name\) for 2 runs/);
+});
+
 test('a run that fails says so in its receipt, with the error', async () => {
   const out = join(root, 'failed');
   const dataset = join(root, 'no-such-folder');

@@ -1,11 +1,12 @@
-// nabla compare RUN_DIR...: several runs side by side: the learning curves of every measure (per stage) with
+// nabla compare RUN...: several runs side by side: the learning curves of every measure (per stage) with
 // the runs on the same axes, as SVG and PNG under --out, and the runs' options and final figures in a table
-// (printed, and written with the pictures into --out/compare.md). Reads each run's metrics.jsonl and run.json.
-import { writeFileSync, existsSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+// (printed, and written with the pictures into --out/compare.md). Reads each run folder's metrics.jsonl and
+// run.json; a .jsonl file of metrics lines stands for a run known only by its curve (a published one).
+import { writeFileSync, existsSync, statSync } from 'node:fs';
+import { basename, extname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readMetrics, type MetricsLine } from '../../train/metrics.js';
-import { writeRunCurves, type CurveRun } from '../../viz/index.js';
+import { measuresOf, writeRunCurves, type CurveRun } from '../../viz/index.js';
 import { parsers } from '../recipes/options.js';
 import { RECEIPT_FILE, readReceipt, type RunReceipt } from '../recipes/run-receipt.js';
 import { makeFolder } from '../../models/atomic-write.js';
@@ -15,6 +16,12 @@ export interface CompareOptions {
   logY?: boolean;
   x?: 'epoch' | 'iteration' | 'seconds';
   smoothing?: number;
+  /** The runs' names in the legend and the tables, in order; their folders' or files' names by default. */
+  names?: readonly string[];
+  /** Draw only these measures; every measure by default. */
+  measures?: readonly string[];
+  /** Put before each picture's title: 'RBM: pseudo likelihood'. */
+  title?: string;
 }
 
 export interface Comparison {
@@ -26,10 +33,20 @@ export interface Comparison {
   report: string;
 }
 
-/** Runs' names: their folders' names, or their paths when two folders share a name. */
-function runNames(dirs: readonly string[]): string[] {
-  const names = dirs.map((d) => basename(resolve(d)));
-  return names.map((name, i) => (names.indexOf(name) !== names.lastIndexOf(name) ? relative('.', dirs[i]) || name : name));
+/** Runs' names: their folders' (or files', less .jsonl) names, or their paths when two share a name. */
+function runNames(paths: readonly string[]): string[] {
+  const names = paths.map((p) => basename(resolve(p), '.jsonl'));
+  return names.map((name, i) => (names.indexOf(name) !== names.lastIndexOf(name) ? relative('.', paths[i]) || name : name));
+}
+
+/** A run's metrics file: its folder's metrics.jsonl, or the .jsonl file named. */
+function metricsFile(path: string): string {
+  if (extname(path) === '.jsonl' && existsSync(path) && statSync(path).isFile()) return path;
+  const metrics = join(path, 'metrics.jsonl');
+  if (!existsSync(metrics)) {
+    throw new Error(`${path}: holds no metrics.jsonl (not a run folder, or a run from before metrics were written)`);
+  }
+  return metrics;
 }
 
 const cell = (value: unknown): string => {
@@ -69,16 +86,22 @@ function figures(receipt?: RunReceipt): Record<string, unknown> {
  */
 export async function compareRuns(dirs: readonly string[], options: CompareOptions): Promise<Comparison> {
   if (dirs.length === 0) throw new Error('compare: name at least one run folder');
-  const names = runNames(dirs);
+  if (options.names && options.names.length !== dirs.length) {
+    throw new Error(`compare: ${options.names.length} names (--name) for ${dirs.length} runs`);
+  }
+  const names = options.names ?? runNames(dirs);
   const runs = dirs.map((dir, i) => {
-    const metrics = join(dir, 'metrics.jsonl');
-    if (!existsSync(metrics)) throw new Error(`${dir}: holds no metrics.jsonl (not a run folder, or a run from before metrics were written)`);
-    return { name: names[i], dir, receipt: readReceipt(dir), rows: readMetrics<MetricsLine>(metrics) };
+    const metrics = metricsFile(dir);
+    const receipt = metrics === dir ? undefined : readReceipt(dir);
+    return { name: names[i], dir, receipt, rows: readMetrics<MetricsLine>(metrics) };
   });
+  const known = new Set(measuresOf(runs.flatMap((r) => r.rows)));
+  const unknown = options.measures?.filter((m) => !known.has(m)) ?? [];
+  if (unknown.length) throw new Error(`compare: no run has ${unknown.join(', ')} (measures: ${[...known].join(', ')})`);
   makeFolder(options.out);
   const curves: CurveRun[] = runs.map((r) => ({ name: r.name, rows: r.rows }));
-  const { logY, x, smoothing } = options;
-  const pictures = await writeRunCurves(options.out, curves, { logY, x, smoothing });
+  const { logY, x, smoothing, measures, title } = options;
+  const pictures = await writeRunCurves(options.out, curves, { logY, x, smoothing, measures, title });
   const optionRecords = runs.map((r) => ({
     ...(r.receipt ? { command: r.receipt.command.slice(0, 3).join(' ') } : {}),
     ...r.receipt?.options,
@@ -90,7 +113,8 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
     '',
     ...table('result', names, runs.map((r) => figures(r.receipt))),
   ];
-  const missing = runs.filter((r) => !r.receipt).map((r) => `${r.dir} has no ${RECEIPT_FILE}: its options are unknown.`);
+  const missing = runs.filter((r) => !r.receipt)
+    .map((r) => `${r.dir} ${extname(r.dir) === '.jsonl' ? 'is a curve alone' : `has no ${RECEIPT_FILE}`}: its options are unknown.`);
   const markdown = [...lines, ...(missing.length ? ['', ...missing] : [])].join('\n');
   const report = join(options.out, 'compare.md');
   const images = Object.entries(pictures).map(([key, png]) => `![${key}](${relative(options.out, png)})`);
@@ -101,21 +125,40 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
   };
 }
 
+interface CompareFlags {
+  out: string;
+  name: string[];
+  measure: string[];
+  title?: string;
+  logY?: boolean;
+  x: string;
+  smoothing: string;
+  json?: true;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 /** Adds `nabla compare`. */
 export function registerCompare(program: Command): void {
   program
     .command('compare')
     .description('learning curves of runs on the same axes (a picture per measure), their options side by side')
-    .argument('<run-dir...>', 'run folders (each with metrics.jsonl, and run.json for its options)')
+    .argument('<run...>', 'run folders (each with metrics.jsonl, and run.json for its options), or .jsonl files of metrics lines')
     .requiredOption('--out <dir>', 'folder for the pictures (curves-MEASURE.svg and .png) and compare.md')
+    .option('--name <name>', "a run's name in the legend, once per run in order (default: folder or file names)", collect, [])
+    .option('--measure <name>', 'draw only this measure (repeat for more; default: every measure)', collect, [])
+    .option('--title <text>', "put before each picture's title")
     .option('--log-y', 'a log scale for the measures')
     .option('--x <axis>', 'epoch, iteration or seconds', 'epoch')
     .option('--smoothing <n>', 'draw the moving mean over n points', '1')
     .option('--json', 'print one JSON object: runs, pictures, table')
-    .action(async (dirs: string[], o: { out: string; logY?: boolean; x: string; smoothing: string; json?: true }) => {
+    .action(async (dirs: string[], o: CompareFlags) => {
       const x = parsers.choice(['epoch', 'iteration', 'seconds'] as const)(o.x, 'x');
       const smoothing = parsers.positiveInt(o.smoothing, 'smoothing');
-      const result = await compareRuns(dirs, { out: o.out, logY: o.logY, x, smoothing });
+      const result = await compareRuns(dirs, {
+        out: o.out, logY: o.logY, x, smoothing, title: o.title,
+        names: o.name.length ? o.name : undefined, measures: o.measure.length ? o.measure : undefined,
+      });
       if (o.json) {
         const runs = result.runs.map(({ name, dir, lines }) => ({ name, dir, lines }));
         console.log(JSON.stringify({ runs, pictures: result.pictures, report: result.report }));
