@@ -9,10 +9,14 @@ import { join } from 'node:path';
 import { loadMnist, writeIdx } from '../../src/data/index.js';
 import { NDArray } from '../../src/ndarray/index.js';
 
-export const BIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'nabla.ts');
-/** node's arguments before nabla's: tsx's loader, then the entry. */
-export const NODE_ARGS = [`--import=${import.meta.resolve('tsx')}`, BIN];
-const ENV = { ...process.env, OMP_NUM_THREADS: '1' };
+const BIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'nabla.ts');
+/** node's arguments before nabla's: tsx's loader, by its full path (the command runs elsewhere), then the entry. */
+const NODE_ARGS = [`--import=${import.meta.resolve('tsx')}`, BIN];
+/**
+ * The command runs in an empty folder of its own, made once per test process, never in the checkout: what it
+ * writes by default (runs/<model>/ without --out) lands there, so the tests give it absolute paths.
+ */
+const SPAWN = { cwd: mkdtempSync(join(tmpdir(), 'nabla-cwd-')), env: { ...process.env, OMP_NUM_THREADS: '1' } };
 
 export interface CliResult {
   status: number | null;
@@ -23,13 +27,18 @@ export interface CliResult {
 
 /** Runs nabla with arguments and waits for it. */
 export function nabla(...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8', env: ENV });
+  return nablaWithin(undefined, ...args);
+}
+
+/** Runs nabla with arguments and waits for it at most `timeoutMs` (then it is killed: a hang fails the test). */
+export function nablaWithin(timeoutMs: number | undefined, ...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { ...SPAWN, encoding: 'utf8', timeout: timeoutMs });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Starts nabla without waiting; `done` resolves when it exits. */
 export function startNabla(...args: string[]) {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { ...SPAWN, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

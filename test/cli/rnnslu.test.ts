@@ -12,7 +12,7 @@ import { getRecipe } from '../../src/cli/recipes/index.js';
 import { LogisticRegression } from '../../src/models/index.js';
 import { shuffleInPlace } from '../../src/random/index.js';
 import { ATIS_FILE } from '../data/atis-fixture.js';
-import { lastJson, nabla } from './fixtures.js';
+import { assertOneLineError, lastJson, nabla } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nabla-rnnslu-'));
 const quick = ['--dataset', ATIS_FILE, '--limit', '200,80,80', '--epochs', '2', '--window', '3', '--embedding', '10', '--hidden', '20', '--quiet'];
@@ -22,14 +22,6 @@ const raw = { dataset: ATIS_FILE, limit: '200,80,80', epochs: '2', window: '3', 
 const untimed = (s: Record<string, unknown>) => Object.fromEntries(
   Object.entries(s).filter(([k]) => !['seconds', 'cpu_seconds', 'seconds_per_epoch', 'resumed_from', 'model_path', 'metrics_path', 'resume_path', 'pictures'].includes(k)),
 );
-
-/** One line on standard error and exit code 1. */
-function assertOneLineError(result: ReturnType<typeof nabla>, pattern: RegExp): void {
-  assert.equal(result.status, 1, result.stderr);
-  const lines = result.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0], pattern);
-}
 
 let modelPath = '';
 

@@ -10,7 +10,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModelFile } from '../../src/models/index.js';
 import { readMetrics } from '../../src/train/metrics.js';
-import { NODE_ARGS, lastJson, makeIdxFolder, nabla, startNabla } from './fixtures.js';
+import { lastJson, makeIdxFolder, nabla, nablaWithin, startNabla } from './fixtures.js';
 
 const data = makeIdxFolder(600, 100);
 const root = mkdtempSync(join(tmpdir(), 'nabla-folder-'));
@@ -125,13 +125,13 @@ test('SIGTERM ends a run at once; its lock, naming a dead process, is taken over
 test('--out /proc/x is a one-line error naming the folder, for train and eval, not a hang', () => {
   const model = join(root, 'rerun', 'model.nbm');
   for (const args of [logreg('/proc/nabla-x'), ['eval', model, '--dataset', data, '--out', '/proc/nabla-x/y']]) {
-    const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8', timeout: 30000 });
+    const r = nablaWithin(30000, ...args);
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr.trim(), /^nabla: \/proc\/nabla-x(\/y)?: cannot create this folder \(ENOENT\)$/);
   }
   // A folder where a file belongs: the model, or an image.
-  const folder = spawnSync(process.execPath, [...NODE_ARGS, 'eval', join(root, 'rerun')], { encoding: 'utf8', timeout: 30000 });
+  const folder = nablaWithin(30000, 'eval', join(root, 'rerun'));
   assert.equal(folder.stderr.trim(), `nabla: ${join(root, 'rerun')}: is a folder, not a file (EISDIR)`);
-  const image = spawnSync(process.execPath, [...NODE_ARGS, 'predict', model, root], { encoding: 'utf8', timeout: 30000 });
+  const image = nablaWithin(30000, 'predict', model, root);
   assert.equal(image.stderr.trim(), `nabla: ${root}: is a folder, not a file (EISDIR)`);
 });

@@ -10,19 +10,11 @@ import { loadModelFile, saveModelFile } from '../../src/models/model-file.js';
 import { readIdx } from '../../src/data/index.js';
 import { writePng } from '../../src/viz/index.js';
 import { NDArray } from '../../src/ndarray/index.js';
-import { copyFolder, lastJson, makeIdxFolder, nabla } from './fixtures.js';
+import { assertOneLineError, copyFolder, lastJson, makeIdxFolder, nabla } from './fixtures.js';
 
 const data = makeIdxFolder();
 const out = mkdtempSync(join(tmpdir(), 'nabla-cli-'));
 const small = ['--dataset', data, '--validation-size', '300', '--batch-size', '100', '--quiet'];
-
-/** A failed command: exit code 1 and exactly one line on standard error, matching `pattern`. */
-function assertOneLineError(result: ReturnType<typeof nabla>, pattern: RegExp): void {
-  assert.equal(result.status, 1, result.stderr);
-  const lines = result.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0], pattern);
-}
 
 test('nabla train logreg --json ends with one JSON object; eval and predict use the saved model', () => {
   const trained = nabla('train', 'logreg', ...small, '--epochs', '3', '--json', '--out', join(out, 'logreg'));
