@@ -1,7 +1,9 @@
 // The dashboard in a real browser (CI, not npm test): one short MLP run finishes, a second one trains while
 // `nabla dashboard` serves their folder, and headless Chromium opens the page. It checks that the runs are
 // listed, that the live run's curve gains points while it trains, that its pictures appear when it ends,
-// that the page asks nothing of any other address and throws nothing, and that Ctrl-C stops the server with 0.
+// that a change of x axis while it trains draws every line once at the new x (the server sends the points
+// for it), that the page asks nothing of any other address and throws nothing, and that Ctrl-C stops the
+// server with 0.
 // It saves a screenshot of the page to docs/images/dashboard.png.
 // Run: npx tsx scripts/ci-dashboard.ts
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -72,6 +74,27 @@ function livePoints(page: Page): Promise<{ data: number; drawn: number } | null>
   })()`);
 }
 
+/** The x values of the live run's points in the chart of valid_error, in the order of its data. */
+function liveXs(page: Page): Promise<number[] | null> {
+  return page.evaluate(`(() => {
+    const chart = state.charts.find((c) => c.measure === 'valid_error');
+    return chart ? chart.view.data(chart.dataset).filter((p) => p.run === ${JSON.stringify(LIVE)}).map((p) => p.x) : null;
+  })()`);
+}
+
+/** The epoch or iteration of each line of a metrics file. */
+const column = (metrics: string, x: 'epoch' | 'iteration') =>
+  readFileSync(metrics, 'utf8').trim().split('\n').map((line) => JSON.parse(line)[x] as number);
+
+/** Waits until the live curve has one point at each line's x (its epoch or iteration), in the lines' order. */
+async function drawnBy(page: Page, x: 'epoch' | 'iteration', metrics: string) {
+  await until(`the live curve by ${x}`, async () => {
+    const xs = await liveXs(page);
+    const wanted = column(metrics, x);
+    return xs && xs.length === wanted.length && xs.every((v, i) => v === wanted[i]) ? true : undefined;
+  });
+}
+
 const base = mkdtempSync(join(tmpdir(), 'nabla-ci-dashboard-'));
 const runs = join(base, 'runs');
 const cleanUp: (() => void)[] = [() => rmSync(base, { recursive: true, force: true })];
@@ -115,10 +138,27 @@ try {
   });
   const grew = `${first.data} to ${later.data} points (${first.drawn} to ${later.drawn} drawn)`;
   console.log(`ci-dashboard: the live curve grew from ${grew} while the run trained`);
+  // By iteration from here, while it still trains: the page opens its streams again for the new x.
+  const metrics = join(runs, LIVE, 'metrics.jsonl');
+  const switchedWhileTraining = live.child.exitCode === null;
+  await page.selectOption('#controls select[name="x"]', 'iteration');
+  // Until the run ends, the curve is by epoch (the old charts) or by iteration, never both: the new charts
+  // get no point made for the old x (epochs 1 to 15 are no iteration of the run).
+  while (live.child.exitCode === null) {
+    const xs = await liveXs(page) ?? [];
+    const iterations = new Set(column(metrics, 'iteration'));
+    if (xs.some((x) => iterations.has(x)) && xs.some((x) => !iterations.has(x))) fail(`a curve of both x axes: ${xs}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   if ((await live.exited) !== 0) fail(`the live run failed: ${live.output()}`);
+  await drawnBy(page, 'iteration', metrics);
+  const during = switchedWhileTraining ? 'while it trained' : 'after it ended (it ended early)';
+  console.log(`ci-dashboard: by iteration (chosen ${during}), each line of the live run is drawn once, at its iteration`);
+  await page.selectOption('#controls select[name="x"]', 'epoch');
+  await drawnBy(page, 'epoch', metrics);
 
   // At the end: every line on the curve, and the run's pictures on the page.
-  const lines = readFileSync(join(runs, LIVE, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+  const lines = readFileSync(metrics, 'utf8').trim().split('\n').length;
   await until(`all ${lines} lines on the curve`, async () => ((await livePoints(page))?.data === lines ? true : undefined));
   // The filters and the confusion matrix are written when the run ends.
   const pictures = `article[data-run="${LIVE}"] .picture img:is([alt^="filters."], [alt^="confusion."])`;

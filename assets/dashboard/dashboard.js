@@ -1,18 +1,18 @@
 // nabla dashboard's page: the run list, and for the chosen runs their curves (Vega, compiled on the server from
 // nabla's curve spec), options, summary and pictures, kept up to date through one event stream per run.
-// Plain browser JavaScript, no build step; everything it loads comes from the dashboard's own server.
+// Plain browser JavaScript, no build step; everything it loads comes from the dashboard's own server. The
+// server reads the measures: it sends each new line's chart points and says which measures are in percent.
 /* global document, window, location, fetch, EventSource, URLSearchParams, setTimeout, setInterval, vega */
 'use strict';
 
 const RUNS_EVERY_MS = 3000;
-const AXES = new Set(['epoch', 'iteration', 'seconds', 'stage']);
 
 const state = {
   runs: [], // the list from /api/runs
   chosen: [], // ids of chosen runs, in the order chosen
-  live: new Map(), // id -> { rows, receipt, pictures, source }
-  charts: [], // { stage, measure, view, dataset, inserted: { id: count } }
-  chartKeys: new Set(), // 'stage|measure' of the drawn charts
+  live: new Map(), // id -> { rows, points, percent, receipt, pictures, source }
+  charts: [], // { key, stage, measure, view, dataset, inserted: { id: count } }
+  chartKeys: new Set(), // the keys of the drawn charts
   builtCounts: {}, // id -> lines of the run when the charts were last built
   building: null, // the chart rebuild in progress
   rebuildAgain: false,
@@ -36,7 +36,6 @@ function el(tag, attrs = {}, ...children) {
 }
 
 const fileUrl = (id, name) => `/files/${(id ? `${id}/${name}` : name).split('/').map(encodeURIComponent).join('/')}`;
-const runQuery = (id) => `run=${encodeURIComponent(id)}`;
 const runName = (id) => state.runs.find((r) => r.id === id)?.name ?? id;
 
 function formatNumber(value) {
@@ -67,10 +66,11 @@ function writeHash() {
   window.history.replaceState(null, '', `#${params}`);
 }
 
-function chartQuery() {
+/** The chart options chosen above the charts, as the query of /api/charts and /api/events takes them. */
+function optionsQuery(ids) {
   const form = $('controls');
   const params = new URLSearchParams();
-  for (const id of followed()) params.append('run', id);
+  for (const id of ids) params.append('run', id);
   params.set('x', form.x.value);
   params.set('smooth', form.smooth.value);
   if (form.log.checked) params.set('log', '1');
@@ -155,25 +155,51 @@ function syncFollows() {
 
 function follow(id) {
   const live = {
-    rows: [], receipt: null, pictures: [], figures: new Map(), curvesOpen: false,
-    source: new EventSource(`/api/events?${runQuery(id)}`),
+    rows: [], points: [], percent: new Set(), receipt: null, pictures: [], figures: new Map(), curvesOpen: false,
+    source: null,
   };
   state.live.set(id, live);
-  const on = (name, handler) => live.source.addEventListener(name, (e) => {
-    if (state.live.get(id) === live) handler(JSON.parse(e.data));
+  listen(id, live);
+}
+
+/**
+ * Opens a run's event stream, in place of the one it had: its lines come with their points for the chart
+ * options chosen now (points[i], by chart key, are those of rows[i]), so a change of options opens it again.
+ * The old points go at once; the old lines stay on the run's card until the new stream sends them all again.
+ */
+function listen(id, live) {
+  live.source?.close();
+  live.points = [];
+  const source = new EventSource(`/api/events?${optionsQuery([id])}`);
+  live.source = source;
+  const on = (name, handler) => source.addEventListener(name, (e) => {
+    if (state.live.get(id) === live && live.source === source) handler(JSON.parse(e.data));
   });
-  on('rows', (rows) => {
-    live.rows.push(...rows);
-    if (rows.length) rowsArrived(rows);
+  let first = true;
+  const keep = (update, all) => {
+    if (all) {
+      live.rows = [];
+      live.points = [];
+    }
+    live.rows.push(...update.rows);
+    live.points.push(...update.points);
+    for (const measure of update.percent) live.percent.add(measure);
+  };
+  on('rows', (update) => {
+    keep(update, first);
+    first = false;
+    if (update.rows.length) pointsArrived(update.points);
     drawDetails();
   });
-  on('reset', (rows) => {
-    live.rows = rows;
+  on('reset', (update) => {
+    keep(update, true);
+    first = false;
     rebuildCharts();
     drawDetails();
   });
-  on('receipt', (receipt) => {
+  on('receipt', ({ receipt, percent }) => {
     live.receipt = receipt;
+    for (const measure of percent) live.percent.add(measure);
     const listed = state.runs.find((r) => r.id === id);
     if (listed && receipt && listed.status !== receipt.status) {
       listed.status = receipt.status;
@@ -191,54 +217,29 @@ function follow(id) {
 
 // ---- the charts
 
-const chartKey = (stage, measure) => `${stage ?? ''}|${measure}`;
-
-function keysOf(rows) {
-  const keys = new Set();
-  for (const row of rows) {
-    for (const [field, value] of Object.entries(row)) {
-      if (!AXES.has(field) && typeof value === 'number') keys.add(chartKey(row.stage ?? null, field));
-    }
-  }
-  return keys;
-}
-
-/** The points of a chart from some metrics lines of one run: as the curve spec takes them. */
-function pointsOf(chart, name, rows) {
-  const form = $('controls');
-  const xField = form.x.value;
-  const logY = form.log.checked;
-  return rows.flatMap((row) => {
-    const value = row[chart.measure];
-    const x = row[xField];
-    if ((row.stage ?? null) !== chart.stage || typeof value !== 'number' || typeof x !== 'number') return [];
-    if (!Number.isFinite(value) || !Number.isFinite(x) || (logY && value <= 0)) return [];
-    return [{ run: name, x, value }];
-  });
-}
-
-/** Adds to every chart the lines of each run that it does not hold yet. */
+/** Adds to every chart the points of the lines of each run that it does not hold yet, as the server made them. */
 function catchUp() {
   for (const chart of state.charts) {
     const points = [];
     for (const id of followed()) {
-      const rows = state.live.get(id).rows;
+      const lines = state.live.get(id).points;
       const from = chart.inserted[id] ?? 0;
-      if (rows.length <= from) continue;
-      points.push(...pointsOf(chart, runName(id), rows.slice(from)));
-      chart.inserted[id] = rows.length;
+      if (lines.length <= from) continue;
+      for (const line of lines.slice(from)) points.push(...(line[chart.key] ?? []));
+      chart.inserted[id] = lines.length;
     }
     if (points.length) chart.view.change(chart.dataset, vega.changeset().insert(points)).runAsync();
   }
 }
 
 /**
- * New lines go into the drawn charts, unless they bring a measure or stage with no chart yet, or a run has
- * doubled its lines since the charts were built (the spec chooses markers and axes by the number of points).
+ * New lines' points go into the drawn charts, unless they belong to a chart not drawn yet (a new measure or
+ * stage), or a run has doubled its lines since the charts were built (the spec chooses markers and axes by the
+ * number of points).
  */
-function rowsArrived(rows) {
+function pointsArrived(added) {
   if (state.building) return; // the rebuild catches up when it is done
-  const fresh = [...keysOf(rows)].some((key) => !state.chartKeys.has(key));
+  const fresh = added.some((line) => Object.keys(line).some((key) => !state.chartKeys.has(key)));
   const lines = (id) => state.live.get(id)?.rows.length ?? 0;
   const grown = followed().some((id) => lines(id) >= 2 * (state.builtCounts[id] ?? 0) + 10);
   if (fresh || grown) rebuildCharts();
@@ -273,7 +274,7 @@ async function buildCharts() {
   }
   let answer;
   try {
-    const response = await fetch(`/api/charts?${chartQuery()}`);
+    const response = await fetch(`/api/charts?${optionsQuery(followed())}`);
     if (!response.ok) return;
     answer = await response.json();
   } catch {
@@ -291,26 +292,24 @@ async function buildCharts() {
   for (const chart of state.charts) chart.view.finalize();
   state.charts = charts;
   state.builtCounts = answer.counts;
-  state.chartKeys = new Set(charts.map((c) => chartKey(c.stage, c.measure)));
+  state.chartKeys = new Set(charts.map((c) => c.key));
   section.hidden = charts.length === 0;
   $('charts').replaceChildren(...cards);
 }
 
 // ---- a run's options, summary and pictures
 
-/** Errors and rates are fractions in the files (as the curve spec's isFractionMeasure says); shown in percent. */
-const isFraction = (key) => /(^|_)(error|accuracy|precision|recall|f1)(_|$)/.test(key);
-
-function formatValue(key, value) {
-  if (Array.isArray(value)) return value.map((v) => formatValue(key, v)).join(', ');
+/** A value of a table; the measures in `percent` (errors and rates, as the server says) are fractions. */
+function formatValue(key, value, percent) {
+  if (Array.isArray(value)) return value.map((v) => formatValue(key, v, percent)).join(', ');
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  if (typeof value === 'number' && isFraction(key) && value >= 0 && value <= 1) return `${Number((100 * value).toFixed(3))}%`;
+  if (typeof value === 'number' && percent.has(key) && value >= 0 && value <= 1) return `${Number((100 * value).toFixed(3))}%`;
   return formatNumber(value);
 }
 
-function table(entries, cls) {
-  return el('table', { class: cls },
-    el('tbody', {}, entries.map(([key, value]) => el('tr', {}, el('th', { text: key }), el('td', { text: formatValue(key, value) })))));
+function table(entries, percent) {
+  const row = ([key, value]) => el('tr', {}, el('th', { text: key }), el('td', { text: formatValue(key, value, percent) }));
+  return el('table', { class: 'kv' }, el('tbody', {}, entries.map(row)));
 }
 
 /** The entries of an object that read as one line: numbers, strings, flags and short lists of them. */
@@ -352,7 +351,7 @@ function runCard(id) {
     el('h3', { text: runName(id) }),
     el('span', { class: `badge ${receipt?.status ?? 'none'}`, text: status }),
     receipt?.command ? el('code', { class: 'command', text: commandText(receipt.command) }) : null);
-  const block = (title, entries) => el('div', { class: 'block' }, el('h4', { text: title }), table(entries, 'kv'));
+  const block = (title, entries) => el('div', { class: 'block' }, el('h4', { text: title }), table(entries, live.percent));
   const figures = [];
   if (receipt?.summary) figures.push(block('Summary', summaryEntries(receipt)));
   if (last) {
@@ -363,8 +362,8 @@ function runCard(id) {
   if (receipt?.options) setup.push(block('Options', flatEntries(receipt.options)));
   if (receipt) setup.push(block('Run', receiptFacts(receipt)));
   else setup.push(el('p', { class: 'hint', text: 'No run.json in this folder: its options and summary are unknown.' }));
-  const pictures = live.pictures.filter((p) => !isCurve(p));
-  const curves = live.pictures.filter(isCurve);
+  const pictures = live.pictures.filter((p) => !p.curve);
+  const curves = live.pictures.filter((p) => p.curve);
   const keepOpen = (e) => (live.curvesOpen = e.target.open);
   const curvesBox = el('details', { class: 'curve-pictures', open: live.curvesOpen, ontoggle: keepOpen },
     el('summary', { text: `learning-curve pictures written by the run (${curves.length})` }),
@@ -382,9 +381,6 @@ function summaryEntries(receipt) {
   const options = receipt.options ?? {};
   return flatEntries(receipt.summary).filter(([key, value]) => !key.endsWith('_path') && options[camel(key)] !== value);
 }
-
-/** The charts above draw the curves live; the run's own pictures of them are folded away. */
-const isCurve = (picture) => /(^|\/)curves?-/.test(picture.name);
 
 /**
  * A picture's figure, made once per version of the file: the cards are drawn anew as lines arrive, and a kept
@@ -418,7 +414,10 @@ function drawDetails() {
 // ---- start
 
 window.addEventListener('DOMContentLoaded', () => {
-  $('controls').addEventListener('change', () => rebuildCharts());
+  $('controls').addEventListener('change', () => {
+    for (const [id, live] of state.live) listen(id, live);
+    rebuildCharts();
+  });
   $('filter').addEventListener('input', drawRunList);
   const fromHash = readHash();
   if (fromHash) choose(fromHash);

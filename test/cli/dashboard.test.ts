@@ -1,6 +1,7 @@
 // nabla dashboard: the server answers on 127.0.0.1 only, lists the run folders and serves their metrics,
-// receipts, pictures and charts as they are on disk, follows a metrics file as it grows, refuses every path
-// that leads out of the runs folder without opening anything there, never writes, and stops on Ctrl-C.
+// receipts, pictures and charts as they are on disk, follows a metrics file as it grows (with the points of
+// each line made by the curve spec), refuses every path that leads out of the runs folder without opening
+// anything there, never writes, and stops on Ctrl-C.
 import { after, before, test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { startDashboard, type Dashboard } from '../../src/cli/dashboard/server.js';
+import { curvePoints, type CurvePoint } from '../../src/viz/curve-spec.js';
 import { startNabla } from './fixtures.js';
 
 const SECRET = `outside-the-runs-${process.pid}-${Date.now()}`;
@@ -77,6 +79,17 @@ function get(path: string, options: { method?: string; host?: string } = {}): Pr
     req.on('error', reject);
     req.end();
   });
+}
+
+interface Chart {
+  key: string; stage: string | null; measure: string; dataset: string;
+  vega: { data: { name: string; values?: unknown[] }[]; axes: { scale: string; format?: string }[] };
+}
+/** What the event stream sends of metrics lines. */
+interface LinesUpdate {
+  rows: object[];
+  points: Record<string, CurvePoint[]>[];
+  percent: string[];
 }
 
 const getJson = async (path: string) => {
@@ -177,12 +190,10 @@ test('a run\'s metrics, receipt, pictures and charts are what is on disk', async
   // Pictures only: a page in a run folder is not served with the dashboard's address.
   assert.equal((await get('/files/mlp/model.nbm')).status, 404);
   assert.equal((await get('/files/mlp/notes.html')).status, 404);
-  interface Chart {
-    stage: string | null; measure: string; dataset: string; vega: { data: { name: string; values?: unknown[] }[] };
-  }
   const query = '/api/charts?run=mlp&run=sweep%2Flr-0.1&x=iteration';
   const charts = await getJson(query) as { charts: Chart[]; counts: Record<string, number> };
   assert.deepEqual(charts.charts.map((c) => [c.stage, c.measure]), [[null, 'train_cost'], [null, 'valid_error'], ['pretrain-1', 'cost']]);
+  assert.equal(new Set(charts.charts.map((c) => c.key)).size, 3);
   assert.deepEqual(charts.counts, { mlp: 2, 'sweep/lr-0.1': 1 });
   const cost = charts.charts[0];
   const values = cost.vega.data.find((d) => d.name === cost.dataset)?.values;
@@ -235,19 +246,64 @@ test('the event stream delivers a metrics line appended after connecting, once i
   const run = join(dir, 'sweep', 'lr-0.1');
   const stream = subscribe('/api/events?run=sweep%2Flr-0.1');
   try {
-    assert.deepEqual(await stream.next('rows'), [{ epoch: 1, iteration: 5, seconds: 0.5, stage: 'pretrain-1', cost: 70 }]);
+    const rows = (update: unknown) => (update as LinesUpdate).rows;
+    assert.deepEqual(rows(await stream.next('rows')), [{ epoch: 1, iteration: 5, seconds: 0.5, stage: 'pretrain-1', cost: 70 }]);
     assert.deepEqual(await stream.next('pictures'), []);
     const row = { epoch: 2, iteration: 10, seconds: 1, stage: 'pretrain-1', cost: 64.5 };
     const line = JSON.stringify(row);
     appendFileSync(join(run, 'metrics.jsonl'), line.slice(0, 20)); // a line cut in the middle of a write
     await new Promise((resolve) => setTimeout(resolve, 200));
     appendFileSync(join(run, 'metrics.jsonl'), `${line.slice(20)}\n`);
-    assert.deepEqual(await stream.next('rows'), [row]);
+    assert.deepEqual(rows(await stream.next('rows')), [row]);
     writeFileSync(join(run, 'samples.png'), PNG);
-    const pictures = await stream.next('pictures') as { name: string }[];
-    assert.deepEqual(pictures.map((p) => p.name), ['samples.png']);
+    writeFileSync(join(run, 'curves-cost.png'), PNG);
+    const pictures = await stream.next('pictures') as { name: string; curve: boolean }[];
+    // Learning curves last, marked, so that the page folds them away.
+    assert.deepEqual(pictures.map((p) => [p.name, p.curve]), [['samples.png', false], ['curves-cost.png', true]]);
   } finally {
     stream.close();
+  }
+});
+
+test('each line arrives with the points curvePoints makes for the charts of the options; fractions stay fractions', async () => {
+  const run = join(dir, 'log-scale');
+  mkdirSync(run);
+  // On a log scale the curve spec leaves out values ≤ 0: the first line's valid_error has no point.
+  const lines = [
+    { epoch: 1, iteration: 10, seconds: 1, stage: 'finetune', train_cost: 2, valid_error: 0 },
+    { epoch: 2, iteration: 20, seconds: 2, stage: 'finetune', train_cost: 1, valid_error: 0.25 },
+  ];
+  writeFileSync(join(run, 'metrics.jsonl'), jsonl(lines));
+  const query = 'run=log-scale&x=iteration&log=1';
+  const stream = subscribe(`/api/events?${query}`);
+  try {
+    const { charts } = await getJson(`/api/charts?${query}`) as { charts: Chart[] };
+    const update = await stream.next('rows') as LinesUpdate;
+    assert.deepEqual(update.rows, lines);
+    // For each line, every chart's points by its key: those of the curve spec, which the charts' data holds.
+    const options = { stage: 'finetune', x: 'iteration', logY: true } as const;
+    const expected = lines.map((line) => Object.fromEntries(charts.map((c) => [
+      c.key, curvePoints([{ name: 'log-scale', rows: [line] }], c.measure, options),
+    ])));
+    assert.deepEqual(update.points, expected);
+    const valid = charts.find((c) => c.measure === 'valid_error')!;
+    assert.deepEqual(update.points.map((p) => p[valid.key]), [[], [{ run: 'log-scale', x: 20, value: 0.25 }]]);
+    assert.deepEqual(valid.vega.data.find((d) => d.name === valid.dataset)?.values, [{ run: 'log-scale', x: 20, value: 0.25 }]);
+    // The error stays a fraction: the chart's axis labels it in percent, and the page's tables are told to.
+    const yFormats = (chart: Chart) => chart.vega.axes.filter((a) => a.scale === 'y').map((a) => a.format);
+    assert.ok(yFormats(valid).includes('.2~%'));
+    assert.ok(!yFormats(charts.find((c) => c.measure === 'train_cost')!).includes('.2~%'));
+    assert.deepEqual(update.percent, ['valid_error']);
+  } finally {
+    stream.close();
+    rmSync(run, { recursive: true });
+  }
+  // The receipt comes with its summary's measures shown in percent.
+  const mlp = subscribe('/api/events?run=mlp');
+  try {
+    assert.deepEqual(await mlp.next('receipt'), { receipt: RECEIPT, percent: ['test_error'] });
+  } finally {
+    mlp.close();
   }
 });
 

@@ -9,6 +9,7 @@ import { RECEIPT_FILE } from '../recipes/run-receipt.js';
 
 export const METRICS_FILE = 'metrics.jsonl';
 const PICTURE = /\.(png|svg)$/i;
+const CURVE_PICTURE = /(^|\/)curves?-/; // learning curves as viz/curves.ts names them: curves-valid_error.png
 const MAX_DEPTH = 6;
 const MAX_FOLDERS = 5000; // a runs folder pointed at a home directory by mistake stays quick
 const MAX_RECEIPT_BYTES = 1 << 20;
@@ -31,6 +32,8 @@ export interface Picture {
   name: string;
   modified: number;
   size: number;
+  /** A picture of learning curves (curves-*.png), which the page folds away: its charts draw them live. */
+  curve: boolean;
 }
 
 const toId = (root: string, dir: string) => relative(root, dir).split(sep).join('/');
@@ -145,15 +148,15 @@ export async function listPictures(runDir: string): Promise<Picture[]> {
       if (/\.png$/i.test(e.name) && names.has(e.name.replace(/\.png$/i, '.svg'))) continue;
       try {
         const s = await stat(path);
-        found.push({ name: toId(runDir, path), modified: s.mtimeMs, size: s.size });
+        const name = toId(runDir, path);
+        found.push({ name, modified: s.mtimeMs, size: s.size, curve: CURVE_PICTURE.test(name) });
       } catch {
         // removed between the listing and the stat
       }
     }
   };
   await visit(runDir, 0);
-  const isCurve = (p: Picture) => /(^|\/)curves?-/.test(p.name);
-  return found.sort((a, b) => Number(isCurve(a)) - Number(isCurve(b)) || a.name.localeCompare(b.name));
+  return found.sort((a, b) => Number(a.curve) - Number(b.curve) || a.name.localeCompare(b.name));
 }
 
 /**

@@ -1,13 +1,14 @@
 // The dashboard's HTTP server, on 127.0.0.1 only. It serves the page (assets/dashboard/ and vega's own
 // build from node_modules, never a CDN) and a read-only view of one runs folder: the run folders, a run's
 // metrics and receipt, its PNG and SVG pictures, the charts of chosen runs, and a server-sent event stream
-// per run that follows metrics.jsonl, run.json and the pictures as training writes them. It never writes.
+// per run that follows metrics.jsonl (its new lines with their charts' points), run.json and the pictures as
+// training writes them. It never writes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { packageRoot } from '../../backends/native/addon.js';
-import { buildCharts, type ChartOptions } from './charts.js';
+import { buildCharts, linesUpdate, percentMeasures, type ChartOptions } from './charts.js';
 import { resolveInside } from './safe-path.js';
 import { RECEIPT_FILE } from '../recipes/run-receipt.js';
 import { findRuns, listPictures, METRICS_FILE, MetricsFollower, readBytes, readReceipt, type Picture } from './run-files.js';
@@ -118,7 +119,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
   const runName = (id: string) => id || basename(root);
 
-  const follow = (req: IncomingMessage, res: ServerResponse, dir: string) => {
+  /**
+   * Streams a run's files as they change. Metrics lines come with the points they add to the charts of
+   * `options` and the measures shown in percent; the receipt with the summary's measures shown in percent.
+   */
+  const follow = (req: IncomingMessage, res: ServerResponse, dir: string, name: string, options: ChartOptions) => {
     res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     streams.add(res);
     const write = (text: string) => {
@@ -135,13 +140,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       busy = true;
       try {
         const { reset, rows } = await metrics.read();
-        if (reset || rows.length || first) event(reset ? 'reset' : 'rows', rows);
+        if (reset || rows.length || first) event(reset ? 'reset' : 'rows', linesUpdate(name, rows, options));
         first = false;
         const receiptFile = await stat(join(dir, RECEIPT_FILE)).catch(() => undefined);
         const stamp = receiptFile ? `${receiptFile.mtimeMs}:${receiptFile.size}` : 'none';
         if (stamp !== receiptStamp) {
           receiptStamp = stamp;
-          event('receipt', await readReceipt(dir));
+          const receipt = await readReceipt(dir);
+          const summary = receipt?.summary;
+          const measures = summary && typeof summary === 'object' ? Object.keys(summary) : [];
+          event('receipt', { receipt, percent: percentMeasures(measures) });
         }
         const pictures: Picture[] = await listPictures(dir);
         const picturesNow = JSON.stringify(pictures);
@@ -193,9 +201,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       sendJson(res, { charts: buildCharts(runs, chartOptions(query)), counts });
     },
     '/api/events': async (query, req, res) => {
-      const dir = await runDir(query.get('run'));
-      if (!dir) return notFound(res);
-      follow(req, res, dir);
+      const id = query.get('run');
+      const dir = await runDir(id);
+      if (id === null || !dir) return notFound(res);
+      follow(req, res, dir, runName(id), chartOptions(query));
     },
   };
 
