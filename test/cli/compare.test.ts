@@ -62,12 +62,15 @@ test('nabla compare on the command line; a folder without metrics is named', asy
   const log = console.log;
   console.log = (line: string) => printed.push(line);
   try {
-    assert.equal(await main(['compare', ...runs, '--out', out, '--json', '--log-y']), 0);
+    assert.equal(await main(['compare', ...runs, '--out', out, '--json', '--log-y', '--name', 'fast', '--name', 'slow', '--measure', 'train_cost']), 0);
   } finally {
     console.log = log;
   }
-  const result = JSON.parse(printed.at(-1)!) as { pictures: Record<string, string> };
+  const result = JSON.parse(printed.at(-1)!) as { runs: { name: string }[]; pictures: Record<string, string> };
+  assert.deepEqual(result.runs.map((r) => r.name), ['fast', 'slow']);
+  assert.deepEqual(Object.keys(result.pictures), ['train_cost']);
   assert.ok(existsSync(result.pictures.train_cost));
+  await assert.rejects(compareRuns([join(root, 'nowhere')], { out }), { message: `${join(root, 'nowhere')}: no such run folder or .jsonl file` });
   const empty = mkdtempSync(join(root, 'empty-'));
   writeFileSync(join(empty, 'notes.txt'), '');
   await assert.rejects(compareRuns([runs[0], empty], { out }), { message: `${empty}: holds no metrics.jsonl (not a run folder, or a run from before metrics were written)` });

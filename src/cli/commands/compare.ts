@@ -41,7 +41,8 @@ function runNames(paths: readonly string[]): string[] {
 
 /** A run's metrics file: its folder's metrics.jsonl, or the .jsonl file named. */
 function metricsFile(path: string): string {
-  if (extname(path) === '.jsonl' && existsSync(path) && statSync(path).isFile()) return path;
+  if (!existsSync(path)) throw new Error(`${path}: no such run folder or .jsonl file`);
+  if (extname(path) === '.jsonl' && statSync(path).isFile()) return path;
   const metrics = join(path, 'metrics.jsonl');
   if (!existsSync(metrics)) {
     throw new Error(`${path}: holds no metrics.jsonl (not a run folder, or a run from before metrics were written)`);
@@ -127,8 +128,8 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
 
 interface CompareFlags {
   out: string;
-  name: string[];
-  measure: string[];
+  name?: string[];
+  measure?: string[];
   title?: string;
   logY?: boolean;
   x: string;
@@ -136,7 +137,7 @@ interface CompareFlags {
   json?: true;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Adds `nabla compare`. */
 export function registerCompare(program: Command): void {
@@ -145,8 +146,8 @@ export function registerCompare(program: Command): void {
     .description('learning curves of runs on the same axes (a picture per measure), their options side by side')
     .argument('<run...>', 'run folders (each with metrics.jsonl, and run.json for its options), or .jsonl files of metrics lines')
     .requiredOption('--out <dir>', 'folder for the pictures (curves-MEASURE.svg and .png) and compare.md')
-    .option('--name <name>', "a run's name in the legend, once per run in order (default: folder or file names)", collect, [])
-    .option('--measure <name>', 'draw only this measure (repeat for more; default: every measure)', collect, [])
+    .option('--name <name>', "a run's name in the legend, once per run in order (default: folder or file names)", collect)
+    .option('--measure <name>', 'draw only this measure (repeat for more; default: every measure)', collect)
     .option('--title <text>', "put before each picture's title")
     .option('--log-y', 'a log scale for the measures')
     .option('--x <axis>', 'epoch, iteration or seconds', 'epoch')
@@ -157,7 +158,7 @@ export function registerCompare(program: Command): void {
       const smoothing = parsers.positiveInt(o.smoothing, 'smoothing');
       const result = await compareRuns(dirs, {
         out: o.out, logY: o.logY, x, smoothing, title: o.title,
-        names: o.name.length ? o.name : undefined, measures: o.measure.length ? o.measure : undefined,
+        names: o.name, measures: o.measure,
       });
       if (o.json) {
         const runs = result.runs.map(({ name, dir, lines }) => ({ name, dir, lines }));
