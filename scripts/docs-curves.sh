@@ -22,7 +22,7 @@ draw rbm-pseudo-likelihood pseudo_likelihood --title 'RBM, PCD-15, 500 hidden un
   --name 'published (Theano tutorial)' --name 'nabla, 2026-11-24 code' --name 'nabla, 2026-11-25 kernels' \
   $curves/rbm-theano-tutorial.jsonl $curves/rbm-nabla-2026-11-24.jsonl $curves/rbm-nabla-2026-11-25.jsonl
 
-draw mlp-valid_error valid_error --title 'MLP, 500 tanh units, 1000 epochs' $curves/mlp-mnist.jsonl
+draw mlp-valid_error valid_error --title 'MLP, 500 tanh units, 1000 epochs' --log-y $curves/mlp-mnist.jsonl
 draw mlp-train_cost train_cost --title 'MLP, 500 tanh units, 1000 epochs' --log-y $curves/mlp-mnist.jsonl
 
 draw dbn-up-down-cost up-down/wake_reconstruction_cross_entropy --title 'DBN 784-500-500-2000, up-down fine-tuning' \
