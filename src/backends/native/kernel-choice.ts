@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { GEMM_CLASSES, type GemmClass, type GemmKernel, type NativeAddon } from './addon.js';
+import { initialMeasuredChoice, keepMeasured } from './measured-choice.js';
 
 export type GemmChoice = Record<GemmClass, GemmKernel>;
 
@@ -227,22 +228,17 @@ export function applyChoice(addon: Pick<NativeAddon, 'gemmKernel'>, choice: Gemm
   for (const c of GEMM_CLASSES) addon.gemmKernel(c, choice[c]);
 }
 
+type GemmAddon = Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'info' | 'threads'>;
+
 /**
  * Measures again, applies the outcome and stores it in the cache; returns the times, the choice and why
  * it could not be stored, if it could not (an unwritable cache costs the cache, not the run).
  */
 export function recalibrate(
-  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'info' | 'threads'>, path = cachePath(), options: CalibrationOptions = {},
+  addon: GemmAddon, path = cachePath(), options: CalibrationOptions = {},
 ): { times: Calibration; choice: GemmChoice; notStored?: string } {
-  const times = calibrate(addon, options);
-  const choice = chooseKernels(times);
-  applyChoice(addon, choice);
-  try {
-    storeChoice(path, machineKey(addon), times, choice);
-    return { times, choice };
-  } catch (e) {
-    return { times, choice, notStored: (e as Error).message };
-  }
+  return keepMeasured(calibrate(addon, options), chooseKernels, (choice) => applyChoice(addon, choice),
+    (times, choice) => storeChoice(path, machineKey(addon), times, choice));
 }
 
 /**
@@ -251,30 +247,16 @@ export function recalibrate(
  * `measure` is false, as when the caller is about to measure anyway).
  */
 export function initialChoice(
-  addon: Pick<NativeAddon, 'gemm' | 'gemmKernel' | 'info' | 'threads'>,
+  addon: GemmAddon,
   { env = process.env, measure = true, calibration = {} }: {
     env?: NodeJS.ProcessEnv; measure?: boolean; calibration?: CalibrationOptions;
   } = {},
 ): { choice: GemmChoice; source: ChoiceSource } {
-  let choice: GemmChoice | undefined;
-  let source: ChoiceSource;
-  if (env.NABLA_GEMM) {
-    [choice, source] = [parseGemmSetting(env.NABLA_GEMM), 'NABLA_GEMM'];
-  } else if (env.NODE_TEST_CONTEXT) {
-    [choice, source] = [{ ...DEFAULT_GEMM }, 'default'];
-  } else {
-    const path = cachePath(env);
-    choice = cachedChoice(path, machineKey(addon));
-    source = 'cache';
-    if (!choice && !measure) {
-      [choice, source] = [{ ...DEFAULT_GEMM }, 'default'];
-    } else if (!choice) {
-      console.error(`nabla: timing OpenBLAS against our gemm kernels on this CPU, once (cached in ${path}; NABLA_GEMM fixes the choice)`);
-      const measured = recalibrate(addon, path, calibration);
-      if (measured.notStored) console.error(`nabla: could not store the gemm calibration (${measured.notStored})`);
-      [choice, source] = [measured.choice, 'measured'];
-    }
-  }
-  applyChoice(addon, choice);
-  return { choice, source };
+  return initialMeasuredChoice({
+    variable: 'NABLA_GEMM', parse: parseGemmSetting, builtIn: DEFAULT_GEMM,
+    cached: (path) => cachedChoice(path, machineKey(addon)),
+    remeasure: (path) => recalibrate(addon, path, calibration),
+    apply: (choice) => applyChoice(addon, choice),
+    timing: 'timing OpenBLAS against our gemm kernels on this CPU', name: 'gemm',
+  }, env, cachePath(env), measure);
 }

@@ -7,6 +7,7 @@
 // never measure), and checkpoints record it.
 import { LOOP_FAMILIES, type ConvThreads, type LoopFamily, type NativeAddon } from './addon.js';
 import { MARGIN, cachePath, filled, machineKey, median, readCache, writeCache } from './kernel-choice.js';
+import { initialMeasuredChoice, keepMeasured } from './measured-choice.js';
 import { encodeProgram } from './opcodes.js';
 
 export type ThreadChoice = Record<LoopFamily, number> & { conv: ConvThreads };
@@ -210,14 +211,8 @@ export function recalibrateThreads(
 ): { times?: ThreadCalibration; choice: ThreadChoice; notStored?: string } {
   const times = calibrateThreads(addon, options);
   if (!times) return { choice: { ...DEFAULT_THREADS }, notStored: 'one thread: nothing to choose' };
-  const choice = chooseThreads(times);
-  applyThreads(addon, choice);
-  try {
-    storeThreads(path, machineKey(addon), times, choice);
-    return { times, choice };
-  } catch (e) {
-    return { times, choice, notStored: (e as Error).message };
-  }
+  return keepMeasured(times, chooseThreads, (choice) => applyThreads(addon, choice),
+    (measured, choice) => storeThreads(path, machineKey(addon), measured, choice));
 }
 
 /**
@@ -231,27 +226,12 @@ export function initialThreads(
     env?: NodeJS.ProcessEnv; measure?: boolean; calibration?: ThreadCalibrationOptions;
   } = {},
 ): { choice: ThreadChoice; source: ThreadSource } {
-  let result: { choice: ThreadChoice; source: ThreadSource };
-  const cached = () => cachedThreads(cachePath(env), machineKey(addon));
-  if (env.NABLA_PARALLEL) {
-    result = { choice: parseThreadSetting(env.NABLA_PARALLEL), source: 'NABLA_PARALLEL' };
-  } else if (env.NODE_TEST_CONTEXT) {
-    result = { choice: { ...DEFAULT_THREADS }, source: 'default' };
-  } else if (addon.threads() <= 1) {
-    result = { choice: { ...DEFAULT_THREADS }, source: 'one thread' };
-  } else {
-    const choice = cached();
-    if (choice) {
-      result = { choice, source: 'cache' };
-    } else if (!measure) {
-      result = { choice: { ...DEFAULT_THREADS }, source: 'default' };
-    } else {
-      console.error(`nabla: timing our kernels on one thread and on ${addon.threads()}, once (cached in ${cachePath(env)}; NABLA_PARALLEL fixes the choice)`);
-      const measured = recalibrateThreads(addon, cachePath(env), calibration);
-      if (measured.notStored) console.error(`nabla: could not store the thread calibration (${measured.notStored})`);
-      result = { choice: measured.choice, source: 'measured' };
-    }
-  }
-  applyThreads(addon, result.choice);
-  return result;
+  return initialMeasuredChoice({
+    variable: 'NABLA_PARALLEL', parse: parseThreadSetting, builtIn: DEFAULT_THREADS,
+    alone: () => (addon.threads() <= 1 ? 'one thread' as const : undefined),
+    cached: (path) => cachedThreads(path, machineKey(addon)),
+    remeasure: (path) => recalibrateThreads(addon, path, calibration),
+    apply: (choice) => applyThreads(addon, choice),
+    timing: `timing our kernels on one thread and on ${addon.threads()}`, name: 'thread',
+  }, env, cachePath(env), measure);
 }
