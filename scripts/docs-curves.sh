@@ -25,7 +25,7 @@ draw rbm-pseudo-likelihood pseudo_likelihood --title 'RBM, PCD-15, 500 hidden un
 draw mlp-valid_error valid_error --title 'MLP, 500 tanh units, 1000 epochs' --log-y $curves/mlp-mnist.jsonl
 draw mlp-train_cost train_cost --title 'MLP, 500 tanh units, 1000 epochs' --log-y $curves/mlp-mnist.jsonl
 
-draw dbn-up-down-cost up-down/wake_reconstruction_cross_entropy --title 'DBN 784-500-500-2000, up-down fine-tuning' \
+draw dbn-up-down-cost up-down/wake_reconstruction_cross_entropy --title 'DBN 784-500-500-2000' \
   $curves/dbn-digit-model.jsonl
 
 draw lstm-imdb-valid_error valid_error --x iteration --title 'LSTM on IMDB, whole data set' \
