@@ -93,8 +93,9 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
   const names = options.names ?? runNames(dirs);
   const runs = dirs.map((dir, i) => {
     const metrics = metricsFile(dir);
-    const receipt = metrics === dir ? undefined : readReceipt(dir);
-    return { name: names[i], dir, receipt, rows: readMetrics<MetricsLine>(metrics) };
+    const curveAlone = metrics === dir; // a .jsonl file: no folder, so no receipt
+    const receipt = curveAlone ? undefined : readReceipt(dir);
+    return { name: names[i], dir, curveAlone, receipt, rows: readMetrics<MetricsLine>(metrics) };
   });
   const known = new Set(measuresOf(runs.flatMap((r) => r.rows)));
   const unknown = options.measures?.filter((m) => !known.has(m)) ?? [];
@@ -115,7 +116,7 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
     ...table('result', names, runs.map((r) => figures(r.receipt))),
   ];
   const missing = runs.filter((r) => !r.receipt)
-    .map((r) => `${r.dir} ${extname(r.dir) === '.jsonl' ? 'is a curve alone' : `has no ${RECEIPT_FILE}`}: its options are unknown.`);
+    .map((r) => `${r.dir} ${r.curveAlone ? 'is a curve alone' : `has no ${RECEIPT_FILE}`}: its options are unknown.`);
   const markdown = [...lines, ...(missing.length ? ['', ...missing] : [])].join('\n');
   const report = join(options.out, 'compare.md');
   const images = Object.entries(pictures).map(([key, png]) => `![${key}](${relative(options.out, png)})`);
